@@ -1,0 +1,111 @@
+import type { Store } from '../db/store.js';
+import { DomainError } from '../errors.js';
+import type { ProductPage } from '../db/product.repository.js';
+import type { Product } from './product.js';
+import type { ProductImages } from './product-images.js';
+
+export interface ProductInput {
+  sku: string;
+  name: string;
+  category?: string | null | undefined;
+  /** Base64 or a base64 data URL. */
+  image: string;
+}
+
+export const MAX_PRODUCTS_PER_CALL = 256;
+export const MAX_PAGE_SIZE = 500;
+
+export class CatalogService {
+  constructor(
+    private readonly store: Store,
+    private readonly images: ProductImages,
+  ) {}
+
+  /** All or nothing: one bad input stores none of the batch. */
+  async addProducts(inputs: readonly ProductInput[]): Promise<Product[]> {
+    if (inputs.length === 0 || inputs.length > MAX_PRODUCTS_PER_CALL) {
+      throw new DomainError('BAD_USER_INPUT', `give between 1 and ${MAX_PRODUCTS_PER_CALL} products per call`);
+    }
+    const fields = inputs.map((input, index) => {
+      try {
+        return validate(input);
+      } catch (error) {
+        throw labelled(error, index, inputs.length);
+      }
+    });
+    await this.assertSkusAreNew(fields.map((f) => f.sku));
+    const images = await Promise.all(
+      inputs.map((input, index) =>
+        this.images.prepare(input.image).catch((error: unknown) => {
+          throw labelled(error, index, inputs.length);
+        }),
+      ),
+    );
+    const features = await this.images.features(images);
+    const products = fields.map((f, i) => ({
+      ...f,
+      thumbnail: images[i]!.thumbnail,
+      imageWidth: images[i]!.width,
+      imageHeight: images[i]!.height,
+      features: features[i]!,
+    }));
+    return this.store
+      .transaction((repositories) => repositories.products.insertMany(products))
+      .catch(rethrowDuplicateSku);
+  }
+
+  async getProduct(id: number): Promise<Product | undefined> {
+    return this.store.products.findById(id);
+  }
+
+  async listProducts(options: { first: number; afterId?: number | undefined; category?: string | undefined }): Promise<ProductPage> {
+    if (!Number.isInteger(options.first) || options.first < 0 || options.first > MAX_PAGE_SIZE) {
+      throw new DomainError('BAD_USER_INPUT', `first must be between 0 and ${MAX_PAGE_SIZE}`);
+    }
+    return this.store.products.page(options);
+  }
+
+  async deleteProduct(id: number): Promise<void> {
+    if (!(await this.store.products.delete(id))) throw notFound(id);
+  }
+
+  async countProducts(): Promise<number> {
+    return this.store.products.count();
+  }
+
+  private async assertSkusAreNew(skus: string[]): Promise<void> {
+    const repeated = skus.filter((sku, i) => skus.indexOf(sku) !== i);
+    const existing = await this.store.products.findExistingSkus(skus);
+    const duplicates = [...new Set([...repeated, ...existing])];
+    if (duplicates.length > 0) {
+      throw new DomainError('DUPLICATE_SKU', `sku already in the catalog: ${duplicates.join(', ')}`, { skus: duplicates });
+    }
+  }
+}
+
+export function notFound(id: number | string): DomainError {
+  return new DomainError('NOT_FOUND', `no product with id ${id}`, { id: String(id) });
+}
+
+function validate(input: ProductInput) {
+  const sku = input.sku.trim();
+  const name = input.name.trim();
+  const category = input.category?.trim() || null;
+  if (sku.length === 0 || sku.length > 128) throw new DomainError('BAD_USER_INPUT', 'sku must be 1 to 128 characters');
+  if (name.length === 0 || name.length > 512) throw new DomainError('BAD_USER_INPUT', 'name must be 1 to 512 characters');
+  if (category !== null && category.length > 128) throw new DomainError('BAD_USER_INPUT', 'category must be at most 128 characters');
+  return { sku, name, category };
+}
+
+/** Names the failing item of a batch, so a client knows which input to fix. */
+function labelled(error: unknown, index: number, total: number): unknown {
+  if (!(error instanceof DomainError) || total === 1) return error;
+  return new DomainError(error.code, `input ${index}: ${error.message}`, { ...error.details, index });
+}
+
+function rethrowDuplicateSku(error: unknown): never {
+  if ((error as { code?: string }).code === '23505') {
+    throw new DomainError('DUPLICATE_SKU', 'sku already in the catalog');
+  }
+  throw error;
+}

@@ -1,0 +1,15 @@
+import type { CatalogService } from '../catalog/catalog.service.js';
+import type { SimilarityService } from '../catalog/similarity.service.js';
+
+/** What the service runs on; fixed for the life of the process. */
+export interface ServiceInfoSource {
+  backend: string;
+  featureWorkers: number;
+  database: string;
+}
+
+export interface GraphQLContext {
+  catalog: CatalogService;
+  similarity: SimilarityService;
+  runtime: ServiceInfoSource;
+}

@@ -1,0 +1,420 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Product as ProductModel } from '../../catalog/product.js';
+import type { Similarity as SimilarityModel } from '../../catalog/similarity.service.js';
+import type { ProductPage as ProductPageModel } from '../../db/product.repository.js';
+import type { ServiceInfoSource as ServiceInfoSourceModel, GraphQLContext } from '../context.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+};
+
+export type AddProductInput = {
+  /** The product's category; products with one are what a trained head learns from. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** The product image as base64 or a base64 data URL. */
+  image: Scalars['String']['input'];
+  name: Scalars['String']['input'];
+  /** The storefront's own identifier; unique in the catalog. */
+  sku: Scalars['String']['input'];
+};
+
+export type AddProductPayload = {
+  __typename?: 'AddProductPayload';
+  product: Product;
+};
+
+export type AddProductsPayload = {
+  __typename?: 'AddProductsPayload';
+  products: Array<Product>;
+};
+
+export type DeleteProductPayload = {
+  __typename?: 'DeleteProductPayload';
+  /** The id of the product that was removed. */
+  id: Scalars['ID']['output'];
+};
+
+export type DistanceMetric =
+  /** Plain Euclidean distance (not squared), pgvector's <->. */
+  | 'L2';
+
+/** The space in which distances were measured. */
+export type EmbeddingSpace =
+  /** The raw 2048-d ResNet50 avg_pool features: used until a head is trained. */
+  | 'RESNET50_FEATURES'
+  /** The standardized 512-d mid layer of the active trained head. */
+  | 'TRAINED_HEAD';
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Adds one product; its image is analysed before it is stored. */
+  addProduct: AddProductPayload;
+  /** Adds up to 256 products in one batch: all of them, or none when any input is bad. */
+  addProducts: AddProductsPayload;
+  /** Removes a product and everything stored for it. */
+  deleteProduct: DeleteProductPayload;
+};
+
+
+export type MutationAddProductArgs = {
+  input: AddProductInput;
+};
+
+
+export type MutationAddProductsArgs = {
+  inputs: Array<AddProductInput>;
+};
+
+
+export type MutationDeleteProductArgs = {
+  id: Scalars['ID']['input'];
+};
+
+export type Neighbour = {
+  __typename?: 'Neighbour';
+  distance: Scalars['Float']['output'];
+  product: Product;
+  /** 1 for the nearest. */
+  rank: Scalars['Int']['output'];
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type Product = {
+  __typename?: 'Product';
+  category?: Maybe<Scalars['String']['output']>;
+  /** ISO 8601. */
+  createdAt: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  /** Height of the original image in pixels. */
+  imageHeight: Scalars['Int']['output'];
+  /** Width of the original image in pixels. */
+  imageWidth: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  sku: Scalars['String']['output'];
+  /** A WebP thumbnail (longest side 256 px) as a data URL. */
+  thumbnail: Scalars['String']['output'];
+};
+
+export type ProductConnection = {
+  __typename?: 'ProductConnection';
+  edges: Array<ProductEdge>;
+  pageInfo: PageInfo;
+  /** Products in the whole catalog (all categories). */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ProductEdge = {
+  __typename?: 'ProductEdge';
+  cursor: Scalars['String']['output'];
+  node: Product;
+};
+
+/**
+ * lookalike: product recommendations by image similarity.
+ * Every product image goes through ResNet50 (ImageNet weights); neighbours are
+ * ranked by exact Euclidean (L2) distance in pgvector.
+ */
+export type Query = {
+  __typename?: 'Query';
+  /** One product by id, or null when there is none. */
+  product?: Maybe<Product>;
+  /** The catalog in id order, optionally one category, with cursor pagination. */
+  products: ProductConnection;
+  /** What this service runs on and what answers similarity queries. */
+  service: ServiceInfo;
+  /** The k products most similar to a catalog product, the product itself excluded. */
+  similarProducts: Similarity;
+  /** The k catalog products most similar to an image that is not in the catalog. */
+  similarToImage: Similarity;
+};
+
+
+/**
+ * lookalike: product recommendations by image similarity.
+ * Every product image goes through ResNet50 (ImageNet weights); neighbours are
+ * ranked by exact Euclidean (L2) distance in pgvector.
+ */
+export type QueryProductArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * lookalike: product recommendations by image similarity.
+ * Every product image goes through ResNet50 (ImageNet weights); neighbours are
+ * ranked by exact Euclidean (L2) distance in pgvector.
+ */
+export type QueryProductsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  category?: InputMaybe<Scalars['String']['input']>;
+  first?: Scalars['Int']['input'];
+};
+
+
+/**
+ * lookalike: product recommendations by image similarity.
+ * Every product image goes through ResNet50 (ImageNet weights); neighbours are
+ * ranked by exact Euclidean (L2) distance in pgvector.
+ */
+export type QuerySimilarProductsArgs = {
+  id: Scalars['ID']['input'];
+  k?: Scalars['Int']['input'];
+};
+
+
+/**
+ * lookalike: product recommendations by image similarity.
+ * Every product image goes through ResNet50 (ImageNet weights); neighbours are
+ * ranked by exact Euclidean (L2) distance in pgvector.
+ */
+export type QuerySimilarToImageArgs = {
+  image: Scalars['String']['input'];
+  k?: Scalars['Int']['input'];
+};
+
+export type ServiceInfo = {
+  __typename?: 'ServiceInfo';
+  /** The TensorFlow.js backend running ResNet50: tensorflow, wasm or cpu. */
+  backend: Scalars['String']['output'];
+  catalogSize: Scalars['Int']['output'];
+  /** pglite (embedded) or postgres. */
+  database: Scalars['String']['output'];
+  /** The space similarity queries are answered in now. */
+  embeddingSpace: EmbeddingSpace;
+  /** Parallel ResNet50 workers. */
+  featureWorkers: Scalars['Int']['output'];
+  /** The active trained model version, null until one is trained. */
+  modelVersion?: Maybe<Scalars['ID']['output']>;
+};
+
+export type Similarity = {
+  __typename?: 'Similarity';
+  metric: DistanceMetric;
+  /** The trained model version that answered, null in RESNET50_FEATURES. */
+  modelVersion?: Maybe<Scalars['ID']['output']>;
+  /** Nearest first; equal distances in id order. */
+  neighbours: Array<Neighbour>;
+  space: EmbeddingSpace;
+};
+
+export type WithIndex<TObject> = TObject & Record<string, any>;
+export type ResolversObject<TObject> = WithIndex<TObject>;
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = ResolversObject<{
+  AddProductInput: AddProductInput;
+  AddProductPayload: ResolverTypeWrapper<Omit<AddProductPayload, 'product'> & { product: ResolversTypes['Product'] }>;
+  AddProductsPayload: ResolverTypeWrapper<Omit<AddProductsPayload, 'products'> & { products: Array<ResolversTypes['Product']> }>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  DeleteProductPayload: ResolverTypeWrapper<DeleteProductPayload>;
+  DistanceMetric: DistanceMetric;
+  EmbeddingSpace: EmbeddingSpace;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Neighbour: ResolverTypeWrapper<Omit<Neighbour, 'product'> & { product: ResolversTypes['Product'] }>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Product: ResolverTypeWrapper<ProductModel>;
+  ProductConnection: ResolverTypeWrapper<ProductPageModel>;
+  ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ServiceInfo: ResolverTypeWrapper<ServiceInfoSourceModel>;
+  Similarity: ResolverTypeWrapper<SimilarityModel>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+}>;
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = ResolversObject<{
+  AddProductInput: AddProductInput;
+  AddProductPayload: Omit<AddProductPayload, 'product'> & { product: ResolversParentTypes['Product'] };
+  AddProductsPayload: Omit<AddProductsPayload, 'products'> & { products: Array<ResolversParentTypes['Product']> };
+  Boolean: Scalars['Boolean']['output'];
+  DeleteProductPayload: DeleteProductPayload;
+  Float: Scalars['Float']['output'];
+  ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  Mutation: Record<PropertyKey, never>;
+  Neighbour: Omit<Neighbour, 'product'> & { product: ResolversParentTypes['Product'] };
+  PageInfo: PageInfo;
+  Product: ProductModel;
+  ProductConnection: ProductPageModel;
+  ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
+  Query: Record<PropertyKey, never>;
+  ServiceInfo: ServiceInfoSourceModel;
+  Similarity: SimilarityModel;
+  String: Scalars['String']['output'];
+}>;
+
+export type AddProductPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AddProductPayload'] = ResolversParentTypes['AddProductPayload']> = ResolversObject<{
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+}>;
+
+export type AddProductsPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AddProductsPayload'] = ResolversParentTypes['AddProductsPayload']> = ResolversObject<{
+  products?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
+}>;
+
+export type DeleteProductPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeleteProductPayload'] = ResolversParentTypes['DeleteProductPayload']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  addProduct?: Resolver<ResolversTypes['AddProductPayload'], ParentType, ContextType, RequireFields<MutationAddProductArgs, 'input'>>;
+  addProducts?: Resolver<ResolversTypes['AddProductsPayload'], ParentType, ContextType, RequireFields<MutationAddProductsArgs, 'inputs'>>;
+  deleteProduct?: Resolver<ResolversTypes['DeleteProductPayload'], ParentType, ContextType, RequireFields<MutationDeleteProductArgs, 'id'>>;
+}>;
+
+export type NeighbourResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Neighbour'] = ResolversParentTypes['Neighbour']> = ResolversObject<{
+  distance?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type ProductResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = ResolversObject<{
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  imageHeight?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  imageWidth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  thumbnail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type ProductConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProductConnection'] = ResolversParentTypes['ProductConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ProductEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ProductEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProductEdge'] = ResolversParentTypes['ProductEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+}>;
+
+export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
+  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
+  service?: Resolver<ResolversTypes['ServiceInfo'], ParentType, ContextType>;
+  similarProducts?: Resolver<ResolversTypes['Similarity'], ParentType, ContextType, RequireFields<QuerySimilarProductsArgs, 'id' | 'k'>>;
+  similarToImage?: Resolver<ResolversTypes['Similarity'], ParentType, ContextType, RequireFields<QuerySimilarToImageArgs, 'image' | 'k'>>;
+}>;
+
+export type ServiceInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ServiceInfo'] = ResolversParentTypes['ServiceInfo']> = ResolversObject<{
+  backend?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  catalogSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  database?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  embeddingSpace?: Resolver<ResolversTypes['EmbeddingSpace'], ParentType, ContextType>;
+  featureWorkers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  modelVersion?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
+export type SimilarityResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Similarity'] = ResolversParentTypes['Similarity']> = ResolversObject<{
+  metric?: Resolver<ResolversTypes['DistanceMetric'], ParentType, ContextType>;
+  modelVersion?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  neighbours?: Resolver<Array<ResolversTypes['Neighbour']>, ParentType, ContextType>;
+  space?: Resolver<ResolversTypes['EmbeddingSpace'], ParentType, ContextType>;
+}>;
+
+export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
+  AddProductPayload?: AddProductPayloadResolvers<ContextType>;
+  AddProductsPayload?: AddProductsPayloadResolvers<ContextType>;
+  DeleteProductPayload?: DeleteProductPayloadResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  Neighbour?: NeighbourResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Product?: ProductResolvers<ContextType>;
+  ProductConnection?: ProductConnectionResolvers<ContextType>;
+  ProductEdge?: ProductEdgeResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  ServiceInfo?: ServiceInfoResolvers<ContextType>;
+  Similarity?: SimilarityResolvers<ContextType>;
+}>;
+

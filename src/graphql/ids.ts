@@ -1,0 +1,26 @@
+import { notFound } from '../catalog/catalog.service.js';
+import { DomainError } from '../errors.js';
+
+const MAX_ID = 2_147_483_647;
+
+/** Product ids are positive integers; anything else names no product. */
+export function parseProductId(id: string): number | undefined {
+  const value = /^[1-9]\d{0,9}$/.test(id) ? Number(id) : NaN;
+  return value <= MAX_ID ? value : undefined;
+}
+
+export function productId(id: string): number {
+  const value = parseProductId(id);
+  if (value === undefined) throw notFound(id);
+  return value;
+}
+
+export function encodeCursor(id: number): string {
+  return Buffer.from(`product:${id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): number {
+  const match = /^product:(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw new DomainError('BAD_USER_INPUT', 'after is not a cursor this service returned');
+  return Number(match[1]);
+}

@@ -1,0 +1,14 @@
+import type { MutationResolvers } from '../generated/resolvers-types.js';
+import { productId } from '../ids.js';
+
+export const Mutation: MutationResolvers = {
+  addProduct: async (_parent, { input }, { catalog }) => {
+    const [product] = await catalog.addProducts([input]);
+    return { product: product! };
+  },
+  addProducts: async (_parent, { inputs }, { catalog }) => ({ products: await catalog.addProducts(inputs) }),
+  deleteProduct: async (_parent, { id }, { catalog }) => {
+    await catalog.deleteProduct(productId(id));
+    return { id };
+  },
+};

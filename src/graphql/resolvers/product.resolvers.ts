@@ -1,0 +1,7 @@
+import type { ProductResolvers } from '../generated/resolvers-types.js';
+
+export const Product: ProductResolvers = {
+  id: (product) => String(product.id),
+  thumbnail: (product) => `data:image/webp;base64,${Buffer.from(product.thumbnail).toString('base64')}`,
+  createdAt: (product) => product.createdAt.toISOString(),
+};

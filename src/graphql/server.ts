@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { ApolloServer } from '@apollo/server';
+import type { GraphQLContext } from './context.js';
+import { formatError } from './format-error.js';
+import type { Resolvers } from './generated/resolvers-types.js';
+import { Mutation } from './resolvers/mutation.resolvers.js';
+import { ProductConnection } from './resolvers/product-connection.resolvers.js';
+import { Product } from './resolvers/product.resolvers.js';
+import { Query } from './resolvers/query.resolvers.js';
+import { ServiceInfo } from './resolvers/service-info.resolvers.js';
+import { Similarity } from './resolvers/similarity.resolvers.js';
+
+export const SCHEMA_PATH = new URL('../../schema.graphql', import.meta.url);
+
+const resolvers: Resolvers = { Query, Mutation, Product, ProductConnection, Similarity, ServiceInfo };
+
+export function createGraphQLServer(): ApolloServer<GraphQLContext> {
+  return new ApolloServer<GraphQLContext>({
+    typeDefs: readFileSync(SCHEMA_PATH, 'utf8'),
+    resolvers,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+  });
+}

@@ -1,0 +1,63 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendChoice } from '../config.js';
+
+export type BackendName = Exclude<BackendChoice, 'auto'>;
+
+// GPU build first: it also runs on CPU when no GPU is visible.
+const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
+
+/**
+ * Makes the chosen TensorFlow.js backend the active one in this thread and
+ * returns its name. 'auto' takes the first that loads of tensorflow (native),
+ * wasm and cpu; an explicit choice loads or throws.
+ */
+export async function selectBackend(choice: BackendChoice): Promise<BackendName> {
+  if (choice !== 'auto') {
+    await activate(choice);
+    return choice;
+  }
+  const failures: string[] = [];
+  for (const name of ['tensorflow', 'wasm', 'cpu'] as const) {
+    try {
+      await activate(name);
+      return name;
+    } catch (error) {
+      failures.push(error instanceof Error ? error.message : String(error));
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could be started: ${failures.join('; ')}`);
+}
+
+async function activate(name: BackendName): Promise<void> {
+  if (name === 'tensorflow') await registerNative();
+  // The wasm package registers its backend on import; in Node it finds its
+  // .wasm files beside its own bundle, so no setWasmPaths is needed.
+  if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+  const started = await tf.setBackend(name).catch(() => false);
+  if (!started || tf.getBackend() !== name) {
+    throw new Error(`TensorFlow.js backend "${name}" failed to initialise`);
+  }
+}
+
+async function registerNative(): Promise<void> {
+  const failures: string[] = [];
+  for (const specifier of NATIVE_PACKAGES) {
+    try {
+      // A variable specifier: these optional packages are often not installed,
+      // and the type checker must not insist on them.
+      await import(specifier);
+      break;
+    } catch (error) {
+      failures.push(`${specifier}: ${firstLine(error)}`);
+    }
+  }
+  if (!tf.findBackendFactory('tensorflow')) {
+    const reason = failures.length > 0 ? failures.join('; ') : 'it registered with another copy of @tensorflow/tfjs';
+    throw new Error(`TensorFlow.js backend "tensorflow" is not available (${reason})`);
+  }
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n', 1)[0] ?? message;
+}

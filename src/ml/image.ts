@@ -1,0 +1,83 @@
+import sharp from 'sharp';
+import { DomainError } from '../errors.js';
+
+/** ResNet50's input side; the model takes square 224x224 RGB images. */
+export const INPUT_SIZE = 224;
+export const INPUT_CHANNELS = 3;
+export const INPUT_LENGTH = INPUT_SIZE * INPUT_SIZE * INPUT_CHANNELS;
+export const THUMBNAIL_SIZE = 256;
+/** Raster formats only: SVG and PDF would hand untrusted documents to a renderer. */
+const FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']);
+/** Decoded size above which an image is refused, whatever its file size (decompression bombs). */
+export const DEFAULT_MAX_PIXELS = 8192 * 8192;
+
+export interface PreparedImage {
+  /** 224x224 RGB, row-major, channels last (HWC), one byte per channel. */
+  pixels: Uint8Array;
+  /** Size of the original image as displayed, i.e. after EXIF orientation. */
+  width: number;
+  height: number;
+  /** WebP, longest side at most 256 pixels (smaller originals are not enlarged). */
+  thumbnail: Uint8Array;
+}
+
+export interface PrepareImageOptions {
+  maxBytes: number;
+  maxPixels?: number;
+}
+
+export async function prepareImage(bytes: Uint8Array, options: PrepareImageOptions): Promise<PreparedImage> {
+  const { maxBytes, maxPixels = DEFAULT_MAX_PIXELS } = options;
+  if (bytes.byteLength > maxBytes) {
+    throw new DomainError('IMAGE_TOO_LARGE', `image is ${bytes.byteLength} bytes, the limit is ${maxBytes}`, {
+      bytes: bytes.byteLength,
+      maxBytes,
+    });
+  }
+
+  // Reading the header first turns "not an image" and "too many pixels" into
+  // domain errors before anything is decoded.
+  const metadata = await sharp(bytes).metadata().catch(() => {
+    throw invalidImage();
+  });
+  const { width, height } = metadata.autoOrient;
+  if (!FORMATS.has(metadata.format) || !width || !height) throw invalidImage();
+  if (width * height > maxPixels) {
+    throw new DomainError('IMAGE_TOO_LARGE', `image is ${width}x${height} pixels, the limit is ${maxPixels} pixels`, {
+      width,
+      height,
+      maxPixels,
+    });
+  }
+
+  // limitInputPixels again: the decoder enforces it even if the header lied.
+  const image = sharp(bytes, { limitInputPixels: maxPixels, autoOrient: true });
+  try {
+    const [pixels, thumbnail] = await Promise.all([
+      image
+        .clone()
+        // White, not black, behind transparent product shots, as a catalog page shows them.
+        .flatten({ background: '#ffffff' })
+        // Stretch, not crop: the whole product stays in view, as Keras load_img(target_size) does.
+        .resize(INPUT_SIZE, INPUT_SIZE, { fit: 'fill' })
+        // sRGB also widens grayscale to three equal channels.
+        .toColourspace('srgb')
+        .raw({ depth: 'uchar' })
+        .toBuffer({ resolveWithObject: true }),
+      image
+        .clone()
+        .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+        .webp()
+        .toBuffer(),
+    ]);
+    if (pixels.info.channels !== INPUT_CHANNELS || pixels.data.byteLength !== INPUT_LENGTH) throw invalidImage();
+    return { pixels: pixels.data, width, height, thumbnail };
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    throw invalidImage();
+  }
+}
+
+function invalidImage(): DomainError {
+  return new DomainError('INVALID_IMAGE', 'the bytes are not a supported, undamaged image (JPEG, PNG, WebP, GIF, TIFF or AVIF)');
+}
