@@ -1,16 +1,17 @@
-import sharp from 'sharp';
+import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import { prepareImage } from './src/ml/image.js';
-const png = await readFile('../shared/testdata/photos/chelsea.png');
-const p = await prepareImage(png, { maxBytes: 1e7 });
-console.log(p.pixels.length, p.width, p.height, p.thumbnail.length, await sharp(p.thumbnail).metadata().then(m=>[m.format,m.width,m.height]));
-const g16 = await sharp({ create: { width: 10, height: 10, channels: 3, background: { r: 200, g: 100, b: 50 } } }).toColourspace('rgb16').png().toBuffer();
-console.log(await sharp(g16).metadata().then(m=>[m.depth,m.space,m.channels]));
-const q = await prepareImage(g16, { maxBytes: 1e7 }); console.log(q.pixels.slice(0,6));
-const gray = await sharp({ create: { width: 10, height: 10, channels: 3, background: { r: 90, g: 90, b: 90 } } }).toColourspace('b-w').png().toBuffer();
-console.log(await sharp(gray).metadata().then(m=>[m.space,m.channels]));
-const r = await prepareImage(gray, { maxBytes: 1e7 }); console.log(r.pixels.slice(0,6), r.pixels.length);
-const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>');
-await prepareImage(svg, { maxBytes: 1e7 }).catch(e=>console.log(e.code, e.message));
-await prepareImage(new Uint8Array(10), { maxBytes: 1e7 }).catch(e=>console.log(e.code, e.message));
-await prepareImage(png.subarray(0, png.length/2), { maxBytes: 1e7 }).catch(e=>console.log('trunc', e.code, e.message));
+import { selectBackend } from './src/ml/backend.js';
+import { Resnet50 } from './src/ml/resnet50.js';
+console.log(await selectBackend(process.argv[2] as any ?? 'auto'));
+const labels = JSON.parse(await readFile('/tmp/rn/package/assets/labels.json','utf8'));
+let t = performance.now();
+const m = await Resnet50.load('/tmp/rn/package/ResNet50/model.json');
+console.log('load ms', performance.now() - t, tf.memory().numTensors);
+const imgs = await Promise.all(['chelsea','coffee'].map(async n => (await prepareImage(await readFile(`../shared/testdata/photos/${n}.png`), {maxBytes:1e7})).pixels));
+t = performance.now();
+const probs = await m.classify(imgs);
+console.log('classify 2 ms', performance.now() - t);
+for (const p of probs) { const idx = [...p.keys()].sort((a,b)=>p[b]!-p[a]!).slice(0,3); console.log(idx.map(i=>[labels[i], p[i]!.toFixed(3)])); }
+for (const n of [1, 1, 8]) { const b = Array.from({length:n}, (_, i)=>imgs[i%2]!); t = performance.now(); const f = await m.features(b); console.log('features', n, (performance.now()-t)/n, 'ms/img', f[0]!.length, Math.min(...f[0]!)); }
+console.log(tf.memory().numTensors); m.dispose(); console.log('after dispose', tf.memory().numTensors);

@@ -11,6 +11,7 @@ const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: integer(0, 65535).default(4000),
   DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_SIZE: integer(1, 1000).default(10),
   DATA_DIR: z.string().default('data'),
   MODEL_CACHE_DIR: z.string().default(join(homedir(), '.cache', 'lookalike')),
   RESNET50_MODEL_URL: z.string().optional(),
@@ -25,6 +26,7 @@ export interface Config {
   http: { host: string; port: number };
   /** Postgres URL for the `pg` driver; when absent the embedded PGlite is used. */
   databaseUrl: string | undefined;
+  databasePoolSize: number;
   /** PGlite data folder; `memory://` keeps the embedded database in memory. */
   pgliteDataDir: string;
   modelCacheDir: string;
@@ -51,6 +53,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
     http: { host: e.HOST, port: e.PORT },
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     pgliteDataDir: e.DATA_DIR === 'memory://' ? 'memory://' : join(e.DATA_DIR, 'pglite'),
     modelCacheDir: e.MODEL_CACHE_DIR,
     resnet50ModelUrl: e.RESNET50_MODEL_URL,

@@ -16,19 +16,20 @@ export interface Database {
 export interface DatabaseOptions {
   /** Postgres URL for the `pg` driver; when absent the embedded PGlite is used. */
   databaseUrl?: string | undefined;
+  /** Connections the `pg` driver keeps. */
+  databasePoolSize?: number;
   /** PGlite data folder, or `memory://`. */
   pgliteDataDir: string;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const database = options.databaseUrl
-    ? openPostgres(options.databaseUrl)
-    : await openPGlite(options.pgliteDataDir);
-  return database;
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.databasePoolSize ?? 10)
+    : openPGlite(options.pgliteDataDir);
 }
 
-function openPostgres(connectionString: string): Database {
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString }) }) });
+function openPostgres(connectionString: string, max: number): Database {
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max }) }) });
   return { db, kind: 'postgres', close: () => db.destroy() };
 }
 

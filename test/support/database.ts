@@ -1,0 +1,39 @@
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { openDatabase, type Database, type DatabaseKind } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrator.js';
+
+export const DATABASE_KINDS: readonly DatabaseKind[] = ['pglite', 'postgres'];
+
+/**
+ * A fresh, migrated, in-memory database. 'postgres' goes through the `pg`
+ * driver to a PGlite served over the wire protocol on loopback, so both
+ * drivers run the same SQL for real.
+ */
+export async function openTestDatabase(kind: DatabaseKind): Promise<Database> {
+  if (kind === 'pglite') {
+    const database = await openDatabase({ pgliteDataDir: 'memory://' });
+    await migrate(database.db);
+    return database;
+  }
+  const pglite = await PGlite.create({ extensions: { vector } });
+  const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0 });
+  await server.start();
+  // PGlite is one session: one client connection keeps transactions apart.
+  const database = await openDatabase({
+    databaseUrl: `postgres://postgres@${server.getServerConn()}/postgres`,
+    databasePoolSize: 1,
+    pgliteDataDir: 'memory://',
+  });
+  await migrate(database.db);
+  return {
+    db: database.db,
+    kind: database.kind,
+    async close() {
+      await database.close();
+      await server.stop();
+      await pglite.close();
+    },
+  };
+}
