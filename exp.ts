@@ -1,17 +1,16 @@
-import * as tf from '@tensorflow/tfjs';
 import { readFile } from 'node:fs/promises';
 import { prepareImage } from './src/ml/image.js';
-import { selectBackend } from './src/ml/backend.js';
-import { Resnet50 } from './src/ml/resnet50.js';
-console.log(await selectBackend(process.argv[2] as any ?? 'auto'));
-const labels = JSON.parse(await readFile('/tmp/rn/package/assets/labels.json','utf8'));
+import { createFeatureExtractor } from './src/ml/feature-extractor.js';
+const workers = Number(process.argv[2] ?? 2);
 let t = performance.now();
-const m = await Resnet50.load('/tmp/rn/package/ResNet50/model.json');
-console.log('load ms', performance.now() - t, tf.memory().numTensors);
+const fx = await createFeatureExtractor({ backend: 'wasm', workers, maxBatchSize: 8, batchWindowMs: 5, cacheDir: '/tmp/exp/cache', modelUrl: '/tmp/rn/package/ResNet50/model.json' });
+console.log('start ms', performance.now() - t, fx.backend, fx.workers);
 const imgs = await Promise.all(['chelsea','coffee'].map(async n => (await prepareImage(await readFile(`../shared/testdata/photos/${n}.png`), {maxBytes:1e7})).pixels));
-t = performance.now();
-const probs = await m.classify(imgs);
-console.log('classify 2 ms', performance.now() - t);
-for (const p of probs) { const idx = [...p.keys()].sort((a,b)=>p[b]!-p[a]!).slice(0,3); console.log(idx.map(i=>[labels[i], p[i]!.toFixed(3)])); }
-for (const n of [1, 1, 8]) { const b = Array.from({length:n}, (_, i)=>imgs[i%2]!); t = performance.now(); const f = await m.features(b); console.log('features', n, (performance.now()-t)/n, 'ms/img', f[0]!.length, Math.min(...f[0]!)); }
-console.log(tf.memory().numTensors); m.dispose(); console.log('after dispose', tf.memory().numTensors);
+await fx.extract([imgs[0]!]); // warm
+for (const n of [1, 8, 16]) {
+  t = performance.now();
+  const r = await Promise.all(Array.from({length:n}, (_, i) => fx.extract([imgs[i%2]!])));
+  console.log(n, 'concurrent singles', ((performance.now()-t)/n).toFixed(0), 'ms/img', fx.stats(), r[0]![0]!.length);
+}
+await fx.close();
+console.log('closed');

@@ -3,7 +3,7 @@ import { CatalogService } from './catalog/catalog.service.js';
 import { ProductImages } from './catalog/product-images.js';
 import { SimilarityService } from './catalog/similarity.service.js';
 import type { Config } from './config.js';
-import { openDatabase } from './db/database.js';
+import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrator.js';
 import { Store } from './db/store.js';
 import type { GraphQLContext } from './graphql/context.js';
@@ -12,7 +12,7 @@ import { createFeatureExtractor } from './ml/feature-extractor.js';
 
 export interface App {
   readonly url: string;
-  readonly context: GraphQLContext;
+  readonly database: Database;
   stop(): Promise<void>;
 }
 
@@ -46,7 +46,7 @@ export async function startApp(config: Config, log: (line: string) => void = con
     });
     return {
       url,
-      context,
+      database,
       async stop() {
         await server.stop();
         await extractor.close();

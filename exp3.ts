@@ -1,0 +1,11 @@
+import { readFile } from 'node:fs/promises';
+import { prepareImage } from './src/ml/image.js';
+import { selectBackend } from './src/ml/backend.js';
+import { Resnet50 } from './src/ml/resnet50.js';
+await selectBackend('wasm');
+const m = await Resnet50.load('/tmp/rn/package/ResNet50/model.json');
+const img = (await prepareImage(await readFile(`../shared/testdata/photos/chelsea.png`), {maxBytes:1e7})).pixels;
+await m.features([img]);
+const t = performance.now();
+for (let i = 0; i < 3; i++) await m.features(Array(8).fill(img));
+console.log(process.argv[2], ((performance.now()-t)/24).toFixed(0), 'ms/img');

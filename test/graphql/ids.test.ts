@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { decodeCursor, encodeCursor, parseProductId, productId } from '../../src/graphql/ids.js';
+
+test('product ids are positive 32-bit integers', () => {
+  assert.equal(parseProductId('42'), 42);
+  for (const id of ['0', '-1', '01', '1.5', 'abc', '', '2147483648', '99999999999']) {
+    assert.equal(parseProductId(id), undefined, id);
+  }
+});
+
+test('an id that names no product is NOT_FOUND', () => {
+  assert.throws(() => productId('abc'), { code: 'NOT_FOUND' });
+});
+
+test('cursors round-trip and foreign cursors are BAD_USER_INPUT', () => {
+  assert.equal(decodeCursor(encodeCursor(1234)), 1234);
+  assert.throws(() => decodeCursor('garbage'), { code: 'BAD_USER_INPUT' });
+});
