@@ -16,6 +16,7 @@ const config: CodegenConfig = {
           Similarity: '../../catalog/similarity.service.js#Similarity',
           ProductConnection: '../../db/product.repository.js#ProductPage',
           ServiceInfo: '../context.js#ServiceInfoSource',
+          TrainingRun: '../../training/training-run.js#TrainingRun',
         },
       },
     },

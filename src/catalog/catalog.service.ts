@@ -2,6 +2,7 @@ import type { Store } from '../db/store.js';
 import { DomainError } from '../errors.js';
 import type { ProductPage } from '../db/product.repository.js';
 import type { Product } from './product.js';
+import type { ActiveModel } from '../training/active-model.js';
 import type { ProductImages } from './product-images.js';
 
 export interface ProductInput {
@@ -19,6 +20,7 @@ export class CatalogService {
   constructor(
     private readonly store: Store,
     private readonly images: ProductImages,
+    private readonly models: ActiveModel,
   ) {}
 
   /** All or nothing: one bad input stores none of the batch. */
@@ -50,7 +52,19 @@ export class CatalogService {
       features: features[i]!,
     }));
     return this.store
-      .transaction((repositories) => repositories.products.insertMany(products))
+      .transaction(async (repositories) => {
+        // Under the lock the active version cannot switch before this commits.
+        await repositories.products.lockCatalog();
+        const inserted = await repositories.products.insertMany(products);
+        const model = await this.models.current(repositories);
+        if (!model) return inserted;
+        const embedded = await model.embed(features);
+        await repositories.embeddings.insertMany(
+          model.version.id,
+          inserted.map((product, i) => ({ productId: product.id, ...embedded[i]! })),
+        );
+        return inserted.map((product, i) => ({ ...product, predictedCategory: embedded[i]!.predictedCategory }));
+      })
       .catch(rethrowDuplicateSku);
   }
 

@@ -8,6 +8,8 @@ export interface Product {
   imageWidth: number;
   imageHeight: number;
   createdAt: Date;
+  /** The active model version's prediction; null until a head is trained. */
+  predictedCategory: string | null;
 }
 
 export interface NewProduct {

@@ -3,18 +3,24 @@ import type { NewProduct, Neighbour, Product } from '../catalog/product.js';
 import type { DB, ProductTable } from './schema.js';
 import { fromVector, toVector } from './vector.js';
 
-const PRODUCT_COLUMNS = [
-  'id',
-  'sku',
-  'name',
-  'category',
-  'thumbnail',
-  'image_width',
-  'image_height',
-  'created_at',
+export const PRODUCT_COLUMNS = [
+  'products.id',
+  'products.sku',
+  'products.name',
+  'products.category',
+  'products.thumbnail',
+  'products.image_width',
+  'products.image_height',
+  'products.created_at',
 ] as const;
 
-type ProductRow = Pick<Selectable<ProductTable>, (typeof PRODUCT_COLUMNS)[number]>;
+export type ProductRow = Omit<Selectable<ProductTable>, 'features'> & { predicted_category: string | null };
+
+export interface ProductFeatures {
+  id: number;
+  category: string | null;
+  features: Float32Array;
+}
 
 export interface ProductPage {
   products: Product[];
@@ -41,11 +47,11 @@ export class ProductRepository {
       )
       .returning(PRODUCT_COLUMNS)
       .execute();
-    return rows.map(toProduct);
+    return rows.map((row) => toProduct({ ...row, predicted_category: null }));
   }
 
   async findById(id: number): Promise<Product | undefined> {
-    const row = await this.db.selectFrom('products').select(PRODUCT_COLUMNS).where('id', '=', id).executeTakeFirst();
+    const row = await this.selectProducts().where('products.id', '=', id).executeTakeFirst();
     return row && toProduct(row);
   }
 
@@ -57,9 +63,9 @@ export class ProductRepository {
 
   /** Keyset pagination by id; one extra row tells whether a next page exists. */
   async page(options: { first: number; afterId?: number | undefined; category?: string | undefined }): Promise<ProductPage> {
-    let query = this.db.selectFrom('products').select(PRODUCT_COLUMNS).orderBy('id').limit(options.first + 1);
-    if (options.afterId !== undefined) query = query.where('id', '>', options.afterId);
-    if (options.category !== undefined) query = query.where('category', '=', options.category);
+    let query = this.selectProducts().orderBy('products.id').limit(options.first + 1);
+    if (options.afterId !== undefined) query = query.where('products.id', '>', options.afterId);
+    if (options.category !== undefined) query = query.where('products.category', '=', options.category);
     const rows = await query.execute();
     return { products: rows.slice(0, options.first).map(toProduct), hasNextPage: rows.length > options.first };
   }
@@ -84,20 +90,76 @@ export class ProductRepository {
 
   /** Exact L2 over the ResNet50 features: no approximate index exists on this column. */
   async nearestByFeatures(query: Float32Array, k: number, excludeId?: number): Promise<Neighbour[]> {
-    const distance = sql<number>`features <-> ${toVector(query)}`;
-    let search = this.db
-      .selectFrom('products')
-      .select([...PRODUCT_COLUMNS, distance.as('distance')])
+    const distance = sql<number>`products.features <-> ${toVector(query)}`;
+    let search = this.selectProducts()
+      .select(distance.as('distance'))
       .orderBy(distance)
-      .orderBy('id')
+      .orderBy('products.id')
       .limit(k);
-    if (excludeId !== undefined) search = search.where('id', '<>', excludeId);
+    if (excludeId !== undefined) search = search.where('products.id', '<>', excludeId);
     const rows = await search.execute();
     return rows.map((row) => ({ product: toProduct(row), distance: row.distance }));
   }
+
+  /** Products that have a category, with their features: what a head trains on. */
+  async labelledFeatures(): Promise<ProductFeatures[]> {
+    const rows = await this.db
+      .selectFrom('products')
+      .select(['id', 'category', 'features'])
+      .where('category', 'is not', null)
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => ({ id: row.id, category: row.category, features: fromVector(row.features) }));
+  }
+
+  async categoryCounts(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('products')
+      .select(['category', (eb) => eb.fn.countAll<string | number>().as('count')])
+      .where('category', 'is not', null)
+      .groupBy('category')
+      .execute();
+    return new Map(rows.map((row) => [row.category!, Number(row.count)]));
+  }
+
+  /** One page of the whole catalog's features in id order, for embedding it in chunks. */
+  async featuresAfter(afterId: number, limit: number): Promise<ProductFeatures[]> {
+    const rows = await this.db
+      .selectFrom('products')
+      .select(['id', 'category', 'features'])
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ id: row.id, category: row.category, features: fromVector(row.features) }));
+  }
+
+  /**
+   * Serializes writes to the catalog with a model version switch, so a product
+   * is embedded into whichever version is active when it lands.
+   */
+  async lockCatalog(): Promise<void> {
+    await sql`select pg_advisory_xact_lock(${CATALOG_LOCK_KEY})`.execute(this.db);
+  }
+
+  /** Product columns, plus the active model version's predicted category. */
+  private selectProducts() {
+    return this.db
+      .selectFrom('products')
+      .leftJoin('embeddings', (join) =>
+        join
+          .onRef('embeddings.product_id', '=', 'products.id')
+          .on('embeddings.model_version_id', '=', (eb) =>
+            eb.selectFrom('model_versions').select('model_versions.id').where('model_versions.active', '=', true),
+          ),
+      )
+      .select([...PRODUCT_COLUMNS, 'embeddings.predicted_category']);
+  }
 }
 
-function toProduct(row: ProductRow): Product {
+const CATALOG_LOCK_KEY = 4_181_726_513;
+
+export function toProduct(row: ProductRow): Product {
   return {
     id: row.id,
     sku: row.sku,
@@ -107,5 +169,6 @@ function toProduct(row: ProductRow): Product {
     imageWidth: row.image_width,
     imageHeight: row.image_height,
     createdAt: row.created_at,
+    predictedCategory: row.predicted_category,
   };
 }

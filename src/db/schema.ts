@@ -15,6 +15,45 @@ export interface ProductTable {
   created_at: ColumnType<Date, never, never>;
 }
 
+export type TrainingStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface TrainingRunTable {
+  id: Generated<number>;
+  status: ColumnType<TrainingStatus, TrainingStatus | undefined, TrainingStatus>;
+  hyperparameters: ColumnType<unknown, string, string>;
+  classes: string[] | null;
+  training_samples: number | null;
+  validation_samples: number | null;
+  epochs: ColumnType<unknown, string | undefined, string>;
+  metrics: ColumnType<unknown, string | null | undefined, string | null>;
+  error: string | null;
+  created_at: ColumnType<Date, never, never>;
+  started_at: ColumnType<Date | null, never, Date | null>;
+  finished_at: ColumnType<Date | null, never, Date | null>;
+}
+
+export interface ModelVersionTable {
+  id: Generated<number>;
+  training_run_id: number;
+  classes: string[];
+  head_weights: Uint8Array;
+  head_layout: ColumnType<unknown, string, string>;
+  feature_mean: number[];
+  feature_scale: number[];
+  embedding_mean: number[];
+  embedding_scale: number[];
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: ColumnType<Date, never, never>;
+  activated_at: ColumnType<Date | null, never, Date | null>;
+}
+
+export interface EmbeddingTable {
+  model_version_id: number;
+  product_id: number;
+  embedding: VectorColumn;
+  predicted_category: string;
+}
+
 export interface SchemaMigrationTable {
   version: string;
   applied_at: ColumnType<Date, never, never>;
@@ -22,5 +61,8 @@ export interface SchemaMigrationTable {
 
 export interface DB {
   products: ProductTable;
+  training_runs: TrainingRunTable;
+  model_versions: ModelVersionTable;
+  embeddings: EmbeddingTable;
   schema_migrations: SchemaMigrationTable;
 }

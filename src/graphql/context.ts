@@ -1,5 +1,6 @@
 import type { CatalogService } from '../catalog/catalog.service.js';
 import type { SimilarityService } from '../catalog/similarity.service.js';
+import type { TrainingService } from '../training/training.service.js';
 
 /** What the service runs on; fixed for the life of the process. */
 export interface ServiceInfoSource {
@@ -11,5 +12,6 @@ export interface ServiceInfoSource {
 export interface GraphQLContext {
   catalog: CatalogService;
   similarity: SimilarityService;
+  training: TrainingService;
   runtime: ServiceInfoSource;
 }

@@ -3,14 +3,14 @@ import { DomainError } from '../errors.js';
 
 const MAX_ID = 2_147_483_647;
 
-/** Product ids are positive integers; anything else names no product. */
-export function parseProductId(id: string): number | undefined {
+/** Ids are positive 32-bit integers; anything else names nothing. */
+export function parseId(id: string): number | undefined {
   const value = /^[1-9]\d{0,9}$/.test(id) ? Number(id) : NaN;
   return value <= MAX_ID ? value : undefined;
 }
 
 export function productId(id: string): number {
-  const value = parseProductId(id);
+  const value = parseId(id);
   if (value === undefined) throw notFound(id);
   return value;
 }

@@ -9,10 +9,11 @@ import { Product } from './resolvers/product.resolvers.js';
 import { Query } from './resolvers/query.resolvers.js';
 import { ServiceInfo } from './resolvers/service-info.resolvers.js';
 import { Similarity } from './resolvers/similarity.resolvers.js';
+import { TrainingRun } from './resolvers/training-run.resolvers.js';
 
 export const SCHEMA_PATH = new URL('../../schema.graphql', import.meta.url);
 
-const resolvers: Resolvers = { Query, Mutation, Product, ProductConnection, Similarity, ServiceInfo };
+const resolvers: Resolvers = { Query, Mutation, Product, ProductConnection, Similarity, ServiceInfo, TrainingRun };
 
 export function createGraphQLServer(): ApolloServer<GraphQLContext> {
   return new ApolloServer<GraphQLContext>({

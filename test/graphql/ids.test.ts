@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeCursor, encodeCursor, parseProductId, productId } from '../../src/graphql/ids.js';
+import { decodeCursor, encodeCursor, parseId, productId } from '../../src/graphql/ids.js';
 
 test('product ids are positive 32-bit integers', () => {
-  assert.equal(parseProductId('42'), 42);
+  assert.equal(parseId('42'), 42);
   for (const id of ['0', '-1', '01', '1.5', 'abc', '', '2147483648', '99999999999']) {
-    assert.equal(parseProductId(id), undefined, id);
+    assert.equal(parseId(id), undefined, id);
   }
 });
 

@@ -3,6 +3,7 @@ import type { Product as ProductModel } from '../../catalog/product.js';
 import type { Similarity as SimilarityModel } from '../../catalog/similarity.service.js';
 import type { ProductPage as ProductPageModel } from '../../db/product.repository.js';
 import type { ServiceInfoSource as ServiceInfoSourceModel, GraphQLContext } from '../context.js';
+import type { TrainingRun as TrainingRunModel } from '../../training/training-run.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -36,6 +37,12 @@ export type AddProductsPayload = {
   products: Array<Product>;
 };
 
+export type ClassWeight =
+  /** n / (classes * count(class)), as scikit-learn's 'balanced'. */
+  | 'BALANCED'
+  /** Every sample counts the same. */
+  | 'NONE';
+
 export type DeleteProductPayload = {
   __typename?: 'DeleteProductPayload';
   /** The id of the product that was removed. */
@@ -53,6 +60,30 @@ export type EmbeddingSpace =
   /** The standardized 512-d mid layer of the active trained head. */
   | 'TRAINED_HEAD';
 
+export type EpochMetrics = {
+  __typename?: 'EpochMetrics';
+  accuracy: Scalars['Float']['output'];
+  epoch: Scalars['Int']['output'];
+  /** Class-weighted cross-entropy over the epoch's batches, dropout on. */
+  loss: Scalars['Float']['output'];
+  seconds: Scalars['Float']['output'];
+  valAccuracy: Scalars['Float']['output'];
+  valLoss: Scalars['Float']['output'];
+};
+
+export type Hyperparameters = {
+  __typename?: 'Hyperparameters';
+  batchSize: Scalars['Int']['output'];
+  classWeight: ClassWeight;
+  dropout: Scalars['Float']['output'];
+  epochs: Scalars['Int']['output'];
+  hiddenUnits: Scalars['Int']['output'];
+  learningRate: Scalars['Float']['output'];
+  midUnits: Scalars['Int']['output'];
+  seed: Scalars['Int']['output'];
+  validationSplit: Scalars['Float']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Adds one product; its image is analysed before it is stored. */
@@ -61,6 +92,12 @@ export type Mutation = {
   addProducts: AddProductsPayload;
   /** Removes a product and everything stored for it. */
   deleteProduct: DeleteProductPayload;
+  /**
+   * Starts training a categorical head on every product that has a category, in
+   * the background; returns the queued run at once. When it succeeds its model
+   * version becomes active, with every catalog product embedded. One run at a time.
+   */
+  trainModel: TrainModelPayload;
 };
 
 
@@ -76,6 +113,11 @@ export type MutationAddProductsArgs = {
 
 export type MutationDeleteProductArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationTrainModelArgs = {
+  input?: InputMaybe<TrainModelInput>;
 };
 
 export type Neighbour = {
@@ -103,6 +145,8 @@ export type Product = {
   /** Width of the original image in pixels. */
   imageWidth: Scalars['Int']['output'];
   name: Scalars['String']['output'];
+  /** The active model version's predicted category; null until a head is trained. */
+  predictedCategory?: Maybe<Scalars['String']['output']>;
   sku: Scalars['String']['output'];
   /** A WebP thumbnail (longest side 256 px) as a data URL. */
   thumbnail: Scalars['String']['output'];
@@ -139,6 +183,10 @@ export type Query = {
   similarProducts: Similarity;
   /** The k catalog products most similar to an image that is not in the catalog. */
   similarToImage: Similarity;
+  /** One training run by id, or null when there is none. */
+  trainingRun?: Maybe<TrainingRun>;
+  /** Training runs, newest first. */
+  trainingRuns: Array<TrainingRun>;
 };
 
 
@@ -185,6 +233,26 @@ export type QuerySimilarToImageArgs = {
   k?: Scalars['Int']['input'];
 };
 
+
+/**
+ * lookalike: product recommendations by image similarity.
+ * Every product image goes through ResNet50 (ImageNet weights); neighbours are
+ * ranked by exact Euclidean (L2) distance in pgvector.
+ */
+export type QueryTrainingRunArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * lookalike: product recommendations by image similarity.
+ * Every product image goes through ResNet50 (ImageNet weights); neighbours are
+ * ranked by exact Euclidean (L2) distance in pgvector.
+ */
+export type QueryTrainingRunsArgs = {
+  first?: Scalars['Int']['input'];
+};
+
 export type ServiceInfo = {
   __typename?: 'ServiceInfo';
   /** The TensorFlow.js backend running ResNet50: tensorflow, wasm or cpu. */
@@ -209,6 +277,72 @@ export type Similarity = {
   neighbours: Array<Neighbour>;
   space: EmbeddingSpace;
 };
+
+/** Every field is optional; the defaults are the method's. */
+export type TrainModelInput = {
+  /** Default 64. */
+  batchSize?: InputMaybe<Scalars['Int']['input']>;
+  /** Default BALANCED. */
+  classWeight?: InputMaybe<ClassWeight>;
+  /** Dropout after the 1024 and the 512 layers; default 0.7. */
+  dropout?: InputMaybe<Scalars['Float']['input']>;
+  /** Default 32. */
+  epochs?: InputMaybe<Scalars['Int']['input']>;
+  /** Width of the first hidden layer; default 1024. The mid layer is always 512. */
+  hiddenUnits?: InputMaybe<Scalars['Int']['input']>;
+  /** Adam's learning rate; default 0.0004. */
+  learningRate?: InputMaybe<Scalars['Float']['input']>;
+  /** Seeds the split, the initial weights, the shuffling and dropout; default 42. */
+  seed?: InputMaybe<Scalars['Int']['input']>;
+  /** Share of the labelled products held out for validation; default 0.2. */
+  validationSplit?: InputMaybe<Scalars['Float']['input']>;
+};
+
+export type TrainModelPayload = {
+  __typename?: 'TrainModelPayload';
+  trainingRun: TrainingRun;
+};
+
+export type TrainingMetrics = {
+  __typename?: 'TrainingMetrics';
+  /** Catalog products embedded into the new model version. */
+  embeddedProducts: Scalars['Int']['output'];
+  embeddingSeconds: Scalars['Float']['output'];
+  trainingSeconds: Scalars['Float']['output'];
+  valAccuracy: Scalars['Float']['output'];
+  valLoss: Scalars['Float']['output'];
+};
+
+export type TrainingRun = {
+  __typename?: 'TrainingRun';
+  /** Category names in label order, known once the run starts. */
+  classes?: Maybe<Array<Scalars['String']['output']>>;
+  /** ISO 8601. */
+  createdAt: Scalars['String']['output'];
+  /** One entry per finished epoch. */
+  epochs: Array<EpochMetrics>;
+  /** Why the run failed. */
+  error?: Maybe<Scalars['String']['output']>;
+  finishedAt?: Maybe<Scalars['String']['output']>;
+  hyperparameters: Hyperparameters;
+  id: Scalars['ID']['output'];
+  /** Set when the run has succeeded. */
+  metrics?: Maybe<TrainingMetrics>;
+  /** The model version this run produced, once it has succeeded. */
+  modelVersion?: Maybe<Scalars['ID']['output']>;
+  /** 0 to 1: finished epochs over planned epochs; 1 once it has succeeded. */
+  progress: Scalars['Float']['output'];
+  startedAt?: Maybe<Scalars['String']['output']>;
+  status: TrainingStatus;
+  trainingSamples?: Maybe<Scalars['Int']['output']>;
+  validationSamples?: Maybe<Scalars['Int']['output']>;
+};
+
+export type TrainingStatus =
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'SUCCEEDED';
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -288,10 +422,13 @@ export type ResolversTypes = ResolversObject<{
   AddProductPayload: ResolverTypeWrapper<Omit<AddProductPayload, 'product'> & { product: ResolversTypes['Product'] }>;
   AddProductsPayload: ResolverTypeWrapper<Omit<AddProductsPayload, 'products'> & { products: Array<ResolversTypes['Product']> }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ClassWeight: ClassWeight;
   DeleteProductPayload: ResolverTypeWrapper<DeleteProductPayload>;
   DistanceMetric: DistanceMetric;
   EmbeddingSpace: EmbeddingSpace;
+  EpochMetrics: ResolverTypeWrapper<EpochMetrics>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  Hyperparameters: ResolverTypeWrapper<Hyperparameters>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -304,6 +441,11 @@ export type ResolversTypes = ResolversObject<{
   ServiceInfo: ResolverTypeWrapper<ServiceInfoSourceModel>;
   Similarity: ResolverTypeWrapper<SimilarityModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  TrainModelInput: TrainModelInput;
+  TrainModelPayload: ResolverTypeWrapper<Omit<TrainModelPayload, 'trainingRun'> & { trainingRun: ResolversTypes['TrainingRun'] }>;
+  TrainingMetrics: ResolverTypeWrapper<TrainingMetrics>;
+  TrainingRun: ResolverTypeWrapper<TrainingRunModel>;
+  TrainingStatus: TrainingStatus;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -313,7 +455,9 @@ export type ResolversParentTypes = ResolversObject<{
   AddProductsPayload: Omit<AddProductsPayload, 'products'> & { products: Array<ResolversParentTypes['Product']> };
   Boolean: Scalars['Boolean']['output'];
   DeleteProductPayload: DeleteProductPayload;
+  EpochMetrics: EpochMetrics;
   Float: Scalars['Float']['output'];
+  Hyperparameters: Hyperparameters;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
@@ -326,6 +470,10 @@ export type ResolversParentTypes = ResolversObject<{
   ServiceInfo: ServiceInfoSourceModel;
   Similarity: SimilarityModel;
   String: Scalars['String']['output'];
+  TrainModelInput: TrainModelInput;
+  TrainModelPayload: Omit<TrainModelPayload, 'trainingRun'> & { trainingRun: ResolversParentTypes['TrainingRun'] };
+  TrainingMetrics: TrainingMetrics;
+  TrainingRun: TrainingRunModel;
 }>;
 
 export type AddProductPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AddProductPayload'] = ResolversParentTypes['AddProductPayload']> = ResolversObject<{
@@ -340,10 +488,32 @@ export type DeleteProductPayloadResolvers<ContextType = GraphQLContext, ParentTy
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type EpochMetricsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EpochMetrics'] = ResolversParentTypes['EpochMetrics']> = ResolversObject<{
+  accuracy?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  epoch?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  loss?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  seconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  valAccuracy?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  valLoss?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type HyperparametersResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Hyperparameters'] = ResolversParentTypes['Hyperparameters']> = ResolversObject<{
+  batchSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  classWeight?: Resolver<ResolversTypes['ClassWeight'], ParentType, ContextType>;
+  dropout?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  epochs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  hiddenUnits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  learningRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  midUnits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  seed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  validationSplit?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addProduct?: Resolver<ResolversTypes['AddProductPayload'], ParentType, ContextType, RequireFields<MutationAddProductArgs, 'input'>>;
   addProducts?: Resolver<ResolversTypes['AddProductsPayload'], ParentType, ContextType, RequireFields<MutationAddProductsArgs, 'inputs'>>;
   deleteProduct?: Resolver<ResolversTypes['DeleteProductPayload'], ParentType, ContextType, RequireFields<MutationDeleteProductArgs, 'id'>>;
+  trainModel?: Resolver<ResolversTypes['TrainModelPayload'], ParentType, ContextType, Partial<MutationTrainModelArgs>>;
 }>;
 
 export type NeighbourResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Neighbour'] = ResolversParentTypes['Neighbour']> = ResolversObject<{
@@ -364,6 +534,7 @@ export type ProductResolvers<ContextType = GraphQLContext, ParentType extends Re
   imageHeight?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   imageWidth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  predictedCategory?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   thumbnail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
@@ -385,6 +556,8 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   service?: Resolver<ResolversTypes['ServiceInfo'], ParentType, ContextType>;
   similarProducts?: Resolver<ResolversTypes['Similarity'], ParentType, ContextType, RequireFields<QuerySimilarProductsArgs, 'id' | 'k'>>;
   similarToImage?: Resolver<ResolversTypes['Similarity'], ParentType, ContextType, RequireFields<QuerySimilarToImageArgs, 'image' | 'k'>>;
+  trainingRun?: Resolver<Maybe<ResolversTypes['TrainingRun']>, ParentType, ContextType, RequireFields<QueryTrainingRunArgs, 'id'>>;
+  trainingRuns?: Resolver<Array<ResolversTypes['TrainingRun']>, ParentType, ContextType, RequireFields<QueryTrainingRunsArgs, 'first'>>;
 }>;
 
 export type ServiceInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ServiceInfo'] = ResolversParentTypes['ServiceInfo']> = ResolversObject<{
@@ -403,10 +576,41 @@ export type SimilarityResolvers<ContextType = GraphQLContext, ParentType extends
   space?: Resolver<ResolversTypes['EmbeddingSpace'], ParentType, ContextType>;
 }>;
 
+export type TrainModelPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TrainModelPayload'] = ResolversParentTypes['TrainModelPayload']> = ResolversObject<{
+  trainingRun?: Resolver<ResolversTypes['TrainingRun'], ParentType, ContextType>;
+}>;
+
+export type TrainingMetricsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TrainingMetrics'] = ResolversParentTypes['TrainingMetrics']> = ResolversObject<{
+  embeddedProducts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  embeddingSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  trainingSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  valAccuracy?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  valLoss?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type TrainingRunResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TrainingRun'] = ResolversParentTypes['TrainingRun']> = ResolversObject<{
+  classes?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  epochs?: Resolver<Array<ResolversTypes['EpochMetrics']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hyperparameters?: Resolver<ResolversTypes['Hyperparameters'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  metrics?: Resolver<Maybe<ResolversTypes['TrainingMetrics']>, ParentType, ContextType>;
+  modelVersion?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  progress?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['TrainingStatus'], ParentType, ContextType>;
+  trainingSamples?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  validationSamples?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   AddProductPayload?: AddProductPayloadResolvers<ContextType>;
   AddProductsPayload?: AddProductsPayloadResolvers<ContextType>;
   DeleteProductPayload?: DeleteProductPayloadResolvers<ContextType>;
+  EpochMetrics?: EpochMetricsResolvers<ContextType>;
+  Hyperparameters?: HyperparametersResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Neighbour?: NeighbourResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
@@ -416,5 +620,8 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   ServiceInfo?: ServiceInfoResolvers<ContextType>;
   Similarity?: SimilarityResolvers<ContextType>;
+  TrainModelPayload?: TrainModelPayloadResolvers<ContextType>;
+  TrainingMetrics?: TrainingMetricsResolvers<ContextType>;
+  TrainingRun?: TrainingRunResolvers<ContextType>;
 }>;
 

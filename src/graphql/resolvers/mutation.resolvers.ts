@@ -7,6 +7,7 @@ export const Mutation: MutationResolvers = {
     return { product: product! };
   },
   addProducts: async (_parent, { inputs }, { catalog }) => ({ products: await catalog.addProducts(inputs) }),
+  trainModel: async (_parent, { input }, { training }) => ({ trainingRun: await training.startTraining(input ?? {}) }),
   deleteProduct: async (_parent, { id }, { catalog }) => {
     await catalog.deleteProduct(productId(id));
     return { id };

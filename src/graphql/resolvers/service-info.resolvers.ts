@@ -2,6 +2,9 @@ import type { ServiceInfoResolvers } from '../generated/resolvers-types.js';
 
 export const ServiceInfo: ServiceInfoResolvers = {
   catalogSize: (_runtime, _args, { catalog }) => catalog.countProducts(),
-  modelVersion: () => null,
-  embeddingSpace: () => 'RESNET50_FEATURES',
+  modelVersion: async (_runtime, _args, { similarity }) => {
+    const { modelVersionId } = await similarity.activeSpace();
+    return modelVersionId === null ? null : String(modelVersionId);
+  },
+  embeddingSpace: async (_runtime, _args, { similarity }) => (await similarity.activeSpace()).space,
 };

@@ -1,0 +1,87 @@
+import { sql, type Kysely } from 'kysely';
+import type { Neighbour } from '../catalog/product.js';
+import { PRODUCT_COLUMNS, toProduct, type ProductFeatures } from './product.repository.js';
+import type { DB } from './schema.js';
+import { fromVector, toVector } from './vector.js';
+
+export interface NewEmbedding {
+  productId: number;
+  /** Standardized 512-d mid-layer output. */
+  embedding: Float32Array;
+  predictedCategory: string;
+}
+
+/** The embeddings of the catalog under each model version. */
+export class EmbeddingRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async insertMany(modelVersionId: number, embeddings: readonly NewEmbedding[]): Promise<void> {
+    if (embeddings.length === 0) return;
+    await this.db
+      .insertInto('embeddings')
+      .values(
+        embeddings.map((e) => ({
+          model_version_id: modelVersionId,
+          product_id: e.productId,
+          embedding: toVector(e.embedding),
+          predicted_category: e.predictedCategory,
+        })),
+      )
+      .execute();
+  }
+
+  async embeddingOf(modelVersionId: number, productId: number): Promise<Float32Array | undefined> {
+    const row = await this.db
+      .selectFrom('embeddings')
+      .select('embedding')
+      .where('model_version_id', '=', modelVersionId)
+      .where('product_id', '=', productId)
+      .executeTakeFirst();
+    return row && fromVector(row.embedding);
+  }
+
+  /** Exact L2 in one version's space: no approximate index exists on this column. */
+  async nearest(modelVersionId: number, query: Float32Array, k: number, excludeProductId?: number): Promise<Neighbour[]> {
+    const distance = sql<number>`embeddings.embedding <-> ${toVector(query)}`;
+    let search = this.db
+      .selectFrom('embeddings')
+      .innerJoin('products', 'products.id', 'embeddings.product_id')
+      .select([...PRODUCT_COLUMNS, 'embeddings.predicted_category', distance.as('distance')])
+      .where('embeddings.model_version_id', '=', modelVersionId)
+      .orderBy(distance)
+      .orderBy('products.id')
+      .limit(k);
+    if (excludeProductId !== undefined) search = search.where('products.id', '<>', excludeProductId);
+    const rows = await search.execute();
+    return rows.map((row) => ({ product: toProduct(row), distance: row.distance }));
+  }
+
+  async count(modelVersionId: number): Promise<number> {
+    const { count } = await this.db
+      .selectFrom('embeddings')
+      .select((eb) => eb.fn.countAll<string | number>().as('count'))
+      .where('model_version_id', '=', modelVersionId)
+      .executeTakeFirstOrThrow();
+    return Number(count);
+  }
+
+  /** Catalog products that have no embedding under this version yet, with their features. */
+  async productsWithout(modelVersionId: number): Promise<ProductFeatures[]> {
+    const rows = await this.db
+      .selectFrom('products')
+      .select(['products.id', 'products.category', 'products.features'])
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('embeddings')
+              .select(sql`1`.as('one'))
+              .whereRef('embeddings.product_id', '=', 'products.id')
+              .where('embeddings.model_version_id', '=', modelVersionId),
+          ),
+        ),
+      )
+      .orderBy('products.id')
+      .execute();
+    return rows.map((row) => ({ id: row.id, category: row.category, features: fromVector(row.features) }));
+  }
+}

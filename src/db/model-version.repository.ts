@@ -1,0 +1,61 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { ModelVersion, NewModelVersion } from '../training/model-version.js';
+import type { DB, ModelVersionTable } from './schema.js';
+
+export class ModelVersionRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  /** Stored inactive; `activate` switches it on. */
+  async create(version: NewModelVersion): Promise<number> {
+    const { id } = await this.db
+      .insertInto('model_versions')
+      .values({
+        training_run_id: version.trainingRunId,
+        classes: version.classes,
+        head_weights: version.head.weights,
+        head_layout: JSON.stringify(version.head.layout),
+        feature_mean: Array.from(version.featureScaler.mean),
+        feature_scale: Array.from(version.featureScaler.scale),
+        embedding_mean: Array.from(version.embeddingScaler.mean),
+        embedding_scale: Array.from(version.embeddingScaler.scale),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return id;
+  }
+
+  /** The id alone: cheap enough to ask on every query. */
+  async activeId(): Promise<number | undefined> {
+    const row = await this.db.selectFrom('model_versions').select('id').where('active', '=', true).executeTakeFirst();
+    return row?.id;
+  }
+
+  async findById(id: number): Promise<ModelVersion | undefined> {
+    const row = await this.db.selectFrom('model_versions').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toModelVersion(row);
+  }
+
+  /** Deactivates the current version and activates this one; run it in a transaction. */
+  async activate(id: number): Promise<void> {
+    await this.db.updateTable('model_versions').set({ active: false }).where('active', '=', true).execute();
+    await this.db
+      .updateTable('model_versions')
+      .set({ active: true, activated_at: sql`now()` })
+      .where('id', '=', id)
+      .execute();
+  }
+}
+
+function toModelVersion(row: Selectable<ModelVersionTable>): ModelVersion {
+  return {
+    id: row.id,
+    trainingRunId: row.training_run_id,
+    classes: row.classes,
+    head: { weights: row.head_weights, layout: row.head_layout },
+    featureScaler: { mean: Float32Array.from(row.feature_mean), scale: Float32Array.from(row.feature_scale) },
+    embeddingScaler: { mean: Float32Array.from(row.embedding_mean), scale: Float32Array.from(row.embedding_scale) },
+    active: row.active,
+    createdAt: row.created_at,
+    activatedAt: row.activated_at,
+  };
+}

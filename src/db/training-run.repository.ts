@@ -1,0 +1,105 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Hyperparameters } from '../training/hyperparameters.js';
+import type { EpochMetrics, TrainingMetrics, TrainingRun } from '../training/training-run.js';
+import type { DB, TrainingRunTable } from './schema.js';
+
+export class TrainingRunRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  /** Fails with a unique violation (23505) while another run is queued or running. */
+  async create(hyperparameters: Hyperparameters): Promise<TrainingRun> {
+    const row = await this.db
+      .insertInto('training_runs')
+      .values({ hyperparameters: JSON.stringify(hyperparameters) })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toTrainingRun(row, null);
+  }
+
+  async start(id: number, data: { classes: string[]; trainingSamples: number; validationSamples: number }): Promise<void> {
+    await this.db
+      .updateTable('training_runs')
+      .set({
+        status: 'running',
+        classes: data.classes,
+        training_samples: data.trainingSamples,
+        validation_samples: data.validationSamples,
+        started_at: sql`now()`,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async appendEpoch(id: number, epoch: EpochMetrics): Promise<void> {
+    await this.db
+      .updateTable('training_runs')
+      .set({ epochs: sql`epochs || ${JSON.stringify([epoch])}::jsonb` })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async succeed(id: number, metrics: TrainingMetrics): Promise<void> {
+    await this.db
+      .updateTable('training_runs')
+      .set({ status: 'succeeded', metrics: JSON.stringify(metrics), finished_at: sql`now()` })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async fail(id: number, error: string): Promise<void> {
+    await this.db
+      .updateTable('training_runs')
+      .set({ status: 'failed', error, finished_at: sql`now()` })
+      .where('id', '=', id)
+      .where('status', 'in', ['queued', 'running'])
+      .execute();
+  }
+
+  /** Marks every queued or running run failed; returns their ids. */
+  async failUnfinished(error: string): Promise<number[]> {
+    const rows = await this.db
+      .updateTable('training_runs')
+      .set({ status: 'failed', error, finished_at: sql`now()` })
+      .where('status', 'in', ['queued', 'running'])
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  async findById(id: number): Promise<TrainingRun | undefined> {
+    const row = await this.selectRuns().where('training_runs.id', '=', id).executeTakeFirst();
+    return row && toTrainingRun(row, row.model_version_id);
+  }
+
+  /** Newest first. */
+  async list(limit: number): Promise<TrainingRun[]> {
+    const rows = await this.selectRuns().orderBy('training_runs.id', 'desc').limit(limit).execute();
+    return rows.map((row) => toTrainingRun(row, row.model_version_id));
+  }
+
+  private selectRuns() {
+    return this.db
+      .selectFrom('training_runs')
+      .leftJoin('model_versions', 'model_versions.training_run_id', 'training_runs.id')
+      .selectAll('training_runs')
+      .select('model_versions.id as model_version_id');
+  }
+}
+
+function toTrainingRun(row: Selectable<TrainingRunTable>, modelVersionId: number | null): TrainingRun {
+  return {
+    id: row.id,
+    status: row.status,
+    hyperparameters: row.hyperparameters as Hyperparameters,
+    classes: row.classes,
+    trainingSamples: row.training_samples,
+    validationSamples: row.validation_samples,
+    epochs: row.epochs as EpochMetrics[],
+    metrics: row.metrics as TrainingMetrics | null,
+    error: row.error,
+    modelVersionId,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}

@@ -1,0 +1,26 @@
+import type { Hyperparameters } from './hyperparameters.js';
+import type { Dataset } from './dataset.js';
+import type { StoredHead } from './model-version.js';
+import type { EpochMetrics } from './training-run.js';
+
+/** A trained categorical head, ready to embed standardized ResNet50 features. */
+export interface Head {
+  readonly stored: StoredHead;
+  /** The raw (not yet standardized) 512-d mid layer and the predicted class index of each row. */
+  embed(features: readonly Float32Array[]): Promise<{ embeddings: Float32Array[]; predicted: number[] }>;
+  dispose(): void;
+}
+
+export interface TrainRequest {
+  /** Features already standardized with the training set's scaler. */
+  dataset: Dataset;
+  hyperparameters: Hyperparameters;
+  onEpoch(metrics: EpochMetrics): Promise<void>;
+  signal: AbortSignal;
+}
+
+/** Where the head's tensors run: the training service only knows this interface. */
+export interface HeadEngine {
+  train(request: TrainRequest): Promise<Head>;
+  load(stored: StoredHead): Promise<Head>;
+}

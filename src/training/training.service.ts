@@ -1,0 +1,193 @@
+import type { Store } from '../db/store.js';
+import { DomainError } from '../errors.js';
+import { assertTrainable, splitDataset, type Dataset } from './dataset.js';
+import { EmbeddingModel } from './embedding-model.js';
+import type { Head, HeadEngine } from './head.js';
+import { resolveHyperparameters, type HyperparameterOverrides, type Hyperparameters } from './hyperparameters.js';
+import type { Scaler } from './model-version.js';
+import { fitScaler, standardize } from './scaler.js';
+import type { TrainingRun } from './training-run.js';
+
+export const MAX_RUNS_PER_PAGE = 100;
+/** Products embedded per database round trip when a new version embeds the catalog. */
+const EMBEDDING_CHUNK = 1000;
+
+/**
+ * Trains the categorical head in the background and switches the new model
+ * version on once every catalog product has an embedding under it. Until
+ * that switch every query is answered by the previous version.
+ */
+export class TrainingService {
+  #running: Promise<void> | undefined;
+  readonly #stopping = new AbortController();
+
+  constructor(
+    private readonly store: Store,
+    private readonly engine: HeadEngine,
+    private readonly log: (line: string) => void = () => {},
+  ) {}
+
+  /** At start-up: a run left queued or running by a process that died cannot finish. */
+  async failInterruptedRuns(): Promise<number[]> {
+    return this.store.trainingRuns.failUnfinished('interrupted: the service stopped before the run finished');
+  }
+
+  async startTraining(overrides: HyperparameterOverrides = {}): Promise<TrainingRun> {
+    const hyperparameters = resolveHyperparameters(overrides);
+    // Checked up front so a hopeless request fails at once instead of as a failed run.
+    assertTrainable(await this.store.products.categoryCounts());
+    const run = await this.store.trainingRuns.create(hyperparameters).catch((error: unknown) => {
+      if ((error as { code?: string }).code === '23505') {
+        throw new DomainError('TRAINING_IN_PROGRESS', 'a training run is already queued or running; wait for it to finish');
+      }
+      throw error;
+    });
+    this.#running = this.execute(run.id, hyperparameters).finally(() => (this.#running = undefined));
+    return run;
+  }
+
+  async getRun(id: number): Promise<TrainingRun | undefined> {
+    return this.store.trainingRuns.findById(id);
+  }
+
+  async listRuns(first: number): Promise<TrainingRun[]> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_RUNS_PER_PAGE) {
+      throw new DomainError('BAD_USER_INPUT', `first must be between 1 and ${MAX_RUNS_PER_PAGE}`);
+    }
+    return this.store.trainingRuns.list(first);
+  }
+
+  /** Resolves when the run this process started, if any, has finished. */
+  async idle(): Promise<void> {
+    await this.#running;
+  }
+
+  /** Stops a run in progress (it is marked failed) and waits for it. */
+  async close(): Promise<void> {
+    this.#stopping.abort(new Error('the service is stopping'));
+    await this.#running;
+  }
+
+  private async execute(runId: number, hyperparameters: Hyperparameters): Promise<void> {
+    let head: Head | undefined;
+    try {
+      const started = performance.now();
+      const dataset = splitDataset(await this.store.products.labelledFeatures(), hyperparameters.validationSplit, hyperparameters.seed);
+      const featureScaler = fitScaler(dataset.train.features);
+      await this.store.trainingRuns.start(runId, {
+        classes: dataset.classes,
+        trainingSamples: dataset.train.labels.length,
+        validationSamples: dataset.validation.labels.length,
+      });
+      this.log(`training run ${runId}: ${dataset.train.labels.length} samples, ${dataset.classes.length} classes`);
+
+      let last = { valLoss: NaN, valAccuracy: NaN };
+      head = await this.engine.train({
+        dataset: standardizeDataset(dataset, featureScaler),
+        hyperparameters,
+        signal: this.#stopping.signal,
+        onEpoch: async (metrics) => {
+          last = metrics;
+          this.log(
+            `training run ${runId}: epoch ${metrics.epoch}/${hyperparameters.epochs} loss ${metrics.loss.toFixed(4)} ` +
+              `acc ${metrics.accuracy.toFixed(4)} val_loss ${metrics.valLoss.toFixed(4)} val_acc ${metrics.valAccuracy.toFixed(4)}`,
+          );
+          await this.store.trainingRuns.appendEpoch(runId, metrics);
+        },
+      });
+      const trained = performance.now();
+
+      const versionId = await this.embedCatalog(runId, dataset.classes, head, featureScaler);
+      const embeddedProducts = await this.activate(versionId, head, runId, {
+        valLoss: last.valLoss,
+        valAccuracy: last.valAccuracy,
+        trainingSeconds: (trained - started) / 1000,
+        startedEmbeddingAt: trained,
+      });
+      this.log(`training run ${runId}: model version ${versionId} active, ${embeddedProducts} products embedded`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log(`training run ${runId} failed: ${message}`);
+      await this.store.trainingRuns.fail(runId, message).catch(() => {});
+    } finally {
+      head?.dispose();
+    }
+  }
+
+  /**
+   * Embeds the catalog as it stands into a new, inactive version: raw mid-layer
+   * outputs first, then the embedding scaler fitted over all of them.
+   */
+  private async embedCatalog(runId: number, classes: string[], head: Head, featureScaler: Scaler): Promise<number> {
+    const raw: { productId: number; embedding: Float32Array; predicted: number }[] = [];
+    for (let after = 0; ; ) {
+      this.#stopping.signal.throwIfAborted();
+      const page = await this.store.products.featuresAfter(after, EMBEDDING_CHUNK);
+      if (page.length === 0) break;
+      const { embeddings, predicted } = await head.embed(page.map((p) => standardize(p.features, featureScaler)));
+      page.forEach((p, i) => raw.push({ productId: p.id, embedding: embeddings[i]!, predicted: predicted[i]! }));
+      after = page.at(-1)!.id;
+    }
+    const embeddingScaler = fitScaler(raw.map((r) => r.embedding));
+    const versionId = await this.store.modelVersions.create({
+      trainingRunId: runId,
+      classes,
+      head: head.stored,
+      featureScaler,
+      embeddingScaler,
+    });
+    for (let i = 0; i < raw.length; i += EMBEDDING_CHUNK) {
+      this.#stopping.signal.throwIfAborted();
+      await this.store.embeddings.insertMany(
+        versionId,
+        raw.slice(i, i + EMBEDDING_CHUNK).map((r) => ({
+          productId: r.productId,
+          embedding: standardize(r.embedding, embeddingScaler),
+          predictedCategory: classes[r.predicted]!,
+        })),
+      );
+    }
+    return versionId;
+  }
+
+  /**
+   * One transaction, holding the catalog lock: embed the products added while
+   * the run went on, switch the version on, and mark the run succeeded.
+   */
+  private async activate(
+    versionId: number,
+    head: Head,
+    runId: number,
+    timing: { valLoss: number; valAccuracy: number; trainingSeconds: number; startedEmbeddingAt: number },
+  ): Promise<number> {
+    return this.store.transaction(async (repositories) => {
+      await repositories.products.lockCatalog();
+      const model = new EmbeddingModel((await repositories.modelVersions.findById(versionId))!, head);
+      const late = await repositories.embeddings.productsWithout(versionId);
+      const embedded = await model.embed(late.map((p) => p.features));
+      await repositories.embeddings.insertMany(
+        versionId,
+        late.map((p, i) => ({ productId: p.id, ...embedded[i]! })),
+      );
+      await repositories.modelVersions.activate(versionId);
+      const embeddedProducts = await repositories.embeddings.count(versionId);
+      await repositories.trainingRuns.succeed(runId, {
+        valLoss: timing.valLoss,
+        valAccuracy: timing.valAccuracy,
+        trainingSeconds: timing.trainingSeconds,
+        embeddingSeconds: (performance.now() - timing.startedEmbeddingAt) / 1000,
+        embeddedProducts,
+      });
+      return embeddedProducts;
+    });
+  }
+}
+
+function standardizeDataset(dataset: Dataset, scaler: Scaler): Dataset {
+  const scale = (features: Float32Array[]) => features.map((row) => standardize(row, scaler));
+  return {
+    classes: dataset.classes,
+    train: { features: scale(dataset.train.features), labels: dataset.train.labels },
+    validation: { features: scale(dataset.validation.features), labels: dataset.validation.labels },
+  };
+}

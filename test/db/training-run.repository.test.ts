@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Database } from '../../src/db/database.js';
+import { TrainingRunRepository } from '../../src/db/training-run.repository.js';
+import { resolveHyperparameters } from '../../src/training/hyperparameters.js';
+import { DATABASE_KINDS, openTestDatabase } from '../support/database.js';
+
+const epoch = (n: number) => ({ epoch: n, loss: 1 / n, accuracy: 0.5, valLoss: 1.1 / n, valAccuracy: 0.4, seconds: 0.1 });
+
+for (const kind of DATABASE_KINDS) {
+  describe(`TrainingRunRepository on ${kind}`, () => {
+    let database: Database;
+    let runs: TrainingRunRepository;
+    before(async () => {
+      database = await openTestDatabase(kind);
+      runs = new TrainingRunRepository(database.db);
+    });
+    after(() => database.close());
+
+    test('a run goes from queued to running to succeeded, keeping each epoch', async () => {
+      const run = await runs.create(resolveHyperparameters({ epochs: 2 }));
+      assert.equal(run.status, 'queued');
+      assert.equal(run.hyperparameters.epochs, 2);
+      await runs.start(run.id, { classes: ['a', 'b'], trainingSamples: 8, validationSamples: 2 });
+      await runs.appendEpoch(run.id, epoch(1));
+      await runs.appendEpoch(run.id, epoch(2));
+      await runs.succeed(run.id, { valLoss: 0.5, valAccuracy: 0.9, trainingSeconds: 1, embeddingSeconds: 2, embeddedProducts: 10 });
+      const done = (await runs.findById(run.id))!;
+      assert.equal(done.status, 'succeeded');
+      assert.deepEqual(done.classes, ['a', 'b']);
+      assert.deepEqual(done.epochs, [epoch(1), epoch(2)]);
+      assert.equal(done.metrics?.valAccuracy, 0.9);
+      assert.ok(done.startedAt && done.finishedAt);
+      assert.equal(done.modelVersionId, null);
+    });
+
+    test('only one run can be queued or running at a time', async () => {
+      const first = await runs.create(resolveHyperparameters());
+      await assert.rejects(runs.create(resolveHyperparameters()), { code: '23505' });
+      await runs.fail(first.id, 'boom');
+      const failed = (await runs.findById(first.id))!;
+      assert.equal(failed.status, 'failed');
+      assert.equal(failed.error, 'boom');
+      await runs.fail((await runs.create(resolveHyperparameters())).id, 'done');
+    });
+
+    test('unfinished runs are failed in one sweep, finished ones left alone', async () => {
+      const run = await runs.create(resolveHyperparameters());
+      await runs.start(run.id, { classes: ['a', 'b'], trainingSamples: 8, validationSamples: 2 });
+      assert.deepEqual(await runs.failUnfinished('interrupted'), [run.id]);
+      assert.equal((await runs.findById(run.id))!.error, 'interrupted');
+      assert.deepEqual(await runs.failUnfinished('again'), []);
+    });
+
+    test('lists runs newest first', async () => {
+      const ids = (await runs.list(100)).map((r) => r.id);
+      assert.deepEqual(ids, [...ids].sort((a, b) => b - a));
+      assert.equal((await runs.list(1)).length, 1);
+    });
+  });
+}

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { resolveHyperparameters } from '../../src/training/hyperparameters.js';
+
+test("defaults are the method's", () => {
+  assert.deepEqual(resolveHyperparameters(), {
+    epochs: 32,
+    batchSize: 64,
+    learningRate: 0.0004,
+    dropout: 0.7,
+    hiddenUnits: 1024,
+    validationSplit: 0.2,
+    classWeight: 'BALANCED',
+    seed: 42,
+  });
+});
+
+test('each can be overridden; null means the default', () => {
+  const resolved = resolveHyperparameters({ epochs: 3, learningRate: 0.01, dropout: null, classWeight: 'NONE' });
+  assert.equal(resolved.epochs, 3);
+  assert.equal(resolved.learningRate, 0.01);
+  assert.equal(resolved.dropout, 0.7);
+  assert.equal(resolved.classWeight, 'NONE');
+});
+
+test('out-of-range values are BAD_USER_INPUT naming the field', () => {
+  for (const bad of [{ epochs: 0 }, { batchSize: 1.5 }, { learningRate: -1 }, { dropout: 1 }, { validationSplit: 0 }]) {
+    assert.throws(() => resolveHyperparameters(bad), { code: 'BAD_USER_INPUT', message: new RegExp(Object.keys(bad)[0]!) });
+  }
+});
