@@ -100,7 +100,7 @@ describe('the service over HTTP, with the real ResNet50', () => {
   });
 
   test('ranking and distances equal a brute-force L2 over the stored features', async () => {
-    const products = new ProductRepository(app.database.db);
+    const products = new ProductRepository(app.services.database.db);
     const features = new Map<string, Float32Array>();
     for (const [sku, id] of ids) features.set(sku, (await products.features(Number(id)))!);
     const query = features.get('cat-cropped')!;

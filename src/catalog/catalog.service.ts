@@ -9,8 +9,8 @@ export interface ProductInput {
   sku: string;
   name: string;
   category?: string | null | undefined;
-  /** Base64 or a base64 data URL. */
-  image: string;
+  /** Base64 or a base64 data URL, or the file's bytes. */
+  image: string | Uint8Array;
 }
 
 export const MAX_PRODUCTS_PER_CALL = 256;
@@ -81,6 +81,11 @@ export class CatalogService {
 
   async deleteProduct(id: number): Promise<void> {
     if (!(await this.store.products.delete(id))) throw notFound(id);
+  }
+
+  /** Which of these skus the catalog has already. */
+  async existingSkus(skus: readonly string[]): Promise<string[]> {
+    return this.store.products.findExistingSkus(skus);
   }
 
   async countProducts(): Promise<number> {

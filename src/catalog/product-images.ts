@@ -9,9 +9,10 @@ export class ProductImages {
     private readonly maxImageBytes: number,
   ) {}
 
-  /** Base64 or data URL to a decoded image; throws INVALID_IMAGE or IMAGE_TOO_LARGE. */
-  async prepare(input: string): Promise<PreparedImage> {
-    return prepareImage(decodeImageInput(input, this.maxImageBytes), { maxBytes: this.maxImageBytes });
+  /** Base64, a data URL or the bytes, to a decoded image; throws INVALID_IMAGE or IMAGE_TOO_LARGE. */
+  async prepare(input: string | Uint8Array): Promise<PreparedImage> {
+    const bytes = typeof input === 'string' ? decodeImageInput(input, this.maxImageBytes) : input;
+    return prepareImage(bytes, { maxBytes: this.maxImageBytes });
   }
 
   async features(images: readonly PreparedImage[]): Promise<Float32Array[]> {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { EventEmitter } from 'node:events';
 import type { BackendChoice } from '../config.js';
 
 export type BackendName = Exclude<BackendChoice, 'auto'>;
@@ -33,9 +34,30 @@ async function activate(name: BackendName): Promise<void> {
   // The wasm package registers its backend on import; in Node it finds its
   // .wasm files beside its own bundle, so no setWasmPaths is needed.
   if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
-  const started = await tf.setBackend(name).catch(() => false);
+  const started = await keepProcessHandlers(() => tf.setBackend(name)).catch(() => false);
   if (!started || tf.getBackend() !== name) {
     throw new Error(`TensorFlow.js backend "${name}" failed to initialise`);
+  }
+}
+
+/**
+ * The wasm module's Emscripten glue installs process-wide listeners that
+ * rethrow every uncaught exception and unhandled rejection. They would turn
+ * any later crash of the service into exit code 7 preceded by a dump of the
+ * glue's minified source; Node's own handling is kept instead.
+ */
+async function keepProcessHandlers<T>(start: () => Promise<T>): Promise<T> {
+  const emitter: EventEmitter = process;
+  const events = ['uncaughtException', 'unhandledRejection'];
+  const before = events.map((event) => new Set(emitter.listeners(event)));
+  try {
+    return await start();
+  } finally {
+    events.forEach((event, i) => {
+      for (const listener of emitter.listeners(event)) {
+        if (!before[i]!.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+      }
+    });
   }
 }
 

@@ -26,16 +26,17 @@ interface Pending<In, Out> {
 }
 
 /**
- * Dynamic batching: items submitted close together go to a runner as one
- * batch. A batch leaves when it is full, or when its oldest item has waited
- * `batchWindowMs`, and only to an idle runner; a failed batch rejects its own
- * items and no others.
+ * Dynamic batching: items submitted close together go to runners in batches.
+ * Waiting items leave once there are `maxBatchSize` of them or the oldest has
+ * waited `batchWindowMs`, and only to idle runners; a failed batch rejects its
+ * own items and no others.
  */
 export class Batcher<In, Out> {
   private readonly queue: Pending<In, Out>[] = [];
   private readonly idle: BatchRunner<In, Out>[];
   private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
+  private pumpQueued = false;
   private draining = false;
   private batches = 0;
   private items = 0;
@@ -52,7 +53,15 @@ export class Batcher<In, Out> {
     if (this.draining) return Promise.reject(new Error('the batcher is closed'));
     return new Promise<Out>((resolve, reject) => {
       this.queue.push({ item, since: performance.now(), resolve, reject });
-      this.pump();
+      // Decide once the current task has submitted everything it will, so a
+      // burst (one call with many images) is seen whole, not item by item.
+      if (!this.pumpQueued) {
+        this.pumpQueued = true;
+        queueMicrotask(() => {
+          this.pumpQueued = false;
+          this.pump();
+        });
+      }
     });
   }
 
@@ -68,30 +77,28 @@ export class Batcher<In, Out> {
   /** Refuses new items, sends the waiting ones without waiting for the window, and settles them all. */
   async drain(): Promise<void> {
     this.draining = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
     this.pump();
     while (this.inFlight.size > 0) await Promise.allSettled(this.inFlight);
   }
 
   private pump(): void {
-    while (this.queue.length > 0 && this.idle.length > 0) {
-      const head = this.queue[0]!;
-      const wait = head.since + this.options.batchWindowMs - performance.now();
-      if (this.queue.length < this.options.maxBatchSize && wait > 0 && !this.draining) {
-        this.schedule(wait);
-        return;
-      }
-      this.dispatch(this.idle.pop()!, this.queue.splice(0, this.options.maxBatchSize));
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    // With no idle runner, the next one to finish pumps again.
+    if (this.queue.length === 0 || this.idle.length === 0) return;
+    const { maxBatchSize, batchWindowMs } = this.options;
+    const wait = this.queue[0]!.since + batchWindowMs - performance.now();
+    if (this.queue.length < maxBatchSize && wait > 0 && !this.draining) {
+      this.timer = setTimeout(() => this.pump(), Math.ceil(wait));
+      return;
     }
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.pump();
-    }, Math.ceil(delayMs));
+    // Spread over all idle runners rather than fill one and leave another
+    // idle: on the single-threaded backends an image costs the same in a batch
+    // of one as in a batch of many, so splitting only cuts latency.
+    while (this.queue.length > 0 && this.idle.length > 0) {
+      const size = Math.min(maxBatchSize, Math.ceil(this.queue.length / this.idle.length));
+      this.dispatch(this.idle.pop()!, this.queue.splice(0, size));
+    }
   }
 
   private dispatch(runner: BatchRunner<In, Out>, batch: Pending<In, Out>[]): void {

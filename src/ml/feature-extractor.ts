@@ -1,6 +1,6 @@
 import type { BackendChoice } from '../config.js';
 import { Batcher, type BatchRunner } from './batcher.js';
-import { selectBackend } from './backend.js';
+import { selectBackend, type BackendName } from './backend.js';
 import { FeatureWorkerRunner } from './feature-worker-runner.js';
 import { INPUT_LENGTH } from './image.js';
 import { Resnet50 } from './resnet50.js';
@@ -28,8 +28,8 @@ export interface FeatureExtractorStats {
 }
 
 export interface FeatureExtractor {
-  /** The TensorFlow.js backend the model runs on: 'tensorflow', 'wasm' or 'cpu'. */
-  readonly backend: string;
+  /** The TensorFlow.js backend the model runs on. */
+  readonly backend: BackendName;
   /** Worker threads, each with its own model; 0 when the model runs in this thread. */
   readonly workers: number;
   /** 2048-d ResNet50 `avg_pool` features, one per image of prepared 224x224x3 RGB pixels. */

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { DomainError } from '../errors.js';
 
 /** ResNet50's input side; the model takes square 224x224 RGB images. */
@@ -37,9 +37,7 @@ export async function prepareImage(bytes: Uint8Array, options: PrepareImageOptio
 
   // Reading the header first turns "not an image" and "too many pixels" into
   // domain errors before anything is decoded.
-  const metadata = await sharp(bytes).metadata().catch(() => {
-    throw invalidImage();
-  });
+  const metadata = await readMetadata(bytes);
   const { width, height } = metadata.autoOrient;
   if (!FORMATS.has(metadata.format) || !width || !height) throw invalidImage();
   if (width * height > maxPixels) {
@@ -50,15 +48,16 @@ export async function prepareImage(bytes: Uint8Array, options: PrepareImageOptio
     });
   }
 
-  // limitInputPixels again: the decoder enforces it even if the header lied.
-  const image = sharp(bytes, { limitInputPixels: maxPixels, autoOrient: true });
   try {
+    // limitInputPixels again: the decoder enforces it even if the header lied.
+    const image = sharp(bytes, { limitInputPixels: maxPixels, autoOrient: true });
     const [pixels, thumbnail] = await Promise.all([
       image
         .clone()
         // White, not black, behind transparent product shots, as a catalog page shows them.
         .flatten({ background: '#ffffff' })
-        // Stretch, not crop: the whole product stays in view, as Keras load_img(target_size) does.
+        // Stretch, not crop: the whole product stays in view, as Keras load_img(target_size)
+        // does. Its default interpolation is nearest; Lanczos does not alias on large photos.
         .resize(INPUT_SIZE, INPUT_SIZE, { fit: 'fill' })
         // sRGB also widens grayscale to three equal channels.
         .toColourspace('srgb')
@@ -74,6 +73,14 @@ export async function prepareImage(bytes: Uint8Array, options: PrepareImageOptio
     return { pixels: pixels.data, width, height, thumbnail };
   } catch (error) {
     if (error instanceof DomainError) throw error;
+    throw invalidImage();
+  }
+}
+
+async function readMetadata(bytes: Uint8Array): Promise<Metadata> {
+  try {
+    return await sharp(bytes).metadata();
+  } catch {
     throw invalidImage();
   }
 }

@@ -28,7 +28,7 @@ function fileHandler(modelJsonPath: string): tf.io.IOHandler {
 
 async function readArrayBuffer(path: string): Promise<ArrayBuffer> {
   const bytes = await readFile(path);
-  // Small files share Node's pooled ArrayBuffer; tfjs needs one of its own.
+  // A Buffer may be a view into a larger ArrayBuffer, and tfjs reads whole ArrayBuffers.
   return bytes.buffer.byteLength === bytes.byteLength
     ? (bytes.buffer as ArrayBuffer)
     : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);

@@ -1,6 +1,6 @@
+import { StandardScaler } from '../ml/head/standard-scaler.js';
 import type { Head } from './head.js';
-import type { ModelVersion, Scaler } from './model-version.js';
-import { standardize } from './scaler.js';
+import type { ModelVersion } from './model-version.js';
 
 export interface CatalogEmbedding {
   /** Standardized 512-d mid layer: what similarity is measured on. */
@@ -10,15 +10,22 @@ export interface CatalogEmbedding {
 
 /** A model version at work: feature scaler -> head -> embedding scaler. */
 export class EmbeddingModel {
+  readonly #featureScaler: StandardScaler;
+  readonly #embeddingScaler: StandardScaler;
+
   constructor(
     readonly version: Pick<ModelVersion, 'id' | 'classes' | 'featureScaler' | 'embeddingScaler'>,
     private readonly head: Head,
-  ) {}
+  ) {
+    this.#featureScaler = StandardScaler.from(version.featureScaler);
+    this.#embeddingScaler = StandardScaler.from(version.embeddingScaler);
+  }
 
   async embed(features: readonly Float32Array[]): Promise<CatalogEmbedding[]> {
-    const { embeddings, predicted } = await this.head.embed(standardizeAll(features, this.version.featureScaler));
+    if (features.length === 0) return [];
+    const { embeddings, predicted } = await this.head.embed(features.map((row) => this.#featureScaler.transformRow(row)));
     return embeddings.map((embedding, i) => ({
-      embedding: standardize(embedding, this.version.embeddingScaler),
+      embedding: this.#embeddingScaler.transformRow(embedding),
       predictedCategory: this.version.classes[predicted[i]!]!,
     }));
   }
@@ -26,8 +33,4 @@ export class EmbeddingModel {
   dispose(): void {
     this.head.dispose();
   }
-}
-
-function standardizeAll(rows: readonly Float32Array[], scaler: Scaler): Float32Array[] {
-  return rows.map((row) => standardize(row, scaler));
 }

@@ -4,13 +4,14 @@ import { assertTrainable, splitDataset, type Dataset } from './dataset.js';
 import { EmbeddingModel } from './embedding-model.js';
 import type { Head, HeadEngine } from './head.js';
 import { resolveHyperparameters, type HyperparameterOverrides, type Hyperparameters } from './hyperparameters.js';
-import type { Scaler } from './model-version.js';
-import { fitScaler, standardize } from './scaler.js';
+import { StandardScaler } from '../ml/head/standard-scaler.js';
 import type { TrainingRun } from './training-run.js';
 
 export const MAX_RUNS_PER_PAGE = 100;
-/** Products embedded per database round trip when a new version embeds the catalog. */
-const EMBEDDING_CHUNK = 1000;
+/** Products read and embedded at a time when a new version embeds the catalog. */
+const EMBEDDING_CHUNK = 5000;
+/** Embeddings per insert: keeps each statement a few megabytes. */
+const INSERT_CHUNK = 1000;
 
 /**
  * Trains the categorical head in the background and switches the new model
@@ -73,7 +74,7 @@ export class TrainingService {
     try {
       const started = performance.now();
       const dataset = splitDataset(await this.store.products.labelledFeatures(), hyperparameters.validationSplit, hyperparameters.seed);
-      const featureScaler = fitScaler(dataset.train.features);
+      const featureScaler = StandardScaler.fit(dataset.train.features);
       await this.store.trainingRuns.start(runId, {
         classes: dataset.classes,
         trainingSamples: dataset.train.labels.length,
@@ -118,17 +119,17 @@ export class TrainingService {
    * Embeds the catalog as it stands into a new, inactive version: raw mid-layer
    * outputs first, then the embedding scaler fitted over all of them.
    */
-  private async embedCatalog(runId: number, classes: string[], head: Head, featureScaler: Scaler): Promise<number> {
+  private async embedCatalog(runId: number, classes: string[], head: Head, featureScaler: StandardScaler): Promise<number> {
     const raw: { productId: number; embedding: Float32Array; predicted: number }[] = [];
     for (let after = 0; ; ) {
       this.#stopping.signal.throwIfAborted();
       const page = await this.store.products.featuresAfter(after, EMBEDDING_CHUNK);
       if (page.length === 0) break;
-      const { embeddings, predicted } = await head.embed(page.map((p) => standardize(p.features, featureScaler)));
+      const { embeddings, predicted } = await head.embed(page.map((p) => featureScaler.transformRow(p.features)));
       page.forEach((p, i) => raw.push({ productId: p.id, embedding: embeddings[i]!, predicted: predicted[i]! }));
       after = page.at(-1)!.id;
     }
-    const embeddingScaler = fitScaler(raw.map((r) => r.embedding));
+    const embeddingScaler = StandardScaler.fit(raw.map((r) => r.embedding));
     const versionId = await this.store.modelVersions.create({
       trainingRunId: runId,
       classes,
@@ -136,13 +137,13 @@ export class TrainingService {
       featureScaler,
       embeddingScaler,
     });
-    for (let i = 0; i < raw.length; i += EMBEDDING_CHUNK) {
+    for (let i = 0; i < raw.length; i += INSERT_CHUNK) {
       this.#stopping.signal.throwIfAborted();
       await this.store.embeddings.insertMany(
         versionId,
-        raw.slice(i, i + EMBEDDING_CHUNK).map((r) => ({
+        raw.slice(i, i + INSERT_CHUNK).map((r) => ({
           productId: r.productId,
-          embedding: standardize(r.embedding, embeddingScaler),
+          embedding: embeddingScaler.transformRow(r.embedding),
           predictedCategory: classes[r.predicted]!,
         })),
       );
@@ -183,8 +184,8 @@ export class TrainingService {
   }
 }
 
-function standardizeDataset(dataset: Dataset, scaler: Scaler): Dataset {
-  const scale = (features: Float32Array[]) => features.map((row) => standardize(row, scaler));
+function standardizeDataset(dataset: Dataset, scaler: StandardScaler): Dataset {
+  const scale = (features: Float32Array[]) => features.map((row) => scaler.transformRow(row));
   return {
     classes: dataset.classes,
     train: { features: scale(dataset.train.features), labels: dataset.train.labels },

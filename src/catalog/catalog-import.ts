@@ -1,0 +1,60 @@
+import type { CatalogService } from './catalog.service.js';
+
+export interface ImportItem {
+  sku: string;
+  name: string;
+  category: string | null;
+  /** Read lazily, so a large import holds one batch of files in memory. */
+  image(): Promise<Uint8Array>;
+}
+
+export interface ImportProgress {
+  total: number;
+  /** Items handled so far, added or skipped. */
+  done: number;
+  added: number;
+  skipped: number;
+}
+
+export interface ImportOptions {
+  batchSize: number;
+  /** Batches in flight: while one is in ResNet50 the next is read and decoded. */
+  concurrency?: number;
+  onProgress?: (progress: ImportProgress) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Adds items in batches through the catalog service, skipping skus the
+ * catalog has already: an interrupted import continues where it stopped when
+ * it is run again. Each batch lands whole or not at all.
+ */
+export async function importProducts(
+  catalog: CatalogService,
+  items: readonly ImportItem[],
+  options: ImportOptions,
+): Promise<ImportProgress> {
+  const progress: ImportProgress = { total: items.length, done: 0, added: 0, skipped: 0 };
+  const batches: ImportItem[][] = [];
+  for (let i = 0; i < items.length; i += options.batchSize) batches.push(items.slice(i, i + options.batchSize));
+  let next = 0;
+
+  const worker = async () => {
+    while (next < batches.length) {
+      options.signal?.throwIfAborted();
+      const batch = batches[next++]!;
+      const existing = new Set(await catalog.existingSkus(batch.map((item) => item.sku)));
+      const fresh = batch.filter((item) => !existing.has(item.sku));
+      if (fresh.length > 0) {
+        const images = await Promise.all(fresh.map((item) => item.image()));
+        await catalog.addProducts(fresh.map((item, i) => ({ sku: item.sku, name: item.name, category: item.category, image: images[i]! })));
+      }
+      progress.added += fresh.length;
+      progress.skipped += batch.length - fresh.length;
+      progress.done += batch.length;
+      options.onProgress?.({ ...progress });
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 2 }, worker));
+  return progress;
+}

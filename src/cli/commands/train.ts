@@ -1,0 +1,46 @@
+import { Command, Option } from 'commander';
+import type { HyperparameterOverrides } from '../../training/hyperparameters.js';
+import { runWithServices } from '../run-with-services.js';
+
+export function hyperparameterOptions(command: Command): Command {
+  return command
+    .option('--epochs <n>', 'epochs (default 32)', Number)
+    .option('--batch-size <n>', 'batch size (default 64)', Number)
+    .option('--learning-rate <x>', "Adam's learning rate (default 0.0004)", Number)
+    .option('--dropout <x>', 'dropout rate (default 0.7)', Number)
+    .option('--hidden-units <n>', 'first hidden layer (default 1024)', Number)
+    .option('--validation-split <x>', 'validation share (default 0.2)', Number)
+    .addOption(new Option('--class-weight <kind>', 'class weights (default balanced)').choices(['balanced', 'none']))
+    .option('--seed <n>', 'random seed (default 42)', Number);
+}
+
+export function hyperparametersFrom(options: Record<string, unknown>): HyperparameterOverrides {
+  return {
+    epochs: options.epochs as number | undefined,
+    batchSize: options.batchSize as number | undefined,
+    learningRate: options.learningRate as number | undefined,
+    dropout: options.dropout as number | undefined,
+    hiddenUnits: options.hiddenUnits as number | undefined,
+    validationSplit: options.validationSplit as number | undefined,
+    classWeight: (options.classWeight as string | undefined)?.toUpperCase() as 'BALANCED' | 'NONE' | undefined,
+    seed: options.seed as number | undefined,
+  };
+}
+
+export function trainCommand(): Command {
+  return hyperparameterOptions(
+    new Command('train').description('train the categorical head on every product with a category, and switch its model version on'),
+  ).action(async (options) => {
+    await runWithServices(async ({ training }) => {
+      // The service logs each epoch as it ends (to stderr here).
+      const run = await training.startTraining(hyperparametersFrom(options));
+      await training.idle();
+      const finished = (await training.getRun(run.id))!;
+      if (finished.status !== 'succeeded') throw new Error(`training run ${run.id} failed: ${finished.error}`);
+      console.log(
+        `training run ${run.id} succeeded: model version ${finished.modelVersionId} active, ` +
+          `val_acc ${finished.metrics!.valAccuracy.toFixed(4)}, ${finished.metrics!.embeddedProducts} products embedded`,
+      );
+    });
+  });
+}

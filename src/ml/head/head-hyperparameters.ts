@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+const schema = z.object({
+  hiddenUnits: z.number().int().min(1).default(1024),
+  /** Width of `dense_mid`, the embedding. */
+  midUnits: z.number().int().min(1).default(512),
+  dropout: z.number().min(0).lt(1).default(0.7),
+  epochs: z.number().int().min(1).default(32),
+  batchSize: z.number().int().min(1).default(64),
+  learningRate: z.number().gt(0).default(0.0004),
+  // Keras's Adam defaults (its epsilon is 1e-7, TensorFlow.js's 1e-8).
+  beta1: z.number().min(0).lt(1).default(0.9),
+  beta2: z.number().min(0).lt(1).default(0.999),
+  epsilon: z.number().gt(0).default(1e-7),
+  classWeight: z.enum(['balanced', 'none']).default('balanced'),
+  shuffle: z.boolean().default(true),
+  /** Seeds the initial weights, the batch order and the dropout masks. */
+  seed: z.number().int().min(0).max(2 ** 32 - 1).default(42),
+});
+
+/** Everything that shapes a training run of the head; the defaults are the method's. */
+export type HeadHyperparameters = z.infer<typeof schema>;
+
+export function resolveHeadHyperparameters(overrides: Partial<HeadHyperparameters> = {}): HeadHyperparameters {
+  const parsed = schema.safeParse(overrides);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new RangeError(`invalid head hyperparameters: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,66 @@
+import { CatalogService } from './catalog/catalog.service.js';
+import { ProductImages } from './catalog/product-images.js';
+import { SimilarityService } from './catalog/similarity.service.js';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { migrate } from './db/migrator.js';
+import { Store } from './db/store.js';
+import type { BackendName } from './ml/backend.js';
+import { createFeatureExtractor, type FeatureExtractor } from './ml/feature-extractor.js';
+import { ActiveModel } from './training/active-model.js';
+import { createHeadEngine } from './training/head-engine.js';
+import { TrainingService } from './training/training.service.js';
+
+/** Everything the API and the command line share: one database, one model pool, the services over them. */
+export interface Services {
+  readonly database: Database;
+  readonly extractor: FeatureExtractor;
+  readonly catalog: CatalogService;
+  readonly similarity: SimilarityService;
+  readonly training: TrainingService;
+  close(): Promise<void>;
+}
+
+export async function createServices(config: Config, log: (line: string) => void): Promise<Services> {
+  const database = await openDatabase(config);
+  let extractor: FeatureExtractor | undefined;
+  try {
+    const applied = await migrate(database.db);
+    if (applied.length > 0) log(`migrations applied: ${applied.join(', ')}`);
+    extractor = await createFeatureExtractor({
+      backend: config.backend,
+      workers: config.featureWorkers,
+      maxBatchSize: config.maxBatchSize,
+      batchWindowMs: config.batchWindowMs,
+      cacheDir: config.modelCacheDir,
+      modelUrl: config.resnet50ModelUrl,
+    });
+    log(`ResNet50 on the ${extractor.backend} backend, ${extractor.workers} worker thread(s); database: ${database.kind}`);
+
+    const store = new Store(database.db);
+    const images = new ProductImages(extractor, config.maxImageBytes);
+    const engine = createHeadEngine(extractor.backend as BackendName);
+    const models = new ActiveModel(engine);
+    const training = new TrainingService(store, engine, log);
+    const interrupted = await training.failInterruptedRuns();
+    if (interrupted.length > 0) log(`training runs interrupted by a restart, marked failed: ${interrupted.join(', ')}`);
+
+    const services: Services = {
+      database,
+      extractor,
+      catalog: new CatalogService(store, images, models),
+      similarity: new SimilarityService(store, images, models),
+      training,
+      async close() {
+        await training.close();
+        await services.extractor.close();
+        await database.close();
+      },
+    };
+    return services;
+  } catch (error) {
+    await extractor?.close();
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Batcher, type BatchRunner } from '../../src/ml/batcher.js';
+
+/** Doubles numbers, records the batches it saw, and fails batches that contain a negative number. */
+class Doubler implements BatchRunner<number, number> {
+  readonly batches: number[][] = [];
+  running = 0;
+  maxRunning = 0;
+
+  async run(items: number[]): Promise<number[]> {
+    this.batches.push(items);
+    this.running += 1;
+    this.maxRunning = Math.max(this.maxRunning, this.running);
+    await new Promise((resolve) => setImmediate(resolve));
+    this.running -= 1;
+    if (items.some((item) => item < 0)) throw new Error(`negative in ${items.join(',')}`);
+    return items.map((item) => item * 2);
+  }
+}
+
+const LONG = 60_000;
+
+test('items submitted together leave as one batch as soon as it is full', async () => {
+  const runner = new Doubler();
+  const batcher = new Batcher([runner], { maxBatchSize: 4, batchWindowMs: LONG });
+  const results = await Promise.all([1, 2, 3, 4].map((item) => batcher.submit(item)));
+  assert.deepEqual(results, [2, 4, 6, 8]);
+  assert.deepEqual(runner.batches, [[1, 2, 3, 4]]);
+  assert.deepEqual(batcher.stats(), { batches: 1, items: 4, queued: 0, busy: 0 });
+});
+
+test('a lone item waits for the window, then goes alone', async () => {
+  const runner = new Doubler();
+  const batcher = new Batcher([runner], { maxBatchSize: 4, batchWindowMs: 20 });
+  const started = performance.now();
+  assert.equal(await batcher.submit(5), 10);
+  assert.ok(performance.now() - started >= 19);
+  assert.deepEqual(runner.batches, [[5]]);
+});
+
+test('full batches spread over idle runners; a busy runner gets no second batch', async () => {
+  const runners = [new Doubler(), new Doubler()];
+  const batcher = new Batcher(runners, { maxBatchSize: 2, batchWindowMs: LONG });
+  const results = await Promise.all([1, 2, 3, 4, 5, 6].map((item) => batcher.submit(item)));
+  assert.deepEqual(results, [2, 4, 6, 8, 10, 12]);
+  assert.equal(batcher.stats().batches, 3);
+  assert.ok(runners.every((runner) => runner.batches.length > 0 && runner.maxRunning === 1));
+});
+
+test('what is waiting is spread over the idle runners rather than queued behind one', async () => {
+  const runners = [new Doubler(), new Doubler()];
+  const batcher = new Batcher(runners, { maxBatchSize: 8, batchWindowMs: 10 });
+  await Promise.all([1, 2, 3, 4, 5].map((item) => batcher.submit(item)));
+  assert.deepEqual(runners.map((runner) => runner.batches.flat().length).sort(), [2, 3]);
+  assert.equal(batcher.stats().batches, 2);
+});
+
+test('a failed batch rejects its own items only', async () => {
+  const batcher = new Batcher([new Doubler()], { maxBatchSize: 2, batchWindowMs: LONG });
+  const outcomes = await Promise.allSettled([1, -1, 3, 4].map((item) => batcher.submit(item)));
+  assert.deepEqual(
+    outcomes.map((outcome) => outcome.status),
+    ['rejected', 'rejected', 'fulfilled', 'fulfilled'],
+  );
+  assert.match(String((outcomes[0] as PromiseRejectedResult).reason), /negative in 1,-1/);
+});
+
+test('drain sends waiting items without waiting for the window, then refuses new ones', async () => {
+  const runner = new Doubler();
+  const batcher = new Batcher([runner], { maxBatchSize: 4, batchWindowMs: LONG });
+  const pending = batcher.submit(7);
+  await batcher.drain();
+  assert.equal(await pending, 14);
+  await assert.rejects(batcher.submit(8), /closed/);
+});

@@ -1,0 +1,14 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { test } from 'node:test';
+import { FeatureWorkerRunner } from '../../src/ml/feature-worker-runner.js';
+
+test('a worker that cannot load its model fails its start with the reason, not the process', async () => {
+  const modelUrl = join(tmpdir(), 'lookalike-no-such-model', 'model.json');
+  await assert.rejects(FeatureWorkerRunner.start({ backend: 'wasm', modelUrl }), (error: Error) => {
+    assert.match(error.message, /^feature worker failed: .*ENOENT/);
+    assert.ok(error.message.includes(modelUrl));
+    return true;
+  });
+});

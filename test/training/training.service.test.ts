@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../src/config.js';
+import { Store } from '../../src/db/store.js';
+import type { BackendName } from '../../src/ml/backend.js';
+import { createHeadEngine } from '../../src/training/head-engine.js';
+import type { HeadEngine } from '../../src/training/head.js';
+import { TrainingService } from '../../src/training/training.service.js';
+import { openTestDatabase } from '../support/database.js';
+import { createServices, type Services } from '../../src/services.js';
+import type { TrainingRun } from '../../src/training/training-run.js';
+import { photoCatalog } from '../support/photo-catalog.js';
+
+const PER_CATEGORY = 12;
+const START_TRAINING = fileURLToPath(new URL('../support/start-training.ts', import.meta.url));
+
+async function until(check: () => Promise<boolean>, what: string, seconds = 120): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** The real engine, with a hook after each epoch: to pause a run, or make it fail, at a known point. */
+function withEpochHook(hook: (epoch: number) => Promise<void>): HeadEngine {
+  const engine = createHeadEngine(services.extractor.backend as BackendName);
+  return {
+    ...engine,
+    train: (request) =>
+      engine.train({
+        ...request,
+        onEpoch: async (metrics) => {
+          await request.onEpoch(metrics);
+          await hook(metrics.epoch);
+        },
+      }),
+  };
+}
+
+function pausedAfterEpoch(epoch: number, released: Promise<void>): HeadEngine {
+  return withEpochHook(async (e) => {
+    if (e === epoch) await released;
+  });
+}
+
+let services: Services;
+
+describe('training the head on a catalog of real photos, through the real ResNet50', () => {
+  let dataDir: string;
+  let firstRun: TrainingRun;
+
+  const open = (workers = 2) =>
+    createServices(loadConfig({ DATA_DIR: dataDir, FEATURE_WORKERS: String(workers) }), () => {});
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'lookalike-training-'));
+    services = await open();
+    await services.catalog.addProducts(await photoCatalog(PER_CATEGORY));
+    await services.catalog.addProducts([{ sku: 'unlabelled', name: 'no category', image: (await photoCatalog(1, 99))[0]!.image }]);
+  });
+  after(async () => {
+    await services?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  test('refuses to train with one category, with a clear error, and starts no run', async () => {
+    const database = await openTestDatabase('pglite');
+    try {
+      const store = new Store(database.db);
+      const training = new TrainingService(store, createHeadEngine(services.extractor.backend as BackendName));
+      await store.products.insertMany(
+        ['a', 'b', 'c'].map((sku) => ({ sku, name: sku, category: 'cats', thumbnail: new Uint8Array(1), imageWidth: 1, imageHeight: 1, features: new Float32Array(2048) })),
+      );
+      await assert.rejects(training.startTraining(), { code: 'NOT_ENOUGH_TRAINING_DATA', message: /two categories/ });
+      assert.deepEqual(await training.listRuns(10), []);
+    } finally {
+      await database.close();
+    }
+  });
+
+  test('a run trains in the background, reports each epoch and activates its version', async () => {
+    assert.equal((await services.similarity.activeSpace()).space, 'RESNET50_FEATURES');
+    firstRun = await services.training.startTraining({ epochs: 8 });
+    assert.equal(firstRun.status, 'queued');
+    await services.training.idle();
+    const run = (await services.training.getRun(firstRun.id))!;
+    assert.equal(run.status, 'succeeded', run.error ?? '');
+    assert.deepEqual(run.classes, ['cats', 'drinks']);
+    assert.equal(run.trainingSamples! + run.validationSamples!, 2 * PER_CATEGORY);
+    assert.deepEqual(run.epochs.map((e) => e.epoch), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.ok(run.metrics!.valAccuracy > 0.5, `validation accuracy ${run.metrics!.valAccuracy} is not above chance`);
+    assert.equal(run.metrics!.embeddedProducts, 2 * PER_CATEGORY + 1, 'every catalog product, labelled or not');
+    assert.deepEqual(await services.similarity.activeSpace(), { space: 'TRAINED_HEAD', modelVersionId: run.modelVersionId });
+  });
+
+  test('queries then rank in the 512-d space and carry predicted categories', async () => {
+    const cat = (await services.catalog.listProducts({ first: 1, category: 'cats' })).products[0]!;
+    const result = await services.similarity.similarProducts(cat.id, 6);
+    assert.equal(result.space, 'TRAINED_HEAD');
+    assert.equal(result.neighbours.length, 6);
+    assert.ok(result.neighbours.every((n) => n.product.id !== cat.id));
+    assert.ok(result.neighbours.every((n) => n.product.predictedCategory !== null));
+    assert.ok(result.neighbours.filter((n) => n.product.category === 'cats').length >= 5, 'neighbours of a cat are cats');
+    const distances = result.neighbours.map((n) => n.distance);
+    assert.deepEqual(distances, [...distances].sort((a, b) => a - b));
+  });
+
+  test('a product added once a version is active is embedded at once', async () => {
+    const [added] = await services.catalog.addProducts([{ ...(await photoCatalog(1, 5))[0]!, sku: 'late-cat' }]);
+    assert.equal(added!.predictedCategory, 'cats');
+    assert.equal((await services.similarity.similarProducts(added!.id, 3)).space, 'TRAINED_HEAD');
+  });
+
+  test('one run at a time; the previous version answers until the next one switches on', async () => {
+    const previous = (await services.similarity.activeSpace()).modelVersionId;
+    // The run waits after its second epoch until the test has queried and added a product.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const training = new TrainingService(new Store(services.database.db), pausedAfterEpoch(2, released));
+    const run = await training.startTraining({ epochs: 3 });
+    await assert.rejects(services.training.startTraining(), { code: 'TRAINING_IN_PROGRESS' });
+    await until(async () => (await training.getRun(run.id))!.epochs.length === 2, 'the second run to train');
+
+    const cat = (await services.catalog.listProducts({ first: 1, category: 'cats' })).products[0]!;
+    assert.equal((await services.similarity.similarProducts(cat.id, 6)).modelVersionId, previous);
+    const [addedDuring] = await services.catalog.addProducts([{ ...(await photoCatalog(1, 7))[0]!, sku: 'added-during-run' }]);
+    release();
+
+    await training.idle();
+    const done = (await training.getRun(run.id))!;
+    assert.equal(done.status, 'succeeded', done.error ?? '');
+    assert.notEqual(done.modelVersionId, previous);
+    const after = await services.similarity.similarProducts(addedDuring!.id, 6);
+    assert.equal(after.modelVersionId, done.modelVersionId, 'the product added mid-run is in the new version');
+  });
+
+  test('a run that throws fails with its error and leaves the active version as it was', async () => {
+    const active = (await services.similarity.activeSpace()).modelVersionId;
+    const failing = new TrainingService(
+      new Store(services.database.db),
+      withEpochHook(async (epoch) => {
+        if (epoch === 2) throw new Error('disk full');
+      }),
+    );
+    const run = await failing.startTraining({ epochs: 5 });
+    await failing.idle();
+    const failed = (await services.training.getRun(run.id))!;
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.error, 'disk full');
+    assert.equal(failed.epochs.length, 2);
+    assert.equal(failed.modelVersionId, null);
+    assert.equal((await services.similarity.activeSpace()).modelVersionId, active);
+  });
+
+  test('stopping the service mid-run fails the run; the active version stays', async () => {
+    const active = (await services.similarity.activeSpace()).modelVersionId;
+    const run = await services.training.startTraining({ epochs: 1000, batchSize: 4 });
+    await until(async () => (await services.training.getRun(run.id))!.status === 'running', 'the run to start');
+    await services.close();
+    services = await open(1);
+    const stopped = (await services.training.getRun(run.id))!;
+    assert.equal(stopped.status, 'failed');
+    assert.match(stopped.error!, /stopping/);
+    assert.equal((await services.similarity.activeSpace()).modelVersionId, active);
+  });
+
+  test('a process killed mid-run: at the next start the run is marked failed, the active version kept', async () => {
+    const active = (await services.similarity.activeSpace()).modelVersionId;
+    await services.close();
+    const child = spawn(process.execPath, ['--import', 'tsx', START_TRAINING, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    const runId = Number(/^running (\d+)$/.exec(line)![1]);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+
+    services = await open(1);
+    const killed = (await services.training.getRun(runId))!;
+    assert.equal(killed.status, 'failed');
+    assert.match(killed.error!, /interrupted/);
+    assert.equal((await services.similarity.activeSpace()).modelVersionId, active);
+    const cat = (await services.catalog.listProducts({ first: 1, category: 'cats' })).products[0]!;
+    const result = await services.similarity.similarProducts(cat.id, 6);
+    assert.equal(result.space, 'TRAINED_HEAD');
+    assert.equal(result.modelVersionId, active);
+  });
+});
