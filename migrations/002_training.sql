@@ -34,6 +34,9 @@ create table model_versions (
   activated_at timestamptz
 );
 
+-- Float weights do not compress: skipping pglz saves most of the write time.
+alter table model_versions alter column head_weights set storage external;
+
 create unique index model_versions_one_active on model_versions ((true)) where active;
 
 create table embeddings (

@@ -216,4 +216,50 @@ describe('the service over HTTP, with the real ResNet50', () => {
     assert.ok(similar.similarProducts.neighbours.every((n: any) => n.product.id !== id));
     assert.equal((await graphql(url, `query ($id: ID!) { product(id: $id) { id } }`, { id })).data.product, null);
   });
+
+  describe('training over GraphQL', () => {
+    const RUN_FIELDS = `id status progress classes trainingSamples validationSamples modelVersion error
+      hyperparameters { epochs batchSize learningRate dropout hiddenUnits midUnits validationSplit classWeight seed }
+      epochs { epoch loss accuracy valLoss valAccuracy seconds } metrics { valAccuracy embeddedProducts }`;
+
+    test('bad hyperparameters are BAD_USER_INPUT and start nothing', async () => {
+      const { errors } = await graphql(url, `mutation { trainModel(input: { epochs: 0 }) { trainingRun { id } } }`);
+      assert.equal(errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+      assert.deepEqual((await graphql(url, `{ trainingRuns { id } }`)).data.trainingRuns, []);
+    });
+
+    test('trainModel returns a queued run at once; it trains, switches its version on, and queries follow', async () => {
+      const { data, errors } = await graphql(url, `mutation { trainModel(input: { epochs: 4 }) { trainingRun { ${RUN_FIELDS} } } }`);
+      assert.equal(errors, undefined);
+      const queued = data.trainModel.trainingRun;
+      assert.equal(queued.status, 'QUEUED');
+      assert.equal(queued.progress, 0);
+      assert.deepEqual(queued.hyperparameters, {
+        epochs: 4, batchSize: 64, learningRate: 0.0004, dropout: 0.7, hiddenUnits: 1024, midUnits: 512, validationSplit: 0.2, classWeight: 'BALANCED', seed: 42,
+      });
+      const second = await graphql(url, `mutation { trainModel { trainingRun { id } } }`);
+      assert.equal(second.errors?.[0]?.extensions?.code, 'TRAINING_IN_PROGRESS');
+
+      let run: any;
+      do {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        run = (await graphql(url, `query ($id: ID!) { trainingRun(id: $id) { ${RUN_FIELDS} } }`, { id: queued.id })).data.trainingRun;
+      } while (run.status === 'QUEUED' || run.status === 'RUNNING');
+      assert.equal(run.status, 'SUCCEEDED', run.error);
+      assert.equal(run.progress, 1);
+      assert.deepEqual(run.classes, ['cats', 'drinks']);
+      assert.deepEqual(run.epochs.map((e: any) => e.epoch), [1, 2, 3, 4]);
+      assert.equal(run.metrics.embeddedProducts, await catalogSize());
+
+      const { data: service } = await graphql(url, `{ service { modelVersion embeddingSpace } }`);
+      assert.deepEqual(service.service, { modelVersion: run.modelVersion, embeddingSpace: 'TRAINED_HEAD' });
+      const { data: similar } = await graphql(url, `query ($id: ID!) {
+        similarProducts(id: $id, k: 6) { space modelVersion neighbours { product { sku category predictedCategory } } } }`, { id: ids.get('cat-original') });
+      assert.equal(similar.similarProducts.space, 'TRAINED_HEAD');
+      assert.equal(similar.similarProducts.modelVersion, run.modelVersion);
+      assert.ok(similar.similarProducts.neighbours.every((n: any) => ['cats', 'drinks'].includes(n.product.predictedCategory)));
+      const { data: listed } = await graphql(url, `{ trainingRuns(first: 5) { id status } }`);
+      assert.equal(listed.trainingRuns[0].id, run.id);
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ModelVersion, NewModelVersion } from '../training/model-version.js';
+import { byteaAsBase64, fromBase64, toBytea } from './bytes.js';
 import type { DB, ModelVersionTable } from './schema.js';
 
 export class ModelVersionRepository {
@@ -12,7 +13,7 @@ export class ModelVersionRepository {
       .values({
         training_run_id: version.trainingRunId,
         classes: version.classes,
-        head_weights: version.head.weights,
+        head_weights: toBytea(version.head.weights),
         head_layout: JSON.stringify(version.head.layout),
         feature_mean: Array.from(version.featureScaler.mean),
         feature_scale: Array.from(version.featureScaler.scale),
@@ -31,8 +32,25 @@ export class ModelVersionRepository {
   }
 
   async findById(id: number): Promise<ModelVersion | undefined> {
-    const row = await this.db.selectFrom('model_versions').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && toModelVersion(row);
+    const row = await this.db
+      .selectFrom('model_versions')
+      .select([
+        'id',
+        'training_run_id',
+        'classes',
+        byteaAsBase64('head_weights').as('head_weights'),
+        'head_layout',
+        'feature_mean',
+        'feature_scale',
+        'embedding_mean',
+        'embedding_scale',
+        'active',
+        'created_at',
+        'activated_at',
+      ])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toModelVersion({ ...row, head_weights: fromBase64(row.head_weights) });
   }
 
   /** Deactivates the current version and activates this one; run it in a transaction. */

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { NewProduct, Neighbour, Product } from '../catalog/product.js';
+import { byteaAsBase64, fromBase64, toBytea } from './bytes.js';
 import type { DB, ProductTable } from './schema.js';
 import { fromVector, toVector } from './vector.js';
 
@@ -8,13 +9,16 @@ export const PRODUCT_COLUMNS = [
   'products.sku',
   'products.name',
   'products.category',
-  'products.thumbnail',
+  byteaAsBase64('products.thumbnail').as('thumbnail'),
   'products.image_width',
   'products.image_height',
   'products.created_at',
 ] as const;
 
-export type ProductRow = Omit<Selectable<ProductTable>, 'features'> & { predicted_category: string | null };
+export type ProductRow = Omit<Selectable<ProductTable>, 'features' | 'thumbnail'> & {
+  thumbnail: string;
+  predicted_category: string | null;
+};
 
 export interface ProductFeatures {
   id: number;
@@ -39,7 +43,7 @@ export class ProductRepository {
           sku: p.sku,
           name: p.name,
           category: p.category,
-          thumbnail: p.thumbnail,
+          thumbnail: toBytea(p.thumbnail),
           image_width: p.imageWidth,
           image_height: p.imageHeight,
           features: toVector(p.features),
@@ -165,7 +169,7 @@ export function toProduct(row: ProductRow): Product {
     sku: row.sku,
     name: row.name,
     category: row.category,
-    thumbnail: row.thumbnail,
+    thumbnail: fromBase64(row.thumbnail),
     imageWidth: row.image_width,
     imageHeight: row.image_height,
     createdAt: row.created_at,

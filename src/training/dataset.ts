@@ -1,5 +1,6 @@
 import type { ProductFeatures } from '../db/product.repository.js';
 import { DomainError } from '../errors.js';
+import { seededRandom } from '../ml/head/seeded-random.js';
 
 export interface LabelledSet {
   features: Float32Array[];
@@ -30,7 +31,7 @@ export function splitDataset(products: readonly ProductFeatures[], validationSpl
   }
   assertTrainable(new Map([...byCategory].map(([category, members]) => [category, members.length])));
   const classes = [...byCategory.keys()].sort();
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const train: LabelledSet = { features: [], labels: [] };
   const validation: LabelledSet = { features: [], labels: [] };
   classes.forEach((category, label) => {
@@ -68,15 +69,4 @@ function shuffle<T>(items: T[], random: () => number): T[] {
     [items[i], items[j]] = [items[j]!, items[i]!];
   }
   return items;
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
