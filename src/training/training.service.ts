@@ -1,7 +1,8 @@
 import type { Store } from '../db/store.js';
 import { DomainError } from '../errors.js';
-import { assertTrainable, splitDataset, type Dataset } from './dataset.js';
+import { assertTrainable } from './dataset.js';
 import { EmbeddingModel } from './embedding-model.js';
+import { describeEpoch, fitHead } from './fit-head.js';
 import type { Head, HeadEngine } from './head.js';
 import { resolveHyperparameters, type HyperparameterOverrides, type Hyperparameters } from './hyperparameters.js';
 import { StandardScaler } from '../ml/head/standard-scaler.js';
@@ -73,32 +74,22 @@ export class TrainingService {
     let head: Head | undefined;
     try {
       const started = performance.now();
-      const dataset = splitDataset(await this.store.products.labelledFeatures(), hyperparameters.validationSplit, hyperparameters.seed);
-      const featureScaler = StandardScaler.fit(dataset.train.features);
-      await this.store.trainingRuns.start(runId, {
-        classes: dataset.classes,
-        trainingSamples: dataset.train.labels.length,
-        validationSamples: dataset.validation.labels.length,
-      });
-      this.log(`training run ${runId}: ${dataset.train.labels.length} samples, ${dataset.classes.length} classes`);
-
-      let last = { valLoss: NaN, valAccuracy: NaN };
-      head = await this.engine.train({
-        dataset: standardizeDataset(dataset, featureScaler),
-        hyperparameters,
+      const fitted = await fitHead(this.engine, await this.store.products.labelledFeatures(), hyperparameters, {
         signal: this.#stopping.signal,
+        onSplit: async (split) => {
+          await this.store.trainingRuns.start(runId, split);
+          this.log(`training run ${runId}: ${split.trainingSamples} samples, ${split.classes.length} classes`);
+        },
         onEpoch: async (metrics) => {
-          last = metrics;
-          this.log(
-            `training run ${runId}: epoch ${metrics.epoch}/${hyperparameters.epochs} loss ${metrics.loss.toFixed(4)} ` +
-              `acc ${metrics.accuracy.toFixed(4)} val_loss ${metrics.valLoss.toFixed(4)} val_acc ${metrics.valAccuracy.toFixed(4)}`,
-          );
+          this.log(`training run ${runId}: ${describeEpoch(metrics, hyperparameters.epochs)}`);
           await this.store.trainingRuns.appendEpoch(runId, metrics);
         },
       });
+      head = fitted.head;
       const trained = performance.now();
 
-      const versionId = await this.embedCatalog(runId, dataset.classes, head, featureScaler);
+      const versionId = await this.embedCatalog(runId, fitted.classes, head, fitted.featureScaler);
+      const last = fitted.epochs.at(-1)!;
       const embeddedProducts = await this.activate(versionId, head, runId, {
         valLoss: last.valLoss,
         valAccuracy: last.valAccuracy,
@@ -182,13 +173,4 @@ export class TrainingService {
       return embeddedProducts;
     });
   }
-}
-
-function standardizeDataset(dataset: Dataset, scaler: StandardScaler): Dataset {
-  const scale = (features: Float32Array[]) => features.map((row) => scaler.transformRow(row));
-  return {
-    classes: dataset.classes,
-    train: { features: scale(dataset.train.features), labels: dataset.train.labels },
-    validation: { features: scale(dataset.validation.features), labels: dataset.validation.labels },
-  };
 }

@@ -1,0 +1,182 @@
+import type { Store } from '../db/store.js';
+import type { ProductFeatures } from '../db/product.repository.js';
+import { StandardScaler } from '../ml/head/standard-scaler.js';
+import { nearestNeighbours, type NeighbourList } from '../ml/nearest-neighbours.js';
+import { describeEpoch, fitHead } from '../training/fit-head.js';
+import type { HeadEngine } from '../training/head.js';
+import type { Hyperparameters } from '../training/hyperparameters.js';
+import type { EpochMetrics } from '../training/training-run.js';
+import { meanPrecisionAtK } from './precision.js';
+
+/** Which imported products play which part in the method's protocol, by sku. */
+export interface EvaluationSets {
+  /** The head trains on these (the method: the first 15,000 training images). */
+  train: string[];
+  /** The catalog recommendations come from (the method: the first 5,000 test images). */
+  catalog: string[];
+  /** Test images outside the catalog, used as queries and to measure the head's accuracy. */
+  heldOut: string[];
+  /** The method's showcase query (test item 5033), not in the catalog. */
+  showcase: string;
+}
+
+export interface Recommendation {
+  sku: string;
+  category: string;
+  distance: number;
+}
+
+export interface QueryResult {
+  sku: string;
+  category: string;
+  predictedCategory: string;
+  trained: Recommendation[];
+  raw: Recommendation[];
+}
+
+export interface SpaceMetrics {
+  /** Share of the k nearest catalog products (self excluded) that share the query's category, averaged over the catalog. */
+  catalogPrecision: number;
+  /** The same for held-out test images as queries against the catalog. */
+  heldOutPrecision: number;
+}
+
+export interface EvaluationResult {
+  k: number;
+  sizes: { train: number; trainingSamples: number; validationSamples: number; catalog: number; heldOut: number };
+  classes: string[];
+  hyperparameters: Hyperparameters;
+  epochs: EpochMetrics[];
+  head: { validationAccuracy: number; validationLoss: number; heldOutAccuracy: number };
+  /** Raw 2048-d ResNet50 features against the trained, standardized 512-d space. */
+  precision: { raw: SpaceMetrics; trained: SpaceMetrics };
+  showcase: QueryResult;
+  /** Further held-out queries for the picture. */
+  examples: QueryResult[];
+  seconds: Record<'loadFeatures' | 'train' | 'embed' | 'search', number>;
+}
+
+/**
+ * The method's experiment on products already in the catalog: train the head
+ * on one set, embed another as the catalog with an embedding scaler fitted
+ * over it, and measure the recommendations in both spaces. It uses the
+ * features stored at import, so ResNet50 does not run again.
+ */
+export class EvaluationService {
+  constructor(
+    private readonly store: Store,
+    private readonly engine: HeadEngine,
+    private readonly log: (line: string) => void = () => {},
+  ) {}
+
+  async evaluate(
+    sets: EvaluationSets,
+    hyperparameters: Hyperparameters,
+    options: { k: number; examples: number; signal: AbortSignal },
+  ): Promise<EvaluationResult> {
+    const { k } = options;
+    const timer = stopwatch();
+    const train = await this.features(sets.train);
+    const catalog = await this.features(sets.catalog);
+    const heldOut = await this.features([...new Set([...sets.heldOut, sets.showcase])]);
+    const loadFeatures = timer();
+
+    const fitted = await fitHead(this.engine, train, hyperparameters, {
+      signal: options.signal,
+      onEpoch: async (metrics) => this.log(describeEpoch(metrics, hyperparameters.epochs)),
+    });
+    const trainSeconds = timer();
+    try {
+      const embed = async (products: ProductFeatures[]) => fitted.head.embed(products.map((p) => fitted.featureScaler.transformRow(p.features)));
+      const catalogEmbedded = await embed(catalog);
+      const embeddingScaler = StandardScaler.fit(catalogEmbedded.embeddings);
+      const heldOutEmbedded = await embed(heldOut);
+      const trainedCatalog = catalogEmbedded.embeddings.map((e) => embeddingScaler.transformRow(e));
+      const trainedHeldOut = heldOutEmbedded.embeddings.map((e) => embeddingScaler.transformRow(e));
+      const embedSeconds = timer();
+
+      const searches = {
+        rawCatalog: nearestNeighbours(catalog.map((p) => p.features), catalog.map((p) => p.features), k, { excludeSelf: true }),
+        rawHeldOut: nearestNeighbours(heldOut.map((p) => p.features), catalog.map((p) => p.features), k),
+        trainedCatalog: nearestNeighbours(trainedCatalog, trainedCatalog, k, { excludeSelf: true }),
+        trainedHeldOut: nearestNeighbours(trainedHeldOut, trainedCatalog, k),
+      };
+      const searchSeconds = timer();
+
+      const categoriesOf = (products: ProductFeatures[]) => products.map((p) => p.category!);
+      const catalogCategories = categoriesOf(catalog);
+      const heldOutCategories = categoriesOf(heldOut);
+      const precision = (queries: string[], lists: NeighbourList[]) => meanPrecisionAtK(queries, lists, catalogCategories);
+      const queryResult = (i: number): QueryResult => {
+        const recommend = (list: NeighbourList): Recommendation[] =>
+          Array.from(list.indices, (index, r) => ({ sku: catalog[index]!.sku, category: catalogCategories[index]!, distance: list.distances[r]! }));
+        return {
+          sku: heldOut[i]!.sku,
+          category: heldOutCategories[i]!,
+          predictedCategory: fitted.classes[heldOutEmbedded.predicted[i]!]!,
+          trained: recommend(searches.trainedHeldOut[i]!),
+          raw: recommend(searches.rawHeldOut[i]!),
+        };
+      };
+      const correct = heldOutEmbedded.predicted.filter((label, i) => fitted.classes[label] === heldOutCategories[i]).length;
+      const last = fitted.epochs.at(-1)!;
+      const showcaseIndex = heldOut.findIndex((p) => p.sku === sets.showcase);
+
+      return {
+        k,
+        sizes: {
+          train: train.length,
+          trainingSamples: fitted.trainingSamples,
+          validationSamples: fitted.validationSamples,
+          catalog: catalog.length,
+          heldOut: heldOut.length,
+        },
+        classes: fitted.classes,
+        hyperparameters,
+        epochs: fitted.epochs,
+        head: { validationAccuracy: last.valAccuracy, validationLoss: last.valLoss, heldOutAccuracy: correct / heldOut.length },
+        precision: {
+          raw: {
+            catalogPrecision: precision(catalogCategories, searches.rawCatalog),
+            heldOutPrecision: precision(heldOutCategories, searches.rawHeldOut),
+          },
+          trained: {
+            catalogPrecision: precision(catalogCategories, searches.trainedCatalog),
+            heldOutPrecision: precision(heldOutCategories, searches.trainedHeldOut),
+          },
+        },
+        showcase: queryResult(showcaseIndex),
+        examples: Array.from({ length: Math.min(options.examples, heldOut.length) }, (_, i) => i)
+          .filter((i) => i !== showcaseIndex)
+          .map(queryResult),
+        seconds: { loadFeatures, train: trainSeconds, embed: embedSeconds, search: searchSeconds },
+      };
+    } finally {
+      fitted.head.dispose();
+    }
+  }
+
+  /** In the order asked for; every sku must have been imported. */
+  private async features(skus: readonly string[]): Promise<(ProductFeatures & { sku: string })[]> {
+    const found = new Map<string, ProductFeatures & { sku: string }>();
+    for (let i = 0; i < skus.length; i += FEATURE_PAGE) {
+      for (const product of await this.store.products.featuresBySkus(skus.slice(i, i + FEATURE_PAGE))) found.set(product.sku, product);
+    }
+    const missing = skus.filter((sku) => !found.has(sku));
+    if (missing.length > 0) throw new Error(`${missing.length} products are not imported, e.g. ${missing[0]}`);
+    return skus.map((sku) => found.get(sku)!);
+  }
+}
+
+const FEATURE_PAGE = 1000;
+
+/** Seconds since the previous call (or since creation). */
+function stopwatch(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const seconds = (now - last) / 1000;
+    last = now;
+    return seconds;
+  };
+}

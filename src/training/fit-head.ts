@@ -1,0 +1,69 @@
+import type { ProductFeatures } from '../db/product.repository.js';
+import { StandardScaler } from '../ml/head/standard-scaler.js';
+import { splitDataset, type Dataset } from './dataset.js';
+import type { Head, HeadEngine } from './head.js';
+import type { Hyperparameters } from './hyperparameters.js';
+import type { EpochMetrics } from './training-run.js';
+
+export interface FittedHead {
+  /** Category names in label order. */
+  classes: string[];
+  head: Head;
+  /** Fitted on the training part of the split only, as the method does. */
+  featureScaler: StandardScaler;
+  trainingSamples: number;
+  validationSamples: number;
+  epochs: EpochMetrics[];
+}
+
+export interface FitHooks {
+  /** Once the split is known, before the first epoch. */
+  onSplit?(split: { classes: string[]; trainingSamples: number; validationSamples: number }): Promise<void>;
+  onEpoch?(metrics: EpochMetrics): Promise<void>;
+  signal: AbortSignal;
+}
+
+/** The method's training: split, standardize with the training part's scaler, train the head. */
+export async function fitHead(
+  engine: HeadEngine,
+  products: readonly ProductFeatures[],
+  hyperparameters: Hyperparameters,
+  hooks: FitHooks,
+): Promise<FittedHead> {
+  const dataset = splitDataset(products, hyperparameters.validationSplit, hyperparameters.seed);
+  const featureScaler = StandardScaler.fit(dataset.train.features);
+  const split = {
+    classes: dataset.classes,
+    trainingSamples: dataset.train.labels.length,
+    validationSamples: dataset.validation.labels.length,
+  };
+  await hooks.onSplit?.(split);
+  const epochs: EpochMetrics[] = [];
+  const head = await engine.train({
+    dataset: standardizeDataset(dataset, featureScaler),
+    hyperparameters,
+    signal: hooks.signal,
+    onEpoch: async (metrics) => {
+      epochs.push(metrics);
+      await hooks.onEpoch?.(metrics);
+    },
+  });
+  return { ...split, head, featureScaler, epochs };
+}
+
+/** One line per epoch, as Keras prints it. */
+export function describeEpoch(metrics: EpochMetrics, epochs: number): string {
+  return (
+    `epoch ${metrics.epoch}/${epochs} loss ${metrics.loss.toFixed(4)} acc ${metrics.accuracy.toFixed(4)} ` +
+    `val_loss ${metrics.valLoss.toFixed(4)} val_acc ${metrics.valAccuracy.toFixed(4)} (${metrics.seconds.toFixed(1)} s)`
+  );
+}
+
+function standardizeDataset(dataset: Dataset, scaler: StandardScaler): Dataset {
+  const scale = (features: Float32Array[]) => features.map((row) => scaler.transformRow(row));
+  return {
+    classes: dataset.classes,
+    train: { features: scale(dataset.train.features), labels: dataset.train.labels },
+    validation: { features: scale(dataset.validation.features), labels: dataset.validation.labels },
+  };
+}
