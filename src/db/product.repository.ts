@@ -126,6 +126,23 @@ export class ProductRepository {
     return new Map(rows.map((row) => [row.category!, Number(row.count)]));
   }
 
+  /** Features of the products with these skus, in no particular order. */
+  async featuresBySkus(skus: readonly string[]): Promise<(ProductFeatures & { sku: string })[]> {
+    if (skus.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('products')
+      .select(['id', 'sku', 'category', 'features'])
+      .where('sku', 'in', skus)
+      .execute();
+    return rows.map((row) => ({ id: row.id, sku: row.sku, category: row.category, features: fromVector(row.features) }));
+  }
+
+  async findBySkus(skus: readonly string[]): Promise<Product[]> {
+    if (skus.length === 0) return [];
+    const rows = await this.selectProducts().where('products.sku', 'in', skus).execute();
+    return rows.map(toProduct);
+  }
+
   /** One page of the whole catalog's features in id order, for embedding it in chunks. */
   async featuresAfter(afterId: number, limit: number): Promise<ProductFeatures[]> {
     const rows = await this.db
