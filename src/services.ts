@@ -3,8 +3,10 @@ import { ProductImages } from './catalog/product-images.js';
 import { SimilarityService } from './catalog/similarity.service.js';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
+import { EvaluationService } from './evaluation/evaluation.service.js';
 import { migrate } from './db/migrator.js';
 import { Store } from './db/store.js';
+import { ExactSearch } from './search/exact-search.js';
 import type { BackendName } from './ml/backend.js';
 import { createFeatureExtractor, type FeatureExtractor } from './ml/feature-extractor.js';
 import { ActiveModel } from './training/active-model.js';
@@ -18,6 +20,7 @@ export interface Services {
   readonly catalog: CatalogService;
   readonly similarity: SimilarityService;
   readonly training: TrainingService;
+  readonly evaluation: EvaluationService;
   close(): Promise<void>;
 }
 
@@ -49,8 +52,9 @@ export async function createServices(config: Config, log: (line: string) => void
       database,
       extractor,
       catalog: new CatalogService(store, images, models),
-      similarity: new SimilarityService(store, images, models),
+      similarity: new SimilarityService(store, images, models, new ExactSearch(store)),
       training,
+      evaluation: new EvaluationService(store, engine, log),
       async close() {
         await training.close();
         await services.extractor.close();

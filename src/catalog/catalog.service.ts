@@ -83,6 +83,10 @@ export class CatalogService {
     if (!(await this.store.products.delete(id))) throw notFound(id);
   }
 
+  async findBySkus(skus: readonly string[]): Promise<Product[]> {
+    return this.store.products.findBySkus(skus);
+  }
+
   /** Which of these skus the catalog has already. */
   async existingSkus(skus: readonly string[]): Promise<string[]> {
     return this.store.products.findExistingSkus(skus);

@@ -1,5 +1,7 @@
+import type { SpaceId } from '../db/search.repository.js';
 import type { Store } from '../db/store.js';
 import { DomainError } from '../errors.js';
+import type { ExactSearch } from '../search/exact-search.js';
 import { notFound } from './catalog.service.js';
 import type { Neighbour } from './product.js';
 import type { ActiveModel } from '../training/active-model.js';
@@ -21,6 +23,7 @@ export class SimilarityService {
     private readonly store: Store,
     private readonly images: ProductImages,
     private readonly models: ActiveModel,
+    private readonly search: ExactSearch,
   ) {}
 
   /** The space queries are answered in now, and the model version behind it. */
@@ -32,17 +35,9 @@ export class SimilarityService {
   /** The k catalog products nearest to a product of the catalog, the product itself excluded. */
   async similarProducts(id: number, k: number): Promise<Similarity> {
     assertK(k);
-    const model = await this.models.current(this.store);
-    if (model) {
-      const embedding = await this.store.embeddings.embeddingOf(model.version.id, id);
-      if (!embedding) throw notFound(id);
-      const neighbours = await this.store.embeddings.nearest(model.version.id, embedding, k, id);
-      return { space: 'TRAINED_HEAD', modelVersionId: model.version.id, neighbours };
-    }
-    const features = await this.store.products.features(id);
-    if (!features) throw notFound(id);
-    const neighbours = await this.store.products.nearestByFeatures(features, k, id);
-    return { space: 'RESNET50_FEATURES', modelVersionId: null, neighbours };
+    const found = await this.search.similarTo(id, k);
+    if (!found) throw notFound(id);
+    return similarity(found.space, found.neighbours);
   }
 
   /** The k catalog products nearest to an image that is not in the catalog: the method's inference step. */
@@ -52,12 +47,16 @@ export class SimilarityService {
     const model = await this.models.current(this.store);
     if (model) {
       const [query] = await model.embed([features!]);
-      const neighbours = await this.store.embeddings.nearest(model.version.id, query!.embedding, k);
-      return { space: 'TRAINED_HEAD', modelVersionId: model.version.id, neighbours };
+      return similarity(model.version.id, await this.search.nearest(model.version.id, query!.embedding, k));
     }
-    const neighbours = await this.store.products.nearestByFeatures(features!, k);
-    return { space: 'RESNET50_FEATURES', modelVersionId: null, neighbours };
+    return similarity(null, await this.search.nearest(null, features!, k));
   }
+}
+
+function similarity(space: SpaceId, neighbours: Neighbour[]): Similarity {
+  return space === null
+    ? { space: 'RESNET50_FEATURES', modelVersionId: null, neighbours }
+    : { space: 'TRAINED_HEAD', modelVersionId: space, neighbours };
 }
 
 function assertK(k: number): void {

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { evaluateCommand } from './commands/evaluate.js';
 import { importCommand } from './commands/import.js';
 import { trainCommand } from './commands/train.js';
 
 const program = new Command('lookalike')
   .description('lookalike from the command line: the same services as the GraphQL API, on the configured database')
   .addCommand(importCommand())
-  .addCommand(trainCommand());
+  .addCommand(trainCommand())
+  .addCommand(evaluateCommand());
 
 await program.parseAsync();

@@ -10,6 +10,9 @@ export function progressBar(label: string, unit: string): SingleBar {
     etaBuffer: 50,
     fps: 5,
     stream: process.stderr,
+    // Piped to a log, a line every few seconds instead of redrawing.
+    noTTYOutput: true,
+    notTTYSchedule: 5000,
   });
 }
 

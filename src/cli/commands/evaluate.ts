@@ -1,0 +1,107 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { importProducts } from '../../catalog/catalog-import.js';
+import type { CatalogService } from '../../catalog/catalog.service.js';
+import { FASHION_MNIST_DIR, openIdxDataset } from '../../datasets/idx-dataset.js';
+import type { EvaluationResult, QueryResult } from '../../evaluation/evaluation.service.js';
+import { evaluationMarkdown } from '../../evaluation/report.js';
+import { learningCurvesPng } from '../../reports/learning-curves.js';
+import { neighbourGridPng, type GridRow } from '../../reports/neighbour-grid.js';
+import { resolveHyperparameters } from '../../training/hyperparameters.js';
+import { idxItems, idxSku } from '../import-sources.js';
+import { progressBar, tracker } from '../progress.js';
+import { runWithServices } from '../run-with-services.js';
+import { CATEGORY_NAMES, positiveInteger } from './import.js';
+import { hyperparameterOptions, hyperparametersFrom } from './train.js';
+
+export function evaluateCommand(): Command {
+  return hyperparameterOptions(
+    new Command('evaluate')
+      .description(
+        "the method's experiment: train the head on the first training images, use the first test images as the catalog, " +
+          'query a held-out test item; writes a Markdown and JSON report with pictures',
+      )
+      .option('--dir <dir>', 'folder with the IDX files', FASHION_MNIST_DIR)
+      .addOption(new Option('--categories <names>', 'category names for the labels').choices(Object.keys(CATEGORY_NAMES)).default('fashion'))
+      .option('--name <name>', 'dataset name, the first part of each sku', 'fashion-mnist')
+      .option('--train-size <n>', 'training images the head learns from', positiveInteger, 15000)
+      .option('--catalog-size <n>', 'test images in the catalog', positiveInteger, 5000)
+      .option('--held-out <n>', 'test images after the catalog, used as queries', positiveInteger, 1000)
+      .option('--query <n>', 'the test item shown as the example query', positiveInteger, 5033)
+      .option('--k <n>', 'recommendations per query', positiveInteger, 6)
+      .option('--examples <n>', 'held-out queries in the picture besides --query', positiveInteger, 7)
+      .option('--import-batch-size <n>', 'images per import batch', positiveInteger, 64)
+      .option('--out <dir>', 'where the report goes', 'reports/fashion-mnist'),
+  ).action(async (options) => {
+    const hyperparameters = resolveHyperparameters(hyperparametersFrom(options));
+    const train = await openIdxDataset(options.dir, 'train');
+    const test = await openIdxDataset(options.dir, 'test');
+    if (options.query < options.catalogSize) throw new Error(`--query ${options.query} is in the catalog; pick an item from ${options.catalogSize} on`);
+    const categories = CATEGORY_NAMES[options.categories as keyof typeof CATEGORY_NAMES];
+    const slice = (dataset: typeof train, split: 'train' | 'test', from: number, count: number) =>
+      idxItems(dataset, { name: options.name, split, from, count, categories });
+    const items = {
+      train: slice(train, 'train', 0, options.trainSize),
+      catalog: slice(test, 'test', 0, options.catalogSize),
+      heldOut: slice(test, 'test', options.catalogSize, options.heldOut),
+      showcase: slice(test, 'test', options.query, 1),
+    };
+
+    await runWithServices(async ({ catalog, evaluation }, signal) => {
+      const all = [...items.train, ...items.catalog, ...items.heldOut, ...items.showcase.filter((s) => !items.heldOut.some((h) => h.sku === s.sku))];
+      const bar = progressBar('import', 'images');
+      const update = tracker(bar, all.length);
+      await importProducts(catalog, all, { batchSize: options.importBatchSize, signal, onProgress: (p) => update(p.done) }).finally(() => bar.stop());
+
+      const result = await evaluation.evaluate(
+        {
+          train: items.train.map((i) => i.sku),
+          catalog: items.catalog.map((i) => i.sku),
+          heldOut: items.heldOut.map((i) => i.sku),
+          showcase: idxSku(options.name, 'test', options.query),
+        },
+        hyperparameters,
+        { k: options.k, examples: options.examples, signal },
+      );
+      printShowcase(result);
+      await writeReport(options.out, result, catalog);
+    });
+  });
+}
+
+function printShowcase({ showcase, precision, head, k }: EvaluationResult): void {
+  console.log(`query ${showcase.sku}: true class ${showcase.category}, predicted ${showcase.predictedCategory}`);
+  showcase.trained.forEach((r, i) => console.log(`  ${i + 1}. ${r.category.padEnd(12)} ${r.sku}  distance ${r.distance.toFixed(3)}`));
+  console.log(
+    `precision@${k}: catalog ${pct(precision.raw.catalogPrecision)} raw -> ${pct(precision.trained.catalogPrecision)} trained; ` +
+      `held-out ${pct(precision.raw.heldOutPrecision)} raw -> ${pct(precision.trained.heldOutPrecision)} trained; ` +
+      `head accuracy: validation ${pct(head.validationAccuracy)}, held-out ${pct(head.heldOutAccuracy)}`,
+  );
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+async function writeReport(out: string, result: EvaluationResult, catalog: CatalogService): Promise<void> {
+  await mkdir(out, { recursive: true });
+  const queries = [result.showcase, ...result.examples];
+  const skus = queries.flatMap((q) => [q.sku, ...q.trained.map((r) => r.sku), ...q.raw.map((r) => r.sku)]);
+  const thumbnails = new Map((await catalog.findBySkus([...new Set(skus)])).map((p) => [p.sku, p.thumbnail]));
+  const grid = (space: 'trained' | 'raw'): GridRow[] =>
+    queries.map((query: QueryResult) => ({
+      query: { image: thumbnails.get(query.sku)!, caption: `${query.category} (pred. ${query.predictedCategory})` },
+      neighbours: query[space].map((r) => ({
+        image: thumbnails.get(r.sku)!,
+        caption: r.category,
+        distance: r.distance,
+        match: r.category === query.category,
+      })),
+    }));
+  const pictures = { curves: 'learning-curves.png', grid: 'recommendations-trained.png', rawGrid: 'recommendations-raw.png' };
+  await writeFile(join(out, pictures.curves), await learningCurvesPng(result.epochs, { title: 'Categorical head' }));
+  await writeFile(join(out, pictures.grid), await neighbourGridPng(grid('trained'), { title: 'Trained 512-d space' }));
+  await writeFile(join(out, pictures.rawGrid), await neighbourGridPng(grid('raw'), { title: 'Raw ResNet50 features' }));
+  await writeFile(join(out, 'report.json'), JSON.stringify(result, null, 2));
+  await writeFile(join(out, 'report.md'), evaluationMarkdown(result, pictures));
+  console.log(`report written to ${join(out, 'report.md')}`);
+}

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { importProducts, type ImportItem, type ImportProgress } from '../../src/catalog/catalog-import.js';
+import { loadConfig } from '../../src/config.js';
+import { createServices, type Services } from '../../src/services.js';
+import { photoCatalog } from '../support/photo-catalog.js';
+
+let services: Services;
+let items: ImportItem[];
+
+before(async () => {
+  services = await createServices(loadConfig({ DATA_DIR: 'memory://', FEATURE_WORKERS: '2' }), () => {});
+  items = (await photoCatalog(4, 3)).map((p) => ({ sku: p.sku, name: p.name, category: p.category ?? null, image: async () => p.image as Uint8Array }));
+});
+after(() => services?.close());
+
+test('an interrupted import keeps its finished batches, and a rerun adds only the rest', async () => {
+  const controller = new AbortController();
+  const seen: ImportProgress[] = [];
+  await assert.rejects(
+    importProducts(services.catalog, items, {
+      batchSize: 3,
+      concurrency: 1,
+      signal: controller.signal,
+      onProgress: (progress) => {
+        seen.push(progress);
+        controller.abort(new Error('interrupted'));
+      },
+    }),
+    /interrupted/,
+  );
+  assert.deepEqual(seen, [{ total: 8, done: 3, added: 3, skipped: 0 }]);
+  assert.equal(await services.catalog.countProducts(), 3);
+
+  const rerun = await importProducts(services.catalog, items, { batchSize: 3 });
+  assert.deepEqual(rerun, { total: 8, done: 8, added: 5, skipped: 3 });
+  assert.equal(await services.catalog.countProducts(), 8);
+  const again = await importProducts(services.catalog, items, { batchSize: 3 });
+  assert.deepEqual(again, { total: 8, done: 8, added: 0, skipped: 8 });
+});
