@@ -53,7 +53,8 @@ export interface EvaluationResult {
   showcase: QueryResult;
   /** Further held-out queries for the picture. */
   examples: QueryResult[];
-  seconds: Record<'loadFeatures' | 'train' | 'embed' | 'search', number>;
+  /** Per stage; the command line adds the import. */
+  seconds: Record<string, number>;
 }
 
 /**

@@ -52,9 +52,11 @@ export function evaluateCommand(): Command {
       const all = [...items.train, ...items.catalog, ...items.heldOut, ...items.showcase.filter((s) => !items.heldOut.some((h) => h.sku === s.sku))];
       const bar = progressBar('import', 'images');
       const update = tracker(bar, all.length);
+      const importStarted = performance.now();
       await importProducts(catalog, all, { batchSize: options.importBatchSize, signal, onProgress: (p) => update(p.done) }).finally(() => bar.stop());
 
-      const result = await evaluation.evaluate(
+      const importSeconds = (performance.now() - importStarted) / 1000;
+      const evaluated = await evaluation.evaluate(
         {
           train: items.train.map((i) => i.sku),
           catalog: items.catalog.map((i) => i.sku),
@@ -64,6 +66,7 @@ export function evaluateCommand(): Command {
         hyperparameters,
         { k: options.k, examples: options.examples, signal },
       );
+      const result = { ...evaluated, seconds: { import: importSeconds, ...evaluated.seconds } };
       printShowcase(result);
       await writeReport(options.out, result, catalog);
     });
