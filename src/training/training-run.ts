@@ -1,18 +1,8 @@
 import type { TrainingStatus } from '../db/schema.js';
+import type { EpochMetrics } from '../ml/head/train-head.js';
 import type { Hyperparameters } from './hyperparameters.js';
 
-export type { TrainingStatus };
-
-export interface EpochMetrics {
-  /** 1-based. */
-  epoch: number;
-  /** Class-weighted, averaged over the epoch's batches, dropout on (as Keras reports it). */
-  loss: number;
-  accuracy: number;
-  valLoss: number;
-  valAccuracy: number;
-  seconds: number;
-}
+export type { EpochMetrics, TrainingStatus };
 
 export interface TrainingMetrics {
   valLoss: number;
