@@ -4,6 +4,8 @@ import { z } from 'zod';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
+export const FEATURE_ENGINES = ['auto', 'onnx', 'tfjs'] as const;
+export type FeatureEngineChoice = (typeof FEATURE_ENGINES)[number];
 
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max);
 
@@ -16,6 +18,7 @@ const schema = z.object({
   MODEL_CACHE_DIR: z.string().default(join(homedir(), '.cache', 'lookalike')),
   RESNET50_MODEL_URL: z.string().optional(),
   TF_BACKEND: z.enum(BACKENDS).default('auto'),
+  FEATURE_ENGINE: z.enum(FEATURE_ENGINES).default('auto'),
   FEATURE_WORKERS: integer(1, 256).default(availableParallelism()),
   MAX_BATCH_SIZE: integer(1, 256).default(16),
   BATCH_WINDOW_MS: integer(0, 1000).default(4),
@@ -33,6 +36,8 @@ export interface Config {
   /** Path or URL of a ResNet50 layers-model `model.json` to use instead of the pinned npm package. */
   resnet50ModelUrl: string | undefined;
   backend: BackendChoice;
+  /** What runs ResNet50: ONNX Runtime or TensorFlow.js (on `backend`); 'auto' takes the fastest that loads. */
+  featureEngine: FeatureEngineChoice;
   featureWorkers: number;
   maxBatchSize: number;
   batchWindowMs: number;
@@ -58,6 +63,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     modelCacheDir: e.MODEL_CACHE_DIR,
     resnet50ModelUrl: e.RESNET50_MODEL_URL,
     backend: e.TF_BACKEND,
+    featureEngine: e.FEATURE_ENGINE,
     featureWorkers: e.FEATURE_WORKERS,
     maxBatchSize: e.MAX_BATCH_SIZE,
     batchWindowMs: e.BATCH_WINDOW_MS,

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Neighbour } from '../catalog/product.js';
-import { PRODUCT_COLUMNS, toProduct, type ProductFeatures } from './product.repository.js';
+import { PRODUCT_COLUMNS, toNeighbour, type ProductFeatures, type QueryVector } from './product.repository.js';
 import type { DB } from './schema.js';
 import { fromVector, toVector } from './vector.js';
 
@@ -42,18 +42,9 @@ export class EmbeddingRepository {
 
   /** Exact L2 in one version's space: no approximate index exists on this column. */
   async nearest(modelVersionId: number, query: Float32Array, k: number, excludeProductId?: number): Promise<Neighbour[]> {
-    const distance = sql<number>`embeddings.embedding <-> ${toVector(query)}`;
-    let search = this.db
-      .selectFrom('embeddings')
-      .innerJoin('products', 'products.id', 'embeddings.product_id')
-      .select([...PRODUCT_COLUMNS, 'embeddings.predicted_category', distance.as('distance')])
-      .where('embeddings.model_version_id', '=', modelVersionId)
-      .orderBy(distance)
-      .orderBy('products.id')
-      .limit(k);
+    let search = nearestEmbeddingsQuery(this.db, modelVersionId, query).limit(k);
     if (excludeProductId !== undefined) search = search.where('products.id', '<>', excludeProductId);
-    const rows = await search.execute();
-    return rows.map((row) => ({ product: toProduct(row), distance: row.distance }));
+    return (await search.execute()).map(toNeighbour);
   }
 
   async count(modelVersionId: number): Promise<number> {
@@ -84,4 +75,20 @@ export class EmbeddingRepository {
       .execute();
     return rows.map((row) => ({ id: row.id, category: row.category, features: fromVector(row.features) }));
   }
+}
+
+/** One version's products nearest first by exact L2, ties by id: the one order every search of that space answers in. */
+export function nearestEmbeddingsQuery(db: Kysely<DB>, modelVersionId: number, query: QueryVector) {
+  const target =
+    query instanceof Float32Array
+      ? sql`${toVector(query)}`
+      : sql`(select embedding from embeddings where model_version_id = ${modelVersionId} and product_id = ${query.ofProduct})`;
+  const distance = sql<number>`embeddings.embedding <-> ${target}`;
+  return db
+    .selectFrom('embeddings')
+    .innerJoin('products', 'products.id', 'embeddings.product_id')
+    .select([...PRODUCT_COLUMNS, 'embeddings.predicted_category', distance.as('distance')])
+    .where('embeddings.model_version_id', '=', modelVersionId)
+    .orderBy('distance')
+    .orderBy('products.id');
 }

@@ -94,15 +94,9 @@ export class ProductRepository {
 
   /** Exact L2 over the ResNet50 features: no approximate index exists on this column. */
   async nearestByFeatures(query: Float32Array, k: number, excludeId?: number): Promise<Neighbour[]> {
-    const distance = sql<number>`products.features <-> ${toVector(query)}`;
-    let search = this.selectProducts()
-      .select(distance.as('distance'))
-      .orderBy(distance)
-      .orderBy('products.id')
-      .limit(k);
+    let search = nearestByFeaturesQuery(this.db, query).limit(k);
     if (excludeId !== undefined) search = search.where('products.id', '<>', excludeId);
-    const rows = await search.execute();
-    return rows.map((row) => ({ product: toProduct(row), distance: row.distance }));
+    return (await search.execute()).map(toNeighbour);
   }
 
   /** Products that have a category, with their features: what a head trains on. */
@@ -163,22 +157,40 @@ export class ProductRepository {
     await sql`select pg_advisory_xact_lock(${CATALOG_LOCK_KEY})`.execute(this.db);
   }
 
-  /** Product columns, plus the active model version's predicted category. */
   private selectProducts() {
-    return this.db
-      .selectFrom('products')
-      .leftJoin('embeddings', (join) =>
-        join
-          .onRef('embeddings.product_id', '=', 'products.id')
-          .on('embeddings.model_version_id', '=', (eb) =>
-            eb.selectFrom('model_versions').select('model_versions.id').where('model_versions.active', '=', true),
-          ),
-      )
-      .select([...PRODUCT_COLUMNS, 'embeddings.predicted_category']);
+    return selectProducts(this.db);
   }
 }
 
+/** Product columns, plus the active model version's predicted category. */
+function selectProducts(db: Kysely<DB>) {
+  return db
+    .selectFrom('products')
+    .leftJoin('embeddings', (join) =>
+      join
+        .onRef('embeddings.product_id', '=', 'products.id')
+        .on('embeddings.model_version_id', '=', (eb) =>
+          eb.selectFrom('model_versions').select('model_versions.id').where('model_versions.active', '=', true),
+        ),
+    )
+    .select([...PRODUCT_COLUMNS, 'embeddings.predicted_category']);
+}
+
+/** A query vector: given, or a catalog product's own, read by the statement itself instead of sent as 10 kB of text. */
+export type QueryVector = Float32Array | { ofProduct: number };
+
+/** The whole catalog nearest first by exact L2 over the features, ties by id: the one order every features search answers in. */
+export function nearestByFeaturesQuery(db: Kysely<DB>, query: QueryVector) {
+  const target = query instanceof Float32Array ? sql`${toVector(query)}` : sql`(select features from products where id = ${query.ofProduct})`;
+  const distance = sql<number>`products.features <-> ${target}`;
+  return selectProducts(db).select(distance.as('distance')).orderBy('distance').orderBy('products.id');
+}
+
 const CATALOG_LOCK_KEY = 4_181_726_513;
+
+export function toNeighbour(row: ProductRow & { distance: number }): Neighbour {
+  return { product: toProduct(row), distance: row.distance };
+}
 
 export function toProduct(row: ProductRow): Product {
   return {

@@ -54,6 +54,17 @@ export interface EmbeddingTable {
   predicted_category: string;
 }
 
+/** Written by triggers (migrations/003_search_changes.sql); the service only reads them. */
+export interface SearchGenerationTable {
+  one: ColumnType<boolean, never, never>;
+  generation: ColumnType<string | number | bigint, never, never>;
+}
+
+export interface SearchChangeTable {
+  product_id: ColumnType<number, never, never>;
+  generation: ColumnType<string | number | bigint, never, never>;
+}
+
 export interface SchemaMigrationTable {
   version: string;
   applied_at: ColumnType<Date, never, never>;
@@ -64,5 +75,7 @@ export interface DB {
   training_runs: TrainingRunTable;
   model_versions: ModelVersionTable;
   embeddings: EmbeddingTable;
+  search_generation: SearchGenerationTable;
+  search_changes: SearchChangeTable;
   schema_migrations: SchemaMigrationTable;
 }

@@ -3,6 +3,7 @@ import { EmbeddingRepository } from './embedding.repository.js';
 import { ModelVersionRepository } from './model-version.repository.js';
 import { ProductRepository } from './product.repository.js';
 import type { DB } from './schema.js';
+import { SearchRepository } from './search.repository.js';
 import { TrainingRunRepository } from './training-run.repository.js';
 
 export interface Repositories {
@@ -10,6 +11,7 @@ export interface Repositories {
   readonly embeddings: EmbeddingRepository;
   readonly modelVersions: ModelVersionRepository;
   readonly trainingRuns: TrainingRunRepository;
+  readonly search: SearchRepository;
 }
 
 /** The repositories, plus transactions that hand out repositories bound to them. */
@@ -18,12 +20,14 @@ export class Store implements Repositories {
   readonly embeddings: EmbeddingRepository;
   readonly modelVersions: ModelVersionRepository;
   readonly trainingRuns: TrainingRunRepository;
+  readonly search: SearchRepository;
 
   constructor(private readonly db: Kysely<DB>) {
     this.products = new ProductRepository(db);
     this.embeddings = new EmbeddingRepository(db);
     this.modelVersions = new ModelVersionRepository(db);
     this.trainingRuns = new TrainingRunRepository(db);
+    this.search = new SearchRepository(db);
   }
 
   transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T> {

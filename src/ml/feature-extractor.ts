@@ -1,19 +1,39 @@
-import type { BackendChoice } from '../config.js';
+import { availableParallelism } from 'node:os';
+import type { BackendChoice, FeatureEngineChoice } from '../config.js';
 import { Batcher, type BatchRunner } from './batcher.js';
 import { selectBackend, type BackendName } from './backend.js';
+import type { FeatureWorkerData } from './feature-worker-protocol.js';
 import { FeatureWorkerRunner } from './feature-worker-runner.js';
 import { INPUT_LENGTH } from './image.js';
+import { ensureOnnxResnet50 } from './onnx/onnx-model-cache.js';
 import { Resnet50 } from './resnet50.js';
 import { resolveResnet50Model } from './resnet50-weights.js';
 
+/** What runs ResNet50: ONNX Runtime, or TensorFlow.js on the named backend. */
+export type FeatureBackend = 'onnx' | BackendName;
+
 export interface FeatureExtractorOptions {
+  /**
+   * 'onnx' or 'tfjs' loads that engine or throws; 'auto' takes the fastest
+   * that loads: TensorFlow.js when its native (GPU) backend is active, else
+   * ONNX Runtime, else TensorFlow.js on wasm or cpu. Absent means 'tfjs', as
+   * before the ONNX engine existed; the service passes FEATURE_ENGINE.
+   */
+  engine?: FeatureEngineChoice;
+  /** The TensorFlow.js backend: for this thread (the categorical head) and for ResNet50 on the tfjs engine. */
   backend: BackendChoice;
-  /** Worker threads for the wasm and cpu backends; the native backend runs one model in-process. */
+  /**
+   * Worker threads, each with its own model, for the onnx engine and the wasm
+   * and cpu backends; the native backend runs one model in-process. ONNX
+   * Runtime spreads each batch over cores / workers threads.
+   */
   workers: number;
   maxBatchSize: number;
   batchWindowMs: number;
   cacheDir: string;
   modelUrl?: string;
+  /** Told why 'auto' fell back from ONNX Runtime to TensorFlow.js. */
+  log?: (line: string) => void;
 }
 
 export interface FeatureExtractorStats {
@@ -28,8 +48,10 @@ export interface FeatureExtractorStats {
 }
 
 export interface FeatureExtractor {
-  /** The TensorFlow.js backend the model runs on. */
-  readonly backend: BackendName;
+  /** What ResNet50 runs on: 'onnx', or the TensorFlow.js backend. */
+  readonly backend: FeatureBackend;
+  /** The TensorFlow.js backend active in this thread, the one the categorical head runs on. */
+  readonly tfBackend: BackendName;
   /** Worker threads, each with its own model; 0 when the model runs in this thread. */
   readonly workers: number;
   /** 2048-d ResNet50 `avg_pool` features, one per image of prepared 224x224x3 RGB pixels. */
@@ -44,26 +66,41 @@ interface ClosableRunner extends BatchRunner<Uint8Array, Float32Array> {
 }
 
 /**
- * Fetches the weights if needed, makes the chosen backend the active one in
- * this thread, and starts the models.
+ * Fetches the weights if needed (and converts them to ONNX for the onnx
+ * engine), makes the chosen TensorFlow.js backend the active one in this
+ * thread, and starts the models.
  *
- * Where the models run depends on the backend. The native TensorFlow backend
- * already spreads one batch over all cores (and a GPU holds one copy of the
- * weights best), so a single in-process model serves every request. The wasm
- * backend runs single-threaded in Node and the cpu backend is plain
- * JavaScript: both would use one core and block this thread's event loop for
- * the whole batch, so they get one worker thread per configured worker, each
- * with its own model.
+ * Where the models run depends on the engine and backend. ONNX Runtime's run
+ * holds the calling thread for the whole batch, so its sessions live in
+ * worker threads. The native TensorFlow backend already spreads one batch
+ * over all cores (and a GPU holds one copy of the weights best), so a single
+ * in-process model serves every request. The wasm backend runs
+ * single-threaded in Node and the cpu backend is plain JavaScript: both would
+ * use one core and block this thread's event loop for the whole batch, so
+ * they get one worker thread per configured worker, each with its own model.
  */
 export async function createFeatureExtractor(options: FeatureExtractorOptions): Promise<FeatureExtractor> {
   const { modelUrl } = await resolveResnet50Model({ cacheDir: options.cacheDir, modelUrl: options.modelUrl });
-  const backend = await selectBackend(options.backend);
-  const runners = backend === 'tensorflow' ? [await inProcess(modelUrl)] : await inWorkers(options.workers, backend, modelUrl);
+  const tfBackend = await selectBackend(options.backend);
+  const engine = options.engine ?? 'tfjs';
+  let backend: FeatureBackend = tfBackend;
+  let runners: ClosableRunner[] | undefined;
+  if (engine === 'onnx' || (engine === 'auto' && tfBackend !== 'tensorflow')) {
+    try {
+      runners = await onnxWorkers(options.workers, options.cacheDir, modelUrl);
+      backend = 'onnx';
+    } catch (error) {
+      if (engine === 'onnx') throw error;
+      options.log?.(`ONNX Runtime did not start, ResNet50 runs on TensorFlow.js: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  runners ??= tfBackend === 'tensorflow' ? [await inProcess(modelUrl)] : await inWorkers(options.workers, { backend: tfBackend, modelUrl });
   const batcher = new Batcher(runners, { maxBatchSize: options.maxBatchSize, batchWindowMs: options.batchWindowMs });
   let closing: Promise<void> | undefined;
 
   return {
     backend,
+    tfBackend,
     workers: backend === 'tensorflow' ? 0 : runners.length,
     extract(images) {
       const wrong = images.findIndex((image) => !(image instanceof Uint8Array) || image.length !== INPUT_LENGTH);
@@ -91,11 +128,23 @@ async function inProcess(modelUrl: string): Promise<ClosableRunner> {
   };
 }
 
-async function inWorkers(count: number, backend: 'wasm' | 'cpu', modelUrl: string): Promise<ClosableRunner[]> {
+/**
+ * ONNX Runtime is multi-threaded itself, so there is a choice between one
+ * session over all cores and a session per core. Measured on 2 cores
+ * (bench/ingest.ts), one single-threaded session per worker is the faster:
+ * each image's ops are too small to split across threads without waiting.
+ * The default FEATURE_WORKERS (one per core) gives that; fewer workers get
+ * more threads each.
+ */
+async function onnxWorkers(count: number, cacheDir: string, modelUrl: string): Promise<ClosableRunner[]> {
+  const { path } = await ensureOnnxResnet50({ cacheDir, modelUrl });
+  const threads = Math.max(1, Math.floor(availableParallelism() / count));
+  return inWorkers(count, { engine: 'onnx', modelPath: path, threads });
+}
+
+async function inWorkers(count: number, data: FeatureWorkerData): Promise<ClosableRunner[]> {
   if (!Number.isInteger(count) || count < 1) throw new Error(`feature workers must be a positive integer, got ${count}`);
-  const started = await Promise.allSettled(
-    Array.from({ length: count }, () => FeatureWorkerRunner.start({ backend, modelUrl })),
-  );
+  const started = await Promise.allSettled(Array.from({ length: count }, () => FeatureWorkerRunner.start(data)));
   const runners = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failure = started.find((result) => result.status === 'rejected');
   if (failure) {

@@ -1,10 +1,9 @@
 import type { BackendName } from './backend.js';
 
-/** What a feature worker is started with. */
-export interface FeatureWorkerData {
-  backend: BackendName;
-  modelUrl: string;
-}
+/** What a feature worker is started with: the engine (TensorFlow.js when absent), and the model in that engine's format. */
+export type FeatureWorkerData =
+  | { engine?: 'tfjs'; backend: BackendName; modelUrl: string }
+  | { engine: 'onnx'; modelPath: string; threads: number };
 
 /** One batch: `count` images of 224x224x3 bytes back to back in one transferable buffer. */
 export interface FeatureWorkerRequest {

@@ -1,0 +1,42 @@
+import { CatalogService } from '../src/catalog/catalog.service.js';
+import { ProductImages } from '../src/catalog/product-images.js';
+import { openDatabase, type Database } from '../src/db/database.js';
+import { migrate } from '../src/db/migrator.js';
+import { Store } from '../src/db/store.js';
+import type { FeatureExtractor } from '../src/ml/feature-extractor.js';
+import { ActiveModel } from '../src/training/active-model.js';
+import { createHeadEngine } from '../src/training/head-engine.js';
+import { TrainingService } from '../src/training/training.service.js';
+
+export interface BenchCatalog {
+  database: Database;
+  catalog: CatalogService;
+  training: TrainingService;
+  close(): Promise<void>;
+}
+
+const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The services of src/services.ts on an in-memory PGlite, around an extractor
+ * the benchmark made: one started model pool serves both the extractor-only
+ * and the addProducts figures of a configuration, and configurations the
+ * service's settings do not name (one single-threaded ONNX session) can be
+ * measured too. The caller closes the extractor.
+ */
+export async function openBenchCatalog(extractor: FeatureExtractor): Promise<BenchCatalog> {
+  const database = await openDatabase({ pgliteDataDir: 'memory://' });
+  await migrate(database.db);
+  const store = new Store(database.db);
+  const engine = createHeadEngine(extractor.tfBackend);
+  const training = new TrainingService(store, engine);
+  return {
+    database,
+    catalog: new CatalogService(store, new ProductImages(extractor, MAX_IMAGE_BYTES), new ActiveModel(engine)),
+    training,
+    async close() {
+      await training.close();
+      await database.close();
+    },
+  };
+}

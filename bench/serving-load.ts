@@ -1,0 +1,189 @@
+// Throughput of similarProducts under load (issue 6, part 4): autocannon,
+// 32 connections for 30 s on loopback, against the service run as `src/main.ts`
+// in a process of its own on the embedded PGlite, with a catalog of synthetic
+// products and a head trained on them (one epoch: the space is what matters).
+// Three runs: the baseline, `{ __typename }`, the GraphQL server with no data
+// work; similarProducts on random products; and similarProducts while an
+// import adds real photos through the API (ResNet50 and the head run in the
+// service for each).
+//
+//   node --import tsx bench/serving-load.ts [--products 10000] [--connections 32] [--seconds 30] [--batch 8] [--seed 1]
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config.js';
+import { Store } from '../src/db/store.js';
+import { createServices } from '../src/services.js';
+import { graphql } from '../test/support/graphql-client.js';
+import { photoCatalog } from '../test/support/photo-catalog.js';
+import { seededRandom } from '../test/support/vectors.js';
+import { newProduct } from '../test/search/fixtures.js';
+import { machine, ms, ratio, table } from './serving-table.js';
+
+interface LoadResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  mismatches: number;
+}
+type Autocannon = (options: Record<string, unknown>) => Promise<LoadResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const { values: flags } = parseArgs({
+  options: {
+    products: { type: 'string', default: '10000' },
+    connections: { type: 'string', default: '32' },
+    seconds: { type: 'string', default: '30' },
+    batch: { type: 'string', default: '8' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+const products = Number(flags.products);
+const connections = Number(flags.connections);
+const seconds = Number(flags.seconds);
+const batch = Number(flags.batch);
+const random = seededRandom(Number(flags.seed));
+
+const CATEGORIES = 10;
+const INSERT_CHUNK = 1000;
+const SIMILAR = `query ($id: ID!) { similarProducts(id: $id, k: 6) { space neighbours { rank distance product { id sku name category } } } }`;
+const ADD_MANY = `mutation ($inputs: [AddProductInput!]!) { addProducts(inputs: $inputs) { products { id } } }`;
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+const root = await mkdtemp(join(tmpdir(), 'lookalike-load-'));
+console.log(`${machine()}\n${products} products, ${connections} connections, ${seconds} s a run\n`);
+
+/** Synthetic products in ten categories, then a head trained on them for one epoch: the service's real path to a model version. */
+async function buildCatalog(): Promise<{ firstId: number; lastId: number }> {
+  const started = performance.now();
+  const services = await createServices(loadConfig({ DATA_DIR: root, FEATURE_WORKERS: '1' }), () => {});
+  try {
+    const store = new Store(services.database.db);
+    const ids: number[] = [];
+    for (let first = 0; first < products; first += INSERT_CHUNK) {
+      const inserted = await store.products.insertMany(
+        Array.from({ length: Math.min(INSERT_CHUNK, products - first) }, (_, i) => {
+          const category = (first + i) % CATEGORIES;
+          const features = Float32Array.from({ length: 2048 }, (_, j) => Math.max(0, Math.round((random() + (j % CATEGORIES === category ? 0.5 : 0)) * 64) / 64));
+          return { ...newProduct(`synthetic-${first + i}`, features), category: `category-${category}` };
+        }),
+      );
+      ids.push(...inserted.map((p) => p.id));
+    }
+    await services.training.startTraining({ epochs: 1 });
+    await services.training.idle();
+    const { modelVersionId } = await services.similarity.activeSpace();
+    if (modelVersionId === null) throw new Error('training did not activate a model version');
+    console.log(`catalog of ${products} products and model version ${modelVersionId} built in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    return { firstId: ids[0]!, lastId: ids.at(-1)! };
+  } finally {
+    await services.close();
+  }
+}
+
+/** The service as `npm start` runs it, in a process of its own. */
+async function startService(): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { ...process.env, DATA_DIR: root, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  for await (const line of createInterface({ input: child.stdout! })) {
+    const match = /GraphQL API at (\S+)/.exec(line);
+    if (match) {
+      return {
+        url: match[1]!,
+        async stop() {
+          child.kill('SIGTERM');
+          await once(child, 'exit');
+        },
+      };
+    }
+  }
+  throw new Error('the service exited before it listened');
+}
+
+function load(url: string, body: () => string): Promise<LoadResult> {
+  return autocannon({
+    url,
+    connections,
+    duration: seconds,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [{ setupRequest: (request: object) => ({ ...request, body: body() }) }],
+    verifyBody: (text: string) => !text.includes('"errors"'),
+  });
+}
+
+/** addProducts in a loop, `batch` real photos a call, until stopped. */
+async function importUntil(url: string, stopped: () => boolean): Promise<{ added: number; seconds: number }> {
+  const photos = await photoCatalog(32, Number(flags.seed));
+  const started = performance.now();
+  let added = 0;
+  while (!stopped()) {
+    const inputs = Array.from({ length: batch }, (_, i) => {
+      const photo = photos[(added + i) % photos.length]!;
+      const image = photo.image as Buffer;
+      return { sku: `import-${added + i}`, name: photo.name, category: photo.category, image: `data:image/png;base64,${image.toString('base64')}` };
+    });
+    const { errors } = await graphql(url, ADD_MANY, { inputs });
+    if (errors) throw new Error(`import failed: ${JSON.stringify(errors)}`);
+    added += batch;
+  }
+  return { added, seconds: (performance.now() - started) / 1000 };
+}
+
+try {
+  const { firstId, lastId } = await buildCatalog();
+  const service = await startService();
+  try {
+    const similar = () => JSON.stringify({ query: SIMILAR, variables: { id: String(firstId + Math.floor(random() * (lastId - firstId + 1))) } });
+    const warmUp = await graphql(service.url, SIMILAR, { id: String(firstId) });
+    if (warmUp.errors) throw new Error(`similarProducts failed: ${JSON.stringify(warmUp.errors)}`);
+
+    const baseline = await load(service.url, () => JSON.stringify({ query: '{ __typename }' }));
+    const idle = await load(service.url, similar);
+    let stop = false;
+    const importing = importUntil(service.url, () => stop);
+    const busy = await load(service.url, similar);
+    stop = true;
+    const imported = await importing;
+
+    const errors = (r: LoadResult) => r.errors + r.timeouts + r.non2xx + r.mismatches;
+    const row = (name: string, r: LoadResult) => [
+      name,
+      Math.round(r.requests.average),
+      ms(r.latency.p50),
+      ms(r.latency.p99),
+      errors(r),
+      ratio(r.requests.average, baseline.requests.average),
+      ratio(r.requests.average, idle.requests.average),
+    ];
+    console.log(`\n${machine()}\n`);
+    console.log(
+      table(
+        ['run', 'requests/s', 'p50 ms', 'p99 ms', 'errors', 'vs baseline', 'vs idle'],
+        [
+          row('{ __typename } (baseline)', baseline),
+          row('similarProducts', idle),
+          row(`similarProducts during an import`, busy),
+        ],
+      ),
+    );
+    console.log(
+      `\nthe import added ${imported.added} products in ${imported.seconds.toFixed(1)} s ` +
+        `(${(imported.added / imported.seconds).toFixed(1)} products/s, batches of ${batch} through addProducts)`,
+    );
+  } finally {
+    await service.stop();
+  }
+} finally {
+  await rm(root, { recursive: true, force: true });
+}

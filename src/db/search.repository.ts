@@ -1,0 +1,123 @@
+import { sql, type Kysely } from 'kysely';
+import type { Neighbour } from '../catalog/product.js';
+import { nearestEmbeddingsQuery } from './embedding.repository.js';
+import { nearestByFeaturesQuery, toNeighbour, type QueryVector } from './product.repository.js';
+import type { DB } from './schema.js';
+
+/** An embedding space: a model version's id, or null for the raw ResNet50 features. */
+export type SpaceId = number | null;
+
+/** Where the catalog stands: the change log's generation and the space then active. */
+export interface SearchState {
+  generation: number;
+  activeSpace: SpaceId;
+}
+
+export interface StoredVector {
+  productId: number;
+  vector: Float32Array;
+}
+
+/** Neighbours ranked by pgvector, with the state of the snapshot that ranked them. */
+export interface RankedNeighbours {
+  neighbours: Neighbour[];
+  /** Undefined when no candidate was found at all. */
+  state: SearchState | undefined;
+}
+
+/**
+ * What the in-process indexes (src/search/) read: the change log that
+ * triggers keep (migrations/003), the vectors of a space in pgvector's binary
+ * form, and pgvector's own ranking of a candidate set.
+ */
+export class SearchRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async state(): Promise<SearchState> {
+    const row = await this.db.selectFrom('search_generation').select(STATE_COLUMNS).executeTakeFirstOrThrow();
+    return toState(row);
+  }
+
+  /** The products whose vectors changed after a generation, and the generation that list is complete up to: one snapshot. */
+  async changedSince(generation: number): Promise<{ generation: number; productIds: number[] }> {
+    const rows = await this.db
+      .selectFrom('search_generation as g')
+      .leftJoin('search_changes as c', (join) => join.on('c.generation', '>', generation))
+      .select(['g.generation', 'c.product_id'])
+      .execute();
+    return {
+      generation: Number(rows[0]!.generation),
+      productIds: rows.flatMap((row) => (row.product_id === null ? [] : [row.product_id])),
+    };
+  }
+
+  /** One page of a space's vectors in product id order. */
+  async vectorsAfter(space: SpaceId, afterId: number, limit: number): Promise<StoredVector[]> {
+    const rows =
+      space === null
+        ? await this.featureVectors().where('products.id', '>', afterId).orderBy('products.id').limit(limit).execute()
+        : await this.embeddingVectors(space).where('embeddings.product_id', '>', afterId).orderBy('embeddings.product_id').limit(limit).execute();
+    return rows.map(toStoredVector);
+  }
+
+  /** The vectors these products have in a space now; a product without one is absent. */
+  async vectorsOf(space: SpaceId, productIds: readonly number[]): Promise<StoredVector[]> {
+    if (productIds.length === 0) return [];
+    const rows =
+      space === null
+        ? await this.featureVectors().where('products.id', '=', anyOf(productIds)).execute()
+        : await this.embeddingVectors(space).where('embeddings.product_id', '=', anyOf(productIds)).execute();
+    return rows.map(toStoredVector);
+  }
+
+  /**
+   * pgvector's exact ranking restricted to candidates: the same ORDER BY as a
+   * search of the whole space, in one statement with the state it saw.
+   */
+  async nearestAmong(space: SpaceId, query: QueryVector, k: number, candidates: readonly number[]): Promise<RankedNeighbours> {
+    const among = anyOf(candidates);
+    const rows: (Parameters<typeof toNeighbour>[0] & StateRow)[] =
+      space === null
+        ? await nearestByFeaturesQuery(this.db, query).where('products.id', '=', among).select(STATE_COLUMNS).limit(k).execute()
+        : await nearestEmbeddingsQuery(this.db, space, query).where('products.id', '=', among).select(STATE_COLUMNS).limit(k).execute();
+    return { neighbours: rows.map(toNeighbour), state: rows[0] && toState(rows[0]) };
+  }
+
+  // vector_send is pgvector's binary form. As hex text it travels through
+  // both drivers as a plain string: PGlite's own bytea parsing is slow.
+  private featureVectors() {
+    return this.db.selectFrom('products').select(['products.id as product_id', sql<string>`encode(vector_send(products.features), 'hex')`.as('vector')]);
+  }
+
+  private embeddingVectors(modelVersionId: number) {
+    return this.db
+      .selectFrom('embeddings')
+      .select(['embeddings.product_id', sql<string>`encode(vector_send(embeddings.embedding), 'hex')`.as('vector')])
+      .where('embeddings.model_version_id', '=', modelVersionId);
+  }
+}
+
+type StateRow = { generation: string | number | bigint; active_space: number | null };
+
+const STATE_COLUMNS = [
+  sql<string | number | bigint>`(select generation from search_generation)`.as('generation'),
+  sql<number | null>`(select id from model_versions where active)`.as('active_space'),
+];
+
+function toState(row: StateRow): SearchState {
+  return { generation: Number(row.generation), activeSpace: row.active_space };
+}
+
+function anyOf(ids: readonly number[]) {
+  return sql<number>`any(${ids}::integer[])`;
+}
+
+/** vector_send: int16 dimensions, int16 unused, then float4s, all big-endian. */
+function toStoredVector(row: { product_id: number; vector: string }): StoredVector {
+  const bytes = Buffer.from(row.vector, 'hex');
+  const dimensions = bytes.readUInt16BE(0);
+  bytes.swap32();
+  const vector = new Float32Array(dimensions);
+  new Uint8Array(vector.buffer).set(bytes.subarray(4, 4 + 4 * dimensions));
+  return { productId: row.product_id, vector };
+}

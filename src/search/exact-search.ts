@@ -1,0 +1,122 @@
+import type { Neighbour } from '../catalog/product.js';
+import type { SearchState, SpaceId } from '../db/search.repository.js';
+import type { Store } from '../db/store.js';
+import { SpaceIndex } from './space-index.js';
+import { IndexCapacityError } from './vector-table.js';
+
+/** Tries against a catalog that keeps changing before the plain database query answers. */
+const ATTEMPTS = 3;
+/** Past this many candidates (heaps of duplicates), one scan in pgvector beats a lookup per candidate. */
+const MAX_CANDIDATES = 10_000;
+
+export interface SpaceNeighbours {
+  space: SpaceId;
+  neighbours: Neighbour[];
+}
+
+type Ranking = Neighbour[] | 'stale' | 'unbounded';
+
+/**
+ * Exact k-nearest-neighbour search, answered from an in-process index of the
+ * active space and checked against the database in the same statement that
+ * ranks it: a scan of the index picks candidates (candidates.ts), pgvector
+ * ranks them with the one ORDER BY of a full search, and the statement
+ * reports the change-log generation and active space it saw. The answer
+ * stands only if those are the index's own, i.e. the database held exactly
+ * what the index scanned; otherwise the index catches up and tries again.
+ * So writes by any process, committed before the statement, are in the
+ * answer, at the cost of one query in the steady state.
+ */
+export class ExactSearch {
+  #state: SearchState | undefined;
+  #index: SpaceIndex | undefined;
+  #tooLarge: SpaceId | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly maxIndexBytes?: number,
+  ) {}
+
+  /** The k products nearest to a catalog product in the active space, itself excluded; undefined if it has no vector there. */
+  async similarTo(productId: number, k: number): Promise<SpaceNeighbours | undefined> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const index = await this.#activeIndex(attempt > 0);
+      if (!index) break;
+      const query = index.vectorOf(productId);
+      const ranking = query ? await this.#rank(index, query, k, productId) : await this.#confirmAbsent(index);
+      if (ranking === 'unbounded') break;
+      if (ranking === undefined) return undefined;
+      if (ranking !== 'stale') return { space: index.space, neighbours: ranking };
+    }
+    return this.#similarFromDatabase(productId, k);
+  }
+
+  /** The k products nearest to a vector of the given space. */
+  async nearest(space: SpaceId, query: Float32Array, k: number): Promise<Neighbour[]> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const index = await this.#activeIndex(attempt > 0);
+      // A version switched on since the query was embedded: answer in the query's own space.
+      if (index?.space !== space) break;
+      const ranking = await this.#rank(index, query, k);
+      if (ranking === 'unbounded') break;
+      if (ranking !== 'stale') return ranking;
+    }
+    return this.#nearestFromDatabase(space, query, k);
+  }
+
+  async #activeIndex(refresh: boolean): Promise<SpaceIndex | undefined> {
+    if (refresh || !this.#state) this.#observe(await this.store.search.state());
+    const { generation, activeSpace } = this.#state!;
+    if (activeSpace === this.#tooLarge) return undefined;
+    if (this.#index?.space !== activeSpace) this.#index = new SpaceIndex(activeSpace, this.store.search, this.maxIndexBytes);
+    const index = this.#index;
+    try {
+      await index.reach(generation);
+    } catch (error) {
+      if (!(error instanceof IndexCapacityError)) throw error;
+      // The space stays in pgvector alone until another version is active.
+      this.#tooLarge = activeSpace;
+      if (this.#index === index) this.#index = undefined;
+      return undefined;
+    }
+    return index;
+  }
+
+  /** Keeps the newest state seen: replies that were slow to arrive must not send the index back. */
+  #observe(state: SearchState): void {
+    if (!this.#state || state.generation > this.#state.generation) this.#state = state;
+  }
+
+  /** With `ofProduct`, the query is that product's vector, and the product is left out. */
+  async #rank(index: SpaceIndex, query: Float32Array, k: number, ofProduct?: number): Promise<Ranking> {
+    const generation = index.generation;
+    const found = index.candidates(query, k, ofProduct);
+    if (found === undefined || found.length > MAX_CANDIDATES) return 'unbounded';
+    if (found.length === 0) return (await this.#isCurrent(index, generation)) ? [] : 'stale';
+    const { neighbours, state } = await this.store.search.nearestAmong(index.space, ofProduct === undefined ? query : { ofProduct }, k, found);
+    if (state) this.#observe(state);
+    return state?.generation === generation && state.activeSpace === index.space ? neighbours : 'stale';
+  }
+
+  async #confirmAbsent(index: SpaceIndex): Promise<undefined | 'stale'> {
+    return (await this.#isCurrent(index, index.generation)) ? undefined : 'stale';
+  }
+
+  async #isCurrent(index: SpaceIndex, generation: number): Promise<boolean> {
+    const state = await this.store.search.state();
+    this.#observe(state);
+    return state.generation === generation && state.activeSpace === index.space;
+  }
+
+  /** The plain pgvector queries: exact too, and slower. */
+  async #similarFromDatabase(productId: number, k: number): Promise<SpaceNeighbours | undefined> {
+    const space = (await this.store.search.state()).activeSpace;
+    const query = space === null ? await this.store.products.features(productId) : await this.store.embeddings.embeddingOf(space, productId);
+    if (!query) return undefined;
+    return { space, neighbours: await this.#nearestFromDatabase(space, query, k, productId) };
+  }
+
+  #nearestFromDatabase(space: SpaceId, query: Float32Array, k: number, excludeId?: number): Promise<Neighbour[]> {
+    return space === null ? this.store.products.nearestByFeatures(query, k, excludeId) : this.store.embeddings.nearest(space, query, k, excludeId);
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Squared L2 distances from one query to many float32 rows, in WebAssembly
+ * SIMD: four f32x4 accumulators take 16 floats a step. A plain loop over a
+ * Float32Array converts and adds one element at a time; this one is bound by
+ * memory bandwidth instead (bench/serving.ts measures both).
+ *
+ * The function is short enough to write out as bytecode here, so nothing
+ * needs a WebAssembly toolchain. In the text format it reads:
+ *
+ *   (func (export "squaredDistances")
+ *     (param $query i32) (param $rows i32) (param $count i32) (param $rowBytes i32) (param $out i32)
+ *     (local $offset i32) (local $acc0 $acc1 $acc2 $acc3 $diff v128)
+ *     (block (loop                                   ;; for each row
+ *       (br_if 1 (i32.eqz (local.get $count)))
+ *       acc0..acc3 := 0, offset := 0
+ *       (loop                                        ;; 64 bytes a step
+ *         acc_i += (row[offset + 16i] - query[offset + 16i])^2, i = 0..3
+ *         (br_if 0 (i32.lt_u (offset += 64) $rowBytes)))
+ *       (f32.store $out (sum of the 16 lanes of acc0..acc3))
+ *       out += 4, rows += rowBytes, count -= 1
+ *       (br 0)))
+ */
+/** Node's WebAssembly global, as far as used here: @types/node leaves it undeclared (TypeScript declares it in lib.dom). */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
+interface WebAssemblyApi {
+  Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: unknown };
+}
+
+export const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+
+export interface L2Kernel {
+  /** Byte addresses in `memory`: `count` rows of `rowBytes` (a multiple of 64) each; writes `count` float32s at `out`. */
+  squaredDistances(query: number, rows: number, count: number, rowBytes: number, out: number): void;
+}
+
+export const KERNEL_STEP_BYTES = 64;
+
+export function createL2Kernel(memory: WasmMemory): L2Kernel {
+  return new webAssembly.Instance(MODULE, { env: { memory } }).exports as L2Kernel;
+}
+
+const [QUERY, ROWS, COUNT, ROW_BYTES, OUT, OFFSET, ACC0, ACC1, ACC2, ACC3, DIFF] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
+const I32 = 0x7f;
+const V128 = 0x7b;
+
+const op = {
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  end: [0x0b],
+  br: (depth: number) => [0x0c, depth],
+  brIf: (depth: number) => [0x0d, depth],
+  get: (local: number) => [0x20, local],
+  set: (local: number) => [0x21, local],
+  tee: (local: number) => [0x22, local],
+  i32Const: (value: number) => [0x41, ...signedLeb128(value)],
+  i32Eqz: [0x45],
+  i32LtU: [0x49],
+  i32Add: [0x6a],
+  i32Sub: [0x6b],
+  f32Add: [0x92],
+  f32Store: [0x38, 2, 0],
+  v128Load: (offset: number) => [0xfd, 0x00, 4, ...leb128(offset)],
+  v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
+  f32x4ExtractLane: (lane: number) => [0xfd, 0x1f, lane],
+  f32x4Add: [0xfd, ...leb128(0xe4)],
+  f32x4Sub: [0xfd, ...leb128(0xe5)],
+  f32x4Mul: [0xfd, ...leb128(0xe6)],
+};
+
+/** acc += (row[offset + bytes] - query[offset + bytes])^2, lane by lane. */
+function accumulate(acc: number, bytes: number): number[] {
+  return [
+    ...op.get(ROWS), ...op.get(OFFSET), ...op.i32Add, ...op.v128Load(bytes),
+    ...op.get(QUERY), ...op.get(OFFSET), ...op.i32Add, ...op.v128Load(bytes),
+    ...op.f32x4Sub, ...op.tee(DIFF), ...op.get(DIFF), ...op.f32x4Mul,
+    ...op.get(acc), ...op.f32x4Add, ...op.set(acc),
+  ];
+}
+
+const sumOfLanes = [
+  ...op.get(ACC0), ...op.get(ACC1), ...op.f32x4Add, ...op.get(ACC2), ...op.get(ACC3), ...op.f32x4Add, ...op.f32x4Add, ...op.tee(DIFF),
+  ...op.f32x4ExtractLane(0), ...op.get(DIFF), ...op.f32x4ExtractLane(1), ...op.f32Add,
+  ...op.get(DIFF), ...op.f32x4ExtractLane(2), ...op.get(DIFF), ...op.f32x4ExtractLane(3), ...op.f32Add, ...op.f32Add,
+];
+
+const body = [
+  2, 1, I32, 5, V128,
+  ...op.block, ...op.loop,
+  ...op.get(COUNT), ...op.i32Eqz, ...op.brIf(1),
+  ...[ACC0, ACC1, ACC2, ACC3].flatMap((acc) => [...op.v128Zero, ...op.set(acc)]),
+  ...op.i32Const(0), ...op.set(OFFSET),
+  ...op.loop,
+  ...accumulate(ACC0, 0), ...accumulate(ACC1, 16), ...accumulate(ACC2, 32), ...accumulate(ACC3, 48),
+  ...op.get(OFFSET), ...op.i32Const(KERNEL_STEP_BYTES), ...op.i32Add, ...op.tee(OFFSET), ...op.get(ROW_BYTES), ...op.i32LtU, ...op.brIf(0),
+  ...op.end,
+  ...op.get(OUT), ...sumOfLanes, ...op.f32Store,
+  ...op.get(OUT), ...op.i32Const(4), ...op.i32Add, ...op.set(OUT),
+  ...op.get(ROWS), ...op.get(ROW_BYTES), ...op.i32Add, ...op.set(ROWS),
+  ...op.get(COUNT), ...op.i32Const(1), ...op.i32Sub, ...op.set(COUNT),
+  ...op.br(0),
+  ...op.end, ...op.end, ...op.end,
+];
+
+const MODULE = new webAssembly.Module(
+  new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [1, 0x60, 5, I32, I32, I32, I32, I32, 0]),
+    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...name('squaredDistances'), 0x00, 0]),
+    ...section(10, [1, ...leb128(body.length), ...body]),
+  ]),
+);
+
+function section(id: number, bytes: number[]): number[] {
+  return [id, ...leb128(bytes.length), ...bytes];
+}
+
+function name(text: string): number[] {
+  return [text.length, ...Buffer.from(text, 'ascii')];
+}
+
+function leb128(value: number): number[] {
+  const bytes: number[] = [];
+  do {
+    const byte = value & 0x7f;
+    value >>>= 7;
+    bytes.push(value === 0 ? byte : byte | 0x80);
+  } while (value !== 0);
+  return bytes;
+}
+
+function signedLeb128(value: number): number[] {
+  const bytes: number[] = [];
+  for (;;) {
+    const byte = value & 0x7f;
+    value >>= 7;
+    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) return [...bytes, byte];
+    bytes.push(byte | 0x80);
+  }
+}

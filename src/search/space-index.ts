@@ -1,0 +1,81 @@
+import type { SearchRepository, SpaceId } from '../db/search.repository.js';
+import { candidates } from './candidates.js';
+import { VectorTable } from './vector-table.js';
+
+/** Vectors per statement when loading or refreshing: a few megabytes of hex text. */
+const PAGE = 2000;
+
+/**
+ * One embedding space held in memory and brought up to date from the change
+ * log on demand. Its generation says which log entries it has applied: every
+ * product whose vectors differ from the database's has a change logged after
+ * it. Vectors read later than that generation are newer, never older, so the
+ * claim holds while reads and writes interleave.
+ */
+export class SpaceIndex {
+  #table: VectorTable;
+  #generation = -1;
+  #updating: Promise<void> | undefined;
+
+  constructor(
+    readonly space: SpaceId,
+    private readonly repository: SearchRepository,
+    private readonly maxBytes?: number,
+  ) {
+    this.#table = new VectorTable(maxBytes);
+  }
+
+  get generation(): number {
+    return this.#generation;
+  }
+
+  get size(): number {
+    return this.#table.size;
+  }
+
+  /** Loads the space or applies the log until the index is at `generation` or later; one update at a time. */
+  async reach(generation: number): Promise<void> {
+    while (this.#generation < generation) {
+      this.#updating ??= (this.#generation < 0 ? this.#load() : this.#catchUp()).finally(() => (this.#updating = undefined));
+      await this.#updating;
+    }
+  }
+
+  vectorOf(productId: number): Float32Array | undefined {
+    return this.#table.vectorOf(productId);
+  }
+
+  /** Products that can be among the k nearest to the query; undefined where the scan cannot bound them. */
+  candidates(query: Float32Array, k: number, excludeId?: number): number[] | undefined {
+    return candidates(this.#table.squaredDistances(query), k, this.#table.dimensions, excludeId);
+  }
+
+  async #load(): Promise<void> {
+    // Read before the pages: the pages are then at this generation or newer.
+    const { generation } = await this.repository.state();
+    const table = new VectorTable(this.maxBytes);
+    for (let after = 0; ; ) {
+      const page = await this.repository.vectorsAfter(this.space, after, PAGE);
+      if (page.length === 0) break;
+      for (const { productId, vector } of page) table.set(productId, vector);
+      after = page.at(-1)!.productId;
+    }
+    this.#table = table;
+    this.#generation = generation;
+  }
+
+  /**
+   * Applied a page at a time: until the generation moves, no search can be
+   * confirmed against the database, which is already past it.
+   */
+  async #catchUp(): Promise<void> {
+    const { generation, productIds } = await this.repository.changedSince(this.#generation);
+    for (let i = 0; i < productIds.length; i += PAGE) {
+      const ids = productIds.slice(i, i + PAGE);
+      const found = await this.repository.vectorsOf(this.space, ids);
+      for (const id of ids) this.#table.delete(id);
+      for (const { productId, vector } of found) this.#table.set(productId, vector);
+    }
+    this.#generation = generation;
+  }
+}

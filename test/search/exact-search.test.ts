@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Database } from '../../src/db/database.js';
+import type { SpaceId } from '../../src/db/search.repository.js';
+import { Store } from '../../src/db/store.js';
+import { ExactSearch } from '../../src/search/exact-search.js';
+import { DATABASE_KINDS, openTestDatabase } from '../support/database.js';
+import { randomVector, seededRandom } from '../support/vectors.js';
+import { activate, createVersion, hardVectors, newProduct } from './fixtures.js';
+
+const PRODUCTS = 60;
+
+for (const kind of DATABASE_KINDS) {
+  describe(`ExactSearch on ${kind} answers exactly as pgvector's ORDER BY distance, id`, () => {
+    let database: Database;
+    let store: Store;
+    let ids: number[];
+    let versionId: number;
+    const random = seededRandom(23);
+
+    /** The plain pgvector query over the whole space: the reference. */
+    async function reference(space: SpaceId, productId: number, k: number) {
+      const query = space === null ? await store.products.features(productId) : await store.embeddings.embeddingOf(space, productId);
+      return space === null ? store.products.nearestByFeatures(query!, k, productId) : store.embeddings.nearest(space, query!, k, productId);
+    }
+
+    async function assertSameForEveryProduct(search: ExactSearch, space: SpaceId): Promise<void> {
+      for (const [i, id] of ids.entries()) {
+        for (const k of i % 4 === 0 ? [1, 6, 25] : [6]) {
+          const found = await search.similarTo(id, k);
+          assert.equal(found?.space, space);
+          assert.deepEqual(found.neighbours, await reference(space, id, k), `product ${id}, k ${k}`);
+        }
+      }
+    }
+
+    before(async () => {
+      database = await openTestDatabase(kind);
+      store = new Store(database.db);
+      const products = await store.products.insertMany(hardVectors(random, 2048, PRODUCTS).map((features, i) => newProduct(`p${i}`, features)));
+      ids = products.map((p) => p.id);
+      // Shuffled, so the tie structure of the embeddings differs from the features'.
+      const embeddings = hardVectors(random, 512, PRODUCTS);
+      const shuffled = [...ids].sort(() => random() - 0.5);
+      versionId = await createVersion(store, new Map(shuffled.map((id, i) => [id, embeddings[i]!])));
+    });
+    after(() => database.close());
+
+    test('in the ResNet50 features, for every product, ties and duplicates included', async () => {
+      await assertSameForEveryProduct(new ExactSearch(store), null);
+    });
+
+    test('for vectors that are not in the catalog', async () => {
+      const search = new ExactSearch(store);
+      const duplicate = (await store.products.features(ids[1]!))!;
+      for (const query of [duplicate, randomVector(random, 2048)]) {
+        for (const k of [1, 6, 40]) assert.deepEqual(await search.nearest(null, query, k), await store.products.nearestByFeatures(query, k));
+      }
+    });
+
+    test('in an active model version, for every product', async () => {
+      await activate(store, versionId);
+      await assertSameForEveryProduct(new ExactSearch(store), versionId);
+      const query = (await store.embeddings.embeddingOf(versionId, ids[5]!))!;
+      assert.deepEqual(await new ExactSearch(store).nearest(versionId, query, 6), await store.embeddings.nearest(versionId, query, 6));
+    });
+
+    test('from pgvector alone when the index cannot hold the space', async () => {
+      const search = new ExactSearch(store, 4 * 65_536);
+      for (const id of ids.slice(0, 10)) assert.deepEqual((await search.similarTo(id, 6))?.neighbours, await reference(versionId, id, 6));
+    });
+
+    test('says a product without a vector in the space is not there', async () => {
+      const search = new ExactSearch(store);
+      assert.equal(await search.similarTo(ids.at(-1)! + 1000, 6), undefined);
+    });
+  });
+}
