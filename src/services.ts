@@ -7,7 +7,6 @@ import { EvaluationService } from './evaluation/evaluation.service.js';
 import { migrate } from './db/migrator.js';
 import { Store } from './db/store.js';
 import { ExactSearch } from './search/exact-search.js';
-import type { BackendName } from './ml/backend.js';
 import { createFeatureExtractor, type FeatureExtractor } from './ml/feature-extractor.js';
 import { ActiveModel } from './training/active-model.js';
 import { createHeadEngine } from './training/head-engine.js';
@@ -42,7 +41,7 @@ export async function createServices(config: Config, log: (line: string) => void
 
     const store = new Store(database.db);
     const images = new ProductImages(extractor, config.maxImageBytes);
-    const engine = createHeadEngine(extractor.backend as BackendName);
+    const engine = createHeadEngine(extractor.tfBackend);
     const models = new ActiveModel(engine);
     const training = new TrainingService(store, engine, log);
     const interrupted = await training.failInterruptedRuns();

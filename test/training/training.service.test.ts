@@ -10,7 +10,6 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config.js';
 import { Store } from '../../src/db/store.js';
-import type { BackendName } from '../../src/ml/backend.js';
 import { createHeadEngine } from '../../src/training/head-engine.js';
 import type { HeadEngine } from '../../src/training/head.js';
 import { TrainingService } from '../../src/training/training.service.js';
@@ -32,7 +31,7 @@ async function until(check: () => Promise<boolean>, what: string, seconds = 120)
 
 /** The real engine, with a hook after each epoch: to pause a run, or make it fail, at a known point. */
 function withEpochHook(hook: (epoch: number) => Promise<void>): HeadEngine {
-  const engine = createHeadEngine(services.extractor.backend as BackendName);
+  const engine = createHeadEngine(services.extractor.tfBackend);
   return {
     ...engine,
     train: (request) =>
@@ -76,7 +75,7 @@ describe('training the head on a catalog of real photos, through the real ResNet
     const database = await openTestDatabase('pglite');
     try {
       const store = new Store(database.db);
-      const training = new TrainingService(store, createHeadEngine(services.extractor.backend as BackendName));
+      const training = new TrainingService(store, createHeadEngine(services.extractor.tfBackend));
       await store.products.insertMany(
         ['a', 'b', 'c'].map((sku) => ({ sku, name: sku, category: 'cats', thumbnail: new Uint8Array(1), imageWidth: 1, imageHeight: 1, features: new Float32Array(2048) })),
       );
