@@ -123,21 +123,21 @@ function load(url: string, body: () => string): Promise<LoadResult> {
 }
 
 /** addProducts in a loop, `batch` real photos a call, until stopped. */
-async function importUntil(url: string, stopped: () => boolean): Promise<{ added: number; seconds: number }> {
+async function importUntil(url: string, stopped: () => boolean): Promise<{ ids: string[]; seconds: number }> {
   const photos = await photoCatalog(32, Number(flags.seed));
   const started = performance.now();
-  let added = 0;
+  const ids: string[] = [];
   while (!stopped()) {
     const inputs = Array.from({ length: batch }, (_, i) => {
-      const photo = photos[(added + i) % photos.length]!;
+      const photo = photos[(ids.length + i) % photos.length]!;
       const image = photo.image as Buffer;
-      return { sku: `import-${added + i}`, name: photo.name, category: photo.category, image: `data:image/png;base64,${image.toString('base64')}` };
+      return { sku: `import-${ids.length + i}`, name: photo.name, category: photo.category, image: `data:image/png;base64,${image.toString('base64')}` };
     });
-    const { errors } = await graphql(url, ADD_MANY, { inputs });
+    const { data, errors } = await graphql(url, ADD_MANY, { inputs });
     if (errors) throw new Error(`import failed: ${JSON.stringify(errors)}`);
-    added += batch;
+    ids.push(...data.addProducts.products.map((p: { id: string }) => p.id));
   }
-  return { added, seconds: (performance.now() - started) / 1000 };
+  return { ids, seconds: (performance.now() - started) / 1000 };
 }
 
 try {
@@ -155,6 +155,9 @@ try {
     const busy = await load(service.url, similar);
     stop = true;
     const imported = await importing;
+    // The service's index must have followed the import: its products are found and rank among themselves.
+    const last = await graphql(service.url, SIMILAR, { id: imported.ids.at(-1) });
+    if (last.errors) throw new Error(`an imported product is not served: ${JSON.stringify(last.errors)}`);
 
     const errors = (r: LoadResult) => r.errors + r.timeouts + r.non2xx + r.mismatches;
     const row = (name: string, r: LoadResult) => [
@@ -177,9 +180,12 @@ try {
         ],
       ),
     );
+    const imports = imported.ids.length;
+    const fromImport = last.data.similarProducts.neighbours.filter((n: { product: { sku: string } }) => n.product.sku.startsWith('import-'));
     console.log(
-      `\nthe import added ${imported.added} products in ${imported.seconds.toFixed(1)} s ` +
-        `(${(imported.added / imported.seconds).toFixed(1)} products/s, batches of ${batch} through addProducts)`,
+      `\nthe import added ${imports} products in ${imported.seconds.toFixed(1)} s ` +
+        `(${(imports / imported.seconds).toFixed(1)} products/s, batches of ${batch} through addProducts); ` +
+        `the last one is served, with ${fromImport.length} of its 6 neighbours from the import`,
     );
   } finally {
     await service.stop();

@@ -21,7 +21,7 @@ export interface StoredVector {
 /** Neighbours ranked by pgvector, with the state of the snapshot that ranked them. */
 export interface RankedNeighbours {
   neighbours: Neighbour[];
-  /** Undefined when no candidate was found at all. */
+  /** Undefined when no candidate was left to rank. */
   state: SearchState | undefined;
 }
 

@@ -29,10 +29,6 @@ export class SpaceIndex {
     return this.#generation;
   }
 
-  get size(): number {
-    return this.#table.size;
-  }
-
   /** Loads the space or applies the log until the index is at `generation` or later; one update at a time. */
   async reach(generation: number): Promise<void> {
     while (this.#generation < generation) {

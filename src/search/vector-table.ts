@@ -2,7 +2,7 @@ import { createL2Kernel, KERNEL_STEP_BYTES, webAssembly, type L2Kernel, type Was
 
 const PAGE_BYTES = 65_536;
 /** WebAssembly's 32-bit address space: 4 GiB. */
-export const MAX_TABLE_BYTES = 65_536 * PAGE_BYTES;
+const MAX_TABLE_BYTES = 65_536 * PAGE_BYTES;
 
 export class IndexCapacityError extends Error {
   override name = 'IndexCapacityError';
