@@ -25,6 +25,9 @@ export async function startApp(config: Config, log: (line: string) => void = con
   };
   const server = createGraphQLServer();
   try {
+    const warming = performance.now();
+    await services.similarity.warm();
+    log(`search index loaded in ${((performance.now() - warming) / 1000).toFixed(1)} s`);
     const { url } = await startStandaloneServer(server, {
       listen: { host: config.http.host, port: config.http.port },
       context: async () => context,

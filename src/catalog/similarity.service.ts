@@ -26,6 +26,11 @@ export class SimilarityService {
     private readonly search: ExactSearch,
   ) {}
 
+  /** Loads the search index of the active space ahead of the first query. */
+  async warm(): Promise<void> {
+    await this.search.warm();
+  }
+
   /** The space queries are answered in now, and the model version behind it. */
   async activeSpace(): Promise<{ space: EmbeddingSpace; modelVersionId: number | null }> {
     const model = await this.models.current(this.store);

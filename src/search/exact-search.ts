@@ -37,6 +37,11 @@ export class ExactSearch {
     private readonly maxIndexBytes?: number,
   ) {}
 
+  /** Loads the active space's index now, so the first query does not wait for it. */
+  async warm(): Promise<void> {
+    await this.#activeIndex(false);
+  }
+
   /** The k products nearest to a catalog product in the active space, itself excluded; undefined if it has no vector there. */
   async similarTo(productId: number, k: number): Promise<SpaceNeighbours | undefined> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
