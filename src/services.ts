@@ -30,6 +30,7 @@ export async function createServices(config: Config, log: (line: string) => void
     const applied = await migrate(database.db);
     if (applied.length > 0) log(`migrations applied: ${applied.join(', ')}`);
     extractor = await createFeatureExtractor({
+      engine: config.featureEngine,
       backend: config.backend,
       workers: config.featureWorkers,
       maxBatchSize: config.maxBatchSize,

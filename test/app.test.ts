@@ -59,7 +59,7 @@ describe('the service over HTTP, with the real ResNet50', () => {
 
   test('reports the backend, the workers, the database and the catalog size', async () => {
     const { data } = await graphql(url, `{ service { backend featureWorkers database catalogSize modelVersion embeddingSpace } }`);
-    assert.ok(['tensorflow', 'wasm', 'cpu'].includes(data.service.backend));
+    assert.ok(['onnx', 'tensorflow', 'wasm', 'cpu'].includes(data.service.backend));
     assert.equal(data.service.database, 'pglite');
     assert.equal(data.service.catalogSize, 6);
     assert.equal(data.service.modelVersion, null);

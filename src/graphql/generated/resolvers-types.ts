@@ -255,7 +255,7 @@ export type QueryTrainingRunsArgs = {
 
 export type ServiceInfo = {
   __typename?: 'ServiceInfo';
-  /** The TensorFlow.js backend running ResNet50: tensorflow, wasm or cpu. */
+  /** What runs ResNet50: onnx (ONNX Runtime on the CPU), or the TensorFlow.js backend: tensorflow, wasm or cpu. */
   backend: Scalars['String']['output'];
   catalogSize: Scalars['Int']['output'];
   /** pglite (embedded) or postgres. */

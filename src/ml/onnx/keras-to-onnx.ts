@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CAFFE_MEANS_BGR } from '../preprocess.js';
 import { parseKerasTopology, type KerasLayer } from './keras-topology.js';
 import type { LayersModelFiles, Weight } from './layers-model-files.js';
-import { OnnxGraph } from './onnx-graph.js';
+import { ELEMENT_TYPES, OnnxGraph } from './onnx-graph.js';
 
 /**
  * The converted model's input: 8-bit RGB pixels, NHWC, as prepareImage makes
@@ -154,7 +154,7 @@ export function kerasToOnnx(files: LayersModelFiles, options: KerasToOnnxOptions
 
 /** uint8 RGB NHWC -> float BGR minus the ImageNet means -> NCHW: exactly the steps of caffePreprocess. */
 function caffePreprocessing(graph: OnnxGraph): Value {
-  const float = graph.node('Cast', [ONNX_INPUT], 'preprocess/float', { to: 1 });
+  const float = graph.node('Cast', [ONNX_INPUT], 'preprocess/float', { to: ELEMENT_TYPES.float32 });
   const bgr = graph.node('Gather', [float, graph.ints('preprocess/bgr_order', [3], [2, 1, 0])], 'preprocess/bgr', { axis: 3 });
   const means = graph.floats('preprocess/means_bgr', [3], Float32Array.from(CAFFE_MEANS_BGR));
   const centred = graph.node('Sub', [bgr, means], 'preprocess/centred');

@@ -25,7 +25,7 @@ export interface ModelOptions {
 const OPSET = 13;
 /** The IR version that goes with opset 13. */
 const IR_VERSION = 7;
-const ELEMENT_TYPES = { uint8: onnx.TensorProto.DataType.UINT8, float32: onnx.TensorProto.DataType.FLOAT } as const;
+export const ELEMENT_TYPES = { uint8: onnx.TensorProto.DataType.UINT8, float32: onnx.TensorProto.DataType.FLOAT } as const;
 
 /** Collects nodes and initializers of one ONNX graph and serializes it as a model. */
 export class OnnxGraph {

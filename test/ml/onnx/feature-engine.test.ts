@@ -3,6 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { ConfigError, loadConfig } from '../../../src/config.js';
 import { createFeatureExtractor, type FeatureExtractor } from '../../../src/ml/feature-extractor.js';
 import { prepareImage } from '../../../src/ml/image.js';
 import { FEATURE_LENGTH } from '../../../src/ml/resnet50.js';
@@ -27,6 +28,12 @@ before(async () => {
   coffee = (await prepareImage(await readPhoto('coffee.png'), limits)).pixels;
 });
 after(() => rm(dir, { recursive: true, force: true }));
+
+test('FEATURE_ENGINE is auto unless set to onnx or tfjs', () => {
+  assert.equal(loadConfig({}).featureEngine, 'auto');
+  assert.equal(loadConfig({ FEATURE_ENGINE: 'tfjs' }).featureEngine, 'tfjs');
+  assert.throws(() => loadConfig({ FEATURE_ENGINE: 'wasm' }), ConfigError);
+});
 
 test('auto runs ResNet50 on ONNX Runtime with dynamic batching, and reports it', { skip: nativeLoads }, async () => {
   const extractor = await createFeatureExtractor({ ...options, engine: 'auto', backend: 'auto', cacheDir: MODEL_CACHE_DIR });
