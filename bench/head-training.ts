@@ -7,6 +7,7 @@
 //     [--inputs 2048] [--classes 10] [--batch 64] [--baseline-steps 8]
 //     [--curve-train 640] [--curve-validation 160] [--curve-epochs 5] [--out bench/results/head-training.json]
 import { mkdir, writeFile } from 'node:fs/promises';
+import { learningCurvesPng } from '../src/reports/learning-curves.js';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -249,7 +250,16 @@ const results = {
 };
 await mkdir(dirname(flags.out), { recursive: true });
 await writeFile(flags.out, `${JSON.stringify(results, null, 2)}\n`);
-console.log(`\nwrote ${flags.out}`);
+const picture = flags.out.replace(/\.json$/, '') + '-curves.png';
+await writeFile(
+  picture,
+  await learningCurvesPng(curves.trainHead, {
+    title: 'trainHead against plain model.fit, same initial weights',
+    label: 'trainHead',
+    compare: { label: 'model.fit', epochs: curves.modelFit },
+  }),
+);
+console.log(`\nwrote ${flags.out} and ${picture}`);
 
 function printTable(headers: string[], rows: string[][]): void {
   const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => row[i]!.length)));
