@@ -1,24 +1,11 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { siblingWorkerUrl, startWorker } from './start-worker.js';
 import type { BatchRunner } from './batcher.js';
 import type { FeatureWorkerData, FeatureWorkerReply, FeatureWorkerRequest } from './feature-worker-protocol.js';
 import { INPUT_LENGTH } from './image.js';
 
-// A sibling with this file's own extension: feature-worker.ts when running
-// from sources under tsx, feature-worker.js once compiled to dist/.
-const WORKER_URL = new URL(`./feature-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+const WORKER_URL = siblingWorkerUrl('feature-worker', import.meta.url);
 
-function startWorker(data: FeatureWorkerData): Worker {
-  if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL, { workerData: data });
-  // On Node 20 tsx registers its loader in the main thread only, so a worker
-  // started from sources registers it before importing the TypeScript entry.
-  // Only tests and `npm run dev` take this path; dist/ never needs tsx.
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(WORKER_URL.href);
-  const code = `import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); });`;
-  return new Worker(code, { eval: true, workerData: data });
-}
 
 interface InFlight {
   id: number;
@@ -74,7 +61,7 @@ export class FeatureWorkerRunner implements BatchRunner<Uint8Array, Float32Array
 
   private spawn(): Promise<Worker> {
     return new Promise<Worker>((resolve, reject) => {
-      const worker = startWorker(this.data);
+      const worker = startWorker(WORKER_URL, this.data);
       this.current = worker;
       let ready = false;
       const fail = (error: Error) => {

@@ -1,6 +1,5 @@
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { siblingWorkerUrl, startWorker } from '../start-worker.js';
 import type { BackendChoice } from '../../config.js';
 import { selectBackend, type BackendName } from '../backend.js';
 import { CategoricalHead, type Embedded } from './categorical-head.js';
@@ -9,9 +8,7 @@ import { toMatrix, type Matrix, type RowsInput } from './matrix.js';
 import type { SerializedHead } from './serialized-head.js';
 import { trainHead, type HeadTrainingInput, type HeadTrainingOptions, type HeadTrainingResult } from './train-head.js';
 
-// A sibling with this file's own extension: head-worker.ts from sources under
-// tsx, head-worker.js once compiled to dist/.
-const WORKER_URL = new URL(`./head-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+const WORKER_URL = siblingWorkerUrl('head-worker', import.meta.url);
 
 export interface HeadWorkerOptions {
   /**
@@ -99,7 +96,7 @@ function runInWorker(
 ): Promise<{ reply: FinalReply; backend: BackendName }> {
   signal?.throwIfAborted();
   return new Promise((resolve, reject) => {
-    const worker = startWorker({ backend });
+    const worker = startWorker(WORKER_URL, { backend } satisfies HeadWorkerData);
     let active: BackendName | undefined;
     let settled = false;
     const finish = (settle: () => void) => {
@@ -148,13 +145,3 @@ function transferable(arrays: (ArrayBufferView | undefined)[]): ArrayBuffer[] {
   return [...buffers];
 }
 
-function startWorker(data: HeadWorkerData): Worker {
-  if (!WORKER_URL.pathname.endsWith('.ts')) return new Worker(WORKER_URL, { workerData: data });
-  // On Node 20 tsx registers its loader in the main thread only, so a worker
-  // started from sources registers it before importing the TypeScript entry
-  // (as feature-worker-runner does). dist/ never takes this path.
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(WORKER_URL.href);
-  const code = `import(${tsx}).then((tsx) => { tsx.register(); return import(${entry}); });`;
-  return new Worker(code, { eval: true, workerData: data });
-}
