@@ -64,7 +64,7 @@ for (const setup of setups({ cacheDir, maxBatchSize: count('max-batch'), batchWi
   const extractor = await setup.start();
   const bench = await openBenchCatalog(extractor);
   // Warm-up: every worker runs a batch and the database a transaction before anything is timed.
-  await measureExtraction(extractor, files, 2 * setup.workers);
+  await measureExtraction(extractor, files, 2 * cores);
   await measureAddProducts(bench.catalog, files, 2, 'warm-up');
   const figures: Figures = { model: [], extraction: [], addProducts: [], loneMs: 0 };
   started.push({ setup, extractor, bench, figures });
@@ -100,15 +100,13 @@ const loadAfter = loadavg();
 const best = (values: number[]) => Math.max(...values);
 const rows = started.map(({ setup, figures }) => ({
   setup: setup.name,
-  workers: setup.workers,
-  threads: setup.threads,
   modelImagesPerSecond: best(figures.model),
   extractionImagesPerSecond: best(figures.extraction),
   addProductsImagesPerSecond: best(figures.addProducts),
   loneImageMs: figures.loneMs,
   rounds: figures,
 }));
-const [tfjsOne, tfjsAll, onnxOne, onnxShared, onnxDefault] = rows;
+const [tfjsOne, tfjsAll, onnxOne, onnxAll, onnxPerCore] = rows;
 const x = (value: number) => `${value.toFixed(2)}x`;
 
 console.log(`\nbest of ${rounds} rounds; floor: ${(flops / 1e9).toFixed(2)} GFLOP per image at ${peakAll.toFixed(1)} GFLOP/s = ${floorRate.toFixed(1)} images/s (${(1000 / floorRate).toFixed(1)} ms per image)`);
@@ -131,12 +129,12 @@ const ratio = (a: typeof tfjsOne, b: typeof tfjsOne) => ({
   extraction: a!.extractionImagesPerSecond / b!.extractionImagesPerSecond,
   addProducts: a!.addProductsImagesPerSecond / b!.addProductsImagesPerSecond,
 });
-const scaling = { tfjs: ratio(tfjsAll, tfjsOne), onnx: ratio(onnxDefault, onnxOne), sessionPerCoreOverShared: ratio(onnxDefault, onnxShared) };
+const scaling = { tfjs: ratio(tfjsAll, tfjsOne), onnx: ratio(onnxAll, onnxOne), sessionPerCoreOverShared: ratio(onnxPerCore, onnxAll) };
 const sgemm = { before: peakBefore.all / peakBefore.one, after: peakAfter.all / peakAfter.one };
 const line = (r: ReturnType<typeof ratio>) => `${x(r.model)} ResNet50 alone, ${x(r.extraction)} with decoding, ${x(r.addProducts)} addProducts`;
-console.log(`\nscaling, ${cores} workers over 1 (target 1.8x):`);
-console.log(`  tfjs wasm: ${line(scaling.tfjs)}`);
-console.log(`  onnx:      ${line(scaling.onnx)}`);
+console.log(`\nscaling, all cores over one (target 1.8x):`);
+console.log(`  tfjs wasm, ${cores} workers over 1: ${line(scaling.tfjs)}`);
+console.log(`  onnx, ${cores} threads over 1:   ${line(scaling.onnx)}`);
 // What the machine itself gave a second thread in this run: below `cores`
 // when other work shares the machine.
 console.log(`  sgemm, ${cores} threads over 1: ${x(sgemm.before)} before, ${x(sgemm.after)} after`);

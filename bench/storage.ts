@@ -5,8 +5,11 @@
 // pg_total_relation_size; then a head is trained so that the embeddings
 // table is measured too.
 //
-//   node --import tsx bench/storage.ts [--sizes 1000,10000] [--batch-size 64] [--epochs 2]
-//     [--out bench/results/storage.json]
+// The baseline, in the same run: the first --baseline-count items imported
+// with ResNet50 on TensorFlow.js instead, into a database of their own.
+//
+//   node --import tsx bench/storage.ts [--sizes 1000,10000] [--baseline-count 200] [--batch-size 64]
+//     [--epochs 2] [--out bench/results/storage.json]
 // FEATURE_ENGINE, FEATURE_WORKERS etc. are read from the environment as the service reads them.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
@@ -14,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { importProducts } from '../src/catalog/catalog-import.js';
+import type { CatalogService } from '../src/catalog/catalog.service.js';
 import { idxItems } from '../src/cli/import-sources.js';
 import { loadConfig } from '../src/config.js';
 import { FASHION_MNIST_CATEGORIES, FASHION_MNIST_DIR, openIdxDataset } from '../src/datasets/idx-dataset.js';
@@ -26,6 +30,7 @@ import { embeddingColumnBytes, productColumnBytes, tableBytes, type TableBytes }
 const { values: flags } = parseArgs({
   options: {
     sizes: { type: 'string', default: '1000,10000' },
+    'baseline-count': { type: 'string', default: '200' },
     'batch-size': { type: 'string', default: '64' },
     epochs: { type: 'string', default: '2' },
     out: { type: 'string', default: 'bench/results/storage.json' },
@@ -36,13 +41,13 @@ if (sizes.some((size, i) => !Number.isInteger(size) || size < 1 || size <= (size
   throw new Error('--sizes must be increasing positive integers, e.g. 1000,10000');
 }
 const batchSize = Number(flags['batch-size']);
+const baselineCount = Number(flags['baseline-count']);
 const epochs = Number(flags.epochs);
 
 const config = loadConfig(process.env);
 const loadBefore = loadavg();
 console.log(`${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}; node ${process.version}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
-const extractor = await createFeatureExtractor({
-  engine: config.featureEngine,
+const extractorOptions = {
   backend: config.backend,
   workers: config.featureWorkers,
   maxBatchSize: config.maxBatchSize,
@@ -50,27 +55,40 @@ const extractor = await createFeatureExtractor({
   cacheDir: config.modelCacheDir,
   modelUrl: config.resnet50ModelUrl,
   log: console.log,
-});
+};
+const dataset = await openIdxDataset(FASHION_MNIST_DIR, 'train');
+/** Seconds to import items `from` to `to` of the training split, as `lookalike import idx` does. */
+async function timedImport(catalog: CatalogService, from: number, to: number): Promise<number> {
+  const items = idxItems(dataset, { name: 'fashion-mnist', split: 'train', from, count: to - from, categories: FASHION_MNIST_CATEGORIES });
+  const began = performance.now();
+  const progress = await importProducts(catalog, items, { batchSize });
+  if (progress.added !== items.length) throw new Error(`imported ${progress.added} of ${items.length}`);
+  return (performance.now() - began) / 1000;
+}
+
+const baselineExtractor = await createFeatureExtractor({ ...extractorOptions, engine: 'tfjs' });
+const baselineBench = await openBenchCatalog(baselineExtractor);
+const baseline = { engine: baselineExtractor.backend, count: baselineCount, seconds: await timedImport(baselineBench.catalog, 0, baselineCount) };
+await baselineBench.close();
+await baselineExtractor.close();
+console.log(`baseline, ResNet50 on ${baseline.engine}: ${baselineCount} imported in ${baseline.seconds.toFixed(1)} s`);
+
+const extractor = await createFeatureExtractor({ ...extractorOptions, engine: config.featureEngine });
 const bench = await openBenchCatalog(extractor);
 const db = bench.database.db;
-console.log(`ResNet50 on ${extractor.backend}, ${extractor.workers} workers; import batches of ${batchSize}\n`);
+console.log(`ResNet50 on ${extractor.backend}, ${extractor.workers} worker thread(s); import batches of ${batchSize}`);
 
-const dataset = await openIdxDataset(FASHION_MNIST_DIR, 'train');
 const steps = [];
 let imported = 0;
 let totalSeconds = 0;
 for (const size of sizes) {
-  const items = idxItems(dataset, { name: 'fashion-mnist', split: 'train', from: imported, count: size - imported, categories: FASHION_MNIST_CATEGORIES });
-  const began = performance.now();
-  const progress = await importProducts(bench.catalog, items, { batchSize });
-  const seconds = (performance.now() - began) / 1000;
-  if (progress.added !== items.length) throw new Error(`imported ${progress.added} of ${items.length}`);
+  const seconds = await timedImport(bench.catalog, imported, size);
+  const added = size - imported;
   totalSeconds += seconds;
   imported = size;
   const columns = await productColumnBytes(db);
-  const tables = await tableBytes(db);
-  steps.push({ size, added: items.length, seconds, imagesPerSecond: items.length / seconds, cumulativeImagesPerSecond: size / totalSeconds, columns, tables });
-  console.log(`${size} products: ${items.length} imported in ${seconds.toFixed(1)} s, ${(items.length / seconds).toFixed(2)} images/s`);
+  steps.push({ size, added, seconds, imagesPerSecond: added / seconds, cumulativeImagesPerSecond: size / totalSeconds, columns });
+  console.log(`${size} products: ${added} imported in ${seconds.toFixed(1)} s, ${(added / seconds).toFixed(2)} images/s`);
 }
 
 const trainingBegan = performance.now();
@@ -97,10 +115,22 @@ const loadAfter = loadavg();
 // Tables with a row per product (or per product and model version) grow with
 // the catalog; the rest (model versions, runs) are a fixed cost.
 const grows = (t: TableBytes) => t.rows >= imported;
-console.log(`\nimport throughput (idxItems + importProducts, batches of ${batchSize}, ResNet50 on ${extractor.backend}):\n`);
+const baselineRate = baseline.count / baseline.seconds;
+console.log(`\nimport throughput (idxItems + importProducts, batches of ${batchSize}):\n`);
 printTable(
-  ['products', 'imported', 'seconds', 'images/s', 'images/s since 0'],
-  steps.map((step) => [String(step.size), String(step.added), step.seconds.toFixed(1), step.imagesPerSecond.toFixed(2), step.cumulativeImagesPerSecond.toFixed(2)]),
+  ['products', 'ResNet50 on', 'imported', 'seconds', 'images/s', 'images/s since 0', `vs ${baseline.engine}`],
+  [
+    [String(baseline.count), `${baseline.engine} (baseline)`, String(baseline.count), baseline.seconds.toFixed(1), baselineRate.toFixed(2), baselineRate.toFixed(2), '1.00x'],
+    ...steps.map((step) => [
+      String(step.size),
+      extractor.backend,
+      String(step.added),
+      step.seconds.toFixed(1),
+      step.imagesPerSecond.toFixed(2),
+      step.cumulativeImagesPerSecond.toFixed(2),
+      `${(step.imagesPerSecond / baselineRate).toFixed(2)}x`,
+    ]),
+  ],
 );
 console.log('\nbytes per product, pg_column_size (mean over the products):\n');
 printTable(
@@ -125,7 +155,9 @@ printTable(
 const sum = (tables: TableBytes[]) => tables.reduce((total, t) => total + t.total, 0);
 const perProductBytes = sum(tablesAfterTraining.filter(grows)) / imported;
 const fixedBytes = sum(tablesAfterTraining.filter((t) => !grows(t)));
-console.log(`\ntables that grow with the catalog: ${perProductBytes.toFixed(0)} bytes per product; the rest: ${(fixedBytes / 1e6).toFixed(2)} MB in all`);
+// The baseline for bytes: the values themselves, float32 vectors and the thumbnail file.
+const payload = Math.round(2048 * 4 + 512 * 4 + steps.at(-1)!.columns.thumbnail);
+console.log(`\ntables that grow with the catalog: ${perProductBytes.toFixed(0)} bytes per product, ${(perProductBytes / payload).toFixed(2)}x the ${payload} bytes of its features, embedding and thumbnail; the rest: ${(fixedBytes / 1e6).toFixed(2)} MB in all`);
 console.log(`load average ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
 
 await mkdir(dirname(flags.out), { recursive: true });
@@ -135,10 +167,12 @@ const results = {
   engine: extractor.backend,
   workers: extractor.workers,
   flags,
+  baseline,
   steps,
   training: { epochs, seconds: trainingSeconds, embeddingBytes: embedding },
   tablesAfterTraining,
   bytesPerProduct: perProductBytes,
+  payloadBytesPerProduct: payload,
   fixedBytes,
   photoThumbnails,
 };

@@ -37,6 +37,7 @@ export async function createServices(config: Config, log: (line: string) => void
       batchWindowMs: config.batchWindowMs,
       cacheDir: config.modelCacheDir,
       modelUrl: config.resnet50ModelUrl,
+      log,
     });
     log(`ResNet50 on the ${extractor.backend} backend, ${extractor.workers} worker thread(s); database: ${database.kind}`);
 

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import type { BackendChoice, FeatureEngineChoice } from '../config.js';
 import { Batcher, type BatchRunner } from './batcher.js';
 import { selectBackend, type BackendName } from './backend.js';
@@ -23,9 +22,9 @@ export interface FeatureExtractorOptions {
   /** The TensorFlow.js backend: for this thread (the categorical head) and for ResNet50 on the tfjs engine. */
   backend: BackendChoice;
   /**
-   * Worker threads, each with its own model, for the onnx engine and the wasm
-   * and cpu backends; the native backend runs one model in-process. ONNX
-   * Runtime spreads each batch over cores / workers threads.
+   * Cores for ResNet50: worker threads each with its own model on the wasm
+   * and cpu backends, the threads of the one ONNX Runtime session on the onnx
+   * engine; the native TensorFlow backend runs one model in-process.
    */
   workers: number;
   maxBatchSize: number;
@@ -52,7 +51,7 @@ export interface FeatureExtractor {
   readonly backend: FeatureBackend;
   /** The TensorFlow.js backend active in this thread, the one the categorical head runs on. */
   readonly tfBackend: BackendName;
-  /** Worker threads, each with its own model; 0 when the model runs in this thread. */
+  /** Worker threads, each with its own model (one for ONNX Runtime); 0 when the model runs in this thread. */
   readonly workers: number;
   /** 2048-d ResNet50 `avg_pool` features, one per image of prepared 224x224x3 RGB pixels. */
   extract(images: Uint8Array[]): Promise<Float32Array[]>;
@@ -70,14 +69,14 @@ interface ClosableRunner extends BatchRunner<Uint8Array, Float32Array> {
  * engine), makes the chosen TensorFlow.js backend the active one in this
  * thread, and starts the models.
  *
- * Where the models run depends on the engine and backend. ONNX Runtime's run
- * holds the calling thread for the whole batch, so its sessions live in
- * worker threads. The native TensorFlow backend already spreads one batch
- * over all cores (and a GPU holds one copy of the weights best), so a single
- * in-process model serves every request. The wasm backend runs
- * single-threaded in Node and the cpu backend is plain JavaScript: both would
- * use one core and block this thread's event loop for the whole batch, so
- * they get one worker thread per configured worker, each with its own model.
+ * Where the models run depends on the engine and backend. ONNX Runtime runs
+ * one multi-threaded session in a worker thread (see onnxWorker). The native
+ * TensorFlow backend already spreads one batch over all cores (and a GPU
+ * holds one copy of the weights best), so a single in-process model serves
+ * every request. The wasm backend runs single-threaded in Node and the cpu
+ * backend is plain JavaScript: both would use one core and block this
+ * thread's event loop for the whole batch, so they get one worker thread per
+ * configured worker, each with its own model.
  */
 export async function createFeatureExtractor(options: FeatureExtractorOptions): Promise<FeatureExtractor> {
   const { modelUrl } = await resolveResnet50Model({ cacheDir: options.cacheDir, modelUrl: options.modelUrl });
@@ -87,7 +86,7 @@ export async function createFeatureExtractor(options: FeatureExtractorOptions): 
   let runners: ClosableRunner[] | undefined;
   if (engine === 'onnx' || (engine === 'auto' && tfBackend !== 'tensorflow')) {
     try {
-      runners = await onnxWorkers(options.workers, options.cacheDir, modelUrl);
+      runners = await onnxWorker(options.workers, options.cacheDir, modelUrl);
       backend = 'onnx';
     } catch (error) {
       if (engine === 'onnx') throw error;
@@ -129,17 +128,18 @@ async function inProcess(modelUrl: string): Promise<ClosableRunner> {
 }
 
 /**
- * ONNX Runtime is multi-threaded itself, so there is a choice between one
- * session over all cores and a session per core. Measured on 2 cores
- * (bench/ingest.ts), one single-threaded session per worker is the faster:
- * each image's ops are too small to split across threads without waiting.
- * The default FEATURE_WORKERS (one per core) gives that; fewer workers get
- * more threads each.
+ * ONNX Runtime is multi-threaded itself, so one session over all cores and a
+ * single-threaded session per core are both possible. Measured on 2 cores
+ * (bench/ingest.ts, bench/RESULTS.md) they reach the same images/s, but one
+ * session answers a lone image in ~30 ms instead of ~51 and holds one copy of
+ * the weights and activations (~500 MB less). So the engine runs one session
+ * with `threads` threads, in a worker thread because its run holds the
+ * calling thread for the whole batch.
  */
-async function onnxWorkers(count: number, cacheDir: string, modelUrl: string): Promise<ClosableRunner[]> {
+async function onnxWorker(threads: number, cacheDir: string, modelUrl: string): Promise<ClosableRunner[]> {
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`feature workers must be a positive integer, got ${threads}`);
   const { path } = await ensureOnnxResnet50({ cacheDir, modelUrl });
-  const threads = Math.max(1, Math.floor(availableParallelism() / count));
-  return inWorkers(count, { engine: 'onnx', modelPath: path, threads });
+  return inWorkers(1, { engine: 'onnx', modelPath: path, threads });
 }
 
 async function inWorkers(count: number, data: FeatureWorkerData): Promise<ClosableRunner[]> {
