@@ -16,6 +16,7 @@ import { loadConfig } from '../src/config.js';
 import { prepareImage } from '../src/ml/image.js';
 import { resolveResnet50Model } from '../src/ml/resnet50-weights.js';
 import { openBenchCatalog } from './ingest-catalog.js';
+import { measureCoreScaling } from './ingest-cores.js';
 import { resnet50Flops } from './ingest-flops.js';
 import { measureAddProducts, measureDecoding, measureExtraction, measureLoneLatency, measureModel } from './ingest-measure.js';
 import { measurePeakGflops } from './ingest-peak.js';
@@ -89,6 +90,19 @@ for (const { extractor, bench, figures } of started) {
   await bench.close();
   await extractor.close();
 }
+// The service pinned to one core and to all: each engine's addProducts
+// scaling with cores, decoding and database included.
+const coreScaling = [];
+for (const engine of ['onnx', 'tfjs'] as const) {
+  const images = engine === 'tfjs' ? count('baseline-images') : count('images');
+  const figures = await measureCoreScaling({ engine, cores, images, rounds });
+  if (!figures) {
+    console.log('taskset is missing: no per-core-count figures');
+    break;
+  }
+  coreScaling.push(figures);
+  console.log(`the service on ${engine}, 1 and ${cores} cores: ${Object.values(figures.imagesPerSecond).map((v) => v.map((f) => f.toFixed(2)).join(', ')).join(' / ')} images/s`);
+}
 const peakAfter = await peak();
 // The machine's peak is every core at the single-thread rate unless the
 // all-thread product did better: on a machine shared with other work the
@@ -138,6 +152,17 @@ console.log(`  onnx, ${cores} threads over 1:   ${line(scaling.onnx)}`);
 // What the machine itself gave a second thread in this run: below `cores`
 // when other work shares the machine.
 console.log(`  sgemm, ${cores} threads over 1: ${x(sgemm.before)} before, ${x(sgemm.after)} after`);
+if (coreScaling.length > 0) {
+  console.log(`\nthe service pinned to 1 core and to ${cores} (taskset; settings' defaults; addProducts, decoding and database included):`);
+  printTable(
+    ['ResNet50 on', '1 core img/s', `${cores} cores img/s`, 'scaling', 'x floor'],
+    coreScaling.map(({ engine, imagesPerSecond }) => {
+      const one = best(imagesPerSecond[1]!);
+      const all = best(imagesPerSecond[cores]!);
+      return [engine, one.toFixed(2), all.toFixed(2), x(all / one), x(floorRate / all)];
+    }),
+  );
+}
 console.log(`onnx, a single-threaded session per core over one session of ${cores} threads: ${line(scaling.sessionPerCoreOverShared)}`);
 console.log(`sgemm peak after: ${peakAfter.one.toFixed(1)} GFLOP/s on 1 thread, ${peakAfter.all.toFixed(1)} on ${cores}; load average ${loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
 
@@ -152,6 +177,7 @@ const results = {
   decodingImagesPerSecond: decoding,
   rows,
   scaling: { ...scaling, sgemm },
+  coreScaling,
 };
 await writeFile(flags.out, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`wrote ${flags.out}`);

@@ -27,9 +27,10 @@ interface Pending<In, Out> {
 
 /**
  * Dynamic batching: items submitted close together go to runners in batches.
- * Waiting items leave once there are `maxBatchSize` of them or the oldest has
- * waited `batchWindowMs`, and only to idle runners; a failed batch rejects its
- * own items and no others.
+ * Waiting items are released once there are `maxBatchSize` of them or the
+ * oldest has waited `batchWindowMs`; released items go out in equal shares
+ * per runner, to idle runners now and to busy ones as they finish. A failed
+ * batch rejects its own items and no others.
  */
 export class Batcher<In, Out> {
   private readonly queue: Pending<In, Out>[] = [];
@@ -37,6 +38,10 @@ export class Batcher<In, Out> {
   private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private pumpQueued = false;
+  /** How many items at the head of the queue are released: they leave as soon as a runner is idle. */
+  private released = 0;
+  /** The batch size of each released item's share, fixed at release. */
+  private share = 0;
   private draining = false;
   private batches = 0;
   private items = 0;
@@ -87,16 +92,22 @@ export class Batcher<In, Out> {
     // With no idle runner, the next one to finish pumps again.
     if (this.queue.length === 0 || this.idle.length === 0) return;
     const { maxBatchSize, batchWindowMs } = this.options;
-    const wait = this.queue[0]!.since + batchWindowMs - performance.now();
-    if (this.queue.length < maxBatchSize && wait > 0 && !this.draining) {
-      this.timer = setTimeout(() => this.pump(), Math.ceil(wait));
-      return;
+    if (this.released === 0) {
+      const wait = this.queue[0]!.since + batchWindowMs - performance.now();
+      if (this.queue.length < maxBatchSize && wait > 0 && !this.draining) {
+        this.timer = setTimeout(() => this.pump(), Math.ceil(wait));
+        return;
+      }
+      this.released = this.queue.length;
+      // A share per runner, busy ones included: an idle runner that took all
+      // that is waiting would leave the others idle when they finish, and on
+      // the single-threaded backends an image costs the same in a batch of
+      // one as in a batch of many, so smaller shares only cut latency.
+      this.share = Math.min(maxBatchSize, Math.ceil(this.released / this.runners.length));
     }
-    // Spread over all idle runners rather than fill one and leave another
-    // idle: on the single-threaded backends an image costs the same in a batch
-    // of one as in a batch of many, so splitting only cuts latency.
-    while (this.queue.length > 0 && this.idle.length > 0) {
-      const size = Math.min(maxBatchSize, Math.ceil(this.queue.length / this.idle.length));
+    while (this.released > 0 && this.idle.length > 0) {
+      const size = Math.min(this.share, this.released);
+      this.released -= size;
       this.dispatch(this.idle.pop()!, this.queue.splice(0, size));
     }
   }

@@ -56,6 +56,45 @@ test('what is waiting is spread over the idle runners rather than queued behind 
   assert.equal(batcher.stats().batches, 2);
 });
 
+/** Doubles numbers, but holds each batch until the test lets it finish. */
+class HeldDoubler implements BatchRunner<number, number> {
+  readonly batches: number[][] = [];
+  private readonly holds: (() => void)[] = [];
+
+  async run(items: number[]): Promise<number[]> {
+    this.batches.push(items);
+    await new Promise<void>((resolve) => this.holds.push(resolve));
+    return items.map((item) => item * 2);
+  }
+
+  /** Lets the oldest held batch finish, and waits for the batcher to act on it. */
+  async finishOne(): Promise<void> {
+    this.holds.shift()!();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+test('a runner that finishes first takes its share of what waits, and leaves the rest to the busy one', async () => {
+  const [first, second] = [new HeldDoubler(), new HeldDoubler()];
+  const batcher = new Batcher([first, second], { maxBatchSize: 4, batchWindowMs: LONG });
+  const results = Promise.all([1, 2, 3, 4].map((item) => batcher.submit(item)));
+  await new Promise((resolve) => setImmediate(resolve));
+  const later = Promise.all([5, 6, 7, 8].map((item) => batcher.submit(item)));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(batcher.stats().queued, 4);
+
+  await first.finishOne();
+  assert.equal(batcher.stats().queued, 2);
+  await second.finishOne();
+  assert.equal(batcher.stats().queued, 0);
+  await first.finishOne();
+  await second.finishOne();
+
+  assert.deepEqual(await results, [2, 4, 6, 8]);
+  assert.deepEqual(await later, [10, 12, 14, 16]);
+  assert.deepEqual([first.batches, second.batches], [[[3, 4], [5, 6]], [[1, 2], [7, 8]]]);
+});
+
 test('a failed batch rejects its own items only', async () => {
   const batcher = new Batcher([new Doubler()], { maxBatchSize: 2, batchWindowMs: LONG });
   const outcomes = await Promise.allSettled([1, -1, 3, 4].map((item) => batcher.submit(item)));
