@@ -8,6 +8,8 @@ export function progressBar(label: string, unit: string): SingleBar {
     barIncompleteChar: '-',
     hideCursor: true,
     etaBuffer: 50,
+    // cli-progress passes 'NULL' or 'INF' while the rate is unknown.
+    formatTime: (eta) => formatEta(Number(eta)),
     fps: 5,
     stream: process.stderr,
     // Piped to a log, a line every few seconds instead of redrawing.
@@ -24,4 +26,18 @@ export function tracker(bar: SingleBar, total: number, initial = 0): (done: numb
     const seconds = (performance.now() - started) / 1000;
     bar.update(done, { rate: ((done - initial) / Math.max(seconds, 1e-3)).toFixed(1) });
   };
+}
+
+/**
+ * Seconds as "1h02m", "12m05s" or "9s". cli-progress's own formatter rounds
+ * the seconds after splitting off the minutes, which prints "12m60s".
+ */
+export function formatEta(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const whole = Math.max(0, Math.round(seconds));
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const minutes = Math.round(whole / 60);
+  if (minutes >= 60) return `${Math.floor(minutes / 60)}h${pad(minutes % 60)}m`;
+  if (whole >= 60) return `${Math.floor(whole / 60)}m${pad(whole % 60)}s`;
+  return `${whole}s`;
 }
