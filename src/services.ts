@@ -45,9 +45,9 @@ export async function createServices(config: Config, log: (line: string) => void
     const images = new ProductImages(extractor, config.maxImageBytes);
     const engine = createHeadEngine(extractor.tfBackend);
     const models = new ActiveModel(engine);
-    const training = new TrainingService(store, engine, log);
-    const interrupted = await training.failInterruptedRuns();
-    if (interrupted.length > 0) log(`training runs interrupted by a restart, marked failed: ${interrupted.join(', ')}`);
+    const training = new TrainingService(store, engine, { log });
+    const abandoned = await training.failAbandonedRuns();
+    if (abandoned.length > 0) log(`training runs whose process stopped, marked failed: ${abandoned.join(', ')}`);
 
     const services: Services = {
       database,

@@ -30,6 +30,7 @@ export interface TrainingRunTable {
   created_at: ColumnType<Date, never, never>;
   started_at: ColumnType<Date | null, never, Date | null>;
   finished_at: ColumnType<Date | null, never, Date | null>;
+  heartbeat_at: ColumnType<Date, never, never>;
 }
 
 export interface ModelVersionTable {

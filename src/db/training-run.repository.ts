@@ -55,12 +55,23 @@ export class TrainingRunRepository {
       .execute();
   }
 
-  /** Marks every queued or running run failed; returns their ids. */
-  async failUnfinished(error: string): Promise<number[]> {
+  /** The process training the run is alive. */
+  async beat(id: number): Promise<void> {
+    await this.db
+      .updateTable('training_runs')
+      .set({ heartbeat_at: sql`now()` })
+      .where('id', '=', id)
+      .where('status', 'in', ['queued', 'running'])
+      .execute();
+  }
+
+  /** Marks failed every queued or running run with no heartbeat for `seconds`; returns their ids. */
+  async failAbandoned(seconds: number, error: string): Promise<number[]> {
     const rows = await this.db
       .updateTable('training_runs')
       .set({ status: 'failed', error, finished_at: sql`now()` })
       .where('status', 'in', ['queued', 'running'])
+      .where('heartbeat_at', '<', sql<Date>`now() - make_interval(secs => ${seconds})`)
       .returning('id')
       .execute();
     return rows.map((row) => row.id);

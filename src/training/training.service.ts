@@ -14,6 +14,14 @@ const EMBEDDING_CHUNK = 5000;
 /** Embeddings per insert: keeps each statement a few megabytes. */
 const INSERT_CHUNK = 1000;
 
+export interface TrainingServiceOptions {
+  log?: (line: string) => void;
+  /** How often the process training a run says it is alive. */
+  heartbeatMs?: number;
+  /** A queued or running run silent this long was left by a process that died. */
+  abandonedAfterMs?: number;
+}
+
 /**
  * Trains the categorical head in the background and switches the new model
  * version on once every catalog product has an embedding under it. Until
@@ -22,30 +30,53 @@ const INSERT_CHUNK = 1000;
 export class TrainingService {
   #running: Promise<void> | undefined;
   readonly #stopping = new AbortController();
+  private readonly log: (line: string) => void;
+  private readonly heartbeatMs: number;
+  private readonly abandonedAfterMs: number;
 
   constructor(
     private readonly store: Store,
     private readonly engine: HeadEngine,
-    private readonly log: (line: string) => void = () => {},
-  ) {}
+    options: TrainingServiceOptions = {},
+  ) {
+    this.log = options.log ?? (() => {});
+    this.heartbeatMs = options.heartbeatMs ?? 5_000;
+    this.abandonedAfterMs = options.abandonedAfterMs ?? 60_000;
+  }
 
-  /** At start-up: a run left queued or running by a process that died cannot finish. */
-  async failInterruptedRuns(): Promise<number[]> {
-    return this.store.trainingRuns.failUnfinished('interrupted: the service stopped before the run finished');
+  /**
+   * A run whose process died stays queued or running and would block every
+   * later one. Runs still beating are left alone: another process on the same
+   * database may be training them. Called at start-up and when a new run
+   * finds another in its way.
+   */
+  async failAbandonedRuns(): Promise<number[]> {
+    return this.store.trainingRuns.failAbandoned(
+      this.abandonedAfterMs / 1000,
+      'interrupted: the process training it stopped before the run finished',
+    );
   }
 
   async startTraining(overrides: HyperparameterOverrides = {}): Promise<TrainingRun> {
     const hyperparameters = resolveHyperparameters(overrides);
     // Checked up front so a hopeless request fails at once instead of as a failed run.
     assertTrainable(await this.store.products.categoryCounts());
-    const run = await this.store.trainingRuns.create(hyperparameters).catch((error: unknown) => {
+    const run = await this.createRun(hyperparameters).catch(async (error: unknown) => {
+      if (!isOneRunAtATime(error) || (await this.failAbandonedRuns()).length === 0) throw error;
+      return this.createRun(hyperparameters);
+    });
+    this.#running = this.execute(run.id, hyperparameters).finally(() => (this.#running = undefined));
+    return run;
+  }
+
+  private async createRun(hyperparameters: Hyperparameters): Promise<TrainingRun> {
+    return this.store.trainingRuns.create(hyperparameters).catch((error: unknown) => {
+      // The unique index that allows one queued or running run.
       if ((error as { code?: string }).code === '23505') {
         throw new DomainError('TRAINING_IN_PROGRESS', 'a training run is already queued or running; wait for it to finish');
       }
       throw error;
     });
-    this.#running = this.execute(run.id, hyperparameters).finally(() => (this.#running = undefined));
-    return run;
   }
 
   async getRun(id: number): Promise<TrainingRun | undefined> {
@@ -72,6 +103,10 @@ export class TrainingService {
 
   private async execute(runId: number, hyperparameters: Hyperparameters): Promise<void> {
     let head: Head | undefined;
+    const heartbeat = setInterval(() => {
+      this.store.trainingRuns.beat(runId).catch((error: unknown) => this.log(`training run ${runId}: heartbeat failed: ${String(error)}`));
+    }, this.heartbeatMs);
+    heartbeat.unref();
     try {
       const started = performance.now();
       const fitted = await fitHead(this.engine, await this.store.products.labelledFeatures(), hyperparameters, {
@@ -102,6 +137,7 @@ export class TrainingService {
       this.log(`training run ${runId} failed: ${message}`);
       await this.store.trainingRuns.fail(runId, message).catch(() => {});
     } finally {
+      clearInterval(heartbeat);
       head?.dispose();
     }
   }
@@ -173,4 +209,8 @@ export class TrainingService {
       return embeddedProducts;
     });
   }
+}
+
+function isOneRunAtATime(error: unknown): boolean {
+  return error instanceof DomainError && error.code === 'TRAINING_IN_PROGRESS';
 }

@@ -4,6 +4,7 @@ import type { Database } from '../../src/db/database.js';
 import { TrainingRunRepository } from '../../src/db/training-run.repository.js';
 import { resolveHyperparameters } from '../../src/training/hyperparameters.js';
 import { DATABASE_KINDS, openTestDatabase } from '../support/database.js';
+import { silenceRun } from '../support/heartbeat.js';
 
 const epoch = (n: number) => ({ epoch: n, loss: 1 / n, accuracy: 0.5, valLoss: 1.1 / n, valAccuracy: 0.4, seconds: 0.1 });
 
@@ -44,12 +45,24 @@ for (const kind of DATABASE_KINDS) {
       await runs.fail((await runs.create(resolveHyperparameters())).id, 'done');
     });
 
-    test('unfinished runs are failed in one sweep, finished ones left alone', async () => {
+    test('a run whose heartbeat stopped longer ago than the limit is failed; finished runs are left alone', async () => {
       const run = await runs.create(resolveHyperparameters());
       await runs.start(run.id, { classes: ['a', 'b'], trainingSamples: 8, validationSamples: 2 });
-      assert.deepEqual(await runs.failUnfinished('interrupted'), [run.id]);
-      assert.equal((await runs.findById(run.id))!.error, 'interrupted');
-      assert.deepEqual(await runs.failUnfinished('again'), []);
+      assert.deepEqual(await runs.failAbandoned(60, 'interrupted'), []);
+      await silenceRun(database.db, run.id, 61);
+      assert.deepEqual(await runs.failAbandoned(60, 'interrupted'), [run.id]);
+      const failed = (await runs.findById(run.id))!;
+      assert.equal(failed.status, 'failed');
+      assert.equal(failed.error, 'interrupted');
+      assert.deepEqual(await runs.failAbandoned(60, 'again'), []);
+    });
+
+    test('a heartbeat keeps a silent run from being failed', async () => {
+      const run = await runs.create(resolveHyperparameters());
+      await silenceRun(database.db, run.id, 3600);
+      await runs.beat(run.id);
+      assert.deepEqual(await runs.failAbandoned(60, 'interrupted'), []);
+      await runs.fail(run.id, 'done');
     });
 
     test('lists runs newest first', async () => {

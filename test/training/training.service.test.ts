@@ -12,10 +12,12 @@ import { loadConfig } from '../../src/config.js';
 import { Store } from '../../src/db/store.js';
 import { createHeadEngine } from '../../src/training/head-engine.js';
 import type { HeadEngine } from '../../src/training/head.js';
+import { resolveHyperparameters } from '../../src/training/hyperparameters.js';
 import { TrainingService } from '../../src/training/training.service.js';
 import { openTestDatabase } from '../support/database.js';
 import { createServices, type Services } from '../../src/services.js';
 import type { TrainingRun } from '../../src/training/training-run.js';
+import { silenceRun } from '../support/heartbeat.js';
 import { photoCatalog } from '../support/photo-catalog.js';
 
 const PER_CATEGORY = 12;
@@ -172,7 +174,23 @@ describe('training the head on a catalog of real photos, through the real ResNet
     assert.equal((await services.similarity.activeSpace()).modelVersionId, active);
   });
 
-  test('a process killed mid-run: at the next start the run is marked failed, the active version kept', async () => {
+  test('a run another process is training, still beating, is left alone by a process that starts', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const store = new Store(services.database.db);
+    const busy = new TrainingService(store, pausedAfterEpoch(1, released), { heartbeatMs: 50 });
+    const starting = new TrainingService(store, createHeadEngine(services.extractor.tfBackend), { abandonedAfterMs: 300 });
+    const run = await busy.startTraining({ epochs: 2 });
+    await until(async () => (await busy.getRun(run.id))!.epochs.length === 1, 'the run to train an epoch');
+    await sleep(900);
+    assert.deepEqual(await starting.failAbandonedRuns(), []);
+    await assert.rejects(starting.startTraining(), { code: 'TRAINING_IN_PROGRESS' });
+    release();
+    await busy.idle();
+    assert.equal((await busy.getRun(run.id))!.status, 'succeeded');
+  });
+
+  test('a process killed mid-run: once its heartbeat is older than the limit, the next start fails the run; the active version stays', async () => {
     const active = (await services.similarity.activeSpace()).modelVersionId;
     await services.close();
     const child = spawn(process.execPath, ['--import', 'tsx', START_TRAINING, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -181,7 +199,13 @@ describe('training the head on a catalog of real photos, through the real ResNet
     child.kill('SIGKILL');
     await once(child, 'exit');
 
+    // Just after the kill, a starting process cannot tell a dead trainer from a live one.
     services = await open(1);
+    assert.equal((await services.training.getRun(runId))!.status, 'running');
+    await silenceRun(services.database.db, runId, 61);
+    await services.close();
+    services = await open(1);
+
     const killed = (await services.training.getRun(runId))!;
     assert.equal(killed.status, 'failed');
     assert.match(killed.error!, /interrupted/);
@@ -190,5 +214,16 @@ describe('training the head on a catalog of real photos, through the real ResNet
     const result = await services.similarity.similarProducts(cat.id, 6);
     assert.equal(result.space, 'TRAINED_HEAD');
     assert.equal(result.modelVersionId, active);
+  });
+
+  test('trainModel fails an abandoned run in its way, then starts', async () => {
+    const store = new Store(services.database.db);
+    const abandoned = await store.trainingRuns.create(resolveHyperparameters());
+    await assert.rejects(services.training.startTraining({ epochs: 2 }), { code: 'TRAINING_IN_PROGRESS' });
+    await silenceRun(services.database.db, abandoned.id, 61);
+    const run = await services.training.startTraining({ epochs: 2 });
+    assert.equal((await services.training.getRun(abandoned.id))!.status, 'failed');
+    await services.training.idle();
+    assert.equal((await services.training.getRun(run.id))!.status, 'succeeded');
   });
 });

@@ -341,6 +341,7 @@ export type TrainingRun = {
 export type TrainingStatus =
   | 'FAILED'
   | 'QUEUED'
+  /** Training. A run whose process died stays RUNNING until its heartbeat is a minute old; the next start or trainModel then marks it FAILED. */
   | 'RUNNING'
   | 'SUCCEEDED';
 
