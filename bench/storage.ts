@@ -23,6 +23,7 @@ import { loadConfig } from '../src/config.js';
 import { FASHION_MNIST_CATEGORIES, FASHION_MNIST_DIR, openIdxDataset } from '../src/datasets/idx-dataset.js';
 import { createFeatureExtractor } from '../src/ml/feature-extractor.js';
 import { prepareImage } from '../src/ml/image.js';
+import { featureExtractorOptions } from '../src/services.js';
 import { openBenchCatalog } from './ingest-catalog.js';
 import { printTable } from './ingest-table.js';
 import { embeddingColumnBytes, productColumnBytes, tableBytes, type TableBytes } from './storage-sizes.js';
@@ -47,15 +48,7 @@ const epochs = Number(flags.epochs);
 const config = loadConfig(process.env);
 const loadBefore = loadavg();
 console.log(`${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}; node ${process.version}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
-const extractorOptions = {
-  backend: config.backend,
-  workers: config.featureWorkers,
-  maxBatchSize: config.maxBatchSize,
-  batchWindowMs: config.batchWindowMs,
-  cacheDir: config.modelCacheDir,
-  modelUrl: config.resnet50ModelUrl,
-  log: console.log,
-};
+const extractorOptions = featureExtractorOptions(config, console.log);
 const dataset = await openIdxDataset(FASHION_MNIST_DIR, 'train');
 /** Seconds to import items `from` to `to` of the training split, as `lookalike import idx` does. */
 async function timedImport(catalog: CatalogService, from: number, to: number): Promise<number> {
@@ -73,7 +66,7 @@ await baselineBench.close();
 await baselineExtractor.close();
 console.log(`baseline, ResNet50 on ${baseline.engine}: ${baselineCount} imported in ${baseline.seconds.toFixed(1)} s`);
 
-const extractor = await createFeatureExtractor({ ...extractorOptions, engine: config.featureEngine });
+const extractor = await createFeatureExtractor(extractorOptions);
 const bench = await openBenchCatalog(extractor);
 const db = bench.database.db;
 console.log(`ResNet50 on ${extractor.backend}, ${extractor.workers} worker thread(s); import batches of ${batchSize}`);

@@ -7,7 +7,7 @@ import { EvaluationService } from './evaluation/evaluation.service.js';
 import { migrate } from './db/migrator.js';
 import { Store } from './db/store.js';
 import { ExactSearch } from './search/exact-search.js';
-import { createFeatureExtractor, type FeatureExtractor } from './ml/feature-extractor.js';
+import { createFeatureExtractor, type FeatureExtractor, type FeatureExtractorOptions } from './ml/feature-extractor.js';
 import { ActiveModel } from './training/active-model.js';
 import { createHeadEngine } from './training/head-engine.js';
 import { TrainingService } from './training/training.service.js';
@@ -23,22 +23,27 @@ export interface Services {
   close(): Promise<void>;
 }
 
+/** The ResNet50 engine, workers and batching the settings ask for. */
+export function featureExtractorOptions(config: Config, log: (line: string) => void): FeatureExtractorOptions {
+  return {
+    engine: config.featureEngine,
+    backend: config.backend,
+    workers: config.featureWorkers,
+    maxBatchSize: config.maxBatchSize,
+    batchWindowMs: config.batchWindowMs,
+    cacheDir: config.modelCacheDir,
+    modelUrl: config.resnet50ModelUrl,
+    log,
+  };
+}
+
 export async function createServices(config: Config, log: (line: string) => void): Promise<Services> {
   const database = await openDatabase(config);
   let extractor: FeatureExtractor | undefined;
   try {
     const applied = await migrate(database.db);
     if (applied.length > 0) log(`migrations applied: ${applied.join(', ')}`);
-    extractor = await createFeatureExtractor({
-      engine: config.featureEngine,
-      backend: config.backend,
-      workers: config.featureWorkers,
-      maxBatchSize: config.maxBatchSize,
-      batchWindowMs: config.batchWindowMs,
-      cacheDir: config.modelCacheDir,
-      modelUrl: config.resnet50ModelUrl,
-      log,
-    });
+    extractor = await createFeatureExtractor(featureExtractorOptions(config, log));
     log(`ResNet50 on the ${extractor.backend} backend, ${extractor.workers} worker thread(s); database: ${database.kind}`);
 
     const store = new Store(database.db);
