@@ -25,13 +25,16 @@ export function nearestNeighbours(
   const dims = catalog[0]!.length;
   const catalogMatrix = tf.tensor2d(pack(catalog, dims), [catalog.length, dims]);
   const catalogNorms = tf.tidy(() => tf.sum(tf.square(catalogMatrix), 1));
+  // Transposed once here: on wasm a matMul with a transpose flag falls back
+  // to a naive loop, ~40x slower (bench/RESULTS.md, issue 5, part 2).
+  const catalogColumns = tf.transpose(catalogMatrix);
   try {
     const results: NeighbourList[] = [];
     for (let start = 0; start < queries.length; start += QUERY_CHUNK) {
       const chunk = queries.slice(start, start + QUERY_CHUNK);
       const squared = tf.tidy(() => {
         const q = tf.tensor2d(pack(chunk, dims), [chunk.length, dims]);
-        const products = tf.matMul(q, catalogMatrix, false, true);
+        const products = tf.matMul(q, catalogColumns);
         return tf.sum(tf.square(q), 1).expandDims(1).add(catalogNorms.expandDims(0)).sub(products.mul(2));
       });
       const values = squared.dataSync() as Float32Array;
@@ -43,7 +46,7 @@ export function nearestNeighbours(
     }
     return results;
   } finally {
-    tf.dispose([catalogMatrix, catalogNorms]);
+    tf.dispose([catalogMatrix, catalogNorms, catalogColumns]);
   }
 }
 
