@@ -6,7 +6,8 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends nodejs \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY package.json package-lock.json ./
+# .npmrc: onnxruntime-node keeps to its bundled CPU binaries (no CUDA 12 download).
+COPY package.json package-lock.json .npmrc ./
 # npm 10 runs install scripts: tfjs-node-gpu's fetches libtensorflow here.
 RUN npm ci --include=optional --foreground-scripts
 COPY . .
