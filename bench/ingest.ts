@@ -3,7 +3,8 @@
 // through CatalogService.addProducts (decode + ResNet50 + store, in-memory
 // PGlite), for TensorFlow.js on wasm (the baseline) and ONNX Runtime, with one
 // and with all workers, each beside the FLOP floor at the machine's peak
-// measured in the same run.
+// measured in the same run; then the whole service pinned to one core and to
+// all of them (bench/ingest-cores.ts), for each engine.
 //
 //   node --import tsx bench/ingest.ts [--images 128] [--baseline-images 32] [--rounds 3]
 //     [--max-batch 16] [--window-ms 4] [--out bench/results/ingest.json]
