@@ -19,12 +19,12 @@ export function progressBar(label: string, unit: string): SingleBar {
 }
 
 /** Updates a bar's rate from the items done since it started. */
-export function tracker(bar: SingleBar, total: number, initial = 0): (done: number) => void {
+export function tracker(bar: SingleBar, total: number): (done: number) => void {
   const started = performance.now();
-  bar.start(total, initial, { rate: '0.0' });
+  bar.start(total, 0, { rate: '0.0' });
   return (done) => {
     const seconds = (performance.now() - started) / 1000;
-    bar.update(done, { rate: ((done - initial) / Math.max(seconds, 1e-3)).toFixed(1) });
+    bar.update(done, { rate: (done / Math.max(seconds, 1e-3)).toFixed(1) });
   };
 }
 

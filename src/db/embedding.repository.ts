@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Neighbour } from '../catalog/product.js';
-import { PRODUCT_COLUMNS, toNeighbour, type ProductFeatures, type QueryVector } from './product.repository.js';
+import { PRODUCT_COLUMNS, toNeighbour, toProductFeatures, type ProductFeatures, type QueryVector } from './product.repository.js';
 import type { DB } from './schema.js';
 import { fromVector, toVector } from './vector.js';
 
@@ -73,7 +73,7 @@ export class EmbeddingRepository {
       )
       .orderBy('products.id')
       .execute();
-    return rows.map((row) => ({ id: row.id, category: row.category, features: fromVector(row.features) }));
+    return rows.map(toProductFeatures);
   }
 }
 

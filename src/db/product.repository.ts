@@ -107,7 +107,7 @@ export class ProductRepository {
       .where('category', 'is not', null)
       .orderBy('id')
       .execute();
-    return rows.map((row) => ({ id: row.id, category: row.category, features: fromVector(row.features) }));
+    return rows.map(toProductFeatures);
   }
 
   async categoryCounts(): Promise<Map<string, number>> {
@@ -128,7 +128,7 @@ export class ProductRepository {
       .select(['id', 'sku', 'category', 'features'])
       .where('sku', 'in', skus)
       .execute();
-    return rows.map((row) => ({ id: row.id, sku: row.sku, category: row.category, features: fromVector(row.features) }));
+    return rows.map((row) => ({ ...toProductFeatures(row), sku: row.sku }));
   }
 
   async findBySkus(skus: readonly string[]): Promise<Product[]> {
@@ -146,7 +146,7 @@ export class ProductRepository {
       .orderBy('id')
       .limit(limit)
       .execute();
-    return rows.map((row) => ({ id: row.id, category: row.category, features: fromVector(row.features) }));
+    return rows.map(toProductFeatures);
   }
 
   /**
@@ -190,6 +190,10 @@ const CATALOG_LOCK_KEY = 4_181_726_513;
 
 export function toNeighbour(row: ProductRow & { distance: number }): Neighbour {
   return { product: toProduct(row), distance: row.distance };
+}
+
+export function toProductFeatures(row: { id: number; category: string | null; features: string }): ProductFeatures {
+  return { id: row.id, category: row.category, features: fromVector(row.features) };
 }
 
 export function toProduct(row: ProductRow): Product {

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Neighbour } from '../catalog/product.js';
+import { byteaAsBase64 } from './bytes.js';
 import { nearestEmbeddingsQuery } from './embedding.repository.js';
 import { nearestByFeaturesQuery, toNeighbour, type QueryVector } from './product.repository.js';
 import type { DB } from './schema.js';
@@ -83,16 +84,16 @@ export class SearchRepository {
     return { neighbours: rows.map(toNeighbour), state: rows[0] && toState(rows[0]) };
   }
 
-  // vector_send is pgvector's binary form. As hex text it travels through
+  // vector_send is pgvector's binary form. As base64 text it travels through
   // both drivers as a plain string: PGlite's own bytea parsing is slow.
   private featureVectors() {
-    return this.db.selectFrom('products').select(['products.id as product_id', sql<string>`encode(vector_send(products.features), 'hex')`.as('vector')]);
+    return this.db.selectFrom('products').select(['products.id as product_id', byteaAsBase64(vectorSend('products.features')).as('vector')]);
   }
 
   private embeddingVectors(modelVersionId: number) {
     return this.db
       .selectFrom('embeddings')
-      .select(['embeddings.product_id', sql<string>`encode(vector_send(embeddings.embedding), 'hex')`.as('vector')])
+      .select(['embeddings.product_id', byteaAsBase64(vectorSend('embeddings.embedding')).as('vector')])
       .where('embeddings.model_version_id', '=', modelVersionId);
   }
 }
@@ -108,13 +109,17 @@ function toState(row: StateRow): SearchState {
   return { generation: Number(row.generation), activeSpace: row.active_space };
 }
 
+function vectorSend(column: string) {
+  return sql<Uint8Array>`vector_send(${sql.ref(column)})`;
+}
+
 function anyOf(ids: readonly number[]) {
   return sql<number>`any(${ids}::integer[])`;
 }
 
 /** vector_send: int16 dimensions, int16 unused, then float4s, all big-endian. */
 function toStoredVector(row: { product_id: number; vector: string }): StoredVector {
-  const bytes = Buffer.from(row.vector, 'hex');
+  const bytes = Buffer.from(row.vector, 'base64');
   const dimensions = bytes.readUInt16BE(0);
   bytes.swap32();
   const vector = new Float32Array(dimensions);

@@ -88,12 +88,12 @@ export class EvaluationService {
     });
     const trainSeconds = timer();
     try {
-      const embed = async (products: ProductFeatures[]) => fitted.head.embed(products.map((p) => fitted.featureScaler.transformRow(p.features)));
+      const embed = async (products: ProductFeatures[]) => fitted.head.embed(fitted.featureScaler.transformRows(products.map((p) => p.features)));
       const catalogEmbedded = await embed(catalog);
       const embeddingScaler = StandardScaler.fit(catalogEmbedded.embeddings);
       const heldOutEmbedded = await embed(heldOut);
-      const trainedCatalog = catalogEmbedded.embeddings.map((e) => embeddingScaler.transformRow(e));
-      const trainedHeldOut = heldOutEmbedded.embeddings.map((e) => embeddingScaler.transformRow(e));
+      const trainedCatalog = embeddingScaler.transformRows(catalogEmbedded.embeddings);
+      const trainedHeldOut = embeddingScaler.transformRows(heldOutEmbedded.embeddings);
       const embedSeconds = timer();
 
       const searches = {

@@ -1,6 +1,7 @@
 import type { EvaluationResult, QueryResult } from './evaluation.service.js';
 
-const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
+/** A share as a percentage with one decimal: 0.7312 -> 73.1%. */
+export const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /** The evaluation as Markdown: the method's printout first, then the metrics, the pictures and the timings. */
 export function evaluationMarkdown(result: EvaluationResult, pictures: { curves: string; grid: string; rawGrid: string }): string {

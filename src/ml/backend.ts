@@ -9,16 +9,19 @@ const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
 
 /**
  * Makes the chosen TensorFlow.js backend the active one in this thread and
- * returns its name. 'auto' takes the first that loads of tensorflow (native),
- * wasm and cpu; an explicit choice loads or throws.
+ * returns its name. 'auto' takes the first of `candidates` that loads (by
+ * default tensorflow (native), wasm, cpu); an explicit choice loads or throws.
  */
-export async function selectBackend(choice: BackendChoice): Promise<BackendName> {
+export async function selectBackend(
+  choice: BackendChoice,
+  candidates: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'],
+): Promise<BackendName> {
   if (choice !== 'auto') {
     await activate(choice);
     return choice;
   }
   const failures: string[] = [];
-  for (const name of ['tensorflow', 'wasm', 'cpu'] as const) {
+  for (const name of candidates) {
     try {
       await activate(name);
       return name;

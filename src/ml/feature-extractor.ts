@@ -79,6 +79,9 @@ interface ClosableRunner extends BatchRunner<Uint8Array, Float32Array> {
  * configured worker, each with its own model.
  */
 export async function createFeatureExtractor(options: FeatureExtractorOptions): Promise<FeatureExtractor> {
+  if (!Number.isInteger(options.workers) || options.workers < 1) {
+    throw new Error(`feature workers must be a positive integer, got ${options.workers}`);
+  }
   const { modelUrl } = await resolveResnet50Model({ cacheDir: options.cacheDir, modelUrl: options.modelUrl });
   const tfBackend = await selectBackend(options.backend);
   const engine = options.engine ?? 'tfjs';
@@ -137,13 +140,11 @@ async function inProcess(modelUrl: string): Promise<ClosableRunner> {
  * calling thread for the whole batch.
  */
 async function onnxWorker(threads: number, cacheDir: string, modelUrl: string): Promise<ClosableRunner[]> {
-  if (!Number.isInteger(threads) || threads < 1) throw new Error(`feature workers must be a positive integer, got ${threads}`);
   const { path } = await ensureOnnxResnet50({ cacheDir, modelUrl });
   return inWorkers(1, { engine: 'onnx', modelPath: path, threads });
 }
 
 async function inWorkers(count: number, data: FeatureWorkerData): Promise<ClosableRunner[]> {
-  if (!Number.isInteger(count) || count < 1) throw new Error(`feature workers must be a positive integer, got ${count}`);
   const started = await Promise.allSettled(Array.from({ length: count }, () => FeatureWorkerRunner.start(data)));
   const runners = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failure = started.find((result) => result.status === 'rejected');

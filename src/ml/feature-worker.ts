@@ -8,24 +8,28 @@ if (!port) throw new Error('feature-worker must run as a worker thread');
 
 const model = await load(workerData as FeatureWorkerData);
 
+/** `count` images back to back in one buffer, to their features. */
+type PackedModel = (pixels: Uint8Array, count: number) => Promise<Float32Array[]>;
+
 // Each engine's runtime is imported only by its own workers: an ONNX worker
 // does not need TensorFlow.js in memory, nor a TensorFlow.js one ONNX Runtime.
-async function load(data: FeatureWorkerData): Promise<{ features(images: Uint8Array[]): Promise<Float32Array[]> }> {
+async function load(data: FeatureWorkerData): Promise<PackedModel> {
   if (data.engine === 'onnx') {
     const { OnnxResnet50 } = await import('./onnx/onnx-resnet50.js');
-    return OnnxResnet50.load(data.modelPath, { threads: data.threads });
+    const onnx = await OnnxResnet50.load(data.modelPath, { threads: data.threads });
+    return (pixels, count) => onnx.packedFeatures(pixels, count);
   }
   const [{ selectBackend }, { Resnet50 }] = await Promise.all([import('./backend.js'), import('./resnet50.js')]);
   await selectBackend(data.backend);
-  return Resnet50.load(data.modelUrl);
+  const tfjs = await Resnet50.load(data.modelUrl);
+  return (pixels, count) => tfjs.features(Array.from({ length: count }, (_, i) => pixels.subarray(i * INPUT_LENGTH, (i + 1) * INPUT_LENGTH)));
 }
 
 port.on('message', async ({ id, pixels, count }: FeatureWorkerRequest) => {
   let reply: FeatureWorkerReply;
   let transfer: ArrayBuffer[] = [];
   try {
-    const images = Array.from({ length: count }, (_, i) => pixels.subarray(i * INPUT_LENGTH, (i + 1) * INPUT_LENGTH));
-    const features = await model.features(images);
+    const features = await model(pixels, count);
     reply = { type: 'result', id, features };
     transfer = features.map((vector) => vector.buffer as ArrayBuffer);
   } catch (error) {

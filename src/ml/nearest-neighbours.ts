@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { toMatrix } from './head/matrix.js';
 
 export interface NeighbourList {
   /** Positions in the catalog, nearest first; equal distances in position order. */
@@ -23,7 +24,7 @@ export function nearestNeighbours(
 ): NeighbourList[] {
   if (catalog.length === 0 || queries.length === 0) return queries.map(() => ({ indices: new Int32Array(0), distances: new Float32Array(0) }));
   const dims = catalog[0]!.length;
-  const catalogMatrix = tf.tensor2d(pack(catalog, dims), [catalog.length, dims]);
+  const catalogMatrix = tf.tensor2d(toMatrix(catalog).data, [catalog.length, dims]);
   const catalogNorms = tf.tidy(() => tf.sum(tf.square(catalogMatrix), 1));
   // Transposed once here: on wasm a matMul with a transpose flag falls back
   // to a naive loop, ~40x slower (bench/RESULTS.md, issue 5, part 2).
@@ -33,7 +34,7 @@ export function nearestNeighbours(
     for (let start = 0; start < queries.length; start += QUERY_CHUNK) {
       const chunk = queries.slice(start, start + QUERY_CHUNK);
       const squared = tf.tidy(() => {
-        const q = tf.tensor2d(pack(chunk, dims), [chunk.length, dims]);
+        const q = tf.tensor2d(toMatrix(chunk).data, [chunk.length, dims]);
         const products = tf.matMul(q, catalogColumns);
         return tf.sum(tf.square(q), 1).expandDims(1).add(catalogNorms.expandDims(0)).sub(products.mul(2));
       });
@@ -48,12 +49,6 @@ export function nearestNeighbours(
   } finally {
     tf.dispose([catalogMatrix, catalogNorms, catalogColumns]);
   }
-}
-
-function pack(rows: readonly Float32Array[], dims: number): Float32Array {
-  const out = new Float32Array(rows.length * dims);
-  rows.forEach((row, i) => out.set(row, i * dims));
-  return out;
 }
 
 function topK(squared: Float32Array, k: number, skip: number): NeighbourList {

@@ -1,5 +1,8 @@
 import { INPUT_CHANNELS, INPUT_LENGTH } from './image.js';
 
+/** The layer whose output is a product's features: 2048 floats after global average pooling. */
+export const FEATURE_LAYER = 'avg_pool';
+
 /** ImageNet channel means in BGR order, as Keras' "caffe" preprocess_input subtracts them. */
 export const CAFFE_MEANS_BGR = [103.939, 116.779, 123.68] as const;
 

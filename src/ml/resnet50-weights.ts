@@ -95,7 +95,7 @@ export async function verifyIntegrity(file: string, integrity: string): Promise<
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+export async function exists(path: string): Promise<boolean> {
   return access(path).then(
     () => true,
     () => false,

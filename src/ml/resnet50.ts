@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { INPUT_CHANNELS, INPUT_SIZE } from './image.js';
 import { loadLayersModelFrom } from './model-files.js';
-import { caffePreprocess } from './preprocess.js';
+import { caffePreprocess, FEATURE_LAYER } from './preprocess.js';
 
-export const FEATURE_LAYER = 'avg_pool';
 export const FEATURE_LENGTH = 2048;
 export const IMAGENET_CLASSES = 1000;
 

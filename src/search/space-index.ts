@@ -2,7 +2,7 @@ import type { SearchRepository, SpaceId } from '../db/search.repository.js';
 import { candidates } from './candidates.js';
 import { VectorTable } from './vector-table.js';
 
-/** Vectors per statement when loading or refreshing: a few megabytes of hex text. */
+/** Vectors per statement when loading or refreshing: a few megabytes of base64 text. */
 const PAGE = 2000;
 
 /**
@@ -13,7 +13,8 @@ const PAGE = 2000;
  * claim holds while reads and writes interleave.
  */
 export class SpaceIndex {
-  #table: VectorTable;
+  /** Undefined until the first load. */
+  #table: VectorTable | undefined;
   #generation = -1;
   #updating: Promise<void> | undefined;
 
@@ -21,9 +22,7 @@ export class SpaceIndex {
     readonly space: SpaceId,
     private readonly repository: SearchRepository,
     private readonly maxBytes?: number,
-  ) {
-    this.#table = new VectorTable(maxBytes);
-  }
+  ) {}
 
   get generation(): number {
     return this.#generation;
@@ -32,18 +31,20 @@ export class SpaceIndex {
   /** Loads the space or applies the log until the index is at `generation` or later; one update at a time. */
   async reach(generation: number): Promise<void> {
     while (this.#generation < generation) {
-      this.#updating ??= (this.#generation < 0 ? this.#load() : this.#catchUp()).finally(() => (this.#updating = undefined));
+      this.#updating ??= (this.#table ? this.#catchUp(this.#table) : this.#load()).finally(() => (this.#updating = undefined));
       await this.#updating;
     }
   }
 
   vectorOf(productId: number): Float32Array | undefined {
-    return this.#table.vectorOf(productId);
+    return this.#table?.vectorOf(productId);
   }
 
   /** Products that can be among the k nearest to the query; undefined where the scan cannot bound them. */
   candidates(query: Float32Array, k: number, excludeId?: number): number[] | undefined {
-    return candidates(this.#table.squaredDistances(query), k, this.#table.dimensions, excludeId);
+    const table = this.#table;
+    // Before the first load the index is empty: no product can be a candidate.
+    return table ? candidates(table.squaredDistances(query), k, table.dimensions, excludeId) : [];
   }
 
   async #load(): Promise<void> {
@@ -64,13 +65,13 @@ export class SpaceIndex {
    * Applied a page at a time: until the generation moves, no search can be
    * confirmed against the database, which is already past it.
    */
-  async #catchUp(): Promise<void> {
+  async #catchUp(table: VectorTable): Promise<void> {
     const { generation, productIds } = await this.repository.changedSince(this.#generation);
     for (let i = 0; i < productIds.length; i += PAGE) {
       const ids = productIds.slice(i, i + PAGE);
       const found = await this.repository.vectorsOf(this.space, ids);
-      for (const id of ids) this.#table.delete(id);
-      for (const { productId, vector } of found) this.#table.set(productId, vector);
+      for (const id of ids) table.delete(id);
+      for (const { productId, vector } of found) table.set(productId, vector);
     }
     this.#generation = generation;
   }

@@ -21,7 +21,6 @@ export class VectorTable {
   #dimensions = 0;
   #rowFloats = 0;
   #capacity = 0;
-  #count = 0;
   #ids = new Int32Array(0);
   readonly #slots = new Map<number, number>();
   readonly #memory: WasmMemory;
@@ -35,7 +34,7 @@ export class VectorTable {
   }
 
   get size(): number {
-    return this.#count;
+    return this.#slots.size;
   }
 
   get dimensions(): number {
@@ -55,11 +54,10 @@ export class VectorTable {
     }
     let slot = this.#slots.get(id);
     if (slot === undefined) {
-      slot = this.#count;
+      slot = this.#slots.size;
       this.#reserve(slot + 1);
       this.#slots.set(id, slot);
       this.#ids[slot] = id;
-      this.#count++;
     }
     const row = this.#row(slot);
     row.set(vector);
@@ -69,14 +67,13 @@ export class VectorTable {
   delete(id: number): void {
     const slot = this.#slots.get(id);
     if (slot === undefined) return;
-    const last = this.#count - 1;
+    const last = this.#slots.size - 1;
     if (slot !== last) {
       this.#row(slot).set(this.#row(last));
       this.#ids[slot] = this.#ids[last]!;
       this.#slots.set(this.#ids[slot]!, slot);
     }
     this.#slots.delete(id);
-    this.#count--;
   }
 
   /**
@@ -86,12 +83,13 @@ export class VectorTable {
   squaredDistances(query: Float32Array): { distances: Float32Array; ids: Int32Array } {
     const rowBytes = this.#rowFloats * 4;
     const out = rowBytes * (1 + this.#capacity);
-    if (this.#count > 0) {
+    const count = this.#slots.size;
+    if (count > 0) {
       if (query.length !== this.#dimensions) throw new Error(`a query of ${query.length} dimensions, the index has ${this.#dimensions}`);
       new Float32Array(this.#memory.buffer, 0, this.#dimensions).set(query);
-      this.#kernel.squaredDistances(0, rowBytes, this.#count, rowBytes, out);
+      this.#kernel.squaredDistances(0, rowBytes, count, rowBytes, out);
     }
-    return { distances: new Float32Array(this.#memory.buffer, out, this.#count), ids: this.#ids.subarray(0, this.#count) };
+    return { distances: new Float32Array(this.#memory.buffer, out, count), ids: this.#ids.subarray(0, count) };
   }
 
   #fixDimensions(dimensions: number): void {
@@ -115,7 +113,7 @@ export class VectorTable {
     const current = this.#memory.buffer.byteLength / PAGE_BYTES;
     if (pages > current) this.#memory.grow(pages - current);
     const ids = new Int32Array(capacity);
-    ids.set(this.#ids.subarray(0, this.#count));
+    ids.set(this.#ids.subarray(0, this.#slots.size));
     this.#ids = ids;
     this.#capacity = capacity;
   }

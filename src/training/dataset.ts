@@ -1,6 +1,6 @@
 import type { ProductFeatures } from '../db/product.repository.js';
 import { DomainError } from '../errors.js';
-import { seededRandom } from '../ml/head/seeded-random.js';
+import { seededRandom, shuffleInPlace } from '../ml/head/seeded-random.js';
 
 export interface LabelledSet {
   features: Float32Array[];
@@ -35,7 +35,7 @@ export function splitDataset(products: readonly ProductFeatures[], validationSpl
   const train: LabelledSet = { features: [], labels: [] };
   const validation: LabelledSet = { features: [], labels: [] };
   classes.forEach((category, label) => {
-    const members = shuffle([...byCategory.get(category)!], random);
+    const members = shuffleInPlace([...byCategory.get(category)!], random);
     const held = Math.min(members.length - 1, Math.max(1, Math.round(members.length * validationSplit)));
     members.forEach((product, i) => {
       const set = i < held ? validation : train;
@@ -61,12 +61,4 @@ export function assertTrainable(productsPerCategory: ReadonlyMap<string, number>
       `every category needs at least ${MIN_PRODUCTS_PER_CATEGORY} products; too few in: ${small.sort().join(', ')}`,
     );
   }
-}
-
-function shuffle<T>(items: T[], random: () => number): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
 }

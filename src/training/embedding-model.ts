@@ -23,9 +23,9 @@ export class EmbeddingModel {
 
   async embed(features: readonly Float32Array[]): Promise<CatalogEmbedding[]> {
     if (features.length === 0) return [];
-    const { embeddings, predicted } = await this.head.embed(features.map((row) => this.#featureScaler.transformRow(row)));
-    return embeddings.map((embedding, i) => ({
-      embedding: this.#embeddingScaler.transformRow(embedding),
+    const { embeddings, predicted } = await this.head.embed(this.#featureScaler.transformRows(features));
+    return this.#embeddingScaler.transformRows(embeddings).map((embedding, i) => ({
+      embedding,
       predictedCategory: this.version.classes[predicted[i]!]!,
     }));
   }

@@ -60,7 +60,7 @@ export function describeEpoch(metrics: EpochMetrics, epochs: number): string {
 }
 
 function standardizeDataset(dataset: Dataset, scaler: StandardScaler): Dataset {
-  const scale = (features: Float32Array[]) => features.map((row) => scaler.transformRow(row));
+  const scale = (features: Float32Array[]) => scaler.transformRows(features);
   return {
     classes: dataset.classes,
     train: { features: scale(dataset.train.features), labels: dataset.train.labels },

@@ -1,8 +1,4 @@
-/** Mean and scale of a standardization: (x - mean) / scale. */
-export interface Scaler {
-  mean: Float32Array;
-  scale: Float32Array;
-}
+import type { ScalerParameters } from '../ml/head/standard-scaler.js';
 
 /** A trained head as stored: its weights in one buffer, and how to cut them into tensors. */
 export interface StoredHead {
@@ -16,8 +12,8 @@ export interface ModelVersion {
   /** Category names; a predicted class index is a position in this list. */
   classes: string[];
   head: StoredHead;
-  featureScaler: Scaler;
-  embeddingScaler: Scaler;
+  featureScaler: ScalerParameters;
+  embeddingScaler: ScalerParameters;
   active: boolean;
   createdAt: Date;
   activatedAt: Date | null;

@@ -152,7 +152,7 @@ export class TrainingService {
       this.#stopping.signal.throwIfAborted();
       const page = await this.store.products.featuresAfter(after, EMBEDDING_CHUNK);
       if (page.length === 0) break;
-      const { embeddings, predicted } = await head.embed(page.map((p) => featureScaler.transformRow(p.features)));
+      const { embeddings, predicted } = await head.embed(featureScaler.transformRows(page.map((p) => p.features)));
       page.forEach((p, i) => raw.push({ productId: p.id, embedding: embeddings[i]!, predicted: predicted[i]! }));
       after = page.at(-1)!.id;
     }
@@ -166,13 +166,11 @@ export class TrainingService {
     });
     for (let i = 0; i < raw.length; i += INSERT_CHUNK) {
       this.#stopping.signal.throwIfAborted();
+      const chunk = raw.slice(i, i + INSERT_CHUNK);
+      const embeddings = embeddingScaler.transformRows(chunk.map((r) => r.embedding));
       await this.store.embeddings.insertMany(
         versionId,
-        raw.slice(i, i + INSERT_CHUNK).map((r) => ({
-          productId: r.productId,
-          embedding: embeddingScaler.transformRow(r.embedding),
-          predictedCategory: classes[r.predicted]!,
-        })),
+        chunk.map((r, j) => ({ productId: r.productId, embedding: embeddings[j]!, predictedCategory: classes[r.predicted]! })),
       );
     }
     return versionId;

@@ -1,18 +1,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { importProducts } from '../../catalog/catalog-import.js';
 import type { CatalogService } from '../../catalog/catalog.service.js';
 import { FASHION_MNIST_DIR, openIdxDataset } from '../../datasets/idx-dataset.js';
 import type { EvaluationResult, QueryResult } from '../../evaluation/evaluation.service.js';
-import { evaluationMarkdown } from '../../evaluation/report.js';
+import { evaluationMarkdown, percent } from '../../evaluation/report.js';
 import { learningCurvesPng } from '../../reports/learning-curves.js';
 import { neighbourGridPng, type GridRow } from '../../reports/neighbour-grid.js';
 import { resolveHyperparameters } from '../../training/hyperparameters.js';
 import { idxItems, idxSku } from '../import-sources.js';
-import { progressBar, tracker } from '../progress.js';
 import { runWithServices } from '../run-with-services.js';
-import { CATEGORY_NAMES, positiveInteger } from './import.js';
+import { CATEGORY_NAMES, importWithProgress, positiveInteger } from './import.js';
 import { hyperparameterOptions, hyperparametersFrom } from './train.js';
 
 export function evaluateCommand(): Command {
@@ -50,10 +48,8 @@ export function evaluateCommand(): Command {
 
     await runWithServices(async ({ catalog, evaluation }, signal) => {
       const all = [...items.train, ...items.catalog, ...items.heldOut, ...items.showcase.filter((s) => !items.heldOut.some((h) => h.sku === s.sku))];
-      const bar = progressBar('import', 'images');
-      const update = tracker(bar, all.length);
       const importStarted = performance.now();
-      await importProducts(catalog, all, { batchSize: options.importBatchSize, signal, onProgress: (p) => update(p.done) }).finally(() => bar.stop());
+      await importWithProgress(catalog, all, options.importBatchSize, signal);
 
       const importSeconds = (performance.now() - importStarted) / 1000;
       const evaluated = await evaluation.evaluate(
@@ -77,13 +73,12 @@ function printShowcase({ showcase, precision, head, k }: EvaluationResult): void
   console.log(`query ${showcase.sku}: true class ${showcase.category}, predicted ${showcase.predictedCategory}`);
   showcase.trained.forEach((r, i) => console.log(`  ${i + 1}. ${r.category.padEnd(12)} ${r.sku}  distance ${r.distance.toFixed(3)}`));
   console.log(
-    `precision@${k}: catalog ${pct(precision.raw.catalogPrecision)} raw -> ${pct(precision.trained.catalogPrecision)} trained; ` +
-      `held-out ${pct(precision.raw.heldOutPrecision)} raw -> ${pct(precision.trained.heldOutPrecision)} trained; ` +
-      `head accuracy: validation ${pct(head.validationAccuracy)}, held-out ${pct(head.heldOutAccuracy)}`,
+    `precision@${k}: catalog ${percent(precision.raw.catalogPrecision)} raw -> ${percent(precision.trained.catalogPrecision)} trained; ` +
+      `held-out ${percent(precision.raw.heldOutPrecision)} raw -> ${percent(precision.trained.heldOutPrecision)} trained; ` +
+      `head accuracy: validation ${percent(head.validationAccuracy)}, held-out ${percent(head.heldOutAccuracy)}`,
   );
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 async function writeReport(out: string, result: EvaluationResult, catalog: CatalogService): Promise<void> {
   await mkdir(out, { recursive: true });

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { importProducts, type ImportItem } from '../../catalog/catalog-import.js';
+import { importProducts, type ImportItem, type ImportProgress } from '../../catalog/catalog-import.js';
+import type { CatalogService } from '../../catalog/catalog.service.js';
 import { DIGIT_CATEGORIES, FASHION_MNIST_CATEGORIES, FASHION_MNIST_DIR, openIdxDataset } from '../../datasets/idx-dataset.js';
 import { folderItems, idxItems } from '../import-sources.js';
 import { progressBar, tracker } from '../progress.js';
@@ -54,14 +55,23 @@ export function importCommand(): Command {
 
 export async function runImport(items: ImportItem[], batchSize: number): Promise<void> {
   await runWithServices(async ({ catalog }, signal) => {
-    const bar = progressBar('import', 'images');
-    const update = tracker(bar, items.length);
-    try {
-      const result = await importProducts(catalog, items, { batchSize, signal, onProgress: (p) => update(p.done) });
-      bar.stop();
-      console.log(`imported ${result.added}, skipped ${result.skipped} already in the catalog`);
-    } finally {
-      bar.stop();
-    }
+    const result = await importWithProgress(catalog, items, batchSize, signal);
+    console.log(`imported ${result.added}, skipped ${result.skipped} already in the catalog`);
   });
+}
+
+/** importProducts behind a progress bar with rate and ETA. */
+export async function importWithProgress(
+  catalog: CatalogService,
+  items: ImportItem[],
+  batchSize: number,
+  signal: AbortSignal,
+): Promise<ImportProgress> {
+  const bar = progressBar('import', 'images');
+  const update = tracker(bar, items.length);
+  try {
+    return await importProducts(catalog, items, { batchSize, signal, onProgress: (p) => update(p.done) });
+  } finally {
+    bar.stop();
+  }
 }

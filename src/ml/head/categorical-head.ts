@@ -1,11 +1,11 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs';
-import { createMatrix, isMatrix, toMatrix, type Matrix, type RowsInput } from './matrix.js';
+import { createMatrix, rowCount, toMatrix, type Matrix, type RowsInput } from './matrix.js';
 import { headTensors, parseSerializedHead, type HeadUnits, type SerializedHead } from './serialized-head.js';
 import { softmaxCrossEntropy } from './softmax-cross-entropy.js';
 
 /** Rows per forward pass: big enough to keep the matMuls efficient, small enough to bound memory. */
-export const DEFAULT_CHUNK_ROWS = 1024;
+const DEFAULT_CHUNK_ROWS = 1024;
 
 export interface Embedded {
   /** `dense_mid` outputs, one row per input row (not yet standardized). */
@@ -57,14 +57,14 @@ export class CategoricalHead {
 
   /** The 512-d mid layer and the predicted class of each row of standardized features. */
   embed(x: RowsInput, chunkRows = DEFAULT_CHUNK_ROWS): Embedded {
-    const embedded = this.emptyEmbedded(rowsOf(x));
+    const embedded = this.emptyEmbedded(rowCount(x));
     for (const chunk of this.chunks(x, chunkRows)) this.store(embedded, chunk);
     return embedded;
   }
 
   /** embed, yielding to the event loop between chunks: for many rows on a backend that runs in this thread. */
   async embedInTurns(x: RowsInput, chunkRows = DEFAULT_CHUNK_ROWS): Promise<Embedded> {
-    const embedded = this.emptyEmbedded(rowsOf(x));
+    const embedded = this.emptyEmbedded(rowCount(x));
     for (const chunk of this.chunks(x, chunkRows)) {
       this.store(embedded, chunk);
       await nextTurn();
@@ -74,7 +74,7 @@ export class CategoricalHead {
 
   /** Keras's evaluate on unweighted data: mean cross-entropy and accuracy. */
   evaluate(x: RowsInput, labels: ArrayLike<number>, chunkRows = DEFAULT_CHUNK_ROWS): { loss: number; accuracy: number } {
-    const rows = rowsOf(x);
+    const rows = rowCount(x);
     if (labels.length !== rows) throw new RangeError(`${labels.length} labels for ${rows} rows`);
     const all = Int32Array.from(labels);
     let loss = 0;
@@ -126,10 +126,6 @@ export class CategoricalHead {
       yield { start, mid: values[0]!, logits: values[1]! };
     }
   }
-}
-
-function rowsOf(x: RowsInput): number {
-  return isMatrix(x) ? x.rows : x.length;
 }
 
 function argmaxRows(logits: Float32Array, classes: number): Int32Array {

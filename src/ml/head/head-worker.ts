@@ -31,7 +31,9 @@ async function run(request: HeadWorkerRequest): Promise<void> {
   }
 }
 
-const active = await (backend === 'auto' ? selectBackend('wasm').catch(() => selectBackend('cpu')) : selectBackend(backend));
+// The native backend runs the head in the caller's thread (it does not block
+// it), so a worker never needs it.
+const active = await selectBackend(backend, ['wasm', 'cpu']);
 port.once('message', (request: HeadWorkerRequest) => {
   run(request).catch((error: unknown) => {
     send({ type: 'error', message: error instanceof Error ? error.message : String(error) });

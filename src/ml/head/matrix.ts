@@ -36,8 +36,13 @@ export function toMatrix(x: RowsInput): Matrix {
   return matrix;
 }
 
+/** How many rows, whichever form the rows come in. */
+export function rowCount(x: RowsInput): number {
+  return isMatrix(x) ? x.rows : x.length;
+}
+
 /** Row i as a view into the matrix's buffer. */
-export function matrixRow(matrix: Matrix, i: number): Float32Array {
+function matrixRow(matrix: Matrix, i: number): Float32Array {
   return matrix.data.subarray(i * matrix.cols, (i + 1) * matrix.cols);
 }
 

@@ -11,11 +11,11 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** Fisher-Yates, in place. */
-export function shuffleInPlace(items: Int32Array, random: () => number): Int32Array {
+export function shuffleInPlace<T extends { [index: number]: unknown; length: number }>(items: T, random: () => number): T {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    const kept = items[i]!;
-    items[i] = items[j]!;
+    const kept = items[i];
+    items[i] = items[j];
     items[j] = kept;
   }
   return items;

@@ -10,7 +10,7 @@ export interface HeadUnits {
   classes: number;
 }
 
-export const HEAD_FORMAT = 'lookalike/categorical-head@1';
+const HEAD_FORMAT = 'lookalike/categorical-head@1';
 
 const layoutSchema = z.object({
   format: z.literal(HEAD_FORMAT),

@@ -1,4 +1,4 @@
-import { createMatrix, isMatrix, type Matrix, type RowsInput } from './matrix.js';
+import { createMatrix, isMatrix, matrixRows, rowCount, type Matrix, type RowsInput } from './matrix.js';
 
 /** The plain form of a fitted scaler: (x - mean) / scale per column. */
 export interface ScalerParameters {
@@ -71,8 +71,9 @@ export class StandardScaler implements ScalerParameters {
     return out;
   }
 
-  transformRow(row: ArrayLike<number>): Float32Array {
-    return this.transform([row]).data;
+  /** transform, one row per input row (views into one buffer). */
+  transformRows(rows: readonly ArrayLike<number>[]): Float32Array[] {
+    return matrixRows(this.transform(rows));
   }
 
   toJSON(): { mean: number[]; scale: number[] } {
@@ -91,10 +92,6 @@ export class StandardScaler implements ScalerParameters {
 function isConstant(variance: number, mean: number, rows: number): boolean {
   const eps = Number.EPSILON;
   return variance <= rows * eps * variance + (rows * mean * eps) ** 2;
-}
-
-function rowCount(x: RowsInput): number {
-  return isMatrix(x) ? x.rows : x.length;
 }
 
 function columnCount(x: RowsInput): number {

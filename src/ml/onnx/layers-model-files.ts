@@ -30,23 +30,31 @@ export interface LayersModelFiles {
   modelJson: unknown;
   /** Weights by their manifest name, e.g. `conv1/kernel`. */
   weights: Map<string, Weight>;
-  /** sha256 over model.json and every shard in manifest order: what a converted copy is keyed by. */
-  sha256: string;
 }
 
-/** Reads a local model.json and its shards, hashing them on the way. */
-export async function readLayersModelFiles(modelJsonPath: string): Promise<LayersModelFiles> {
-  const jsonBytes = await readFile(modelJsonPath);
-  const modelJson: unknown = JSON.parse(jsonBytes.toString('utf8'));
-  const parsed = manifestSchema.safeParse(modelJson);
-  if (!parsed.success) throw new Error(`${modelJsonPath} has no readable weightsManifest: ${parsed.error.message}`);
-  const groups = parsed.data.weightsManifest;
+interface Manifest {
+  jsonBytes: Buffer;
+  modelJson: unknown;
+  groups: z.infer<typeof manifestSchema>['weightsManifest'];
+}
 
+/**
+ * sha256 over model.json and every shard in manifest order: what a converted
+ * copy is keyed by. Reads the shards one at a time and keeps none of them.
+ */
+export async function hashLayersModelFiles(modelJsonPath: string): Promise<string> {
+  const { jsonBytes, groups } = await readManifest(modelJsonPath);
   const hash = createHash('sha256').update(jsonBytes);
+  for (const path of groups.flatMap((group) => group.paths)) hash.update(await readFile(join(dirname(modelJsonPath), path)));
+  return hash.digest('hex');
+}
+
+/** Reads a local model.json and its shards. */
+export async function readLayersModelFiles(modelJsonPath: string): Promise<LayersModelFiles> {
+  const { modelJson, groups } = await readManifest(modelJsonPath);
   const weights = new Map<string, Weight>();
   for (const group of groups) {
     const shards = await Promise.all(group.paths.map((path) => readFile(join(dirname(modelJsonPath), path))));
-    for (const shard of shards) hash.update(shard);
     // A group's weights run across its shards back to back; one aligned copy
     // lets every weight be a Float32Array view.
     const bytes = new Uint8Array(shards.reduce((sum, shard) => sum + shard.byteLength, 0));
@@ -62,5 +70,13 @@ export async function readLayersModelFiles(modelJsonPath: string): Promise<Layer
       offset += length * 4;
     }
   }
-  return { modelJson, weights, sha256: hash.digest('hex') };
+  return { modelJson, weights };
+}
+
+async function readManifest(modelJsonPath: string): Promise<Manifest> {
+  const jsonBytes = await readFile(modelJsonPath);
+  const modelJson: unknown = JSON.parse(jsonBytes.toString('utf8'));
+  const parsed = manifestSchema.safeParse(modelJson);
+  if (!parsed.success) throw new Error(`${modelJsonPath} has no readable weightsManifest: ${parsed.error.message}`);
+  return { jsonBytes, modelJson, groups: parsed.data.weightsManifest };
 }

@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto';
-import { access, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { isRemoteModelUrl } from '../resnet50-weights.js';
+import { FEATURE_LAYER } from '../preprocess.js';
+import { exists, isRemoteModelUrl } from '../resnet50-weights.js';
 import { kerasToOnnx } from './keras-to-onnx.js';
-import { readLayersModelFiles } from './layers-model-files.js';
+import { hashLayersModelFiles, readLayersModelFiles } from './layers-model-files.js';
 
 /**
  * Part of the cache key: bump it whenever kerasToOnnx writes a different
  * graph for the same weights, so that copies made by an older converter are
  * rebuilt instead of used.
  */
-export const CONVERSION_VERSION = 1;
-const OUTPUT_LAYER = 'avg_pool';
-const PREFIX = `resnet50-${OUTPUT_LAYER}-`;
+const CONVERSION_VERSION = 1;
+const PREFIX = `resnet50-${FEATURE_LAYER}-`;
 
 export interface OnnxModelLocation {
   path: string;
@@ -25,22 +25,23 @@ export interface OnnxModelLocation {
  * `cacheDir`. The file name carries a hash of the converter version and of
  * model.json and every weight shard, so an edited or replaced model, or a
  * newer converter, gets a fresh conversion; older conversions are removed.
- * Hashing reads the ~100 MB of weights, about half a second.
+ * Hashing reads the ~100 MB of weights, about half a second; the weights are
+ * only loaded for a conversion.
  */
 export async function ensureOnnxResnet50(options: { cacheDir: string; modelUrl: string }): Promise<OnnxModelLocation> {
   if (isRemoteModelUrl(options.modelUrl)) {
     throw new Error('the ONNX engine converts a model.json on disk, and the ResNet50 model is a URL');
   }
-  const files = await readLayersModelFiles(options.modelUrl);
-  const key = createHash('sha256').update(`${CONVERSION_VERSION}/${OUTPUT_LAYER}/${files.sha256}`).digest('hex').slice(0, 16);
+  const sha256 = await hashLayersModelFiles(options.modelUrl);
+  const key = createHash('sha256').update(`${CONVERSION_VERSION}/${FEATURE_LAYER}/${sha256}`).digest('hex').slice(0, 16);
   const cacheDir = resolve(options.cacheDir);
   const name = `${PREFIX}${key}.onnx`;
   const path = join(cacheDir, name);
   if (await exists(path)) return { path, source: 'cache' };
 
-  const model = kerasToOnnx(files, {
-    outputLayer: OUTPUT_LAYER,
-    metadata: { 'lookalike.source_sha256': files.sha256, 'lookalike.conversion_version': String(CONVERSION_VERSION) },
+  const model = kerasToOnnx(await readLayersModelFiles(options.modelUrl), {
+    outputLayer: FEATURE_LAYER,
+    metadata: { 'lookalike.source_sha256': sha256, 'lookalike.conversion_version': String(CONVERSION_VERSION) },
   });
   await mkdir(cacheDir, { recursive: true });
   // Written beside its final name and renamed, so the file either is whole or
@@ -55,11 +56,4 @@ export async function ensureOnnxResnet50(options: { cacheDir: string; modelUrl: 
   const stale = (await readdir(cacheDir)).filter((entry) => entry.startsWith(PREFIX) && entry.endsWith('.onnx') && entry !== name);
   await Promise.all(stale.map((entry) => rm(join(cacheDir, entry), { force: true })));
   return { path, source: 'converted' };
-}
-
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }

@@ -28,18 +28,24 @@ export class OnnxResnet50 {
 
   /** 2048 floats per image (`avg_pool`), for 224x224x3 RGB pixels as prepareImage makes them. */
   async features(images: readonly Uint8Array[]): Promise<Float32Array[]> {
-    if (images.length === 0) return [];
     const pixels = new Uint8Array(images.length * INPUT_LENGTH);
     images.forEach((image, i) => {
       if (image.length !== INPUT_LENGTH) throw new Error(`image ${i} has ${image.length} values, expected ${INPUT_LENGTH} (224x224 RGB)`);
       pixels.set(image, i * INPUT_LENGTH);
     });
-    const input = new ort.Tensor('uint8', pixels, [images.length, INPUT_SIZE, INPUT_SIZE, INPUT_CHANNELS]);
+    return this.packedFeatures(pixels, images.length);
+  }
+
+  /** The same for `count` images already back to back in one buffer, as the feature worker receives them. */
+  async packedFeatures(pixels: Uint8Array, count: number): Promise<Float32Array[]> {
+    if (count === 0) return [];
+    if (pixels.length !== count * INPUT_LENGTH) throw new Error(`${pixels.length} values are not ${count} images of 224x224 RGB`);
+    const input = new ort.Tensor('uint8', pixels, [count, INPUT_SIZE, INPUT_SIZE, INPUT_CHANNELS]);
     const output = (await this.session.run({ [ONNX_INPUT]: input }))[ONNX_OUTPUT];
     try {
       const values = output!.data as Float32Array;
-      const length = values.length / images.length;
-      return images.map((_, i) => values.slice(i * length, (i + 1) * length));
+      const length = values.length / count;
+      return Array.from({ length: count }, (_, i) => values.slice(i * length, (i + 1) * length));
     } finally {
       output?.dispose();
       input.dispose();

@@ -22,7 +22,7 @@ test('a constant column gets scale 1 and standardizes to zeros', () => {
   // 0.1 is not exact in binary, so its mean can differ from it by a rounding error.
   const scaler = StandardScaler.fit(Array.from({ length: 7 }, () => Float32Array.of(0.1, 0)));
   assert.deepEqual(Array.from(scaler.scale), [1, 1]);
-  assert.deepEqual(Array.from(scaler.transformRow(Float32Array.of(0.1, 0))), [0, 0]);
+  assert.deepEqual(Array.from(scaler.transformRows([Float32Array.of(0.1, 0)])[0]!), [0, 0]);
 });
 
 test('transforms as (x - mean) / scale, from rows or a matrix alike, leaving the input as it was', () => {
@@ -58,7 +58,7 @@ test('round-trips through JSON', () => {
 test('rejects rows of the wrong width and fitting on no rows; transforms no rows to none', () => {
   const scaler = StandardScaler.fit(rows);
   assert.deepEqual(scaler.transform([]), { rows: 0, cols: 4, data: new Float32Array(0) });
-  assert.throws(() => scaler.transformRow(Float32Array.of(1, 2)), RangeError);
+  assert.throws(() => scaler.transformRows([Float32Array.of(1, 2)]), RangeError);
   assert.throws(() => StandardScaler.fit([]), RangeError);
   assert.throws(() => StandardScaler.fit([Float32Array.of(1, 2), Float32Array.of(1)]), RangeError);
 });
