@@ -34,6 +34,9 @@ export async function importProducts(
   items: readonly ImportItem[],
   options: ImportOptions,
 ): Promise<ImportProgress> {
+  if (!Number.isInteger(options.batchSize) || options.batchSize < 1) {
+    throw new RangeError(`the batch size must be a positive integer, got ${options.batchSize}`);
+  }
   const progress: ImportProgress = { total: items.length, done: 0, added: 0, skipped: 0 };
   const batches: ImportItem[][] = [];
   for (let i = 0; i < items.length; i += options.batchSize) batches.push(items.slice(i, i + options.batchSize));

@@ -38,3 +38,11 @@ test('an interrupted import keeps its finished batches, and a rerun adds only th
   const again = await importProducts(services.catalog, items, { batchSize: 3 });
   assert.deepEqual(again, { total: 8, done: 8, added: 0, skipped: 8 });
 });
+
+test('a batch size under 1 is refused before anything is imported', async () => {
+  const before = await services.catalog.countProducts();
+  for (const batchSize of [0, -1, 1.5]) {
+    await assert.rejects(importProducts(services.catalog, items, { batchSize }), /batch size must be a positive integer/);
+  }
+  assert.equal(await services.catalog.countProducts(), before);
+});

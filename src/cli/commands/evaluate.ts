@@ -10,7 +10,7 @@ import { neighbourGridPng, type GridRow } from '../../reports/neighbour-grid.js'
 import { resolveHyperparameters } from '../../training/hyperparameters.js';
 import { idxItems, idxSku } from '../import-sources.js';
 import { runWithServices } from '../run-with-services.js';
-import { CATEGORY_NAMES, importWithProgress, positiveInteger } from './import.js';
+import { CATEGORY_NAMES, importWithProgress, positiveInteger, wholeNumber } from './import.js';
 import { hyperparameterOptions, hyperparametersFrom } from './train.js';
 
 export function evaluateCommand(): Command {
@@ -25,10 +25,10 @@ export function evaluateCommand(): Command {
       .option('--name <name>', 'dataset name, the first part of each sku', 'fashion-mnist')
       .option('--train-size <n>', 'training images the head learns from', positiveInteger, 15000)
       .option('--catalog-size <n>', 'test images in the catalog', positiveInteger, 5000)
-      .option('--held-out <n>', 'test images after the catalog, used as queries', positiveInteger, 1000)
-      .option('--query <n>', 'the test item shown as the example query', positiveInteger, 5033)
+      .option('--held-out <n>', 'test images after the catalog, used as queries', wholeNumber, 1000)
+      .option('--query <n>', 'the test item shown as the example query', wholeNumber, 5033)
       .option('--k <n>', 'recommendations per query', positiveInteger, 6)
-      .option('--examples <n>', 'held-out queries in the picture besides --query', positiveInteger, 7)
+      .option('--examples <n>', 'held-out queries in the picture besides --query', wholeNumber, 7)
       .option('--import-batch-size <n>', 'images per import batch', positiveInteger, 64)
       .option('--out <dir>', 'where the report goes', 'reports/fashion-mnist'),
   ).action(async (options) => {

@@ -8,9 +8,15 @@ import { runWithServices } from '../run-with-services.js';
 
 export const CATEGORY_NAMES = { fashion: FASHION_MNIST_CATEGORIES, digits: DIGIT_CATEGORIES, labels: undefined } as const;
 
-export function positiveInteger(value: string): number {
+export function wholeNumber(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('expected a whole number');
+  return parsed;
+}
+
+export function positiveInteger(value: string): number {
+  const parsed = wholeNumber(value);
+  if (parsed < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
   return parsed;
 }
 
@@ -27,8 +33,8 @@ export function importCommand(): Command {
     .description('import an IDX dataset (Fashion-MNIST by default), gzipped or raw')
     .option('--dir <dir>', 'folder with the IDX files', FASHION_MNIST_DIR)
     .addOption(new Option('--split <split>', 'train-* or t10k-* files').choices(['train', 'test']).default('train'))
-    .option('--from <n>', 'first item', positiveInteger, 0)
-    .option('--count <n>', 'number of items', positiveInteger, Number.MAX_SAFE_INTEGER)
+    .option('--from <n>', 'first item', wholeNumber, 0)
+    .option('--count <n>', 'number of items', wholeNumber, Number.MAX_SAFE_INTEGER)
     .addOption(
       new Option('--categories <names>', 'category names for the labels').choices(Object.keys(CATEGORY_NAMES)).default('fashion'),
     )
