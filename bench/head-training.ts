@@ -22,6 +22,8 @@ import { initialHead } from '../src/ml/head/serialized-head.js';
 import { StandardScaler } from '../src/ml/head/standard-scaler.js';
 import { trainHead, type EpochMetrics, type HeadTrainingInput, type LabelledRows } from '../src/ml/head/train-head.js';
 import { gaussianClusters } from '../test/ml/head/gaussian-clusters.js';
+import { positiveInteger } from './flags.js';
+import { machine, printTable } from './table.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -38,24 +40,19 @@ const { values: flags } = parseArgs({
     out: { type: 'string', default: 'bench/results/head-training.json' },
   },
 });
-const count = (name: keyof typeof flags) => {
-  const value = Number(flags[name]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
-  return value;
-};
 const backendChoice = flags.backend as BackendChoice;
 if (!BACKENDS.includes(backendChoice)) throw new Error(`--backend must be one of ${BACKENDS.join(', ')}`);
 const sizes = {
-  train: count('train'),
-  validation: count('validation'),
-  inputs: count('inputs'),
-  classes: count('classes'),
-  batch: count('batch'),
+  train: positiveInteger(flags, 'train'),
+  validation: positiveInteger(flags, 'validation'),
+  inputs: positiveInteger(flags, 'inputs'),
+  classes: positiveInteger(flags, 'classes'),
+  batch: positiveInteger(flags, 'batch'),
 };
 
 const backend = await selectBackend(backendChoice);
 const { hiddenUnits: hidden, midUnits: mid } = resolveHeadHyperparameters();
-console.log(`backend ${backend}; ${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}; node ${process.version}`);
+console.log(`backend ${backend}; ${machine()}`);
 console.log(
   `head ${sizes.inputs} -> ${hidden} -> ${mid} -> ${sizes.classes}; ` +
     `${sizes.train} training + ${sizes.validation} validation samples; batch ${sizes.batch}\n`,
@@ -147,7 +144,7 @@ evaluator.dispose();
 // model.fit is too slow here for a whole epoch in a benchmark, so it runs a few steps: the
 // second epoch of a run over `baseline-steps` batches (the first warms up),
 // with a one-batch validation, extrapolated to the method's epoch.
-const baselineSteps = count('baseline-steps');
+const baselineSteps = positiveInteger(flags, 'baseline-steps');
 const baselineRun = await fitLayersHead(
   { train: firstRows(train, baselineSteps * B), validation: firstRows(validation, B), classes: sizes.classes },
   { hyperparameters: { batchSize: B, epochs: 2 } },
@@ -201,10 +198,10 @@ console.log(
 
 // --- learning behaviour: both variants from the same initial weights -----------
 
-const curveEpochs = count('curve-epochs');
+const curveEpochs = positiveInteger(flags, 'curve-epochs');
 const curveInput: HeadTrainingInput = {
-  train: firstRows(train, Math.min(count('curve-train'), sizes.train)),
-  validation: firstRows(validation, Math.min(count('curve-validation'), sizes.validation)),
+  train: firstRows(train, Math.min(positiveInteger(flags, 'curve-train'), sizes.train)),
+  validation: firstRows(validation, Math.min(positiveInteger(flags, 'curve-validation'), sizes.validation)),
   classes: sizes.classes,
 };
 const curveHyperparameters = { epochs: curveEpochs, batchSize: B };
@@ -260,12 +257,3 @@ await writeFile(
   }),
 );
 console.log(`\nwrote ${flags.out} and ${picture}`);
-
-function printTable(headers: string[], rows: string[][]): void {
-  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => row[i]!.length)));
-  const pad = (cell: string, i: number) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!));
-  const line = (cells: string[]) => cells.map(pad).join('  ');
-  console.log(line(headers));
-  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
-  for (const row of rows) console.log(line(row));
-}

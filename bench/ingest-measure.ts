@@ -1,12 +1,18 @@
 import type { CatalogService } from '../src/catalog/catalog.service.js';
 import type { FeatureExtractor } from '../src/ml/feature-extractor.js';
 import { prepareImage } from '../src/ml/image.js';
+import { readPhoto } from '../test/support/photos.js';
 
 const LIMITS = { maxBytes: 10 * 1024 * 1024 };
 /** addProducts calls as the CLI import makes them: batches of this many... */
 const CALL_SIZE = 16;
 /** ...with this many calls in flight (importProducts' default concurrency). */
 const CALLS_IN_FLIGHT = 2;
+
+/** The test photos' files, the images the measurements cycle through. */
+export function readPhotoFiles(): Promise<Uint8Array[]> {
+  return Promise.all((['chelsea.png', 'coffee.png'] as const).map(async (name) => new Uint8Array(await readPhoto(name))));
+}
 
 /**
  * Decode + ResNet50: `count` single-image calls at once, as concurrent

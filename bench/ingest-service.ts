@@ -5,20 +5,16 @@
 // { "engine": ..., "workers": ..., "imagesPerSecond": ... }.
 //
 //   taskset -c 0 node --import tsx bench/ingest-service.ts --images 64
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { createServices } from '../src/services.js';
-import { measureAddProducts } from './ingest-measure.js';
+import { positiveInteger } from './flags.js';
+import { measureAddProducts, readPhotoFiles } from './ingest-measure.js';
 
 const { values: flags } = parseArgs({ options: { images: { type: 'string', default: '64' } } });
-const images = Number(flags.images);
-if (!Number.isInteger(images) || images < 1) throw new Error('--images must be a positive integer');
+const images = positiveInteger(flags, 'images');
 
-const photosDir = fileURLToPath(new URL('../../shared/testdata/photos/', import.meta.url));
-const files = await Promise.all(['chelsea.png', 'coffee.png'].map(async (name) => new Uint8Array(await readFile(join(photosDir, name)))));
+const files = await readPhotoFiles();
 const services = await createServices(loadConfig({ ...process.env, DATA_DIR: 'memory://' }), (line) => console.error(line));
 try {
   // Warm-up: the model and the database run once before anything is timed.

@@ -8,21 +8,21 @@
 //
 //   node --import tsx bench/ingest.ts [--images 128] [--baseline-images 32] [--rounds 3]
 //     [--max-batch 16] [--window-ms 4] [--out bench/results/ingest.json]
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { prepareImage } from '../src/ml/image.js';
 import { resolveResnet50Model } from '../src/ml/resnet50-weights.js';
+import { positiveInteger } from './flags.js';
 import { openBenchCatalog } from './ingest-catalog.js';
 import { measureCoreScaling } from './ingest-cores.js';
 import { resnet50Flops } from './ingest-flops.js';
-import { measureAddProducts, measureDecoding, measureExtraction, measureLoneLatency, measureModel } from './ingest-measure.js';
+import { measureAddProducts, measureDecoding, measureExtraction, measureLoneLatency, measureModel, readPhotoFiles } from './ingest-measure.js';
 import { measurePeakGflops } from './ingest-peak.js';
 import { setups } from './ingest-setups.js';
-import { printTable } from './ingest-table.js';
+import { machine, printTable } from './table.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -34,20 +34,16 @@ const { values: flags } = parseArgs({
     out: { type: 'string', default: 'bench/results/ingest.json' },
   },
 });
-const count = (name: keyof typeof flags) => {
-  const value = Number(flags[name]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
-  return value;
-};
-const rounds = count('rounds');
+const rounds = positiveInteger(flags, 'rounds');
+const images = positiveInteger(flags, 'images');
+const baselineImages = positiveInteger(flags, 'baseline-images');
 const cores = availableParallelism();
 const cacheDir = loadConfig(process.env).modelCacheDir;
-const photosDir = fileURLToPath(new URL('../../shared/testdata/photos/', import.meta.url));
-const files = await Promise.all(['chelsea.png', 'coffee.png'].map(async (name) => new Uint8Array(await readFile(join(photosDir, name)))));
+const files = await readPhotoFiles();
 const pixels = await Promise.all(files.map(async (file) => (await prepareImage(file, { maxBytes: 10 * 1024 * 1024 })).pixels));
 
 const loadBefore = loadavg();
-console.log(`${cores} x ${cpus()[0]?.model ?? 'unknown CPU'}; node ${process.version}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+console.log(machine(loadBefore));
 const { modelUrl } = await resolveResnet50Model({ cacheDir });
 const flops = await resnet50Flops(modelUrl);
 const peak = async () => ({ one: await measurePeakGflops(1), all: await measurePeakGflops(cores) });
@@ -62,7 +58,7 @@ interface Figures {
   loneMs: number;
 }
 const started = [];
-for (const setup of setups({ cacheDir, maxBatchSize: count('max-batch'), batchWindowMs: count('window-ms') })) {
+for (const setup of setups({ cacheDir, maxBatchSize: positiveInteger(flags, 'max-batch'), batchWindowMs: positiveInteger(flags, 'window-ms') })) {
   const extractor = await setup.start();
   const bench = await openBenchCatalog(extractor);
   // Warm-up: every worker runs a batch and the database a transaction before anything is timed.
@@ -76,12 +72,12 @@ for (const setup of setups({ cacheDir, maxBatchSize: count('max-batch'), batchWi
 // touches every setup's figures alike; each setup's best round is reported.
 const decoding: number[] = [];
 for (let round = 1; round <= rounds; round += 1) {
-  decoding.push(await measureDecoding(files, count('images')));
+  decoding.push(await measureDecoding(files, images));
   for (const { setup, extractor, bench, figures } of started) {
-    const images = setup.engine === 'tfjs' ? count('baseline-images') : count('images');
-    figures.model.push(await measureModel(extractor, pixels, images));
-    figures.extraction.push(await measureExtraction(extractor, files, images));
-    figures.addProducts.push(await measureAddProducts(bench.catalog, files, images, `round-${round}`));
+    const count = setup.engine === 'tfjs' ? baselineImages : images;
+    figures.model.push(await measureModel(extractor, pixels, count));
+    figures.extraction.push(await measureExtraction(extractor, files, count));
+    figures.addProducts.push(await measureAddProducts(bench.catalog, files, count, `round-${round}`));
     const last = (values: number[]) => values.at(-1)!.toFixed(2);
     console.log(`round ${round}: ${setup.name}: ${last(figures.model)} ResNet50 alone, ${last(figures.extraction)} with decoding, ${last(figures.addProducts)} added (images/s)`);
   }
@@ -95,8 +91,7 @@ for (const { extractor, bench, figures } of started) {
 // scaling with cores, decoding and database included.
 const coreScaling = [];
 for (const engine of ['onnx', 'tfjs'] as const) {
-  const images = engine === 'tfjs' ? count('baseline-images') : count('images');
-  const figures = await measureCoreScaling({ engine, cores, images, rounds });
+  const figures = await measureCoreScaling({ engine, cores, images: engine === 'tfjs' ? baselineImages : images, rounds });
   if (!figures) {
     console.log('taskset is missing: no per-core-count figures');
     break;

@@ -23,7 +23,8 @@ import { migrate } from '../src/db/migrator.js';
 import { Store } from '../src/db/store.js';
 import { activate, createVersion, newProduct } from '../test/search/fixtures.js';
 import { seededRandom } from '../test/support/vectors.js';
-import { machine, ms, percentile, ratio, table } from './serving-table.js';
+import { positiveInteger } from './flags.js';
+import { machine, ms, ratio, table } from './table.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -36,9 +37,9 @@ const { values: flags } = parseArgs({
   },
 });
 const sizes = flags.sizes.split(',').map(Number);
-const queries = Number(flags.queries);
-const referenceQueries = Number(flags['reference-queries']);
-const k = Number(flags.k);
+const queries = positiveInteger(flags, 'queries');
+const referenceQueries = positiveInteger(flags, 'reference-queries');
+const k = positiveInteger(flags, 'k');
 const databases = flags.databases.split(',') as DatabaseKind[];
 const random = seededRandom(Number(flags.seed));
 
@@ -88,6 +89,11 @@ async function growCatalog(size: number): Promise<void> {
     await database.close();
   }
   console.log(`catalog grown to ${size} products in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 function vectorAt(index: number): Float32Array {
@@ -198,7 +204,7 @@ try {
     for (const kind of databases) await measure(kind);
   }
   console.log(`\n${machine()}\n`);
-  console.log(table(['products', 'database', 'path', 'p50 ms', 'p95 ms', 'p50 / baseline', 'p95 / baseline'], rows));
+  console.log(table(['products', 'database', 'path', 'p50 ms', 'p95 ms', 'p50 / baseline', 'p95 / baseline'], rows, 'numbers'));
 } finally {
   await rm(root, { recursive: true, force: true });
 }

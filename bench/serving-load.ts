@@ -24,7 +24,8 @@ import { graphql } from '../test/support/graphql-client.js';
 import { photoCatalog } from '../test/support/photo-catalog.js';
 import { seededRandom } from '../test/support/vectors.js';
 import { newProduct } from '../test/search/fixtures.js';
-import { machine, ms, ratio, table } from './serving-table.js';
+import { positiveInteger } from './flags.js';
+import { machine, ms, ratio, table } from './table.js';
 
 interface LoadResult {
   requests: { average: number };
@@ -46,10 +47,10 @@ const { values: flags } = parseArgs({
     seed: { type: 'string', default: '1' },
   },
 });
-const products = Number(flags.products);
-const connections = Number(flags.connections);
-const seconds = Number(flags.seconds);
-const batch = Number(flags.batch);
+const products = positiveInteger(flags, 'products');
+const connections = positiveInteger(flags, 'connections');
+const seconds = positiveInteger(flags, 'seconds');
+const batch = positiveInteger(flags, 'batch');
 const random = seededRandom(Number(flags.seed));
 
 const CATEGORIES = 10;
@@ -124,15 +125,15 @@ function load(url: string, body: () => string): Promise<LoadResult> {
 
 /** addProducts in a loop, `batch` real photos a call, until stopped. */
 async function importUntil(url: string, stopped: () => boolean): Promise<{ ids: string[]; seconds: number }> {
-  const photos = await photoCatalog(32, Number(flags.seed));
+  const photos = (await photoCatalog(32, Number(flags.seed))).map((photo) => ({
+    name: photo.name,
+    category: photo.category,
+    image: `data:image/png;base64,${(photo.image as Buffer).toString('base64')}`,
+  }));
   const started = performance.now();
   const ids: string[] = [];
   while (!stopped()) {
-    const inputs = Array.from({ length: batch }, (_, i) => {
-      const photo = photos[(ids.length + i) % photos.length]!;
-      const image = photo.image as Buffer;
-      return { sku: `import-${ids.length + i}`, name: photo.name, category: photo.category, image: `data:image/png;base64,${image.toString('base64')}` };
-    });
+    const inputs = Array.from({ length: batch }, (_, i) => ({ sku: `import-${ids.length + i}`, ...photos[(ids.length + i) % photos.length]! }));
     const { data, errors } = await graphql(url, ADD_MANY, { inputs });
     if (errors) throw new Error(`import failed: ${JSON.stringify(errors)}`);
     ids.push(...data.addProducts.products.map((p: { id: string }) => p.id));
@@ -178,6 +179,7 @@ try {
           row('similarProducts', idle),
           row(`similarProducts during an import`, busy),
         ],
+        'numbers',
       ),
     );
     const imports = imported.ids.length;

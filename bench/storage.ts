@@ -11,10 +11,9 @@
 //   node --import tsx bench/storage.ts [--sizes 1000,10000] [--baseline-count 200] [--batch-size 64]
 //     [--epochs 2] [--out bench/results/storage.json]
 // FEATURE_ENGINE, FEATURE_WORKERS etc. are read from the environment as the service reads them.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { importProducts } from '../src/catalog/catalog-import.js';
 import type { CatalogService } from '../src/catalog/catalog.service.js';
@@ -24,8 +23,10 @@ import { FASHION_MNIST_CATEGORIES, FASHION_MNIST_DIR, openIdxDataset } from '../
 import { createFeatureExtractor } from '../src/ml/feature-extractor.js';
 import { prepareImage } from '../src/ml/image.js';
 import { featureExtractorOptions } from '../src/services.js';
+import { readPhoto } from '../test/support/photos.js';
+import { positiveInteger } from './flags.js';
 import { openBenchCatalog } from './ingest-catalog.js';
-import { printTable } from './ingest-table.js';
+import { machine, printTable } from './table.js';
 import { embeddingColumnBytes, productColumnBytes, tableBytes, type TableBytes } from './storage-sizes.js';
 
 const { values: flags } = parseArgs({
@@ -41,13 +42,13 @@ const sizes = flags.sizes.split(',').map(Number);
 if (sizes.some((size, i) => !Number.isInteger(size) || size < 1 || size <= (sizes[i - 1] ?? 0))) {
   throw new Error('--sizes must be increasing positive integers, e.g. 1000,10000');
 }
-const batchSize = Number(flags['batch-size']);
-const baselineCount = Number(flags['baseline-count']);
-const epochs = Number(flags.epochs);
+const batchSize = positiveInteger(flags, 'batch-size');
+const baselineCount = positiveInteger(flags, 'baseline-count');
+const epochs = positiveInteger(flags, 'epochs');
 
 const config = loadConfig(process.env);
 const loadBefore = loadavg();
-console.log(`${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}; node ${process.version}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+console.log(machine(loadBefore));
 const extractorOptions = featureExtractorOptions(config, console.log);
 const dataset = await openIdxDataset(FASHION_MNIST_DIR, 'train');
 /** Seconds to import items `from` to `to` of the training split, as `lookalike import idx` does. */
@@ -94,10 +95,9 @@ const embedding = await embeddingColumnBytes(db);
 const tablesAfterTraining = await tableBytes(db);
 
 // Fashion-MNIST thumbnails are 28x28; a catalog of photos stores 256-px ones.
-const photosDir = fileURLToPath(new URL('../../shared/testdata/photos/', import.meta.url));
 const photoThumbnails = await Promise.all(
-  ['chelsea.png', 'coffee.png'].map(async (name) => {
-    const prepared = await prepareImage(await readFile(join(photosDir, name)), { maxBytes: config.maxImageBytes });
+  (['chelsea.png', 'coffee.png'] as const).map(async (name) => {
+    const prepared = await prepareImage(await readPhoto(name), { maxBytes: config.maxImageBytes });
     return { name, bytes: prepared.thumbnail.byteLength };
   }),
 );
