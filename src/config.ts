@@ -23,6 +23,22 @@ const schema = z.object({
   MAX_BATCH_SIZE: integer(1, 256).default(16),
   BATCH_WINDOW_MS: integer(0, 1000).default(4),
   MAX_IMAGE_BYTES: integer(1).default(10 * 1024 * 1024),
+  MAX_IMAGE_PIXELS: integer(1).default(50_000_000),
+  IMAGE_DECODE_CONCURRENCY: integer(1, 64).default(2),
+  IMAGE_QUEUE_CAPACITY: integer(1).default(512),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  CORS_ORIGINS: z.string().default(''),
+  MAX_QUERY_COST: integer(1).default(10_000),
+  MAX_QUERY_DEPTH: integer(1, 100).default(12),
+  MAX_QUERY_ALIASES: integer(1).default(30),
+  SHUTDOWN_TIMEOUT_MS: integer(0).default(10_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MIN_CATEGORY_PRODUCTS: integer(1).default(2),
+  KEEP_MODEL_VERSIONS: integer(0).default(3),
+  DATABASE_CONNECT_TIMEOUT_MS: integer(1).default(5_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(1).default(30_000),
+  DATABASE_POOL_WAIT_MS: integer(1).default(5_000),
+  DATABASE_STARTUP_WAIT_MS: integer(0).default(60_000),
 });
 
 export interface Config {
@@ -42,6 +58,32 @@ export interface Config {
   maxBatchSize: number;
   batchWindowMs: number;
   maxImageBytes: number;
+  /** Decoded pixels an image may have, every frame or page counted. */
+  maxImagePixels: number;
+  /** Images decoded at once; the rest wait in the queue. */
+  imageDecodeConcurrency: number;
+  /** Images waiting for decoding or ResNet50 before new ones answer TOO_BUSY. */
+  imageQueueCapacity: number;
+  /** Bearer token that mutations need; unset allows writes on a loopback HOST only. */
+  adminToken: string | undefined;
+  /** Origins allowed by CORS; none by default. */
+  corsOrigins: string[];
+  query: { maxCost: number; maxDepth: number; maxAliases: number };
+  /** How long SIGTERM waits for requests in flight. */
+  shutdownTimeoutMs: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Categories with fewer products are left out of a training run. */
+  minCategoryProducts: number;
+  /** Model versions kept besides the active one. */
+  keepModelVersions: number;
+  database: {
+    connectTimeoutMs: number;
+    statementTimeoutMs: number;
+    /** Longest wait for a free pooled connection. */
+    poolWaitMs: number;
+    /** How long start-up retries an absent database before giving up. */
+    startupWaitMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -68,5 +110,21 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxBatchSize: e.MAX_BATCH_SIZE,
     batchWindowMs: e.BATCH_WINDOW_MS,
     maxImageBytes: e.MAX_IMAGE_BYTES,
+    maxImagePixels: e.MAX_IMAGE_PIXELS,
+    imageDecodeConcurrency: e.IMAGE_DECODE_CONCURRENCY,
+    imageQueueCapacity: e.IMAGE_QUEUE_CAPACITY,
+    adminToken: e.ADMIN_TOKEN,
+    corsOrigins: e.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0),
+    query: { maxCost: e.MAX_QUERY_COST, maxDepth: e.MAX_QUERY_DEPTH, maxAliases: e.MAX_QUERY_ALIASES },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    logLevel: e.LOG_LEVEL,
+    minCategoryProducts: e.MIN_CATEGORY_PRODUCTS,
+    keepModelVersions: e.KEEP_MODEL_VERSIONS,
+    database: {
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      poolWaitMs: e.DATABASE_POOL_WAIT_MS,
+      startupWaitMs: e.DATABASE_STARTUP_WAIT_MS,
+    },
   };
 }

@@ -9,7 +9,15 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'DUPLICATE_SKU'
   | 'TRAINING_IN_PROGRESS'
-  | 'NOT_ENOUGH_TRAINING_DATA';
+  | 'NOT_ENOUGH_TRAINING_DATA'
+  /** A mutation without the admin token. */
+  | 'UNAUTHENTICATED'
+  /** A request priced over the limit before any work was done. */
+  | 'QUERY_TOO_COMPLEX'
+  /** The image queues are full; retry after a moment (HTTP 503 with Retry-After). */
+  | 'TOO_BUSY'
+  /** The database cannot be reached now; nothing was written (HTTP 503). */
+  | 'DATABASE_UNAVAILABLE';
 
 export class DomainError extends Error {
   override name = 'DomainError';
