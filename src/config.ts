@@ -26,6 +26,7 @@ const schema = z.object({
   MAX_IMAGE_PIXELS: integer(1).default(50_000_000),
   IMAGE_DECODE_CONCURRENCY: integer(1, 64).default(2),
   IMAGE_QUEUE_CAPACITY: integer(1).default(512),
+  MAX_IMAGES_PER_REQUEST: integer(1, 256).default(32),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CORS_ORIGINS: z.string().default(''),
   MAX_QUERY_COST: integer(1).default(10_000),
@@ -64,6 +65,8 @@ export interface Config {
   imageDecodeConcurrency: number;
   /** Images waiting for decoding or ResNet50 before new ones answer TOO_BUSY. */
   imageQueueCapacity: number;
+  /** Images one request may carry (similarToImage, addProduct and addProducts inputs): prices requests and sizes the body limit. */
+  maxImagesPerRequest: number;
   /** Bearer token that mutations need; unset allows writes on a loopback HOST only. */
   adminToken: string | undefined;
   /** Origins allowed by CORS; none by default. */
@@ -113,6 +116,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxImagePixels: e.MAX_IMAGE_PIXELS,
     imageDecodeConcurrency: e.IMAGE_DECODE_CONCURRENCY,
     imageQueueCapacity: e.IMAGE_QUEUE_CAPACITY,
+    maxImagesPerRequest: e.MAX_IMAGES_PER_REQUEST,
     adminToken: e.ADMIN_TOKEN,
     corsOrigins: e.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0),
     query: { maxCost: e.MAX_QUERY_COST, maxDepth: e.MAX_QUERY_DEPTH, maxAliases: e.MAX_QUERY_ALIASES },

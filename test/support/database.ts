@@ -30,6 +30,7 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<Database> {
   return {
     db: database.db,
     kind: database.kind,
+    ping: () => database.ping(),
     async close() {
       await database.close();
       await server.stop();
