@@ -1,0 +1,208 @@
+// The hostile list of issue 10 against one server: the service runs as
+// `src/main.ts` in a process of its own (embedded PGlite in a temporary
+// folder, an admin token set) with a small catalog of real photos. A
+// well-behaved client measures similarProducts latency alone (the baseline),
+// then again while hostile clients send every request of the list in a loop;
+// meanwhile the server's RSS is sampled from /proc and /healthz is polled.
+// Prints what each hostile request got (HTTP status, code, seconds), the RSS
+// peak, /healthz failures and the well-behaved p50/p99 under attack beside
+// the baseline.
+//
+//   node --import tsx bench/hostile.ts [--seconds 60] [--hostile-clients 4] [--port 4391]
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { photoCatalog } from '../test/support/photo-catalog.js';
+import { positiveInteger } from './flags.js';
+import { machine, ms, ratio, table } from './table.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '60' },
+    'hostile-clients': { type: 'string', default: '4' },
+    port: { type: 'string', default: '4391' },
+    out: { type: 'string', default: 'bench/results/hostile.json' },
+  },
+});
+const seconds = positiveInteger(flags, 'seconds');
+const hostileClients = positiveInteger(flags, 'hostile-clients');
+const port = positiveInteger(flags, 'port');
+const url = `http://127.0.0.1:${port}`;
+const TOKEN = 'hostile-bench-admin-token-0123456789';
+const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+
+interface Answer {
+  status: number;
+  code: string;
+  seconds: number;
+}
+
+async function post(body: string, headers: Record<string, string> = {}): Promise<Answer> {
+  const began = performance.now();
+  try {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const text = await response.text();
+    let code = 'ok';
+    try {
+      const json = JSON.parse(text) as { errors?: { extensions?: { code?: string } }[] };
+      code = json.errors?.[0]?.extensions?.code ?? 'ok';
+    } catch {
+      code = `non-JSON (${text.slice(0, 40)})`;
+    }
+    return { status: response.status, code, seconds: (performance.now() - began) / 1000 };
+  } catch (error) {
+    return { status: 0, code: `fetch failed: ${(error as Error).message}`, seconds: (performance.now() - began) / 1000 };
+  }
+}
+
+const gql = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
+const aliases = (n: number, field: string) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
+
+/** An 8192x8192 16-bit RGBA PNG: flat, so it is small on the wire and huge decoded. */
+async function pngBomb(side: number): Promise<string> {
+  const png = await sharp({ create: { width: side, height: side, channels: 4, background: { r: 200, g: 10, b: 10, alpha: 1 } } })
+    .toColourspace('rgb16')
+    .png({ compressionLevel: 9 })
+    .toBuffer();
+  return png.toString('base64');
+}
+
+const bomb = await pngBomb(8192);
+const wide = (await sharp({ create: { width: 20000, height: 8, channels: 3, background: '#888' } }).png().toBuffer()).toString('base64');
+const small = (await sharp({ create: { width: 64, height: 64, channels: 3, background: '#4a7' } }).png().toBuffer()).toString('base64');
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+const HOSTILE: { name: string; send(): Promise<Answer> }[] = [
+  { name: '32 aliases of similarToImage, 8192^2 16-bit PNG', send: () => post(aliases(32, `similarToImage(image: "${bomb}") { space }`)) },
+  {
+    name: 'addProducts of 32 copies of the 8192^2 PNG (token)',
+    send: () =>
+      post(
+        gql('mutation ($inputs: [AddProductInput!]!) { addProducts(inputs: $inputs) { products { id } } }', {
+          inputs: Array.from({ length: 32 }, (_, i) => ({ sku: `bomb-${Math.random()}-${i}`, name: 'bomb', image: bomb })),
+        }),
+        auth,
+      ),
+  },
+  { name: '120 aliases of products(first: 500) thumbnails', send: () => post(aliases(120, 'products(first: 500) { edges { node { thumbnail } } }')) },
+  { name: '400 aliases of products(first: 500) thumbnails', send: () => post(aliases(400, 'products(first: 500) { edges { node { thumbnail } } }')) },
+  { name: '500 aliases of similarToImage (64 px)', send: () => post(aliases(500, `similarToImage(image: "${small}") { space }`)) },
+  { name: '50,000 aliases of service { catalogSize }', send: () => post(aliases(50_000, 'service { catalogSize }')) },
+  { name: 'deleteProduct without the token', send: () => post(gql('mutation { deleteProduct(id: "1") { id } }')) },
+  { name: 'deleteProduct from a foreign origin', send: () => post(gql('mutation { deleteProduct(id: "1") { id } }'), { origin: 'https://evil.example' }) },
+  {
+    name: 'NUL in a sku (token)',
+    send: () => post(gql('mutation ($i: AddProductInput!) { addProduct(input: $i) { product { id } } }', { i: { sku: 'a\u0000b', name: 'x', image: small } }), auth),
+  },
+  {
+    name: 'lone surrogate in a sku (token)',
+    send: () => post(gql('mutation ($i: AddProductInput!) { addProduct(input: $i) { product { id } } }', { i: { sku: 'a\ud800b', name: 'x', image: small } }), auth),
+  },
+  { name: 'cursor past 2^31-1', send: () => post(gql('query ($a: String) { products(after: $a) { totalCount } }', { a: Buffer.from('product:99999999999').toString('base64url') })) },
+  { name: 'a 20000 px wide image', send: () => post(gql('query ($i: String!) { similarToImage(image: $i) { space } }', { i: wide })) },
+  { name: 'a 60 MB body', send: () => post(`{"query":"{ service { catalogSize } }","variables":{"x":"${'a'.repeat(60 * 1024 * 1024)}"}}`) },
+];
+
+const root = await mkdtemp(join(tmpdir(), 'lookalike-hostile-'));
+const server = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  env: { ...process.env, DATA_DIR: join(root, 'data'), PORT: String(port), HOST: '127.0.0.1', ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'error' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+const exited = new Promise<number | null>((resolve) => server.once('exit', resolve));
+
+async function rssMb(): Promise<number> {
+  const status = await readFile(`/proc/${server.pid}/status`, 'utf8').catch(() => '');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+try {
+  for (const started = Date.now(); ; ) {
+    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ready) break;
+    if (Date.now() - started > 120_000) throw new Error('the server did not become ready in 2 minutes');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const catalog = await photoCatalog(12);
+  const added = await post(
+    gql('mutation ($inputs: [AddProductInput!]!) { addProducts(inputs: $inputs) { products { id } } }', {
+      inputs: catalog.map((p) => ({ ...p, image: Buffer.from(p.image as Uint8Array).toString('base64') })),
+    }),
+    auth,
+  );
+  if (added.code !== 'ok') throw new Error(`could not add the catalog: ${added.status} ${added.code}`);
+  const similar = (id: number) => gql(`{ similarProducts(id: "${id}", k: 6) { neighbours { distance product { id sku category } } } }`);
+
+  const wellBehaved = async (until: number): Promise<number[]> => {
+    const latencies: number[] = [];
+    while (Date.now() < until) {
+      const answer = await post(similar(1 + (latencies.length % catalog.length)));
+      if (answer.code !== 'ok') throw new Error(`the well-behaved client got ${answer.status} ${answer.code}`);
+      latencies.push(answer.seconds * 1000);
+    }
+    return latencies;
+  };
+  const idle = await wellBehaved(Date.now() + 15_000);
+  const idleRss = await rssMb();
+
+  let peakRss = idleRss;
+  let healthFailures = 0;
+  let healthChecks = 0;
+  const seen = new Map<string, Answer[]>();
+  const until = Date.now() + seconds * 1000;
+  const sampler = (async () => {
+    while (Date.now() < until) {
+      peakRss = Math.max(peakRss, await rssMb());
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  const health = (async () => {
+    while (Date.now() < until) {
+      healthChecks += 1;
+      const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+      if (!ok) healthFailures += 1;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+  const attackers = Array.from({ length: hostileClients }, async (_, client) => {
+    for (let i = client; Date.now() < until; i += 1) {
+      const request = HOSTILE[i % HOSTILE.length]!;
+      const answer = await request.send();
+      seen.set(request.name, [...(seen.get(request.name) ?? []), answer]);
+    }
+  });
+  const underAttack = await wellBehaved(until);
+  await Promise.all([...attackers, sampler, health]);
+  const alive = server.exitCode === null;
+
+  const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
+  const rows = [...seen].map(([name, answers]) => {
+    const statuses = [...new Set(answers.map((a) => `${a.status} ${a.code}`))].join(', ');
+    return [name, answers.length, statuses, Math.max(...answers.map((a) => a.seconds)).toFixed(2)];
+  });
+  console.log(machine());
+  console.log(table(['hostile request', 'sent', 'HTTP status and code', 'slowest s'], rows));
+  console.log();
+  console.log(
+    table(
+      ['well-behaved similarProducts', 'requests', 'p50 ms', 'p99 ms', 'p99 vs idle'],
+      [
+        ['idle (baseline)', idle.length, ms(quantile(idle, 0.5)), ms(quantile(idle, 0.99)), '1.00x'],
+        ['under attack', underAttack.length, ms(quantile(underAttack, 0.5)), ms(quantile(underAttack, 0.99)), ratio(quantile(underAttack, 0.99), quantile(idle, 0.99))],
+      ],
+    ),
+  );
+  console.log();
+  console.log(`RSS: ${idleRss.toFixed(0)} MB idle, peak ${peakRss.toFixed(0)} MB under attack; /healthz failed ${healthFailures} of ${healthChecks}; server ${alive ? 'alive' : 'DEAD'} at the end`);
+  await writeFile(
+    flags.out!,
+    JSON.stringify({ machine: machine(), seconds, hostileClients, idleRssMb: idleRss, peakRssMb: peakRss, healthFailures, healthChecks, alive, idle, underAttack, hostile: Object.fromEntries(seen) }, null, 1),
+  );
+} finally {
+  server.kill('SIGTERM');
+  await exited;
+  await rm(root, { recursive: true, force: true });
+}
