@@ -8,7 +8,7 @@ import { createServices, type Services } from './services.js';
 const config = settingsOrExit();
 const logger = createLogger(config);
 const app = await buildApp(config, logger).catch(exitOnRefusal);
-await listenOrExit(app, config);
+const url = await listenOrExit(app, config);
 
 let services: Promise<Services> | undefined;
 let stopping = false;
@@ -17,7 +17,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => vo
 services = createServices(config, (line) => logger.info(line));
 try {
   await app.serve(await services);
-  logger.info(`lookalike GraphQL API at http://${config.http.host}:${config.http.port}/`);
+  logger.info(`lookalike GraphQL API at ${url}/`);
 } catch (error) {
   if (!stopping) {
     logger.fatal({ error: describe(error) }, 'the service could not start');
@@ -62,10 +62,10 @@ function exitOnRefusal(error: unknown): never {
   process.exit(1);
 }
 
-async function listenOrExit(app: HttpApp, config: Config): Promise<void> {
+async function listenOrExit(app: HttpApp, config: Config): Promise<string> {
   const { host, port } = config.http;
   try {
-    await app.server.listen({ host, port });
+    return await app.server.listen({ host, port });
   } catch (error) {
     const code = (error as { code?: string }).code;
     const reason =
