@@ -2,10 +2,11 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { httpAnswerFor } from './error-status.js';
 
 /**
- * A response that is nothing but an error (no data) takes the HTTP status of
- * its error's code: 401 for a mutation without the admin token, 503 with
- * Retry-After when the service is too busy or its database is away. A
- * response with data stays 200, as GraphQL over HTTP wants.
+ * A response that is nothing but an error (no data, or null in every field
+ * asked for) takes the HTTP status of its error's code: 401 for a mutation
+ * without the admin token, 503 with Retry-After when the service is too busy
+ * or its database is away. A response with data stays 200, as GraphQL over
+ * HTTP wants.
  */
 export function graphqlStatusPlugin<Context extends object>(): ApolloServerPlugin<Context> {
   return {
@@ -14,7 +15,7 @@ export function graphqlStatusPlugin<Context extends object>(): ApolloServerPlugi
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;
           const { data, errors } = response.body.singleResult;
-          if (!errors?.length || (data !== undefined && data !== null)) return;
+          if (!errors?.length || !answeredNothing(data)) return;
           for (const error of errors) {
             const answer = httpAnswerFor(error.extensions?.code, error.extensions?.retryAfterSeconds);
             if (!answer) continue;
@@ -26,4 +27,8 @@ export function graphqlStatusPlugin<Context extends object>(): ApolloServerPlugi
       };
     },
   };
+}
+
+function answeredNothing(data: Record<string, unknown> | null | undefined): boolean {
+  return data === undefined || data === null || Object.values(data).every((value) => value === null);
 }
