@@ -258,4 +258,17 @@ describe('once the services are up', () => {
     assert.equal(answer.statusCode, 200);
     assert.equal(typeof answer.json().data.service.catalogSize, 'number');
   });
+
+  // Last: it closes the database under the running app.
+  test('/readyz is 503 naming the database when it stops answering, while /healthz stays 200', async () => {
+    await services.training.idle();
+    await services.database.close();
+    const ready = await app.server.inject('/readyz');
+    assert.equal(ready.statusCode, 503);
+    const { ready: isReady, checks } = ready.json();
+    assert.equal(isReady, false);
+    assert.match(checks.database, /^unreachable: /);
+    assert.equal(checks.resnet50, 'ok');
+    assert.equal((await app.server.inject('/healthz')).statusCode, 200);
+  });
 });
