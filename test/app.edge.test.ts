@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import { pino } from 'pino';
 import { buildApp, bodyLimit, type HttpApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/http/logger.js';
@@ -57,6 +59,21 @@ after(async () => {
   await app?.close();
   await services?.training.idle();
   await services?.close();
+});
+
+test('without ADMIN_TOKEN on loopback, start-up warns that writes are open to every caller', async () => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(...String(chunk).trim().split('\n'));
+      done();
+    },
+  });
+  const open = await buildApp(loadConfig({ DATA_DIR: 'memory://', HOST: '127.0.0.1' }), pino({ level: 'info' }, sink));
+  await open.close();
+  const warnings = lines.map((line) => JSON.parse(line)).filter((entry) => entry.level === 40);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0].msg, /ADMIN_TOKEN is not set: every caller on 127\.0\.0\.1 may add, delete and train/);
 });
 
 describe('before the services are up', () => {
