@@ -32,7 +32,7 @@ after(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-function start(env: Record<string, string>): { child: ChildProcess; exit: Promise<Exit>; lines: AsyncIterableIterator<string> } {
+function start(env: Record<string, string>): { child: ChildProcess; exit: Promise<Exit>; url: Promise<string> } {
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, FEATURE_WORKERS: '1', ...env },
@@ -42,18 +42,19 @@ function start(env: Record<string, string>): { child: ChildProcess; exit: Promis
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  // Every line is read to the end: a full pipe would block the service.
+  const url = new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      stdout += `${line}\n`;
+      const served = /lookalike GraphQL API at (\S+)/.exec(JSON.parse(line).msg ?? '');
+      if (served) resolve(served[1]!);
+    });
+    lines.on('close', () => reject(new Error('the service ended before saying where it listens')));
+  });
+  url.catch(() => {});
   const exit = once(child, 'exit').then(([code, signal]) => ({ code, signal, stdout, stderr, seconds: (performance.now() - started) / 1000 }) as Exit);
-  return { child, exit, lines };
-}
-
-async function urlOf(lines: AsyncIterableIterator<string>): Promise<string> {
-  for await (const line of lines) {
-    const served = /lookalike GraphQL API at (\S+)/.exec(JSON.parse(line).msg ?? '');
-    if (served) return served[1]!;
-  }
-  throw new Error('the service ended before saying where it listens');
+  return { child, exit, url };
 }
 
 const base64 = (image: string | Uint8Array) => (typeof image === 'string' ? image : Buffer.from(image).toString('base64'));
@@ -101,8 +102,9 @@ describe('stopping', () => {
   after(() => rm(dataDir, { recursive: true, force: true }));
 
   test('SIGTERM during a training run and a request: the request finishes, the run ends failed saying why, the process exits 0', { timeout: 300_000 }, async () => {
-    const { child, exit, lines } = start({ PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: TOKEN, SHUTDOWN_TIMEOUT_MS: '60000' });
-    const url = await urlOf(lines);
+    const service = start({ PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: TOKEN, SHUTDOWN_TIMEOUT_MS: '60000' });
+    const { child, exit } = service;
+    const url = await service.url;
     const inputs = (await photoCatalog(6)).map(({ sku, name, category, image }) => ({ sku, name, category, image: base64(image) }));
     const added = await graphql(url, ADD_MANY, { inputs: inputs.slice(0, 8) }, TOKEN);
     assert.equal(added.errors, undefined);
@@ -141,9 +143,9 @@ describe('stopping', () => {
   });
 
   test('a second signal while stopping exits at once', { timeout: 120_000 }, async () => {
-    const { child, exit, lines } = start({ PORT: '0', DATA_DIR: 'memory://', ADMIN_TOKEN: TOKEN });
+    const { child, exit } = start({ PORT: '0', DATA_DIR: 'memory://', ADMIN_TOKEN: TOKEN });
     // The first line is said as the database opens, before ResNet50 loads; the first signal waits for the model.
-    await lines.next();
+    await once(child.stdout!, 'data');
     child.kill('SIGTERM');
     await sleep(200);
     child.kill('SIGINT');
