@@ -17,6 +17,8 @@ import { readiness } from './http/readiness.js';
 import { createServices, type Services } from './services.js';
 
 const MiB = 1024 * 1024;
+/** Longest a client may take to send a whole request: a trickled body must not hold a connection for ever. */
+const REQUEST_TIMEOUT_MS = 120_000;
 
 /** The HTTP edge, built without listening: `inject` tests it, `listen` serves it. */
 export interface HttpApp {
@@ -50,7 +52,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
   let searchIndexLoaded = false;
 
   const loggerInstance: FastifyBaseLogger = logger;
-  const server = Fastify({ loggerInstance, genReqId: requestId, bodyLimit: bodyLimit(config) });
+  const server = Fastify({ loggerInstance, genReqId: requestId, bodyLimit: bodyLimit(config), requestTimeout: REQUEST_TIMEOUT_MS });
   registerErrorHandlers(server, bodyLimit(config));
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
