@@ -144,8 +144,8 @@ const rows: (string | number)[][] = [];
 
 async function measure(kind: DatabaseKind): Promise<void> {
   const socket = kind === 'postgres' ? await serveOverSocket() : undefined;
-  const env = { DATA_DIR: root, PORT: '0', FEATURE_WORKERS: '1', ...(socket && { DATABASE_URL: socket.url, DATABASE_POOL_SIZE: '1' }) };
-  const app = await startApp(loadConfig(env), () => {});
+  const env = { DATA_DIR: root, PORT: '0', FEATURE_WORKERS: '1', LOG_LEVEL: 'silent', ...(socket && { DATABASE_URL: socket.url, DATABASE_POOL_SIZE: '1' }) };
+  const app = await startApp(loadConfig(env));
   const store = new Store(app.services.database.db);
   try {
     const picks = Array.from({ length: queries }, () => Math.floor(random() * catalogSize));

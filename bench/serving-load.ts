@@ -96,19 +96,23 @@ async function startService(): Promise<{ url: string; stop(): Promise<void> }> {
     env: { ...process.env, DATA_DIR: root, PORT: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  for await (const line of createInterface({ input: child.stdout! })) {
-    const match = /GraphQL API at (\S+)/.exec(line);
-    if (match) {
-      return {
-        url: match[1]!,
-        async stop() {
-          child.kill('SIGTERM');
-          await once(child, 'exit');
-        },
-      };
-    }
-  }
-  throw new Error('the service exited before it listened');
+  // Every line is read to the end: a full pipe would block the service.
+  const url = await new Promise<string | undefined>((resolve) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const match = /GraphQL API at ([^"\s]+)/.exec(line);
+      if (match) resolve(match[1]);
+    });
+    lines.on('close', () => resolve(undefined));
+  });
+  if (!url) throw new Error('the service exited before it listened');
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
 }
 
 function load(url: string, body: () => string): Promise<LoadResult> {

@@ -1,8 +1,124 @@
-import { startStandaloneServer } from '@apollo/server/standalone';
-import type { Config } from './config.js';
+import { readFileSync } from 'node:fs';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
+import cors from '@fastify/cors';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { ConfigError, type Config } from './config.js';
 import type { GraphQLContext } from './graphql/context.js';
-import { createGraphQLServer } from './graphql/server.js';
+import { createGraphQLServer, SCHEMA_PATH } from './graphql/server.js';
+import { writeAccessPlugin } from './graphql/write-access.plugin.js';
+import { exposureRefusal, writeAccess } from './http/admin-token.js';
+import { errorBody, registerErrorHandlers } from './http/error-handler.js';
+import { httpAnswerFor } from './http/error-status.js';
+import { graphqlStatusPlugin } from './http/graphql-status.plugin.js';
+import { LANDING_PAGE } from './http/landing-page.js';
+import { createLogger, requestId, type Logger } from './http/logger.js';
+import { createMetrics } from './http/metrics.js';
+import { readiness } from './http/readiness.js';
 import { createServices, type Services } from './services.js';
+
+const MiB = 1024 * 1024;
+/** Longest a client may take to send a whole request: a trickled body must not hold a connection for ever. */
+const REQUEST_TIMEOUT_MS = 120_000;
+
+/** The HTTP edge, built without listening: `inject` tests it, `listen` serves it. */
+export interface HttpApp {
+  readonly server: FastifyInstance;
+  /** Answers GraphQL with these services once their search index is loaded; /readyz follows. */
+  serve(services: Services): Promise<void>;
+  /** Stops accepting, lets requests in flight finish for up to SHUTDOWN_TIMEOUT_MS, then stops GraphQL. */
+  close(): Promise<void>;
+}
+
+/** The largest body: every image a request may carry, base64-encoded, plus room for the rest of the request. */
+export function bodyLimit(config: Config): number {
+  return config.maxImagesPerRequest * Math.ceil((config.maxImageBytes * 4) / 3) + MiB;
+}
+
+
+/**
+ * The routes: GraphQL at `/` (POST, or GET with a query; a browser's GET gets
+ * a page naming the endpoint), `/schema.graphql`, `/healthz`, `/readyz` and
+ * `/metrics`. GraphQL answers 503 SERVICE_STARTING until `serve` is done.
+ * Refuses a non-loopback HOST without ADMIN_TOKEN.
+ */
+export async function buildApp(config: Config, logger: Logger): Promise<HttpApp> {
+  const refusal = exposureRefusal(config);
+  if (refusal) throw new ConfigError(refusal);
+  const access = writeAccess(config);
+  if (access.warning) logger.warn(access.warning);
+
+  let services: Services | undefined;
+  let context: Omit<GraphQLContext, 'mayWrite'> | undefined;
+  let searchIndexLoaded = false;
+
+  const loggerInstance: FastifyBaseLogger = logger;
+  const server = Fastify({ loggerInstance, genReqId: requestId, bodyLimit: bodyLimit(config), requestTimeout: REQUEST_TIMEOUT_MS });
+  registerErrorHandlers(server, bodyLimit(config));
+  server.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  await server.register(cors, { origin: config.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['Authorization', 'Content-Type'] });
+
+  const metrics = createMetrics(() => services);
+  const apollo = createGraphQLServer({
+    plugins: [writeAccessPlugin(), graphqlStatusPlugin(), metrics.plugin],
+    logUnexpected: (error) => logger.error({ error }, 'unexpected error in a GraphQL request'),
+  });
+  await apollo.start();
+  // Fastify runs this after the server has closed and its requests have finished.
+  server.addHook('onClose', () => apollo.stop());
+
+  const graphql = fastifyApolloHandler(apollo, {
+    context: async (request) => ({ ...context!, mayWrite: access.allows(request.headers.authorization) }),
+  });
+  const whenServing = async (_request: FastifyRequest, reply: FastifyReply) => {
+    if (context && searchIndexLoaded) return;
+    const { status, headers } = httpAnswerFor('SERVICE_STARTING')!;
+    return reply.code(status).headers(headers).send(errorBody('the service is starting; retry in a moment', 'SERVICE_STARTING'));
+  };
+  server.post('/', { preHandler: whenServing }, graphql);
+  server.get('/', {
+    preHandler: async (request, reply) => {
+      // GraphQL over GET carries a query; a browser asking for the page does not.
+      if ((request.query as Record<string, unknown> | undefined)?.query !== undefined) return whenServing(request, reply);
+      return reply.type('text/html; charset=utf-8').send(LANDING_PAGE);
+    },
+  }, graphql);
+
+  const schema = readFileSync(SCHEMA_PATH, 'utf8');
+  server.get('/schema.graphql', (_request, reply) => reply.type('text/plain; charset=utf-8').send(schema));
+  server.get('/healthz', (_request, reply) => reply.send({ status: 'ok' }));
+  server.get('/readyz', async (_request, reply) => {
+    const state = await readiness(services, searchIndexLoaded);
+    return reply.code(state.ready ? 200 : 503).send(state);
+  });
+  server.get('/metrics', async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+
+  return {
+    server,
+    async serve(ready) {
+      services = ready;
+      context = {
+        catalog: ready.catalog,
+        similarity: ready.similarity,
+        training: ready.training,
+        runtime: { backend: ready.extractor.backend, featureWorkers: ready.extractor.workers, database: ready.database.kind },
+      };
+      const warming = performance.now();
+      await ready.similarity.warm();
+      searchIndexLoaded = true;
+      logger.info(`search index loaded in ${((performance.now() - warming) / 1000).toFixed(1)} s`);
+    },
+    async close() {
+      const force = setTimeout(() => server.server.closeAllConnections(), config.shutdownTimeoutMs);
+      try {
+        await server.close();
+      } finally {
+        clearTimeout(force);
+      }
+    },
+  };
+}
 
 export interface App {
   readonly url: string;
@@ -10,38 +126,28 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** The services, served as GraphQL over HTTP. */
-export async function startApp(config: Config, log: (line: string) => void = console.log): Promise<App> {
-  const services = await createServices(config, log);
-  const context: GraphQLContext = {
-    catalog: services.catalog,
-    similarity: services.similarity,
-    training: services.training,
-    runtime: {
-      backend: services.extractor.backend,
-      featureWorkers: services.extractor.workers,
-      database: services.database.kind,
-    },
-  };
-  const server = createGraphQLServer();
+/** Listens, then creates the services and serves them: the whole service in one call, for tests and benchmarks. */
+export async function startApp(config: Config, logger: Logger = createLogger(config)): Promise<App> {
+  const app = await buildApp(config, logger);
   try {
-    const warming = performance.now();
-    await services.similarity.warm();
-    log(`search index loaded in ${((performance.now() - warming) / 1000).toFixed(1)} s`);
-    const { url } = await startStandaloneServer(server, {
-      listen: { host: config.http.host, port: config.http.port },
-      context: async () => context,
-    });
+    const url = await app.server.listen({ host: config.http.host, port: config.http.port });
+    const services = await createServices(config, (line) => logger.info(line));
+    try {
+      await app.serve(services);
+    } catch (error) {
+      await services.close();
+      throw error;
+    }
     return {
       url,
       services,
       async stop() {
-        await server.stop();
+        await app.close();
         await services.close();
       },
     };
   } catch (error) {
-    await services.close();
+    await app.close();
     throw error;
   }
 }

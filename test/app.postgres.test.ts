@@ -20,8 +20,7 @@ before(async () => {
   server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0 });
   await server.start();
   app = await startApp(
-    loadConfig({ DATABASE_URL: `postgres://postgres@${server.getServerConn()}/postgres`, DATABASE_POOL_SIZE: '1', PORT: '0', FEATURE_WORKERS: '1' }),
-    () => {},
+    loadConfig({ DATABASE_URL: `postgres://postgres@${server.getServerConn()}/postgres`, DATABASE_POOL_SIZE: '1', PORT: '0', FEATURE_WORKERS: '1', LOG_LEVEL: 'silent' }),
   );
 });
 after(async () => {

@@ -34,8 +34,8 @@ describe('the service over HTTP, with the real ResNet50', () => {
   }
 
   before(async () => {
-    const config = loadConfig({ DATA_DIR: 'memory://', PORT: '0', FEATURE_WORKERS: '2', MAX_IMAGE_BYTES: String(MAX_IMAGE_BYTES) });
-    app = await startApp(config, () => {});
+    const config = loadConfig({ DATA_DIR: 'memory://', PORT: '0', FEATURE_WORKERS: '2', MAX_IMAGE_BYTES: String(MAX_IMAGE_BYTES), LOG_LEVEL: 'silent' });
+    app = await startApp(config);
     url = app.url;
 
     const chelsea = await readPhoto('chelsea.png');

@@ -31,6 +31,11 @@ export class SimilarityService {
     await this.search.warm();
   }
 
+  /** Products in the in-memory search index. */
+  indexedProducts(): number {
+    return this.search.indexedProducts;
+  }
+
   /** The space queries are answered in now, and the model version behind it. */
   async activeSpace(): Promise<{ space: EmbeddingSpace; modelVersionId: number | null }> {
     const model = await this.models.current(this.store);

@@ -14,4 +14,6 @@ export interface GraphQLContext {
   similarity: SimilarityService;
   training: TrainingService;
   runtime: ServiceInfoSource;
+  /** Whether this request may run mutations (it bears the admin token, or writes are open on loopback). */
+  mayWrite: boolean;
 }

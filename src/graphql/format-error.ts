@@ -7,7 +7,21 @@ import { DomainError } from '../errors.js';
  * message and code; GraphQL's own errors (syntax, validation, variables) pass
  * through; anything else is logged and reported without internals.
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatErrorWith(log: (unexpected: UnexpectedError) => void) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => formatError(formatted, error, log);
+}
+
+/** What is logged of an unexpected error: never the error itself, whose database fields carry the query's parameters. */
+export interface UnexpectedError {
+  name: string;
+  message: string;
+  code: string | undefined;
+}
+
+/** Longest message logged: a driver's message may quote the values it choked on. */
+const MAX_LOGGED_MESSAGE = 500;
+
+function formatError(formatted: GraphQLFormattedError, error: unknown, log: (unexpected: UnexpectedError) => void): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (original instanceof DomainError) {
     return {
@@ -18,8 +32,18 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     };
   }
   if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
-    console.error(original);
+    log(describeUnexpected(original));
     return { message: 'internal error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   }
   return formatted;
+}
+
+function describeUnexpected(error: unknown): UnexpectedError {
+  if (!(error instanceof Error)) return { name: typeof error, message: '(not an Error)', code: undefined };
+  const code = (error as { code?: unknown }).code;
+  return {
+    name: error.name,
+    message: error.message.length > MAX_LOGGED_MESSAGE ? `${error.message.slice(0, MAX_LOGGED_MESSAGE)}...` : error.message,
+    code: typeof code === 'string' || typeof code === 'number' ? String(code) : undefined,
+  };
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLContext } from './context.js';
-import { formatError } from './format-error.js';
+import { formatErrorWith, type UnexpectedError } from './format-error.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { Mutation } from './resolvers/mutation.resolvers.js';
 import { ProductConnection } from './resolvers/product-connection.resolvers.js';
@@ -15,11 +16,22 @@ export const SCHEMA_PATH = new URL('../../schema.graphql', import.meta.url);
 
 const resolvers: Resolvers = { Query, Mutation, Product, ProductConnection, Similarity, ServiceInfo, TrainingRun };
 
-export function createGraphQLServer(): ApolloServer<GraphQLContext> {
+export interface GraphQLServerOptions {
+  /** The edge's plugins: access, HTTP status, metrics. */
+  plugins: ApolloServerPlugin<GraphQLContext>[];
+  /** Told of errors that are not the service's own. */
+  logUnexpected: (error: UnexpectedError) => void;
+}
+
+export function createGraphQLServer({ plugins, logUnexpected }: GraphQLServerOptions): ApolloServer<GraphQLContext> {
   return new ApolloServer<GraphQLContext>({
     typeDefs: readFileSync(SCHEMA_PATH, 'utf8'),
     resolvers,
-    formatError,
+    formatError: formatErrorWith(logUnexpected),
     includeStacktraceInErrorResponses: false,
+    // The edge stops the server in its own shutdown, after the requests in flight.
+    stopOnTerminationSignals: false,
+    // Apollo's page loads Sandbox from a CDN; the edge serves its own page.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...plugins],
   });
 }

@@ -42,6 +42,11 @@ export class ExactSearch {
     await this.#activeIndex(false);
   }
 
+  /** Products in the in-memory index of the active space; 0 before it loads or when the space is too large to hold. */
+  get indexedProducts(): number {
+    return this.#index?.size ?? 0;
+  }
+
   /** The k products nearest to a catalog product in the active space, itself excluded; undefined if it has no vector there. */
   async similarTo(productId: number, k: number): Promise<SpaceNeighbours | undefined> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {

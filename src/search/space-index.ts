@@ -24,6 +24,11 @@ export class SpaceIndex {
     private readonly maxBytes?: number,
   ) {}
 
+  /** Products held in memory. */
+  get size(): number {
+    return this.#table?.size ?? 0;
+  }
+
   get generation(): number {
     return this.#generation;
   }

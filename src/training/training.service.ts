@@ -90,6 +90,11 @@ export class TrainingService {
     return this.store.trainingRuns.list(first);
   }
 
+  /** Whether this process is training a run now. */
+  get training(): boolean {
+    return this.#running !== undefined;
+  }
+
   /** Resolves when the run this process started, if any, has finished. */
   async idle(): Promise<void> {
     await this.#running;

@@ -1,0 +1,110 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Services } from '../services.js';
+
+/** Distinct operation names kept as labels; later ones count as 'other', so callers cannot grow the registry without bound. */
+const MAX_OPERATION_NAMES = 100;
+const OPERATION_NAME = /^[_A-Za-z][_0-9A-Za-z]{0,63}$/;
+
+export interface ServiceMetrics {
+  readonly registry: Registry;
+  /** Counts and times every GraphQL request by operation name and outcome. */
+  readonly plugin: ApolloServerPlugin<object>;
+}
+
+/**
+ * The service's Prometheus metrics in a registry of its own. The ResNet50,
+ * search and training figures are read from the services at each scrape;
+ * before the services are up they read zero.
+ */
+export function createMetrics(services: () => Services | undefined): ServiceMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const requests = new Counter({
+    name: 'lookalike_graphql_requests_total',
+    help: 'GraphQL requests by operation name and outcome (ok, or the first error code).',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'lookalike_graphql_request_duration_seconds',
+    help: 'Time from receiving a GraphQL request to sending its response.',
+    labelNames: ['operation', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'lookalike_resnet50_queued_images',
+    help: 'Images waiting for a ResNet50 batch or a free model.',
+    registers: [registry],
+    collect() {
+      this.set(services()?.extractor.stats().queued ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'lookalike_resnet50_busy_models',
+    help: 'ResNet50 models working on a batch now.',
+    registers: [registry],
+    collect() {
+      this.set(services()?.extractor.stats().busy ?? 0);
+    },
+  });
+  for (const [name, help, read] of [
+    ['lookalike_resnet50_images_total', 'Images through ResNet50 since start; rate() gives images per second.', 'images'],
+    ['lookalike_resnet50_batches_total', 'ResNet50 batches since start.', 'batches'],
+  ] as const) {
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(services()?.extractor.stats()[read] ?? 0);
+      },
+    });
+  }
+  new Gauge({
+    name: 'lookalike_search_index_products',
+    help: 'Products in the in-memory search index of the active embedding space.',
+    registers: [registry],
+    collect() {
+      this.set(services()?.similarity.indexedProducts() ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'lookalike_training_running',
+    help: '1 while this process trains a run, else 0.',
+    registers: [registry],
+    collect() {
+      this.set(services()?.training.training ? 1 : 0);
+    },
+  });
+
+  const names = new Set<string>();
+  function operationLabel(name: string | null | undefined): string {
+    if (!name) return 'anonymous';
+    if (!OPERATION_NAME.test(name)) return 'other';
+    if (!names.has(name)) {
+      if (names.size >= MAX_OPERATION_NAMES) return 'other';
+      names.add(name);
+    }
+    return name;
+  }
+
+  const plugin: ApolloServerPlugin<object> = {
+    async requestDidStart() {
+      const stopTimer = duration.startTimer();
+      return {
+        async willSendResponse({ operationName, response }) {
+          const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+          const code = errors?.[0]?.extensions?.code;
+          const labels = { operation: operationLabel(operationName), outcome: errors?.length ? String(code ?? 'ERROR') : 'ok' };
+          requests.inc(labels);
+          stopTimer(labels);
+        },
+      };
+    },
+  };
+  return { registry, plugin };
+}
