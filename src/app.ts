@@ -23,7 +23,7 @@ export async function startApp(config: Config, log: (line: string) => void = con
       database: services.database.kind,
     },
   };
-  const server = createGraphQLServer();
+  const server = createGraphQLServer({ limits: { ...config.query, maxImages: config.maxImagesPerRequest } });
   try {
     const warming = performance.now();
     await services.similarity.warm();
