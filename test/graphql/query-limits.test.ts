@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ApolloServer } from '@apollo/server';
+import { getIntrospectionQuery } from 'graphql';
 import { loadConfig } from '../../src/config.js';
 import type { GraphQLContext } from '../../src/graphql/context.js';
 import { MAX_QUERY_TOKENS } from '../../src/graphql/query-limits.js';
@@ -85,6 +86,8 @@ describe('every request is priced before it runs', () => {
       [
         `{ trainingRuns(first: 20) { id status progress hyperparameters { epochs batchSize } epochs { epoch loss accuracy valLoss valAccuracy seconds } metrics { valAccuracy } } }`,
       ],
+      // What GraphQL tools send first; 15 fields deep.
+      [getIntrospectionQuery()],
     ];
     for (const [query, variables] of queries) {
       const result = await execute(query, variables);
