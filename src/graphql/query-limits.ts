@@ -4,7 +4,7 @@ import { DomainError } from '../errors.js';
 import { priceOperation } from './query-price.js';
 import { measureQueryShape, type QueryShape } from './query-shape.js';
 
-/** The most one request may ask for; see README "Limits". */
+/** The most one request may ask for, as the README describes. */
 export interface QueryLimits {
   maxCost: number;
   maxDepth: number;
@@ -13,9 +13,9 @@ export interface QueryLimits {
 }
 
 /**
- * Parsing stops here, before any other work: the README's and the
- * storefront's largest document (addProducts with 32 inline inputs) has
- * under 500 tokens, and validating 5,000 tokens stays in the milliseconds.
+ * Parsing stops here, before any other work (50,000 aliases, 1.6 MB, took
+ * 0.7 s to parse and 1.6 s to validate). The README's and the storefront's
+ * largest document, addProducts with 32 inline inputs, has under 500 tokens.
  */
 export const MAX_QUERY_TOKENS = 5_000;
 
@@ -31,7 +31,9 @@ function queryTooComplex(limit: Limit, message: string, price: number, max: numb
 /**
  * Refuses a document by its shape before graphql-js validates it: repeated
  * fields cost validation time that grows with their square (500 copies of
- * `service { catalogSize }`, 2 KB, take it most of a second).
+ * `service { catalogSize }`, 2 KB, take it most of a second). It runs as the
+ * last validation rule, on entering the document, before any rule has walked
+ * a selection.
  */
 export function queryShapeRule(limits: QueryLimits): ValidationRule {
   return (context) => ({
