@@ -63,6 +63,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
   const apollo = createGraphQLServer({
     plugins: [writeAccessPlugin(), graphqlStatusPlugin(), metrics.plugin],
     logUnexpected: (error) => logger.error({ error }, 'unexpected error in a GraphQL request'),
+    limits: { ...config.query, maxImages: config.maxImagesPerRequest },
   });
   await apollo.start();
   // Fastify runs this after the server has closed and its requests have finished.

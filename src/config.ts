@@ -30,7 +30,7 @@ const schema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CORS_ORIGINS: z.string().default(''),
   MAX_QUERY_COST: integer(1).default(10_000),
-  MAX_QUERY_DEPTH: integer(1, 100).default(12),
+  MAX_QUERY_DEPTH: integer(1, 100).default(15),
   MAX_QUERY_ALIASES: integer(1).default(30),
   SHUTDOWN_TIMEOUT_MS: integer(0).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -71,6 +71,11 @@ export interface Config {
   adminToken: string | undefined;
   /** Origins allowed by CORS; none by default. */
   corsOrigins: string[];
+  /**
+   * What one GraphQL request may ask for (src/graphql/query-limits.ts): its
+   * price, its nesting (graphql-js's own introspection query is 15 deep), and
+   * how often it selects a field again, under an alias or not.
+   */
   query: { maxCost: number; maxDepth: number; maxAliases: number };
   /** How long SIGTERM waits for requests in flight. */
   shutdownTimeoutMs: number;

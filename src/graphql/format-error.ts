@@ -1,11 +1,13 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { DomainError } from '../errors.js';
+import { tokensRefusal } from './query-limits.js';
 
 /**
  * The one place where errors become what clients see: a DomainError keeps its
  * message and code; GraphQL's own errors (syntax, validation, variables) pass
- * through; anything else is logged and reported without internals.
+ * through, a document over the token limit as QUERY_TOO_COMPLEX; anything
+ * else is logged and reported without internals.
  */
 export function formatErrorWith(log: (unexpected: UnexpectedError) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => formatError(formatted, error, log);
@@ -22,7 +24,9 @@ export interface UnexpectedError {
 const MAX_LOGGED_MESSAGE = 500;
 
 function formatError(formatted: GraphQLFormattedError, error: unknown, log: (unexpected: UnexpectedError) => void): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const unwrapped = unwrapResolverError(error);
+  // A refusal before execution (the query's price) comes wrapped by Apollo.
+  const original = unwrapped instanceof GraphQLError && unwrapped.originalError ? unwrapped.originalError : unwrapped;
   if (original instanceof DomainError) {
     return {
       message: original.message,
@@ -31,6 +35,8 @@ function formatError(formatted: GraphQLFormattedError, error: unknown, log: (une
       extensions: { ...original.details, code: original.code },
     };
   }
+  const tooLong = tokensRefusal(formatted);
+  if (tooLong) return tooLong;
   if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
     log(describeUnexpected(original));
     return { message: 'internal error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };

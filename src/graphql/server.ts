@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import type { GraphQLContext } from './context.js';
 import { formatErrorWith, type UnexpectedError } from './format-error.js';
 import type { Resolvers } from './generated/resolvers-types.js';
+import { MAX_QUERY_TOKENS, queryPricePlugin, queryShapeRule, type QueryLimits } from './query-limits.js';
 import { Mutation } from './resolvers/mutation.resolvers.js';
 import { ProductConnection } from './resolvers/product-connection.resolvers.js';
 import { Product } from './resolvers/product.resolvers.js';
@@ -21,9 +22,10 @@ export interface GraphQLServerOptions {
   plugins: ApolloServerPlugin<GraphQLContext>[];
   /** Told of errors that are not the service's own. */
   logUnexpected: (error: UnexpectedError) => void;
+  limits: QueryLimits;
 }
 
-export function createGraphQLServer({ plugins, logUnexpected }: GraphQLServerOptions): ApolloServer<GraphQLContext> {
+export function createGraphQLServer({ plugins, logUnexpected, limits }: GraphQLServerOptions): ApolloServer<GraphQLContext> {
   return new ApolloServer<GraphQLContext>({
     typeDefs: readFileSync(SCHEMA_PATH, 'utf8'),
     resolvers,
@@ -31,7 +33,9 @@ export function createGraphQLServer({ plugins, logUnexpected }: GraphQLServerOpt
     includeStacktraceInErrorResponses: false,
     // The edge stops the server in its own shutdown, after the requests in flight.
     stopOnTerminationSignals: false,
+    parseOptions: { maxTokens: MAX_QUERY_TOKENS },
+    validationRules: [queryShapeRule(limits)],
     // Apollo's page loads Sandbox from a CDN; the edge serves its own page.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ...plugins],
+    plugins: [ApolloServerPluginLandingPageDisabled(), queryPricePlugin(limits), ...plugins],
   });
 }

@@ -1,0 +1,104 @@
+import {
+  getVariableValues,
+  TypeInfo,
+  ValidationContext,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { createComplexityRule, type ComplexityEstimator, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
+
+/** What running one operation with its variables would take. */
+export interface QueryPrice {
+  /** Fields to resolve: each field 1, lists times their length, thumbnails THUMBNAIL_WEIGHT. */
+  cost: number;
+  /** Images to decode and run through ResNet50. */
+  images: number;
+}
+
+/** A thumbnail is a data URL of some 10 KB; the other fields are a few bytes each. */
+export const THUMBNAIL_WEIGHT = 10;
+/** Training runs list their epochs; priced at the method's 32. */
+export const EPOCHS_PER_RUN = 32;
+
+type Args = ComplexityEstimatorArgs['args'];
+
+/** How many items a list field returns, from its arguments. */
+const LIST_LENGTHS: Record<string, (args: Args) => number> = {
+  'Query.products': (args) => count(args.first),
+  'Query.similarProducts': (args) => count(args.k),
+  'Query.similarToImage': (args) => count(args.k),
+  'Query.trainingRuns': (args) => count(args.first),
+  'TrainingRun.epochs': () => EPOCHS_PER_RUN,
+  // Its payload lists one product per input.
+  'Mutation.addProducts': (args) => length(args.inputs),
+};
+
+const IMAGES: Record<string, (args: Args) => number> = {
+  'Query.similarToImage': () => 1,
+  'Mutation.addProduct': () => 1,
+  'Mutation.addProducts': (args) => length(args.inputs),
+};
+
+const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  const key = `${type.name}.${field.name}`;
+  if (key === 'Product.thumbnail') return THUMBNAIL_WEIGHT;
+  const items = LIST_LENGTHS[key];
+  return 1 + (items ? items(args) : 1) * childComplexity;
+};
+
+const imageEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) =>
+  (IMAGES[`${type.name}.${field.name}`]?.(args) ?? 0) + childComplexity;
+
+/**
+ * Prices a validated operation with the request's raw variables; undefined
+ * when the variables do not coerce, which execution then refuses before any
+ * resolver runs.
+ */
+export function priceOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+): QueryPrice | undefined {
+  // One error is enough to know: hostile variables may hold millions of bad values.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 1 });
+  if (coerced.errors) return undefined;
+  return {
+    cost: complexity(schema, document, operation, variables, costEstimator),
+    images: complexity(schema, document, operation, variables, imageEstimator),
+  };
+}
+
+function complexity(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  estimator: ComplexityEstimator,
+): number {
+  const typeInfo = new TypeInfo(schema);
+  // Arguments that do not coerce leave their field unpriced: execution answers them with an error and no value.
+  const context = new ValidationContext(schema, document, typeInfo, () => {});
+  const visitor = createComplexityRule({
+    maximumComplexity: Number.MAX_VALUE,
+    estimators: [estimator],
+    variables,
+    operationName: operation.name?.value,
+    // The query's shape was bounded before validation; fragments are expanded per spread here.
+    maxQueryNodes: Number.POSITIVE_INFINITY,
+  })(context);
+  visit(document, visitWithTypeInfo(typeInfo, visitor));
+  return visitor.complexity;
+}
+
+/** A list length the resolver will see; negative ones it refuses. */
+function count(value: unknown): number {
+  return typeof value === 'number' && value > 0 ? value : 0;
+}
+
+function length(value: unknown): number {
+  return Array.isArray(value) ? value.length : 0;
+}
