@@ -9,8 +9,9 @@ export const percentWithInterval = ({ mean, low, high }: MeanEstimate) =>
   Number.isNaN(mean) ? 'n/a' : `${percent(mean)} (${(100 * low).toFixed(1)}–${(100 * high).toFixed(1)})`;
 
 /**
- * A warning for each measure on which the trained space does not beat the raw
- * features, so that a small run is not read as the method's result.
+ * A warning, naming each measure on which the trained space does not beat the
+ * raw features, so that a small run is not read as the method's result. A tie
+ * is no win.
  */
 export function cautions({ precision, sizes }: EvaluationResult): string[] {
   const measures = [
@@ -22,7 +23,7 @@ export function cautions({ precision, sizes }: EvaluationResult): string[] {
   const figures = lost.map((m) => `${m.name}: ${percent(m.trained)} trained vs ${percent(m.raw)} raw`).join('; ');
   return [
     `On this run the trained space does not beat the raw ResNet50 features (${figures}). ` +
-      `At this size (${sizes.train} training images) the head has too few examples to improve on the features it starts from; ` +
+      `At this size (${sizes.train} training images) the head has likely seen too few examples to improve on the features it starts from; ` +
       `read these figures as this run's, not the method's.`,
   ];
 }
