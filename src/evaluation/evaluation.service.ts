@@ -6,7 +6,8 @@ import { describeEpoch, fitHead } from '../training/fit-head.js';
 import type { HeadEngine } from '../training/head.js';
 import type { Hyperparameters } from '../training/hyperparameters.js';
 import type { EpochMetrics } from '../training/training-run.js';
-import { meanPrecisionAtK } from './precision.js';
+import { bootstrapMean, type MeanEstimate } from './bootstrap-interval.js';
+import { precisionsAtK } from './precision.js';
 
 /** Which imported products play which part in the method's protocol, by sku. */
 export interface EvaluationSets {
@@ -16,7 +17,10 @@ export interface EvaluationSets {
   catalog: string[];
   /** Test images outside the catalog, used as queries and to measure the head's accuracy. */
   heldOut: string[];
-  /** The method's showcase query (test item 5033), not in the catalog. */
+  /**
+   * The method's showcase query (test item 5033), not in the catalog. It counts
+   * in the held-out metrics only when it is one of `heldOut`.
+   */
   showcase: string;
 }
 
@@ -34,11 +38,12 @@ export interface QueryResult {
   raw: Recommendation[];
 }
 
+/** Mean precision@k, each with a 95% percentile bootstrap interval over the queries. */
 export interface SpaceMetrics {
-  /** Share of the k nearest catalog products (self excluded) that share the query's category, averaged over the catalog. */
-  catalogPrecision: number;
-  /** The same for held-out test images as queries against the catalog. */
-  heldOutPrecision: number;
+  /** Share of the k nearest catalog products (self excluded) that share the query's category, over the catalog. */
+  catalog: MeanEstimate;
+  /** The same for the held-out test images as queries against the catalog. */
+  heldOut: MeanEstimate;
 }
 
 export interface EvaluationResult {
@@ -51,6 +56,8 @@ export interface EvaluationResult {
   /** Raw 2048-d ResNet50 features against the trained, standardized 512-d space. */
   precision: { raw: SpaceMetrics; trained: SpaceMetrics };
   showcase: QueryResult;
+  /** Whether the showcase query is one of the held-out queries, and so in their metrics. */
+  showcaseIsHeldOut: boolean;
   /** Further held-out queries for the picture. */
   examples: QueryResult[];
   /** Per stage; the command line adds the import. */
@@ -79,7 +86,10 @@ export class EvaluationService {
     const timer = stopwatch();
     const train = await this.features(sets.train);
     const catalog = await this.features(sets.catalog);
-    const heldOut = await this.features([...new Set([...sets.heldOut, sets.showcase])]);
+    const heldOut = await this.features(sets.heldOut);
+    const showcaseIsHeldOut = sets.heldOut.includes(sets.showcase);
+    // The showcase goes through the same embedding and search as the held-out queries, after them, so their metrics can leave it out.
+    const queries = showcaseIsHeldOut ? heldOut : [...heldOut, ...(await this.features([sets.showcase]))];
     const loadFeatures = timer();
 
     const fitted = await fitHead(this.engine, train, hyperparameters, {
@@ -91,37 +101,38 @@ export class EvaluationService {
       const embed = async (products: ProductFeatures[]) => fitted.head.embed(fitted.featureScaler.transformRows(products.map((p) => p.features)));
       const catalogEmbedded = await embed(catalog);
       const embeddingScaler = StandardScaler.fit(catalogEmbedded.embeddings);
-      const heldOutEmbedded = await embed(heldOut);
+      const queriesEmbedded = await embed(queries);
       const trainedCatalog = embeddingScaler.transformRows(catalogEmbedded.embeddings);
-      const trainedHeldOut = embeddingScaler.transformRows(heldOutEmbedded.embeddings);
+      const trainedQueries = embeddingScaler.transformRows(queriesEmbedded.embeddings);
       const embedSeconds = timer();
 
       const searches = {
         rawCatalog: nearestNeighbours(catalog.map((p) => p.features), catalog.map((p) => p.features), k, { excludeSelf: true }),
-        rawHeldOut: nearestNeighbours(heldOut.map((p) => p.features), catalog.map((p) => p.features), k),
+        rawQueries: nearestNeighbours(queries.map((p) => p.features), catalog.map((p) => p.features), k),
         trainedCatalog: nearestNeighbours(trainedCatalog, trainedCatalog, k, { excludeSelf: true }),
-        trainedHeldOut: nearestNeighbours(trainedHeldOut, trainedCatalog, k),
+        trainedQueries: nearestNeighbours(trainedQueries, trainedCatalog, k),
       };
       const searchSeconds = timer();
 
       const categoriesOf = (products: ProductFeatures[]) => products.map((p) => p.category!);
       const catalogCategories = categoriesOf(catalog);
       const heldOutCategories = categoriesOf(heldOut);
-      const precision = (queries: string[], lists: NeighbourList[]) => meanPrecisionAtK(queries, lists, catalogCategories);
+      const estimate = (categories: string[], lists: NeighbourList[]) =>
+        bootstrapMean(precisionsAtK(categories, lists, catalogCategories), { seed: hyperparameters.seed });
       const queryResult = (i: number): QueryResult => {
         const recommend = (list: NeighbourList): Recommendation[] =>
           Array.from(list.indices, (index, r) => ({ sku: catalog[index]!.sku, category: catalogCategories[index]!, distance: list.distances[r]! }));
         return {
-          sku: heldOut[i]!.sku,
-          category: heldOutCategories[i]!,
-          predictedCategory: fitted.classes[heldOutEmbedded.predicted[i]!]!,
-          trained: recommend(searches.trainedHeldOut[i]!),
-          raw: recommend(searches.rawHeldOut[i]!),
+          sku: queries[i]!.sku,
+          category: queries[i]!.category!,
+          predictedCategory: fitted.classes[queriesEmbedded.predicted[i]!]!,
+          trained: recommend(searches.trainedQueries[i]!),
+          raw: recommend(searches.rawQueries[i]!),
         };
       };
-      const correct = heldOutEmbedded.predicted.filter((label, i) => fitted.classes[label] === heldOutCategories[i]).length;
+      const correct = heldOutCategories.filter((category, i) => fitted.classes[queriesEmbedded.predicted[i]!] === category).length;
       const last = fitted.epochs.at(-1)!;
-      const showcaseIndex = heldOut.findIndex((p) => p.sku === sets.showcase);
+      const showcaseIndex = queries.findIndex((p) => p.sku === sets.showcase);
 
       return {
         k,
@@ -138,15 +149,16 @@ export class EvaluationService {
         head: { validationAccuracy: last.valAccuracy, validationLoss: last.valLoss, heldOutAccuracy: correct / heldOut.length },
         precision: {
           raw: {
-            catalogPrecision: precision(catalogCategories, searches.rawCatalog),
-            heldOutPrecision: precision(heldOutCategories, searches.rawHeldOut),
+            catalog: estimate(catalogCategories, searches.rawCatalog),
+            heldOut: estimate(heldOutCategories, searches.rawQueries.slice(0, heldOut.length)),
           },
           trained: {
-            catalogPrecision: precision(catalogCategories, searches.trainedCatalog),
-            heldOutPrecision: precision(heldOutCategories, searches.trainedHeldOut),
+            catalog: estimate(catalogCategories, searches.trainedCatalog),
+            heldOut: estimate(heldOutCategories, searches.trainedQueries.slice(0, heldOut.length)),
           },
         },
         showcase: queryResult(showcaseIndex),
+        showcaseIsHeldOut,
         examples: Array.from({ length: Math.min(options.examples, heldOut.length) }, (_, i) => i)
           .filter((i) => i !== showcaseIndex)
           .map(queryResult),

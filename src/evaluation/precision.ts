@@ -1,20 +1,17 @@
 import type { NeighbourList } from '../ml/nearest-neighbours.js';
 
 /**
- * Mean precision@k: for each query, the share of its k neighbours whose
- * category is the query's, averaged over the queries.
+ * Precision@k of each query: the share of its k neighbours whose category is
+ * the query's (a query with no neighbours counts as zero).
  */
-export function meanPrecisionAtK(
+export function precisionsAtK(
   queryCategories: readonly string[],
   neighbours: readonly NeighbourList[],
   catalogCategories: readonly string[],
-): number {
-  if (queryCategories.length === 0) return NaN;
-  let sum = 0;
-  queryCategories.forEach((category, i) => {
+): number[] {
+  return queryCategories.map((category, i) => {
     const indices = neighbours[i]!.indices;
     const hits = Array.from(indices).filter((index) => catalogCategories[index] === category).length;
-    sum += indices.length === 0 ? 0 : hits / indices.length;
+    return indices.length === 0 ? 0 : hits / indices.length;
   });
-  return sum / queryCategories.length;
 }

@@ -63,10 +63,16 @@ describe('the lookalike command line', () => {
       assert.equal(report.showcase.trained.length, 6);
       assert.equal(report.epochs.length, 4);
       assert.equal(report.sizes.catalog, 40);
+      // Test item 5033 lies outside items 40-59: it is shown, but the held-out figures are the 20 asked for.
+      assert.equal(report.sizes.heldOut, 20);
+      assert.equal(report.showcaseIsHeldOut, false);
+      assert.match(stdout, /\b20 held-out queries\b/);
       for (const space of ['raw', 'trained']) {
-        for (const value of Object.values(report.precision[space]) as number[]) assert.ok(value >= 0 && value <= 1);
+        for (const { mean, low, high } of Object.values(report.precision[space]) as { mean: number; low: number; high: number }[]) {
+          assert.ok(0 <= low && low <= mean && mean <= high && high <= 1, `${space}: ${low} ${mean} ${high}`);
+        }
       }
-      assert.ok(report.precision.raw.catalogPrecision > 0.3, 'ResNet50 features already group Fashion-MNIST classes');
+      assert.ok(report.precision.raw.catalog.mean > 0.3, 'ResNet50 features already group Fashion-MNIST classes');
       const markdown = await readFile(join(out, 'report.md'), 'utf8');
       assert.match(markdown, /mean precision@6/);
       for (const picture of ['learning-curves.png', 'recommendations-trained.png', 'recommendations-raw.png']) {

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { CatalogService } from '../../catalog/catalog.service.js';
 import { FASHION_MNIST_DIR, openIdxDataset } from '../../datasets/idx-dataset.js';
-import type { EvaluationResult, QueryResult } from '../../evaluation/evaluation.service.js';
-import { evaluationMarkdown, percent } from '../../evaluation/report.js';
+import type { EvaluationResult } from '../../evaluation/evaluation.service.js';
+import { recommendationRows } from '../../evaluation/recommendation-rows.js';
+import { cautions, evaluationMarkdown, percent, percentWithInterval } from '../../evaluation/report.js';
 import { learningCurvesPng } from '../../reports/learning-curves.js';
-import { neighbourGridPng, type GridRow } from '../../reports/neighbour-grid.js';
+import { neighbourGridPng } from '../../reports/neighbour-grid.js';
 import { resolveHyperparameters } from '../../training/hyperparameters.js';
 import { idxItems, idxSku } from '../import-sources.js';
 import { runWithServices } from '../run-with-services.js';
@@ -26,7 +27,7 @@ export function evaluateCommand(): Command {
       .option('--train-size <n>', 'training images the head learns from', positiveInteger, 15000)
       .option('--catalog-size <n>', 'test images in the catalog', positiveInteger, 5000)
       .option('--held-out <n>', 'test images after the catalog, used as queries', wholeNumber, 1000)
-      .option('--query <n>', 'the test item shown as the example query', wholeNumber, 5033)
+      .option('--query <n>', 'the test item shown as the example query; in the held-out metrics only if it is one of them', wholeNumber, 5033)
       .option('--k <n>', 'recommendations per query', positiveInteger, 6)
       .option('--examples <n>', 'held-out queries in the picture besides --query', wholeNumber, 7)
       .option('--import-batch-size <n>', 'images per import batch', positiveInteger, 64)
@@ -69,14 +70,16 @@ export function evaluateCommand(): Command {
   });
 }
 
-function printShowcase({ showcase, precision, head, k }: EvaluationResult): void {
+function printShowcase(result: EvaluationResult): void {
+  const { showcase, precision, head, k, sizes } = result;
   console.log(`query ${showcase.sku}: true class ${showcase.category}, predicted ${showcase.predictedCategory}`);
   showcase.trained.forEach((r, i) => console.log(`  ${i + 1}. ${r.category.padEnd(12)} ${r.sku}  distance ${r.distance.toFixed(3)}`));
   console.log(
-    `precision@${k}: catalog ${percent(precision.raw.catalogPrecision)} raw -> ${percent(precision.trained.catalogPrecision)} trained; ` +
-      `held-out ${percent(precision.raw.heldOutPrecision)} raw -> ${percent(precision.trained.heldOutPrecision)} trained; ` +
+    `precision@${k} (95% bootstrap interval): catalog ${percentWithInterval(precision.raw.catalog)} raw -> ${percentWithInterval(precision.trained.catalog)} trained; ` +
+      `${sizes.heldOut} held-out queries ${percentWithInterval(precision.raw.heldOut)} raw -> ${percentWithInterval(precision.trained.heldOut)} trained; ` +
       `head accuracy: validation ${percent(head.validationAccuracy)}, held-out ${percent(head.heldOutAccuracy)}`,
   );
+  for (const caution of cautions(result)) console.log(`caution: ${caution}`);
 }
 
 
@@ -85,20 +88,10 @@ async function writeReport(out: string, result: EvaluationResult, catalog: Catal
   const queries = [result.showcase, ...result.examples];
   const skus = queries.flatMap((q) => [q.sku, ...q.trained.map((r) => r.sku), ...q.raw.map((r) => r.sku)]);
   const thumbnails = new Map((await catalog.findBySkus([...new Set(skus)])).map((p) => [p.sku, p.thumbnail]));
-  const grid = (space: 'trained' | 'raw'): GridRow[] =>
-    queries.map((query: QueryResult) => ({
-      query: { image: thumbnails.get(query.sku)!, caption: `${query.category} (pred. ${query.predictedCategory})` },
-      neighbours: query[space].map((r) => ({
-        image: thumbnails.get(r.sku)!,
-        caption: r.category,
-        distance: r.distance,
-        match: r.category === query.category,
-      })),
-    }));
   const pictures = { curves: 'learning-curves.png', grid: 'recommendations-trained.png', rawGrid: 'recommendations-raw.png' };
   await writeFile(join(out, pictures.curves), await learningCurvesPng(result.epochs, { title: 'Categorical head' }));
-  await writeFile(join(out, pictures.grid), await neighbourGridPng(grid('trained'), { title: 'Trained 512-d space' }));
-  await writeFile(join(out, pictures.rawGrid), await neighbourGridPng(grid('raw'), { title: 'Raw ResNet50 features' }));
+  await writeFile(join(out, pictures.grid), await neighbourGridPng(recommendationRows(queries, 'trained', thumbnails), { title: 'Trained 512-d space' }));
+  await writeFile(join(out, pictures.rawGrid), await neighbourGridPng(recommendationRows(queries, 'raw', thumbnails), { title: 'Raw ResNet50 features' }));
   await writeFile(join(out, 'report.json'), JSON.stringify(result, null, 2));
   await writeFile(join(out, 'report.md'), evaluationMarkdown(result, pictures));
   console.log(`report written to ${join(out, 'report.md')}`);
