@@ -103,6 +103,16 @@ describe('hostile text in product fields, through the GraphQL schema with the re
     assert.equal(filtered.data.products.edges.length, spellings.length + 1);
   });
 
+  test('two batches adding spellings of a new category at once store one spelling', async () => {
+    const [first, second] = await Promise.all(
+      ['Tote bags', 'TOTE BAGS'].map((category, batch) =>
+        execute(ADD_MANY, { inputs: [0, 1].map((i) => ({ sku: `tote-${batch}-${i}`, name: 'tote', category, image })) }),
+      ),
+    );
+    const stored = [...first!.data.addProducts.products, ...second!.data.addProducts.products].map((p: any) => p.category);
+    assert.equal(new Set(stored).size, 1, stored.join(', '));
+  });
+
   test('cursors for ids beyond 32 bits are BAD_USER_INPUT', async () => {
     for (const id of [String(2 ** 31), String(2 ** 40)]) {
       const { errors } = await execute(PAGE, { first: 5, after: cursor(id) });
