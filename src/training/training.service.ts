@@ -119,8 +119,7 @@ export class TrainingService {
     heartbeat.unref();
     try {
       const started = performance.now();
-      const labelled = await this.store.products.labelledFeatures();
-      const fitted = await fitHead(this.engine, labelled, hyperparameters, this.minCategoryProducts, {
+      const fitted = await fitHead(this.engine, await this.store.products.labelledFeatures(), hyperparameters, this.minCategoryProducts, {
         signal: this.#stopping.signal,
         onSplit: async (split) => {
           await this.store.trainingRuns.start(runId, split);

@@ -107,8 +107,10 @@ export type Mutation = {
   deleteProduct: DeleteProductPayload;
   /**
    * Starts training a categorical head on every product that has a category, in
-   * the background; returns the queued run at once. When it succeeds its model
-   * version becomes active, with every catalog product embedded. One run at a time.
+   * the background; returns the queued run at once. Categories with too few
+   * products are left out and listed on the run (excludedCategories). When it
+   * succeeds its model version becomes active, with every catalog product
+   * embedded. One run at a time.
    */
   trainModel: TrainModelPayload;
 };
