@@ -69,7 +69,9 @@ export class ProductRepository {
   async page(options: { first: number; afterId?: number | undefined; category?: string | undefined }): Promise<ProductPage> {
     let query = this.selectProducts().orderBy('products.id').limit(options.first + 1);
     if (options.afterId !== undefined) query = query.where('products.id', '>', options.afterId);
-    if (options.category !== undefined) query = query.where(categoryKey(sql.ref('products.category')), '=', categoryKey(sql`${options.category}::text`));
+    if (options.category !== undefined) {
+      query = query.where(categoryKey(sql.ref('products.category')), '=', categoryKey(sql`${options.category}::text`));
+    }
     const rows = await query.execute();
     return { products: rows.slice(0, options.first).map(toProduct), hasNextPage: rows.length > options.first };
   }
