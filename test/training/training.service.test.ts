@@ -334,4 +334,23 @@ describe('training the head on a catalog of real photos, through the real ResNet
     assert.deepEqual(embedded.map((e) => e.model_version_id), [previous, done.modelVersionId]);
     assert.equal((await training.getRun(firstRun.id))!.modelVersionId, null, 'a pruned run no longer names a version');
   });
+
+  test('failing a run abandoned after it created its model version deletes that version with its embeddings', async () => {
+    const store = new Store(services.database.db);
+    const abandoned = await store.trainingRuns.create(resolveHyperparameters());
+    const scaler = (n: number) => ({ mean: new Float32Array(n), scale: new Float32Array(n).fill(1) });
+    const versionId = await store.modelVersions.create({
+      trainingRunId: abandoned.id,
+      classes: ['cats', 'drinks'],
+      head: { weights: new Uint8Array(4), layout: [] },
+      featureScaler: scaler(2048),
+      embeddingScaler: scaler(512),
+    });
+    const product = (await services.catalog.listProducts({ first: 1 })).products[0]!;
+    await store.embeddings.insertMany(versionId, [{ productId: product.id, embedding: new Float32Array(512), predictedCategory: 'cats' }]);
+    await silenceRun(services.database.db, abandoned.id, 61);
+    assert.deepEqual(await services.training.failAbandonedRuns(), [abandoned.id]);
+    assert.equal(await versionsOf(abandoned.id), 0);
+    assert.equal(await store.embeddings.count(versionId), 0);
+  });
 });
