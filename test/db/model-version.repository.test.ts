@@ -69,7 +69,9 @@ for (const kind of DATABASE_KINDS) {
       const filling = await store.trainingRuns.create(resolveHyperparameters());
       const inProgress = await store.modelVersions.create({ ...version, trainingRunId: filling.id });
 
+      const generation = (await store.search.state()).generation;
       const pruned = await store.modelVersions.prune(1);
+      assert.equal((await store.search.state()).generation, generation, 'inactive embeddings are not served: their deletion changes no search');
       const survivors = [ids[0]!, ids[3]!, inProgress];
       assert.ok(pruned.includes(ids[1]!) && pruned.includes(ids[2]!));
       assert.ok(!pruned.some((id) => survivors.includes(id)));
