@@ -11,18 +11,26 @@
 -- query that matches categories uses exactly this expression, so the index
 -- below serves them.
 
-update products
-set category = nullif(
-  btrim(
-    regexp_replace(
-      normalize(regexp_replace(category, '[\u200b-\u200d\u2060\ufeff]', '', 'g'), NFC),
-      '[\t\n\u000b\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+', ' ', 'g'
+-- Only rows that change are written: an update logs its products for the
+-- search indexes (migrations/003), which would otherwise reload them all.
+with normalized as (
+  select id, nullif(
+    btrim(
+      regexp_replace(
+        normalize(regexp_replace(category, '[\u200b-\u200d\u2060\ufeff]', '', 'g'), NFC),
+        '[\t\n\u000b\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+', ' ', 'g'
+      ),
+      ' '
     ),
-    ' '
-  ),
-  ''
+    ''
+  ) as category
+  from products
+  where category is not null
 )
-where category is not null;
+update products
+set category = normalized.category
+from normalized
+where products.id = normalized.id and products.category is distinct from normalized.category;
 
 update products
 set category = first.category

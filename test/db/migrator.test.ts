@@ -44,13 +44,19 @@ test('migration 006 normalizes stored categories as the service does and merges 
       ['   ', null],
       ['\ufeff', null],
       [null, null],
+      ['Canvas totes', 'Canvas totes'],
     ];
     const products = new ProductRepository(database.db);
     const inserted = await products.insertMany(
       stored.map(([category], i) => ({ sku: `p${i}`, name: 'p', category, thumbnail: new Uint8Array(1), imageWidth: 1, imageHeight: 1, features: new Float32Array(2048) })),
     );
 
+    const generationOf = async (id: number) =>
+      Number((await database.db.selectFrom('search_changes').select('generation').where('product_id', '=', id).executeTakeFirstOrThrow()).generation);
+    const insertedAt = await generationOf(inserted[0]!.id);
     assert.deepEqual(await migrate(database.db), ['006_category_spelling']);
+    assert.ok((await generationOf(inserted[0]!.id)) > insertedAt, 'a product whose category changed is logged for the search indexes');
+    assert.equal(await generationOf(inserted.at(-1)!.id), insertedAt, 'one whose category was already normal is not rewritten');
     const after = await Promise.all(inserted.map(async (p) => (await products.findById(p.id))!.category));
     assert.deepEqual(after, stored.map(([, expected]) => expected));
     stored.forEach(([raw], i) => {
