@@ -34,7 +34,7 @@ const schema = z.object({
   MAX_QUERY_ALIASES: integer(1).default(30),
   SHUTDOWN_TIMEOUT_MS: integer(0).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MIN_CATEGORY_PRODUCTS: integer(1).default(2),
+  MIN_CATEGORY_PRODUCTS: integer(2).default(2),
   KEEP_MODEL_VERSIONS: integer(0).default(3),
   DATABASE_CONNECT_TIMEOUT_MS: integer(1).default(5_000),
   DATABASE_STATEMENT_TIMEOUT_MS: integer(1).default(30_000),
@@ -80,7 +80,12 @@ export interface Config {
   /** How long SIGTERM waits for requests in flight. */
   shutdownTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Categories with fewer products are left out of a training run. */
+  /**
+   * Categories with fewer products are left out of a training run (and listed
+   * on it). 2, the least a stratified split can use (one product to train on,
+   * one to validate with), is the default: raising it is a judgement about
+   * how few examples of a category are worth learning.
+   */
   minCategoryProducts: number;
   /** Model versions kept besides the active one. */
   keepModelVersions: number;

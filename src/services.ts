@@ -50,7 +50,11 @@ export async function createServices(config: Config, log: (line: string) => void
     const images = new ProductImages(extractor, config.maxImageBytes);
     const engine = createHeadEngine(extractor.tfBackend);
     const models = new ActiveModel(engine);
-    const training = new TrainingService(store, engine, { log });
+    const training = new TrainingService(store, engine, {
+      log,
+      minCategoryProducts: config.minCategoryProducts,
+      keepModelVersions: config.keepModelVersions,
+    });
     const abandoned = await training.failAbandonedRuns();
     if (abandoned.length > 0) log(`training runs whose process stopped, marked failed: ${abandoned.join(', ')}`);
 

@@ -4,6 +4,8 @@ import type { ProductPage } from '../db/product.repository.js';
 import type { Product } from './product.js';
 import type { ActiveModel } from '../training/active-model.js';
 import type { ProductImages } from './product-images.js';
+import { normalizeCategory } from './category.js';
+import { assertProductText } from './product-text.js';
 
 export interface ProductInput {
   sku: string;
@@ -55,7 +57,11 @@ export class CatalogService {
       .transaction(async (repositories) => {
         // Under the lock the active version cannot switch before this commits.
         await repositories.products.lockCatalog();
-        const inserted = await repositories.products.insertMany(products);
+        // Under the lock no other batch can store another spelling of a category first.
+        const spellings = await repositories.products.categorySpellings(products.map((p) => p.category));
+        const inserted = await repositories.products.insertMany(
+          products.map((p, i) => ({ ...p, category: spellings[i]! })),
+        );
         const model = await this.models.current(repositories);
         if (!model) return inserted;
         const embedded = await model.embed(features);
@@ -76,7 +82,10 @@ export class CatalogService {
     if (!Number.isInteger(options.first) || options.first < 0 || options.first > MAX_PAGE_SIZE) {
       throw new DomainError('BAD_USER_INPUT', `first must be between 0 and ${MAX_PAGE_SIZE}`);
     }
-    return this.store.products.page(options);
+    const category = options.category === undefined ? undefined : validCategory(options.category);
+    // A filter with nothing left after normalization names no category: no product matches it.
+    if (category === null) return { products: [], hasNextPage: false };
+    return this.store.products.page({ ...options, category });
   }
 
   async deleteProduct(id: number): Promise<void> {
@@ -111,13 +120,25 @@ export function notFound(id: number | string): DomainError {
 }
 
 function validate(input: ProductInput) {
+  assertProductText('sku', input.sku);
+  assertProductText('name', input.name);
   const sku = input.sku.trim();
   const name = input.name.trim();
-  const category = input.category?.trim() || null;
-  if (sku.length === 0 || sku.length > 128) throw new DomainError('BAD_USER_INPUT', 'sku must be 1 to 128 characters');
-  if (name.length === 0 || name.length > 512) throw new DomainError('BAD_USER_INPUT', 'name must be 1 to 512 characters');
-  if (category !== null && category.length > 128) throw new DomainError('BAD_USER_INPUT', 'category must be at most 128 characters');
+  const category = validCategory(input.category);
+  if (sku.length === 0 || sku.length > 128) throw new DomainError('BAD_USER_INPUT', 'sku must be 1 to 128 characters', { field: 'sku' });
+  if (name.length === 0 || name.length > 512) throw new DomainError('BAD_USER_INPUT', 'name must be 1 to 512 characters', { field: 'name' });
   return { sku, name, category };
+}
+
+/** Normalized, or null for none; case is matched against the catalog when it is stored. */
+function validCategory(category: string | null | undefined): string | null {
+  if (category === null || category === undefined) return null;
+  assertProductText('category', category);
+  const normalized = normalizeCategory(category);
+  if (normalized !== null && normalized.length > 128) {
+    throw new DomainError('BAD_USER_INPUT', 'category must be at most 128 characters', { field: 'category' });
+  }
+  return normalized;
 }
 
 /** Names the failing item of a batch, so a client knows which input to fix. */

@@ -15,19 +15,24 @@ export interface NewEmbedding {
 export class EmbeddingRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
-  async insertMany(modelVersionId: number, embeddings: readonly NewEmbedding[]): Promise<void> {
-    if (embeddings.length === 0) return;
-    await this.db
-      .insertInto('embeddings')
-      .values(
-        embeddings.map((e) => ({
-          model_version_id: modelVersionId,
-          product_id: e.productId,
-          embedding: toVector(e.embedding),
-          predicted_category: e.predictedCategory,
-        })),
-      )
-      .execute();
+  /**
+   * Skips products deleted since their features were read, and returns how
+   * many it stored. The products it stores are share-locked until the
+   * transaction ends, so a concurrent delete waits for it or goes first.
+   */
+  async insertMany(modelVersionId: number, embeddings: readonly NewEmbedding[]): Promise<number> {
+    if (embeddings.length === 0) return 0;
+    const result = await sql`
+      insert into embeddings (model_version_id, product_id, embedding, predicted_category)
+      select ${modelVersionId}::integer, given.product_id, given.embedding::vector, given.predicted_category
+      from unnest(
+        ${embeddings.map((e) => e.productId)}::integer[],
+        ${embeddings.map((e) => toVector(e.embedding))}::text[],
+        ${embeddings.map((e) => e.predictedCategory)}::text[]
+      ) as given(product_id, embedding, predicted_category)
+      join products on products.id = given.product_id
+      for key share of products`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0n);
   }
 
   async embeddingOf(modelVersionId: number, productId: number): Promise<Float32Array | undefined> {

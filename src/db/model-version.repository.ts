@@ -62,6 +62,39 @@ export class ModelVersionRepository {
       .where('id', '=', id)
       .execute();
   }
+
+  /** Deletes the versions these runs left inactive, with their embeddings; returns their ids. */
+  async deleteInactiveOf(trainingRunIds: readonly number[]): Promise<number[]> {
+    if (trainingRunIds.length === 0) return [];
+    const rows = await this.db
+      .deleteFrom('model_versions')
+      .where('training_run_id', 'in', trainingRunIds)
+      .where('active', '=', false)
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Deletes, with their embeddings, the inactive versions of finished runs
+   * beyond the `keep` newest; never the active one, nor the version a run in
+   * progress is filling. Returns their ids.
+   */
+  async prune(keep: number): Promise<number[]> {
+    const finished = this.db
+      .selectFrom('model_versions')
+      .select('model_versions.id')
+      .innerJoin('training_runs', 'training_runs.id', 'model_versions.training_run_id')
+      .where('model_versions.active', '=', false)
+      .where('training_runs.status', 'in', ['succeeded', 'failed']);
+    const rows = await this.db
+      .deleteFrom('model_versions')
+      .where('id', 'in', finished)
+      .where('id', 'not in', finished.orderBy('model_versions.id', 'desc').limit(keep))
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id);
+  }
 }
 
 function toModelVersion(row: Selectable<ModelVersionTable>): ModelVersion {

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { NewProduct, Neighbour, Product } from '../catalog/product.js';
 import { byteaAsBase64, fromBase64, toBytea } from './bytes.js';
 import type { DB, ProductTable } from './schema.js';
@@ -69,7 +69,9 @@ export class ProductRepository {
   async page(options: { first: number; afterId?: number | undefined; category?: string | undefined }): Promise<ProductPage> {
     let query = this.selectProducts().orderBy('products.id').limit(options.first + 1);
     if (options.afterId !== undefined) query = query.where('products.id', '>', options.afterId);
-    if (options.category !== undefined) query = query.where('products.category', '=', options.category);
+    if (options.category !== undefined) {
+      query = query.where(categoryKey(sql.ref('products.category')), '=', categoryKey(sql`${options.category}::text`));
+    }
     const rows = await query.execute();
     return { products: rows.slice(0, options.first).map(toProduct), hasNextPage: rows.length > options.first };
   }
@@ -118,6 +120,25 @@ export class ProductRepository {
       .groupBy('category')
       .execute();
     return new Map(rows.map((row) => [row.category!, Number(row.count)]));
+  }
+
+  /**
+   * The spelling to store for each of these categories (same order): the one
+   * the catalog has for it ignoring case, else the first of these with it.
+   * Call it under the catalog lock, in the transaction that inserts.
+   */
+  async categorySpellings(categories: readonly (string | null)[]): Promise<(string | null)[]> {
+    const given = [...new Set(categories.filter((c): c is string => c !== null))];
+    if (given.length === 0) return categories.map(() => null);
+    const { rows } = await sql<{ given: string; spelling: string }>`
+      select g.category as given, coalesce(
+        (select p.category from products p where ${categoryKey(sql.ref('p.category'))} = ${categoryKey(sql.ref('g.category'))} order by p.id limit 1),
+        (select f.category from unnest(${given}::text[]) with ordinality as f(category, position)
+          where ${categoryKey(sql.ref('f.category'))} = ${categoryKey(sql.ref('g.category'))} order by f.position limit 1)
+      ) as spelling
+      from unnest(${given}::text[]) as g(category)`.execute(this.db);
+    const spelling = new Map(rows.map((row) => [row.given, row.spelling]));
+    return categories.map((c) => (c === null ? null : spelling.get(c)!));
   }
 
   /** Features of the products with these skus, in no particular order. */
@@ -187,6 +208,11 @@ export function nearestByFeaturesQuery(db: Kysely<DB>, query: QueryVector) {
 }
 
 const CATALOG_LOCK_KEY = 4_181_726_513;
+
+/** What categories are matched by, ignoring case: the expression migrations/006 indexes. */
+function categoryKey(category: RawBuilder<unknown>) {
+  return sql<string>`lower(${category} collate "pg_c_utf8")`;
+}
 
 export function toNeighbour(row: ProductRow & { distance: number }): Neighbour {
   return { product: toProduct(row), distance: row.distance };

@@ -31,6 +31,7 @@ export interface TrainingRunTable {
   started_at: ColumnType<Date | null, never, Date | null>;
   finished_at: ColumnType<Date | null, never, Date | null>;
   heartbeat_at: ColumnType<Date, never, never>;
+  excluded_categories: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface ModelVersionTable {

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Hyperparameters } from '../training/hyperparameters.js';
-import type { EpochMetrics, TrainingMetrics, TrainingRun } from '../training/training-run.js';
+import type { EpochMetrics, ExcludedCategory, TrainingMetrics, TrainingRun } from '../training/training-run.js';
 import type { DB, TrainingRunTable } from './schema.js';
 
 export class TrainingRunRepository {
@@ -16,12 +16,16 @@ export class TrainingRunRepository {
     return toTrainingRun(row, null);
   }
 
-  async start(id: number, data: { classes: string[]; trainingSamples: number; validationSamples: number }): Promise<void> {
+  async start(
+    id: number,
+    data: { classes: string[]; excluded: ExcludedCategory[]; trainingSamples: number; validationSamples: number },
+  ): Promise<void> {
     await this.db
       .updateTable('training_runs')
       .set({
         status: 'running',
         classes: data.classes,
+        excluded_categories: JSON.stringify(data.excluded),
         training_samples: data.trainingSamples,
         validation_samples: data.validationSamples,
         started_at: sql`now()`,
@@ -103,6 +107,7 @@ function toTrainingRun(row: Selectable<TrainingRunTable>, modelVersionId: number
     status: row.status,
     hyperparameters: row.hyperparameters as Hyperparameters,
     classes: row.classes,
+    excludedCategories: row.excluded_categories as ExcludedCategory[] | null,
     trainingSamples: row.training_samples,
     validationSamples: row.validation_samples,
     epochs: row.epochs as EpochMetrics[],

@@ -3,6 +3,7 @@ import type { ProductFeatures } from '../db/product.repository.js';
 import { StandardScaler } from '../ml/head/standard-scaler.js';
 import { nearestNeighbours, type NeighbourList } from '../ml/nearest-neighbours.js';
 import { describeEpoch, fitHead } from '../training/fit-head.js';
+import { MIN_PRODUCTS_PER_CATEGORY } from '../training/dataset.js';
 import type { HeadEngine } from '../training/head.js';
 import type { Hyperparameters } from '../training/hyperparameters.js';
 import type { EpochMetrics } from '../training/training-run.js';
@@ -92,7 +93,7 @@ export class EvaluationService {
     const queries = showcaseIsHeldOut ? heldOut : [...heldOut, ...(await this.features([sets.showcase]))];
     const loadFeatures = timer();
 
-    const fitted = await fitHead(this.engine, train, hyperparameters, {
+    const fitted = await fitHead(this.engine, train, hyperparameters, MIN_PRODUCTS_PER_CATEGORY, {
       signal: options.signal,
       onEpoch: async (metrics) => this.log(describeEpoch(metrics, hyperparameters.epochs)),
     });

@@ -20,7 +20,8 @@ export function encodeCursor(id: number): string {
 }
 
 export function decodeCursor(cursor: string): number {
-  const match = /^product:(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw new DomainError('BAD_USER_INPUT', 'after is not a cursor this service returned');
-  return Number(match[1]);
+  const id = /^product:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString())?.[1];
+  const value = id === undefined ? undefined : parseId(id);
+  if (value === undefined) throw new DomainError('BAD_USER_INPUT', 'after is not a cursor this service returned', { field: 'after' });
+  return value;
 }

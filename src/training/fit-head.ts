@@ -1,6 +1,6 @@
 import type { ProductFeatures } from '../db/product.repository.js';
 import { StandardScaler } from '../ml/head/standard-scaler.js';
-import { splitDataset, type Dataset } from './dataset.js';
+import { splitDataset, type Dataset, type ExcludedCategory } from './dataset.js';
 import type { Head, HeadEngine } from './head.js';
 import type { Hyperparameters } from './hyperparameters.js';
 import type { EpochMetrics } from './training-run.js';
@@ -8,6 +8,8 @@ import type { EpochMetrics } from './training-run.js';
 export interface FittedHead {
   /** Category names in label order. */
   classes: string[];
+  /** Categories left out for having too few products. */
+  excluded: ExcludedCategory[];
   head: Head;
   /** Fitted on the training part of the split only, as the method does. */
   featureScaler: StandardScaler;
@@ -18,22 +20,28 @@ export interface FittedHead {
 
 export interface FitHooks {
   /** Once the split is known, before the first epoch. */
-  onSplit?(split: { classes: string[]; trainingSamples: number; validationSamples: number }): Promise<void>;
+  onSplit?(split: { classes: string[]; excluded: ExcludedCategory[]; trainingSamples: number; validationSamples: number }): Promise<void>;
   onEpoch?(metrics: EpochMetrics): Promise<void>;
   signal: AbortSignal;
 }
 
-/** The method's training: split, standardize with the training part's scaler, train the head. */
+/**
+ * The method's training: split (categories with fewer than
+ * `minCategoryProducts` products left out), standardize with the training
+ * part's scaler, train the head.
+ */
 export async function fitHead(
   engine: HeadEngine,
   products: readonly ProductFeatures[],
   hyperparameters: Hyperparameters,
+  minCategoryProducts: number,
   hooks: FitHooks,
 ): Promise<FittedHead> {
-  const dataset = splitDataset(products, hyperparameters.validationSplit, hyperparameters.seed);
+  const dataset = splitDataset(products, hyperparameters.validationSplit, hyperparameters.seed, minCategoryProducts);
   const featureScaler = StandardScaler.fit(dataset.train.features);
   const split = {
     classes: dataset.classes,
+    excluded: dataset.excluded,
     trainingSamples: dataset.train.labels.length,
     validationSamples: dataset.validation.labels.length,
   };
@@ -63,6 +71,7 @@ function standardizeDataset(dataset: Dataset, scaler: StandardScaler): Dataset {
   const scale = (features: Float32Array[]) => scaler.transformRows(features);
   return {
     classes: dataset.classes,
+    excluded: dataset.excluded,
     train: { features: scale(dataset.train.features), labels: dataset.train.labels },
     validation: { features: scale(dataset.validation.features), labels: dataset.validation.labels },
   };

@@ -1,8 +1,9 @@
 import type { TrainingStatus } from '../db/schema.js';
 import type { EpochMetrics } from '../ml/head/train-head.js';
+import type { ExcludedCategory } from './dataset.js';
 import type { Hyperparameters } from './hyperparameters.js';
 
-export type { EpochMetrics, TrainingStatus };
+export type { EpochMetrics, ExcludedCategory, TrainingStatus };
 
 export interface TrainingMetrics {
   valLoss: number;
@@ -19,11 +20,14 @@ export interface TrainingRun {
   hyperparameters: Hyperparameters;
   /** Category names in label order (sorted), known once the run starts. */
   classes: string[] | null;
+  /** Categories left out for having too few products, known once the run starts. */
+  excludedCategories: ExcludedCategory[] | null;
   trainingSamples: number | null;
   validationSamples: number | null;
   epochs: EpochMetrics[];
   metrics: TrainingMetrics | null;
   error: string | null;
+  /** Null until the run succeeds, and again once its version is pruned. */
   modelVersionId: number | null;
   createdAt: Date;
   startedAt: Date | null;

@@ -1,6 +1,6 @@
 import type { Store } from '../db/store.js';
 import { DomainError } from '../errors.js';
-import { assertTrainable } from './dataset.js';
+import { MIN_PRODUCTS_PER_CATEGORY, planCategories } from './dataset.js';
 import { EmbeddingModel } from './embedding-model.js';
 import { describeEpoch, fitHead } from './fit-head.js';
 import type { Head, HeadEngine } from './head.js';
@@ -20,6 +20,10 @@ export interface TrainingServiceOptions {
   heartbeatMs?: number;
   /** A queued or running run silent this long was left by a process that died. */
   abandonedAfterMs?: number;
+  /** Categories with fewer products are left out of a run, and listed on it; at least 2. */
+  minCategoryProducts?: number;
+  /** Inactive model versions kept besides the active one; older ones are deleted with their embeddings. */
+  keepModelVersions?: number;
 }
 
 /**
@@ -33,6 +37,8 @@ export class TrainingService {
   private readonly log: (line: string) => void;
   private readonly heartbeatMs: number;
   private readonly abandonedAfterMs: number;
+  private readonly minCategoryProducts: number;
+  private readonly keepModelVersions: number;
 
   constructor(
     private readonly store: Store,
@@ -42,6 +48,8 @@ export class TrainingService {
     this.log = options.log ?? (() => {});
     this.heartbeatMs = options.heartbeatMs ?? 5_000;
     this.abandonedAfterMs = options.abandonedAfterMs ?? 60_000;
+    this.minCategoryProducts = options.minCategoryProducts ?? MIN_PRODUCTS_PER_CATEGORY;
+    this.keepModelVersions = options.keepModelVersions ?? 3;
   }
 
   /**
@@ -51,16 +59,18 @@ export class TrainingService {
    * finds another in its way.
    */
   async failAbandonedRuns(): Promise<number[]> {
-    return this.store.trainingRuns.failAbandoned(
+    const failed = await this.store.trainingRuns.failAbandoned(
       this.abandonedAfterMs / 1000,
       'interrupted: the process training it stopped before the run finished',
     );
+    await this.store.modelVersions.deleteInactiveOf(failed);
+    return failed;
   }
 
   async startTraining(overrides: HyperparameterOverrides = {}): Promise<TrainingRun> {
     const hyperparameters = resolveHyperparameters(overrides);
     // Checked up front so a hopeless request fails at once instead of as a failed run.
-    assertTrainable(await this.store.products.categoryCounts());
+    planCategories(await this.store.products.categoryCounts(), this.minCategoryProducts);
     const run = await this.createRun(hyperparameters).catch(async (error: unknown) => {
       if (!isOneRunAtATime(error) || (await this.failAbandonedRuns()).length === 0) throw error;
       return this.createRun(hyperparameters);
@@ -114,11 +124,12 @@ export class TrainingService {
     heartbeat.unref();
     try {
       const started = performance.now();
-      const fitted = await fitHead(this.engine, await this.store.products.labelledFeatures(), hyperparameters, {
+      const fitted = await fitHead(this.engine, await this.store.products.labelledFeatures(), hyperparameters, this.minCategoryProducts, {
         signal: this.#stopping.signal,
         onSplit: async (split) => {
           await this.store.trainingRuns.start(runId, split);
-          this.log(`training run ${runId}: ${split.trainingSamples} samples, ${split.classes.length} classes`);
+          const excluded = split.excluded.length > 0 ? `; ${split.excluded.length} categories with too few products left out` : '';
+          this.log(`training run ${runId}: ${split.trainingSamples} samples, ${split.classes.length} classes${excluded}`);
         },
         onEpoch: async (metrics) => {
           this.log(`training run ${runId}: ${describeEpoch(metrics, hyperparameters.epochs)}`);
@@ -137,13 +148,32 @@ export class TrainingService {
         startedEmbeddingAt: trained,
       });
       this.log(`training run ${runId}: model version ${versionId} active, ${embeddedProducts} products embedded`);
+      await this.pruneVersions(runId);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.log(`training run ${runId} failed: ${message}`);
       await this.store.trainingRuns.fail(runId, message).catch(() => {});
+      // A failed run's half-filled version would only take space: nothing can switch it on.
+      await this.store.modelVersions
+        .deleteInactiveOf([runId])
+        .catch((cleanup: unknown) => this.log(`training run ${runId}: its model version was not deleted: ${String(cleanup)}`));
     } finally {
       clearInterval(heartbeat);
       head?.dispose();
+    }
+  }
+
+  /**
+   * After the switch, outside its transaction: deleting a version's embeddings
+   * takes as long as writing them did, and adds must not wait for it. A
+   * failure here leaves old versions for the next run to prune.
+   */
+  private async pruneVersions(runId: number): Promise<void> {
+    try {
+      const pruned = await this.store.modelVersions.prune(this.keepModelVersions);
+      if (pruned.length > 0) this.log(`training run ${runId}: model versions ${pruned.join(', ')} pruned`);
+    } catch (error) {
+      this.log(`training run ${runId}: pruning old model versions failed: ${String(error)}`);
     }
   }
 

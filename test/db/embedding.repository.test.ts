@@ -82,5 +82,17 @@ for (const kind of DATABASE_KINDS) {
       await store.products.delete(id);
       assert.equal(await store.embeddings.embeddingOf(versionId, id), undefined);
     });
+
+    test('stores nothing for a product deleted since its features were read, and counts what it stored', async () => {
+      const [kept, gone] = (await store.embeddings.productsWithout(versionId)).map((p) => p.id);
+      await store.products.delete(gone!);
+      const stored = await store.embeddings.insertMany(versionId, [
+        { productId: kept!, embedding: randomVector(random, 512), predictedCategory: 'odd' },
+        { productId: gone!, embedding: randomVector(random, 512), predictedCategory: 'odd' },
+      ]);
+      assert.equal(stored, 1);
+      assert.ok(await store.embeddings.embeddingOf(versionId, kept!));
+      assert.equal(await store.embeddings.embeddingOf(versionId, gone!), undefined);
+    });
   });
 }

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readdir } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/db/database.js';
 import { MIGRATIONS_DIR, migrate } from '../../src/db/migrator.js';
+import { ProductRepository } from '../../src/db/product.repository.js';
+import { normalizeCategory } from '../../src/catalog/category.js';
 
 test('applies every migration once, in order, and records it', async () => {
   const database = await openDatabase({ pgliteDataDir: 'memory://' });
@@ -18,5 +22,49 @@ test('applies every migration once, in order, and records it', async () => {
     assert.equal(rows.length, 1);
   } finally {
     await database.close();
+  }
+});
+
+test('migration 006 normalizes stored categories as the service does and merges case variants to the first spelling', async () => {
+  const database = await openDatabase({ pgliteDataDir: 'memory://' });
+  const before006 = await mkdtemp(join(tmpdir(), 'lookalike-migrations-'));
+  try {
+    for (const file of (await readdir(MIGRATIONS_DIR)).filter((f) => f < '006')) await copyFile(join(MIGRATIONS_DIR, file), join(before006, file));
+    await migrate(database.db, before006);
+    const stored: [string | null, string | null][] = [
+      [' Shoes ', 'Shoes'],
+      ['shoes', 'Shoes'],
+      ['SHOES', 'Shoes'],
+      ['shoes\u200b', 'Shoes'],
+      ['e\u0301cole', 'école'],
+      ['ÉCOLE', 'école'],
+      ['Running\u00a0\u00a0 shoes', 'Running shoes'],
+      ['\u3000Bags\t', 'Bags'],
+      ['bags', 'Bags'],
+      ['   ', null],
+      ['\ufeff', null],
+      [null, null],
+      ['Canvas totes', 'Canvas totes'],
+    ];
+    const products = new ProductRepository(database.db);
+    const inserted = await products.insertMany(
+      stored.map(([category], i) => ({ sku: `p${i}`, name: 'p', category, thumbnail: new Uint8Array(1), imageWidth: 1, imageHeight: 1, features: new Float32Array(2048) })),
+    );
+
+    const generationOf = async (id: number) =>
+      Number((await database.db.selectFrom('search_changes').select('generation').where('product_id', '=', id).executeTakeFirstOrThrow()).generation);
+    const insertedAt = await generationOf(inserted[0]!.id);
+    assert.deepEqual(await migrate(database.db), ['006_category_spelling']);
+    assert.ok((await generationOf(inserted[0]!.id)) > insertedAt, 'a product whose category changed is logged for the search indexes');
+    assert.equal(await generationOf(inserted.at(-1)!.id), insertedAt, 'one whose category was already normal is not rewritten');
+    const after = await Promise.all(inserted.map(async (p) => (await products.findById(p.id))!.category));
+    assert.deepEqual(after, stored.map(([, expected]) => expected));
+    stored.forEach(([raw], i) => {
+      const normalized = raw === null ? null : normalizeCategory(raw);
+      assert.equal(normalized?.toLowerCase(), after[i]?.toLowerCase(), `the service normalizes ${JSON.stringify(raw)} as the migration does`);
+    });
+  } finally {
+    await database.close();
+    await rm(before006, { recursive: true, force: true });
   }
 });

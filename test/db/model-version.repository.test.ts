@@ -54,5 +54,46 @@ for (const kind of DATABASE_KINDS) {
       assert.equal((await store.modelVersions.findById(first))!.active, false);
       assert.ok((await store.modelVersions.findById(second))!.activatedAt instanceof Date);
     });
+
+    test('pruning keeps the active version and the newest inactive ones of finished runs, embeddings going with the rest', async () => {
+      const [product] = await store.products.insertMany([
+        { sku: 'pruned', name: 'p', category: null, thumbnail: new Uint8Array(1), imageWidth: 1, imageHeight: 1, features: randomVector(random, 2048) },
+      ]);
+      const ids: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        ids.push(await store.modelVersions.create(await newVersion()));
+        await store.embeddings.insertMany(ids.at(-1)!, [{ productId: product!.id, embedding: randomVector(random, 512), predictedCategory: 'bags' }]);
+      }
+      await store.transaction((r) => r.modelVersions.activate(ids[0]!));
+      const version = await newVersion();
+      const filling = await store.trainingRuns.create(resolveHyperparameters());
+      const inProgress = await store.modelVersions.create({ ...version, trainingRunId: filling.id });
+
+      const generation = (await store.search.state()).generation;
+      const pruned = await store.modelVersions.prune(1);
+      assert.equal((await store.search.state()).generation, generation, 'inactive embeddings are not served: their deletion changes no search');
+      const survivors = [ids[0]!, ids[3]!, inProgress];
+      assert.ok(pruned.includes(ids[1]!) && pruned.includes(ids[2]!));
+      assert.ok(!pruned.some((id) => survivors.includes(id)));
+      for (const id of survivors) assert.ok(await store.modelVersions.findById(id), `version ${id} kept`);
+      assert.equal(await store.embeddings.count(ids[1]!), 0);
+      assert.equal(await store.embeddings.count(ids[3]!), 1);
+      assert.equal(await store.modelVersions.activeId(), ids[0]);
+      await store.trainingRuns.fail(filling.id, 'done with it');
+    });
+
+    test('deleting the versions failed runs left deletes their embeddings and never an active version', async () => {
+      const [product] = await store.products.insertMany([
+        { sku: 'failed-run', name: 'p', category: null, thumbnail: new Uint8Array(1), imageWidth: 1, imageHeight: 1, features: randomVector(random, 2048) },
+      ]);
+      const left = await newVersion();
+      const leftId = await store.modelVersions.create(left);
+      await store.embeddings.insertMany(leftId, [{ productId: product!.id, embedding: randomVector(random, 512), predictedCategory: 'bags' }]);
+      const active = await store.modelVersions.activeId();
+      const activeRun = (await store.modelVersions.findById(active!))!.trainingRunId;
+      assert.deepEqual(await store.modelVersions.deleteInactiveOf([left.trainingRunId, activeRun]), [leftId]);
+      assert.equal(await store.embeddings.count(leftId), 0);
+      assert.equal(await store.modelVersions.activeId(), active);
+    });
   });
 }

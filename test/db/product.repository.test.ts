@@ -93,5 +93,21 @@ for (const kind of DATABASE_KINDS) {
     test('finds which skus exist already', async () => {
       assert.deepEqual((await products.findExistingSkus(['sku-3', 'nope', 'sku-5'])).sort(), ['sku-3', 'sku-5']);
     });
+
+    test('spells a category as the catalog first stored it, ignoring case, Unicode letters included', async () => {
+      const [ecole] = await products.insertMany([newProduct('école', randomVector(random, FEATURES), 'Écoles')]);
+      assert.deepEqual(await products.categorySpellings(['SHOES', 'Bags', null, 'ÉCOLES', 'écoles']), ['shoes', 'bags', null, 'Écoles', 'Écoles']);
+      await products.delete(ecole!.id);
+    });
+
+    test('a category new to the catalog takes its first spelling in the batch', async () => {
+      assert.deepEqual(await products.categorySpellings(['Hats', null, 'HATS', 'coats', 'hats']), ['Hats', null, 'Hats', 'coats', 'Hats']);
+    });
+
+    test('filters a page by category ignoring case', async () => {
+      const page = await products.page({ first: 100, category: 'SHOES' });
+      assert.equal(page.products.length, 14);
+      assert.ok(page.products.every((p) => p.category === 'shoes'));
+    });
   });
 }

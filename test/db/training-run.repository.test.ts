@@ -22,13 +22,14 @@ for (const kind of DATABASE_KINDS) {
       const run = await runs.create(resolveHyperparameters({ epochs: 2 }));
       assert.equal(run.status, 'queued');
       assert.equal(run.hyperparameters.epochs, 2);
-      await runs.start(run.id, { classes: ['a', 'b'], trainingSamples: 8, validationSamples: 2 });
+      await runs.start(run.id, { classes: ['a', 'b'], excluded: [{ category: 'c', products: 1 }], trainingSamples: 8, validationSamples: 2 });
       await runs.appendEpoch(run.id, epoch(1));
       await runs.appendEpoch(run.id, epoch(2));
       await runs.succeed(run.id, { valLoss: 0.5, valAccuracy: 0.9, trainingSeconds: 1, embeddingSeconds: 2, embeddedProducts: 10 });
       const done = (await runs.findById(run.id))!;
       assert.equal(done.status, 'succeeded');
       assert.deepEqual(done.classes, ['a', 'b']);
+      assert.deepEqual(done.excludedCategories, [{ category: 'c', products: 1 }]);
       assert.deepEqual(done.epochs, [epoch(1), epoch(2)]);
       assert.equal(done.metrics?.valAccuracy, 0.9);
       assert.ok(done.startedAt && done.finishedAt);
@@ -47,7 +48,7 @@ for (const kind of DATABASE_KINDS) {
 
     test('a run whose heartbeat stopped longer ago than the limit is failed; finished runs are left alone', async () => {
       const run = await runs.create(resolveHyperparameters());
-      await runs.start(run.id, { classes: ['a', 'b'], trainingSamples: 8, validationSamples: 2 });
+      await runs.start(run.id, { classes: ['a', 'b'], excluded: [], trainingSamples: 8, validationSamples: 2 });
       assert.deepEqual(await runs.failAbandoned(60, 'interrupted'), []);
       await silenceRun(database.db, run.id, 61);
       assert.deepEqual(await runs.failAbandoned(60, 'interrupted'), [run.id]);

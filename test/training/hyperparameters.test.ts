@@ -28,3 +28,19 @@ test('out-of-range values are BAD_USER_INPUT naming the field', () => {
     assert.throws(() => resolveHyperparameters(bad), { code: 'BAD_USER_INPUT', message: new RegExp(Object.keys(bad)[0]!) });
   }
 });
+
+test('hostile numbers are BAD_USER_INPUT before any work: huge, negative, NaN, infinite', () => {
+  const hostile = [
+    { epochs: 2 ** 31 - 1 },
+    { batchSize: 1e9 },
+    { hiddenUnits: -1 },
+    { epochs: NaN },
+    { learningRate: Infinity },
+    { dropout: -Infinity },
+    { validationSplit: 1 },
+    { seed: -1 },
+  ];
+  for (const bad of hostile) {
+    assert.throws(() => resolveHyperparameters(bad), { code: 'BAD_USER_INPUT', message: new RegExp(Object.keys(bad)[0]!) }, JSON.stringify(bad));
+  }
+});

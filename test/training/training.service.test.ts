@@ -19,6 +19,7 @@ import { createServices, type Services } from '../../src/services.js';
 import type { TrainingRun } from '../../src/training/training-run.js';
 import { silenceRun } from '../support/heartbeat.js';
 import { photoCatalog } from '../support/photo-catalog.js';
+import { createGraphQLServer } from '../../src/graphql/server.js';
 
 const PER_CATEGORY = 12;
 const START_TRAINING = fileURLToPath(new URL('../support/start-training.ts', import.meta.url));
@@ -45,6 +46,33 @@ function withEpochHook(hook: (epoch: number) => Promise<void>): HeadEngine {
         },
       }),
   };
+}
+
+/** The real engine, with a hook when the trained head first embeds: after the run has read the catalog, before it stores anything. */
+function withEmbedHook(hook: () => Promise<void>): HeadEngine {
+  const engine = createHeadEngine(services.extractor.tfBackend);
+  let called = false;
+  return {
+    ...engine,
+    train: async (request) => {
+      const head = await engine.train(request);
+      return {
+        ...head,
+        embed: async (features) => {
+          if (!called) {
+            called = true;
+            await hook();
+          }
+          return head.embed(features);
+        },
+      };
+    },
+  };
+}
+
+async function versionsOf(runId: number): Promise<number> {
+  const rows = await services.database.db.selectFrom('model_versions').select('id').where('training_run_id', '=', runId).execute();
+  return rows.length;
 }
 
 function pausedAfterEpoch(epoch: number, released: Promise<void>): HeadEngine {
@@ -225,5 +253,104 @@ describe('training the head on a catalog of real photos, through the real ResNet
     assert.equal((await services.training.getRun(abandoned.id))!.status, 'failed');
     await services.training.idle();
     assert.equal((await services.training.getRun(run.id))!.status, 'succeeded');
+  });
+
+  test('a product deleted while the run embeds the catalog is skipped, and the run succeeds', async () => {
+    const [doomed] = await services.catalog.addProducts([{ ...(await photoCatalog(1, 11))[0]!, sku: 'deleted-mid-run' }]);
+    const training = new TrainingService(
+      new Store(services.database.db),
+      withEmbedHook(() => services.catalog.deleteProduct(doomed!.id)),
+    );
+    const run = await training.startTraining({ epochs: 2 });
+    await training.idle();
+    const done = (await training.getRun(run.id))!;
+    assert.equal(done.status, 'succeeded', done.error ?? '');
+    assert.equal(await services.catalog.getProduct(doomed!.id), undefined);
+    assert.equal(done.metrics!.embeddedProducts, await services.catalog.countProducts());
+    assert.equal((await services.similarity.activeSpace()).modelVersionId, done.modelVersionId);
+  });
+
+  test('a category with a single product is left out of the run and listed on it, over GraphQL too', async () => {
+    const [hat] = await services.catalog.addProducts([{ ...(await photoCatalog(1, 13))[0]!, sku: 'lone-hat', category: 'hats' }]);
+    const run = await services.training.startTraining({ epochs: 2 });
+    await services.training.idle();
+    const done = (await services.training.getRun(run.id))!;
+    assert.equal(done.status, 'succeeded', done.error ?? '');
+    assert.deepEqual(done.classes, ['cats', 'drinks']);
+    assert.deepEqual(done.excludedCategories, [{ category: 'hats', products: 1 }]);
+    assert.equal(done.metrics!.embeddedProducts, await services.catalog.countProducts(), 'the left-out product is still embedded');
+    assert.ok(['cats', 'drinks'].includes((await services.catalog.getProduct(hat!.id))!.predictedCategory!));
+
+    const response = await createGraphQLServer().executeOperation(
+      { query: 'query ($id: ID!) { trainingRun(id: $id) { excludedCategories { category products } } }', variables: { id: String(run.id) } },
+      { contextValue: { ...services, runtime: { backend: services.extractor.backend, featureWorkers: 1, database: 'pglite' } } },
+    );
+    assert.equal(response.body.kind, 'single');
+    const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
+    assert.deepEqual(JSON.parse(JSON.stringify(result?.data)), { trainingRun: { excludedCategories: [{ category: 'hats', products: 1 }] } });
+    await services.catalog.deleteProduct(hat!.id);
+  });
+
+  test('a run stopped after it created its model version leaves neither the version nor its embeddings', async () => {
+    const active = (await services.similarity.activeSpace()).modelVersionId;
+    const training: TrainingService = new TrainingService(
+      new Store(services.database.db),
+      withEmbedHook(async () => void training.close()),
+    );
+    const run = await training.startTraining({ epochs: 2 });
+    await training.idle();
+    const stopped = (await training.getRun(run.id))!;
+    assert.equal(stopped.status, 'failed');
+    assert.match(stopped.error!, /stopping/);
+    assert.equal(await versionsOf(run.id), 0, 'its version and, by cascade, its embeddings are gone');
+    const orphans = await services.database.db
+      .selectFrom('embeddings')
+      .select('model_version_id')
+      .where('model_version_id', 'not in', services.database.db.selectFrom('model_versions').select('id'))
+      .execute();
+    assert.deepEqual(orphans, []);
+    assert.equal((await services.similarity.activeSpace()).modelVersionId, active);
+  });
+
+  test('after a switch, versions beyond the active one and the newest kept ones are pruned with their embeddings', async () => {
+    const previous = (await services.similarity.activeSpace()).modelVersionId!;
+    const before = await services.database.db.selectFrom('model_versions').select('id').execute();
+    assert.ok(before.length >= 3, `${before.length} versions to prune from`);
+    const training = new TrainingService(new Store(services.database.db), createHeadEngine(services.extractor.tfBackend), {
+      keepModelVersions: 1,
+    });
+    const run = await training.startTraining({ epochs: 2 });
+    await training.idle();
+    const done = (await training.getRun(run.id))!;
+    assert.equal(done.status, 'succeeded', done.error ?? '');
+    const left = await services.database.db.selectFrom('model_versions').select('id').orderBy('id').execute();
+    assert.deepEqual(left.map((v) => v.id), [previous, done.modelVersionId]);
+    const embedded = await services.database.db
+      .selectFrom('embeddings')
+      .select('model_version_id')
+      .distinct()
+      .orderBy('model_version_id')
+      .execute();
+    assert.deepEqual(embedded.map((e) => e.model_version_id), [previous, done.modelVersionId]);
+    assert.equal((await training.getRun(firstRun.id))!.modelVersionId, null, 'a pruned run no longer names a version');
+  });
+
+  test('failing a run abandoned after it created its model version deletes that version with its embeddings', async () => {
+    const store = new Store(services.database.db);
+    const abandoned = await store.trainingRuns.create(resolveHyperparameters());
+    const scaler = (n: number) => ({ mean: new Float32Array(n), scale: new Float32Array(n).fill(1) });
+    const versionId = await store.modelVersions.create({
+      trainingRunId: abandoned.id,
+      classes: ['cats', 'drinks'],
+      head: { weights: new Uint8Array(4), layout: [] },
+      featureScaler: scaler(2048),
+      embeddingScaler: scaler(512),
+    });
+    const product = (await services.catalog.listProducts({ first: 1 })).products[0]!;
+    await store.embeddings.insertMany(versionId, [{ productId: product.id, embedding: new Float32Array(512), predictedCategory: 'cats' }]);
+    await silenceRun(services.database.db, abandoned.id, 61);
+    assert.deepEqual(await services.training.failAbandonedRuns(), [abandoned.id]);
+    assert.equal(await versionsOf(abandoned.id), 0);
+    assert.equal(await store.embeddings.count(versionId), 0);
   });
 });

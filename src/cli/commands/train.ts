@@ -41,6 +41,12 @@ export function trainCommand(): Command {
         `training run ${run.id} succeeded: model version ${finished.modelVersionId} active, ` +
           `val_acc ${finished.metrics!.valAccuracy.toFixed(4)}, ${finished.metrics!.embeddedProducts} products embedded`,
       );
+      const excluded = finished.excludedCategories ?? [];
+      if (excluded.length > 0) {
+        const named = excluded.slice(0, 20).map((e) => `${e.category} (${e.products})`);
+        const more = excluded.length > named.length ? `, and ${excluded.length - named.length} more` : '';
+        console.log(`${excluded.length} categories left out for too few products: ${named.join(', ')}${more}`);
+      }
     });
   });
 }

@@ -18,7 +18,12 @@ export type Scalars = {
 };
 
 export type AddProductInput = {
-  /** The product's category; products with one are what a trained head learns from. */
+  /**
+   * The product's category; products with one are what a trained head learns from.
+   * Stored normalized (NFC, zero-width characters removed, whitespace collapsed and
+   * trimmed) and matched ignoring case: a category the catalog has already keeps
+   * the spelling it was first stored with.
+   */
   category?: InputMaybe<Scalars['String']['input']>;
   /** The product image as base64 or a base64 data URL. */
   image: Scalars['String']['input'];
@@ -71,6 +76,14 @@ export type EpochMetrics = {
   valLoss: Scalars['Float']['output'];
 };
 
+/** A category a training run left out: its products keep their category, and the head does not learn it. */
+export type ExcludedCategory = {
+  __typename?: 'ExcludedCategory';
+  category: Scalars['String']['output'];
+  /** Its labelled products when the run started. */
+  products: Scalars['Int']['output'];
+};
+
 export type Hyperparameters = {
   __typename?: 'Hyperparameters';
   batchSize: Scalars['Int']['output'];
@@ -94,8 +107,10 @@ export type Mutation = {
   deleteProduct: DeleteProductPayload;
   /**
    * Starts training a categorical head on every product that has a category, in
-   * the background; returns the queued run at once. When it succeeds its model
-   * version becomes active, with every catalog product embedded. One run at a time.
+   * the background; returns the queued run at once. Categories with too few
+   * products are left out and listed on the run (excludedCategories). When it
+   * succeeds its model version becomes active, with every catalog product
+   * embedded. One run at a time.
    */
   trainModel: TrainModelPayload;
 };
@@ -323,12 +338,14 @@ export type TrainingRun = {
   epochs: Array<EpochMetrics>;
   /** Why the run failed. */
   error?: Maybe<Scalars['String']['output']>;
+  /** Categories left out of the run for having fewer products than the minimum (MIN_CATEGORY_PRODUCTS), known once the run starts. */
+  excludedCategories?: Maybe<Array<ExcludedCategory>>;
   finishedAt?: Maybe<Scalars['String']['output']>;
   hyperparameters: Hyperparameters;
   id: Scalars['ID']['output'];
   /** Set when the run has succeeded. */
   metrics?: Maybe<TrainingMetrics>;
-  /** The model version this run produced, once it has succeeded. */
+  /** The model version this run produced, once it has succeeded; null again once the version is pruned (the active one and the newest KEEP_MODEL_VERSIONS others are kept). */
   modelVersion?: Maybe<Scalars['ID']['output']>;
   /** 0 to 1: finished epochs over planned epochs; 1 once it has succeeded. */
   progress: Scalars['Float']['output'];
@@ -428,6 +445,7 @@ export type ResolversTypes = ResolversObject<{
   DistanceMetric: DistanceMetric;
   EmbeddingSpace: EmbeddingSpace;
   EpochMetrics: ResolverTypeWrapper<EpochMetrics>;
+  ExcludedCategory: ResolverTypeWrapper<ExcludedCategory>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Hyperparameters: ResolverTypeWrapper<Hyperparameters>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -457,6 +475,7 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   DeleteProductPayload: DeleteProductPayload;
   EpochMetrics: EpochMetrics;
+  ExcludedCategory: ExcludedCategory;
   Float: Scalars['Float']['output'];
   Hyperparameters: Hyperparameters;
   ID: Scalars['ID']['output'];
@@ -496,6 +515,11 @@ export type EpochMetricsResolvers<ContextType = GraphQLContext, ParentType exten
   seconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   valAccuracy?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   valLoss?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type ExcludedCategoryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ExcludedCategory'] = ResolversParentTypes['ExcludedCategory']> = ResolversObject<{
+  category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  products?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type HyperparametersResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Hyperparameters'] = ResolversParentTypes['Hyperparameters']> = ResolversObject<{
@@ -594,6 +618,7 @@ export type TrainingRunResolvers<ContextType = GraphQLContext, ParentType extend
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   epochs?: Resolver<Array<ResolversTypes['EpochMetrics']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  excludedCategories?: Resolver<Maybe<Array<ResolversTypes['ExcludedCategory']>>, ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hyperparameters?: Resolver<ResolversTypes['Hyperparameters'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -611,6 +636,7 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   AddProductsPayload?: AddProductsPayloadResolvers<ContextType>;
   DeleteProductPayload?: DeleteProductPayloadResolvers<ContextType>;
   EpochMetrics?: EpochMetricsResolvers<ContextType>;
+  ExcludedCategory?: ExcludedCategoryResolvers<ContextType>;
   Hyperparameters?: HyperparametersResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Neighbour?: NeighbourResolvers<ContextType>;
