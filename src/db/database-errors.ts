@@ -21,6 +21,7 @@ const UNREACHABLE_MESSAGES = [
   'Client has encountered a connection error and is not queryable',
   'Client was closed and is not queryable',
   'Query read timeout',
+  'timeout expired',
 ];
 /** query_canceled: statement_timeout ran out. The connection is fine; the database is too slow to answer. */
 const STATEMENT_TIMEOUT = '57014';
@@ -52,8 +53,8 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure | undefin
 export function describeDatabaseError(error: unknown): string {
   if (typeof error !== 'object' || error === null) return String(error);
   const { code, message } = error as { code?: unknown; message?: unknown };
-  const text = typeof message === 'string' && message.length > 0 ? message : String(error);
-  return (typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text).split('\n')[0]!;
+  const text = (typeof message === 'string' && message.length > 0 ? message : String(error)).split('\n')[0]!;
+  return typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
 }
 
 /** The error every caller (GraphQL, CLI, training) sees for a database that is away or too slow. */
