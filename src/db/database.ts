@@ -49,7 +49,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const health = new DatabaseHealth(options.log);
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, options.databasePoolSize ?? 10, { ...DEFAULT_TIMEOUTS, ...options.database }, health)
-    : openPGlite(options.pgliteDataDir, health);
+    : openPGlite(options.pgliteDataDir, health).catch((error: unknown) => {
+        // PGlite aborts its WebAssembly Postgres on a damaged folder and says only "Aborted()".
+        if (!(error instanceof Error && error.name === 'RuntimeError' && error.message.startsWith('Aborted'))) throw error;
+        throw new Error(
+          `the embedded database in ${options.pgliteDataDir} could not be opened (${error.message.split('.')[0]}): the folder is damaged or was written by another Postgres version; restore it from a backup or point DATA_DIR elsewhere`,
+        );
+      });
 }
 
 /**

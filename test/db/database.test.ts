@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -154,6 +154,21 @@ describe('the pg path bounds its waits', () => {
     } finally {
       await database.close();
       await server.kill();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the embedded PGlite', () => {
+  test('a damaged data folder fails to open with a message naming the folder, not "Aborted()"', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'lookalike-damaged-'));
+    try {
+      await (await openDatabase({ pgliteDataDir: dataDir })).close();
+      await writeFile(join(dataDir, 'global', 'pg_control'), 'not a control file');
+      await assert.rejects(openDatabase({ pgliteDataDir: dataDir }), {
+        message: `the embedded database in ${dataDir} could not be opened (Aborted()): the folder is damaged or was written by another Postgres version; restore it from a backup or point DATA_DIR elsewhere`,
+      });
+    } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
