@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -170,6 +171,31 @@ describe('the embedded PGlite', () => {
       });
     } finally {
       await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+  // Mounting a small filesystem needs root; elsewhere the test says why it did not run.
+  test('a full disk fails a write with DATABASE_UNAVAILABLE, keeps none of it, and reads go on', { skip: process.getuid?.() !== 0 && 'needs root to mount a small tmpfs' }, async () => {
+    const mountPoint = await mkdtemp(join(tmpdir(), 'lookalike-full-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=40m', 'tmpfs', mountPoint]);
+    const database = await openDatabase({ pgliteDataDir: join(mountPoint, 'pglite') });
+    try {
+      await migrate(database.db);
+      const store = new Store(database.db);
+      let failed: unknown;
+      let batch = 0;
+      for (; failed === undefined && batch < 100; batch++) {
+        const products = Array.from({ length: 200 }, (_, i) => newProduct(`b${batch}-${i}`, randomVector(random, 2048)));
+        failed = await store.products.insertMany(products).then(() => undefined, (error: unknown) => error);
+      }
+      assert.equal((failed as { code?: string }).code, 'DATABASE_UNAVAILABLE');
+      assert.match((failed as Error).message, /No space left on device/);
+      const rows = await sql<{ count: string }>`select count(*) from products where sku like ${`b${batch - 1}-%`}`.execute(database.db);
+      assert.equal(Number(rows.rows[0]!.count), 0);
+      await database.ping();
+    } finally {
+      await database.close();
+      execFileSync('umount', [mountPoint]);
+      await rm(mountPoint, { recursive: true, force: true });
     }
   });
 });
