@@ -8,7 +8,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The service as it is deployed: `src/main.ts` in a process of its own, so that its exit can be seen. */
 export interface ApiProcess {
-  /** Resolves with the GraphQL URL once the service listens; rejects if it exits first. */
+  /** Resolves with the first loopback URL the service prints (where it listens); rejects if it exits first. */
   readonly ready: Promise<string>;
   /** Everything it printed so far, line by line, stdout and stderr together. */
   readonly lines: string[];
@@ -30,8 +30,8 @@ export function startApi(env: Record<string, string>): ApiProcess {
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => {
         lines.push(line);
-        const url = /(http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(line)?.[1];
-        if (url) resolve(url.replace(/["',]+$/, ''));
+        const url = /http:\/\/127\.0\.0\.1:\d+(\/[\w/-]*)?/.exec(line)?.[0];
+        if (url) resolve(url);
       });
     }
     void exited.then((code) => reject(new Error(`the API exited with ${code} before listening:\n${lines.join('\n')}`)));
