@@ -52,6 +52,8 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure | undefin
 /** One line saying why, never the error object: clients of pg carry their whole connection state. */
 export function describeDatabaseError(error: unknown): string {
   if (typeof error !== 'object' || error === null) return String(error);
+  // Node reports a refused connection to a name with several addresses as an AggregateError with no message.
+  if (error instanceof AggregateError && !error.message && error.errors.length > 0) return describeDatabaseError(error.errors[0]);
   const { code, message } = error as { code?: unknown; message?: unknown };
   const text = (typeof message === 'string' && message.length > 0 ? message : String(error)).split('\n')[0]!;
   return typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;

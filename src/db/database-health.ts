@@ -10,7 +10,6 @@ export type DatabaseStatus = { up: true; since: Date } | { up: false; reason: st
  */
 export class DatabaseHealth {
   #status: DatabaseStatus = { up: true, since: new Date() };
-  #outages = 0;
 
   constructor(private readonly log: (line: string) => void = () => {}) {}
 
@@ -18,16 +17,10 @@ export class DatabaseHealth {
     return this.#status;
   }
 
-  /** Outages so far: a reader that saw a different count knows the database went away in between. */
-  get outages(): number {
-    return this.#outages;
-  }
-
   failed(failure: DatabaseFailure, reason: string): void {
     // A slow statement says nothing about the connection.
     if (failure !== 'unreachable' || !this.#status.up) return;
     this.#status = { up: false, reason, since: new Date() };
-    this.#outages++;
     this.log(`database unavailable: ${reason}`);
   }
 

@@ -1,4 +1,4 @@
-import type { CompiledQuery, DatabaseConnection, Dialect, Driver, Kysely, QueryCompiler, QueryResult, TransactionSettings } from 'kysely';
+import type { CompiledQuery, DatabaseConnection, Dialect, Driver, Kysely, QueryResult, TransactionSettings } from 'kysely';
 import { classifyDatabaseError, databaseUnavailable, describeDatabaseError } from './database-errors.js';
 import type { DatabaseHealth } from './database-health.js';
 
@@ -29,8 +29,6 @@ export class GuardedDialect implements Dialect {
   }
 }
 
-type CompileQuery = QueryCompiler['compileQuery'];
-
 class GuardedDriver implements Driver {
   constructor(
     private readonly inner: Driver,
@@ -55,18 +53,6 @@ class GuardedDriver implements Driver {
 
   rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     return guard(this.health, () => this.inner.rollbackTransaction(innerOf(connection)));
-  }
-
-  savepoint(connection: DatabaseConnection, name: string, compileQuery: CompileQuery): Promise<void> {
-    return guard(this.health, () => this.inner.savepoint!(innerOf(connection), name, compileQuery));
-  }
-
-  rollbackToSavepoint(connection: DatabaseConnection, name: string, compileQuery: CompileQuery): Promise<void> {
-    return guard(this.health, () => this.inner.rollbackToSavepoint!(innerOf(connection), name, compileQuery));
-  }
-
-  releaseSavepoint(connection: DatabaseConnection, name: string, compileQuery: CompileQuery): Promise<void> {
-    return guard(this.health, () => this.inner.releaseSavepoint!(innerOf(connection), name, compileQuery));
   }
 
   releaseConnection(connection: DatabaseConnection): Promise<void> {

@@ -43,3 +43,13 @@ test('the reason is one line with the code, never the error object', () => {
   assert.equal(describeDatabaseError(error), 'terminating connection due to administrator command (57P01)');
   assert.equal(describeDatabaseError(withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED')), 'connect ECONNREFUSED 127.0.0.1:5432');
 });
+
+test('a refused connection to a name with several addresses is described by its first attempt', () => {
+  // What Node gives for `localhost` when both ::1 and 127.0.0.1 refuse.
+  const error = Object.assign(
+    new AggregateError([withCode('connect ECONNREFUSED ::1:5432', 'ECONNREFUSED'), withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED')]),
+    { code: 'ECONNREFUSED' },
+  );
+  assert.equal(classifyDatabaseError(error), 'unreachable');
+  assert.equal(describeDatabaseError(error), 'connect ECONNREFUSED ::1:5432');
+});
