@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { describeDatabaseError } from './database-errors.js';
+import { classifyDatabaseError, describeDatabaseError } from './database-errors.js';
 import { DatabaseHealth, type DatabaseStatus } from './database-health.js';
 import { GuardedDialect } from './guarded-dialect.js';
 import { PGliteDialect } from './pglite-dialect.js';
@@ -96,8 +96,12 @@ function openPostgres(connectionString: string, max: number, timeouts: DatabaseT
   }
   const pool = new pg.Pool({ connectionString, max, Client, connectionTimeoutMillis: timeouts.poolWaitMs });
   // Idle clients that lose their connection are discarded by the pool, which
-  // then emits 'error'; unhandled, that would end the process.
-  pool.on('error', (error) => health.failed('unreachable', describeDatabaseError(error)));
+  // then emits 'error'; unhandled, that would end the process. A server that
+  // merely closes idle sessions (idle_session_timeout) is no outage.
+  pool.on('error', (error) => {
+    const failure = classifyDatabaseError(error);
+    if (failure) health.failed(failure, describeDatabaseError(error));
+  });
   const db = new Kysely<DB>({ dialect: new GuardedDialect(new PostgresDialect({ pool }), health) });
   return { db, kind: 'postgres', ping: () => ping(db), health: () => health.status(), close: () => db.destroy() };
 }
