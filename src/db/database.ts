@@ -74,7 +74,10 @@ function openPostgres(connectionString: string, max: number, timeouts: DatabaseT
         // A database that stops answering altogether (a frozen host) never
         // cancels anything itself: the client gives up a little later.
         query_timeout: timeouts.statementTimeoutMs + timeouts.connectTimeoutMs,
+        // A peer that vanished without a word (a failover, a dropped network)
+        // is then found by the kernel, not only by a query's timeout.
         keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
       });
       // A checked-out client has no listener of the pool's: without this one
       // a connection lost mid-query would be an unhandled 'error' event. Its
