@@ -20,7 +20,8 @@ try {
   logger.info(`lookalike GraphQL API at ${url}/`);
 } catch (error) {
   if (!stopping) {
-    logger.fatal({ error: describe(error) }, 'the service could not start');
+    // One line for the operator: a database that never came, a model that would not load.
+    console.error(`lookalike could not start: ${describe(error).message}`);
     process.exit(1);
   }
 }

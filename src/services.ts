@@ -2,9 +2,9 @@ import { CatalogService } from './catalog/catalog.service.js';
 import { ProductImages } from './catalog/product-images.js';
 import { SimilarityService } from './catalog/similarity.service.js';
 import type { Config } from './config.js';
-import { openDatabase, type Database } from './db/database.js';
+import type { Database } from './db/database.js';
+import { openMigratedDatabase } from './db/database-startup.js';
 import { EvaluationService } from './evaluation/evaluation.service.js';
-import { migrate } from './db/migrator.js';
 import { Store } from './db/store.js';
 import { ExactSearch } from './search/exact-search.js';
 import { createFeatureExtractor, type FeatureExtractor, type FeatureExtractorOptions } from './ml/feature-extractor.js';
@@ -38,11 +38,9 @@ export function featureExtractorOptions(config: Config, log: (line: string) => v
 }
 
 export async function createServices(config: Config, log: (line: string) => void): Promise<Services> {
-  const database = await openDatabase(config);
+  const database = await openMigratedDatabase(config, log);
   let extractor: FeatureExtractor | undefined;
   try {
-    const applied = await migrate(database.db);
-    if (applied.length > 0) log(`migrations applied: ${applied.join(', ')}`);
     extractor = await createFeatureExtractor(featureExtractorOptions(config, log));
     log(`ResNet50 on the ${extractor.backend} backend, ${extractor.workers} worker thread(s); database: ${database.kind}`);
 

@@ -3,6 +3,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { classifyDatabaseError, describeDatabaseError } from './database-errors.js';
+import { DatabaseHealth, type DatabaseStatus } from './database-health.js';
+import { GuardedDialect } from './guarded-dialect.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './schema.js';
 
@@ -11,10 +14,23 @@ export type DatabaseKind = 'pglite' | 'postgres';
 export interface Database {
   readonly db: Kysely<DB>;
   readonly kind: DatabaseKind;
-  /** Resolves when the database answers a trivial query; rejects otherwise. */
+  /** Resolves when the database answers a trivial query; rejects with DATABASE_UNAVAILABLE and the reason otherwise. */
   ping(): Promise<void>;
+  /** Whether the last statement found the database there, why not, and since when. */
+  health(): DatabaseStatus;
   close(): Promise<void>;
 }
+
+export interface DatabaseTimeouts {
+  /** Longest wait for a new connection to be made. */
+  connectTimeoutMs: number;
+  /** Longest a statement may run; the database cancels it after that. */
+  statementTimeoutMs: number;
+  /** Longest wait for a free pooled connection. */
+  poolWaitMs: number;
+}
+
+const DEFAULT_TIMEOUTS: DatabaseTimeouts = { connectTimeoutMs: 5_000, statementTimeoutMs: 30_000, poolWaitMs: 5_000 };
 
 export interface DatabaseOptions {
   /** Postgres URL for the `pg` driver; when absent the embedded PGlite is used. */
@@ -23,24 +39,82 @@ export interface DatabaseOptions {
   databasePoolSize?: number;
   /** PGlite data folder, or `memory://`. */
   pgliteDataDir: string;
+  /** Timeouts of the `pg` driver. */
+  database?: Partial<DatabaseTimeouts>;
+  /** Where the database's going away and coming back are said, one line each. */
+  log?: (line: string) => void;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const health = new DatabaseHealth(options.log);
   return options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.databasePoolSize ?? 10)
-    : openPGlite(options.pgliteDataDir);
+    ? openPostgres(options.databaseUrl, options.databasePoolSize ?? 10, { ...DEFAULT_TIMEOUTS, ...options.database }, health)
+    : openPGlite(options.pgliteDataDir, health).catch((error: unknown) => {
+        // PGlite aborts its WebAssembly Postgres on a damaged folder and says only "Aborted()".
+        if (!(error instanceof Error && error.name === 'RuntimeError' && error.message.startsWith('Aborted'))) throw error;
+        throw new Error(
+          `the embedded database in ${options.pgliteDataDir} could not be opened (${error.message.split('.')[0]}): the folder is damaged or was written by another Postgres version; restore it from a backup or point DATA_DIR elsewhere`,
+        );
+      });
 }
 
-function openPostgres(connectionString: string, max: number): Database {
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString, max }) }) });
-  return { db, kind: 'postgres', ping: () => ping(db), close: () => db.destroy() };
+/**
+ * node-pg has one timeout, `connectionTimeoutMillis`, for both waiting for a
+ * pool slot and making a connection. The pool gets the pool wait; each client
+ * gets the connect timeout for its own connection attempt, so a new
+ * connection made for a waiting request is bounded by the smaller of the two.
+ */
+function openPostgres(connectionString: string, max: number, timeouts: DatabaseTimeouts, health: DatabaseHealth): Database {
+  class Client extends pg.Client {
+    constructor(config: pg.ClientConfig = {}) {
+      super({
+        ...config,
+        connectionTimeoutMillis: timeouts.connectTimeoutMs,
+        statement_timeout: timeouts.statementTimeoutMs,
+        // A database that stops answering altogether (a frozen host) never
+        // cancels anything itself: the client gives up a little later.
+        query_timeout: timeouts.statementTimeoutMs + timeouts.connectTimeoutMs,
+        // A peer that vanished without a word (a failover, a dropped network)
+        // is then found by the kernel, not only by a query's timeout.
+        keepAlive: true,
+        keepAliveInitialDelayMillis: 10_000,
+      });
+      // A checked-out client has no listener of the pool's: without this one
+      // a connection lost mid-query would be an unhandled 'error' event. Its
+      // query fails too, and that failure is what gets classified.
+      this.on('error', () => {});
+    }
+
+    override query(...args: unknown[]): any {
+      const result = (super.query as (...a: unknown[]) => unknown)(...args);
+      // After a read timeout the query is still running on the connection;
+      // ending the connection makes the pool discard it instead of reusing it.
+      if (result instanceof Promise) {
+        result.catch((error: unknown) => {
+          if (error instanceof Error && error.message === 'Query read timeout') this.connection.stream.destroy();
+        });
+      }
+      return result;
+    }
+  }
+  const pool = new pg.Pool({ connectionString, max, Client, connectionTimeoutMillis: timeouts.poolWaitMs });
+  // Idle clients that lose their connection are discarded by the pool, which
+  // then emits 'error'; unhandled, that would end the process. A server that
+  // merely closes idle sessions (idle_session_timeout) is no outage.
+  pool.on('error', (error) => {
+    const failure = classifyDatabaseError(error);
+    if (failure) health.failed(failure, describeDatabaseError(error));
+  });
+  const db = new Kysely<DB>({ dialect: new GuardedDialect(new PostgresDialect({ pool }), health) });
+  return { db, kind: 'postgres', ping: () => ping(db), health: () => health.status(), close: () => db.destroy() };
 }
 
-async function openPGlite(dataDir: string): Promise<Database> {
+async function openPGlite(dataDir: string, health: DatabaseHealth): Promise<Database> {
   if (dataDir !== 'memory://') await mkdir(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir, { extensions: { vector } });
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
-  return { db, kind: 'pglite', ping: () => ping(db), close: () => db.destroy() };
+  // It cannot go away on its own, but a full disk fails its statements the same way.
+  const db = new Kysely<DB>({ dialect: new GuardedDialect(new PGliteDialect(pglite), health) });
+  return { db, kind: 'pglite', ping: () => ping(db), health: () => health.status(), close: () => db.destroy() };
 }
 
 async function ping(db: Kysely<DB>): Promise<void> {

@@ -29,6 +29,9 @@ type Ranking = Neighbour[] | 'stale' | 'unbounded';
  */
 export class ExactSearch {
   #state: SearchState | undefined;
+  /** States observed so far, and how many had been when #state was: orders the reads. */
+  #observed = 0;
+  #stateObservedAt = 0;
   #index: SpaceIndex | undefined;
   #tooLarge: SpaceId | undefined;
 
@@ -75,7 +78,7 @@ export class ExactSearch {
   }
 
   async #activeIndex(refresh: boolean): Promise<SpaceIndex | undefined> {
-    if (refresh || !this.#state) this.#observe(await this.store.search.state());
+    if (refresh || !this.#state) await this.#readState();
     const { generation, activeSpace } = this.#state!;
     if (activeSpace === this.#tooLarge) return undefined;
     if (this.#index?.space !== activeSpace) this.#index = new SpaceIndex(activeSpace, this.store.search, this.maxIndexBytes);
@@ -92,9 +95,31 @@ export class ExactSearch {
     return index;
   }
 
-  /** Keeps the newest state seen: replies that were slow to arrive must not send the index back. */
-  #observe(state: SearchState): void {
-    if (!this.#state || state.generation > this.#state.generation) this.#state = state;
+  async #readState(): Promise<SearchState> {
+    const before = this.#observed;
+    const state = await this.store.search.state();
+    this.#observe(state, before);
+    return state;
+  }
+
+  /**
+   * Keeps the newest state seen: replies that were slow to arrive must not
+   * send the index back. A lower generation read by a statement that began
+   * after the newest state had arrived is no late reply: the database went
+   * back (restored from a backup, or a replica promoted that had not seen
+   * every commit), so its log no longer continues the index's, which is
+   * dropped and loaded again.
+   */
+  #observe(state: SearchState, observedBefore: number): void {
+    this.#observed++;
+    if (this.#state && state.generation < this.#state.generation && observedBefore >= this.#stateObservedAt) {
+      this.#index = undefined;
+      this.#tooLarge = undefined;
+    } else if (this.#state && state.generation <= this.#state.generation) {
+      return;
+    }
+    this.#state = state;
+    this.#stateObservedAt = this.#observed;
   }
 
   /** With `ofProduct`, the query is that product's vector, and the product is left out. */
@@ -103,8 +128,9 @@ export class ExactSearch {
     const found = index.candidates(query, k, ofProduct);
     if (found === undefined || found.length > MAX_CANDIDATES) return 'unbounded';
     if (found.length === 0) return (await this.#isCurrent(index, generation)) ? [] : 'stale';
+    const before = this.#observed;
     const { neighbours, state } = await this.store.search.nearestAmong(index.space, ofProduct === undefined ? query : { ofProduct }, k, found);
-    if (state) this.#observe(state);
+    if (state) this.#observe(state, before);
     return state?.generation === generation && state.activeSpace === index.space ? neighbours : 'stale';
   }
 
@@ -113,8 +139,7 @@ export class ExactSearch {
   }
 
   async #isCurrent(index: SpaceIndex, generation: number): Promise<boolean> {
-    const state = await this.store.search.state();
-    this.#observe(state);
+    const state = await this.#readState();
     return state.generation === generation && state.activeSpace === index.space;
   }
 

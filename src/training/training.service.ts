@@ -3,6 +3,7 @@ import { DomainError } from '../errors.js';
 import { MIN_PRODUCTS_PER_CATEGORY, planCategories } from './dataset.js';
 import { EmbeddingModel } from './embedding-model.js';
 import { describeEpoch, fitHead } from './fit-head.js';
+import { startHeartbeat } from './heartbeat.js';
 import type { Head, HeadEngine } from './head.js';
 import { resolveHyperparameters, type HyperparameterOverrides, type Hyperparameters } from './hyperparameters.js';
 import { StandardScaler } from '../ml/head/standard-scaler.js';
@@ -118,10 +119,7 @@ export class TrainingService {
 
   private async execute(runId: number, hyperparameters: Hyperparameters): Promise<void> {
     let head: Head | undefined;
-    const heartbeat = setInterval(() => {
-      this.store.trainingRuns.beat(runId).catch((error: unknown) => this.log(`training run ${runId}: heartbeat failed: ${String(error)}`));
-    }, this.heartbeatMs);
-    heartbeat.unref();
+    const stopHeartbeat = startHeartbeat(() => this.store.trainingRuns.beat(runId), this.heartbeatMs, (line) => this.log(`training run ${runId}: ${line}`));
     try {
       const started = performance.now();
       const fitted = await fitHead(this.engine, await this.store.products.labelledFeatures(), hyperparameters, this.minCategoryProducts, {
@@ -158,7 +156,7 @@ export class TrainingService {
         .deleteInactiveOf([runId])
         .catch((cleanup: unknown) => this.log(`training run ${runId}: its model version was not deleted: ${String(cleanup)}`));
     } finally {
-      clearInterval(heartbeat);
+      stopHeartbeat();
       head?.dispose();
     }
   }

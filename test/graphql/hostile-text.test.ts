@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { ApolloServer } from '@apollo/server';
 import { loadConfig } from '../../src/config.js';
 import type { GraphQLContext } from '../../src/graphql/context.js';
-import { createGraphQLServer } from '../../src/graphql/server.js';
+import { staffContext, testGraphQLServer } from '../support/graphql-server.js';
 import { createServices, type Services } from '../../src/services.js';
 import { photoCatalog } from '../support/photo-catalog.js';
 
@@ -34,7 +34,7 @@ describe('hostile text in product fields, through the GraphQL schema with the re
   async function execute(query: string, variables: Record<string, unknown> = {}) {
     const response = await server.executeOperation(
       { query, variables },
-      { contextValue: { ...services, runtime: { backend: services.extractor.backend, featureWorkers: 1, database: 'pglite' } } },
+      { contextValue: staffContext(services) },
     );
     assert.equal(response.body.kind, 'single');
     const { data, errors } = (response.body as { singleResult: { data?: any; errors?: any[] } }).singleResult;
@@ -43,7 +43,7 @@ describe('hostile text in product fields, through the GraphQL schema with the re
 
   before(async () => {
     services = await createServices(loadConfig({ DATA_DIR: 'memory://', FEATURE_WORKERS: '1' }), () => {});
-    server = createGraphQLServer();
+    server = testGraphQLServer();
     image = Buffer.from((await photoCatalog(1))[0]!.image as Buffer).toString('base64');
   });
   after(() => services?.close());

@@ -5,7 +5,7 @@ import { getIntrospectionQuery } from 'graphql';
 import { loadConfig } from '../../src/config.js';
 import type { GraphQLContext } from '../../src/graphql/context.js';
 import { MAX_QUERY_TOKENS } from '../../src/graphql/query-limits.js';
-import { createGraphQLServer } from '../../src/graphql/server.js';
+import { staffContext, testGraphQLServer } from '../support/graphql-server.js';
 import { createServices, type Services } from '../../src/services.js';
 import { readPhoto } from '../support/photos.js';
 
@@ -31,13 +31,7 @@ describe('every request is priced before it runs', () => {
     const response = await server.executeOperation(
       { query, variables },
       {
-        contextValue: {
-          catalog: services.catalog,
-          similarity: services.similarity,
-          training: services.training,
-          runtime: { backend: services.extractor.backend, featureWorkers: services.extractor.workers, database: services.database.kind },
-          mayWrite: true,
-        },
+        contextValue: staffContext(services),
       },
     );
     assert.equal(response.body.kind, 'single');
@@ -60,7 +54,7 @@ describe('every request is priced before it runs', () => {
 
   before(async () => {
     services = await createServices(config, () => {});
-    server = createGraphQLServer({ plugins: [], logUnexpected: () => {}, limits: { ...config.query, maxImages } });
+    server = testGraphQLServer(config);
     await server.start();
     chelsea = (await readPhoto('chelsea.png')).toString('base64');
   });

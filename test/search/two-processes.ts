@@ -1,6 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { sql } from 'kysely';
 import { openDatabase, type Database, type DatabaseKind } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrator.js';
 import { Store } from '../../src/db/store.js';
@@ -11,6 +12,8 @@ export interface TwoProcesses {
   writer: Store;
   /** Serves searches; on 'postgres' over a connection of its own. */
   reader: Store;
+  /** Runs SQL on the writer's connection as an operator would, behind the repositories' back. */
+  operator(statements: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -22,7 +25,12 @@ export interface TwoProcesses {
 export async function openTwoProcesses(kind: DatabaseKind): Promise<TwoProcesses> {
   if (kind === 'pglite') {
     const database = await openTestDatabase(kind);
-    return { writer: new Store(database.db), reader: new Store(database.db), close: () => database.close() };
+    return {
+      writer: new Store(database.db),
+      reader: new Store(database.db),
+      operator: (statements) => runAsOperator(database, statements),
+      close: () => database.close(),
+    };
   }
   const pglite = await PGlite.create({ extensions: { vector } });
   const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 2 });
@@ -33,10 +41,15 @@ export async function openTwoProcesses(kind: DatabaseKind): Promise<TwoProcesses
   return {
     writer: new Store(databases[0]!.db),
     reader: new Store(databases[1]!.db),
+    operator: (statements) => runAsOperator(databases[0]!, statements),
     async close() {
       for (const database of databases) await database.close();
       await server.stop();
       await pglite.close();
     },
   };
+}
+
+async function runAsOperator(database: Database, statements: string): Promise<void> {
+  await sql.raw(statements).execute(database.db);
 }

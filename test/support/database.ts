@@ -31,6 +31,7 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<Database> {
     db: database.db,
     kind: database.kind,
     ping: () => database.ping(),
+    health: () => database.health(),
     async close() {
       await database.close();
       await server.stop();

@@ -19,7 +19,7 @@ import { createServices, type Services } from '../../src/services.js';
 import type { TrainingRun } from '../../src/training/training-run.js';
 import { silenceRun } from '../support/heartbeat.js';
 import { photoCatalog } from '../support/photo-catalog.js';
-import { createGraphQLServer } from '../../src/graphql/server.js';
+import { staffContext, testGraphQLServer } from '../support/graphql-server.js';
 
 const PER_CATEGORY = 12;
 const START_TRAINING = fileURLToPath(new URL('../support/start-training.ts', import.meta.url));
@@ -281,9 +281,9 @@ describe('training the head on a catalog of real photos, through the real ResNet
     assert.equal(done.metrics!.embeddedProducts, await services.catalog.countProducts(), 'the left-out product is still embedded');
     assert.ok(['cats', 'drinks'].includes((await services.catalog.getProduct(hat!.id))!.predictedCategory!));
 
-    const response = await createGraphQLServer().executeOperation(
+    const response = await testGraphQLServer().executeOperation(
       { query: 'query ($id: ID!) { trainingRun(id: $id) { excludedCategories { category products } } }', variables: { id: String(run.id) } },
-      { contextValue: { ...services, runtime: { backend: services.extractor.backend, featureWorkers: 1, database: 'pglite' } } },
+      { contextValue: staffContext(services) },
     );
     assert.equal(response.body.kind, 'single');
     const result = response.body.kind === 'single' ? response.body.singleResult : undefined;

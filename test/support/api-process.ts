@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The service as it is deployed: `src/main.ts` in a process of its own, so that its exit can be seen. */
+export interface ApiProcess {
+  /** Resolves with the first loopback URL the service prints (where it listens); rejects if it exits first. */
+  readonly ready: Promise<string>;
+  /** Everything it printed so far, line by line, stdout and stderr together. */
+  readonly lines: string[];
+  /** Resolves with the exit code when it exits. */
+  readonly exited: Promise<number | null>;
+  running(): boolean;
+  stop(): Promise<void>;
+}
+
+export function startApi(env: Record<string, string>): ApiProcess {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', FEATURE_WORKERS: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const ready = new Promise<string>((resolve, reject) => {
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        lines.push(line);
+        const url = /http:\/\/127\.0\.0\.1:\d+(\/[\w/-]*)?/.exec(line)?.[0];
+        if (url) resolve(url);
+      });
+    }
+    void exited.then((code) => reject(new Error(`the API exited with ${code} before listening:\n${lines.join('\n')}`)));
+  });
+  ready.catch(() => {});
+  return {
+    ready,
+    lines,
+    exited,
+    running: () => child.exitCode === null && child.signalCode === null,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

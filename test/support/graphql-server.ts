@@ -1,0 +1,21 @@
+import type { ApolloServer } from '@apollo/server';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { GraphQLContext } from '../../src/graphql/context.js';
+import { createGraphQLServer } from '../../src/graphql/server.js';
+import type { Services } from '../../src/services.js';
+
+/** The GraphQL server as the service builds it, with the settings' limits and without the HTTP edge's plugins. */
+export function testGraphQLServer(config: Config = loadConfig({})): ApolloServer<GraphQLContext> {
+  return createGraphQLServer({ plugins: [], logUnexpected: () => {}, limits: { ...config.query, maxImages: config.maxImagesPerRequest } });
+}
+
+/** What a request with the admin token gets as its context. */
+export function staffContext(services: Services): GraphQLContext {
+  return {
+    catalog: services.catalog,
+    similarity: services.similarity,
+    training: services.training,
+    runtime: { backend: services.extractor.backend, featureWorkers: services.extractor.workers, database: services.database.kind },
+    mayWrite: true,
+  };
+}
