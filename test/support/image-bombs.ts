@@ -5,11 +5,12 @@ import sharp from 'sharp';
 export const BOMB_COLOUR = { r: 200, g: 100, b: 50, alpha: 0.5 };
 
 /**
- * 8192x8192 RGBA at 16 bits a channel: 512 MB of pixels in a file of under a
- * megabyte, because one flat colour compresses to almost nothing.
+ * A side x side RGBA PNG at 16 bits a channel: at 8192 a side, 512 MB of
+ * pixels in a file of under a megabyte, because one flat colour compresses to
+ * almost nothing.
  */
-export async function sixteenBitBomb(): Promise<Buffer> {
-  return sharp({ create: { width: 8192, height: 8192, channels: 4, background: BOMB_COLOUR } })
+export async function sixteenBitBomb(side = 8192): Promise<Buffer> {
+  return sharp({ create: { width: side, height: side, channels: 4, background: BOMB_COLOUR } })
     .toColourspace('rgb16')
     .png({ compressionLevel: 9 })
     .toBuffer();
