@@ -44,7 +44,10 @@ export class ProductImages {
    * an image that fails throws INVALID_IMAGE or IMAGE_TOO_LARGE, passed
    * through `label` with its index, and the images not yet decoded are left.
    */
-  async prepare(inputs: readonly (string | Uint8Array)[], label: (error: unknown, index: number) => unknown = (error) => error): Promise<ProductImage[]> {
+  async prepare(
+    inputs: readonly (string | Uint8Array)[],
+    label: (error: unknown, index: number) => unknown = (error) => error,
+  ): Promise<ProductImage[]> {
     const files = inputs.map((input, index) => {
       try {
         return typeof input === 'string' ? decodeImageInput(input, this.options.maxImageBytes) : input;
@@ -59,6 +62,7 @@ export class ProductImages {
       const images = await Promise.all(
         files.map((file, index) =>
           admission.decode(async () => {
+            // Once one image has failed the request has, and the rest need no decoder.
             if (failure) return undefined;
             try {
               return await prepareImage(file, limits);

@@ -9,7 +9,7 @@ export interface BatcherOptions {
   maxBatchSize: number;
   /** How long the oldest waiting item may wait for others before it goes alone. */
   batchWindowMs: number;
-  /** Items that may wait for a runner; more are refused with TOO_BUSY. Unbounded when absent. */
+  /** Items that may wait for a runner; `submitAll` refuses calls past it with TOO_BUSY. Unbounded when absent. */
   capacity?: number;
 }
 
