@@ -1,11 +1,13 @@
 import { CatalogService } from '../src/catalog/catalog.service.js';
 import { ProductImages } from '../src/catalog/product-images.js';
+import { loadConfig } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrator.js';
 import { Store } from '../src/db/store.js';
 import type { FeatureExtractor } from '../src/ml/feature-extractor.js';
 import { ActiveModel } from '../src/training/active-model.js';
 import { createHeadEngine } from '../src/training/head-engine.js';
+import { productImagesOptions } from '../src/services.js';
 import { TrainingService } from '../src/training/training.service.js';
 
 export interface BenchCatalog {
@@ -14,8 +16,6 @@ export interface BenchCatalog {
   training: TrainingService;
   close(): Promise<void>;
 }
-
-const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 
 /**
  * The services of src/services.ts on an in-memory PGlite, around an extractor
@@ -32,7 +32,7 @@ export async function openBenchCatalog(extractor: FeatureExtractor): Promise<Ben
   const training = new TrainingService(store, engine);
   return {
     database,
-    catalog: new CatalogService(store, new ProductImages(extractor, MAX_IMAGE_BYTES), new ActiveModel(engine)),
+    catalog: new CatalogService(store, new ProductImages(extractor, productImagesOptions(loadConfig({}))), new ActiveModel(engine)),
     training,
     async close() {
       await training.close();

@@ -1,5 +1,5 @@
 import { CatalogService } from './catalog/catalog.service.js';
-import { ProductImages } from './catalog/product-images.js';
+import { ProductImages, type ProductImagesOptions } from './catalog/product-images.js';
 import { SimilarityService } from './catalog/similarity.service.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -31,9 +31,20 @@ export function featureExtractorOptions(config: Config, log: (line: string) => v
     workers: config.featureWorkers,
     maxBatchSize: config.maxBatchSize,
     batchWindowMs: config.batchWindowMs,
+    queueCapacity: config.imageQueueCapacity,
     cacheDir: config.modelCacheDir,
     modelUrl: config.resnet50ModelUrl,
     log,
+  };
+}
+
+/** The image limits and the decoding queue the settings ask for. */
+export function productImagesOptions(config: Config): ProductImagesOptions {
+  return {
+    maxImageBytes: config.maxImageBytes,
+    maxImagePixels: config.maxImagePixels,
+    decodeConcurrency: config.imageDecodeConcurrency,
+    queueCapacity: config.imageQueueCapacity,
   };
 }
 
@@ -45,7 +56,7 @@ export async function createServices(config: Config, log: (line: string) => void
     log(`ResNet50 on the ${extractor.backend} backend, ${extractor.workers} worker thread(s); database: ${database.kind}`);
 
     const store = new Store(database.db);
-    const images = new ProductImages(extractor, config.maxImageBytes);
+    const images = new ProductImages(extractor, productImagesOptions(config));
     const engine = createHeadEngine(extractor.tfBackend);
     const models = new ActiveModel(engine);
     const training = new TrainingService(store, engine, {

@@ -38,14 +38,11 @@ export class CatalogService {
       }
     });
     await this.assertSkusAreNew(fields.map((f) => f.sku));
-    const images = await Promise.all(
-      inputs.map((input, index) =>
-        this.images.prepare(input.image).catch((error: unknown) => {
-          throw labelled(error, index, inputs.length);
-        }),
-      ),
+    const images = await this.images.prepare(
+      inputs.map((input) => input.image),
+      (error, index) => labelled(error, index, inputs.length),
     );
-    const features = await this.images.features(images);
+    const features = images.map((image) => image.features);
     const products = fields.map((f, i) => ({
       ...f,
       thumbnail: images[i]!.thumbnail,

@@ -53,13 +53,14 @@ export class SimilarityService {
   /** The k catalog products nearest to an image that is not in the catalog: the method's inference step. */
   async similarToImage(image: string, k: number): Promise<Similarity> {
     assertK(k);
-    const [features] = await this.images.features([await this.images.prepare(image)]);
+    const [prepared] = await this.images.prepare([image]);
+    const { features } = prepared!;
     const model = await this.models.current(this.store);
     if (model) {
-      const [query] = await model.embed([features!]);
+      const [query] = await model.embed([features]);
       return similarity(model.version.id, await this.search.nearest(model.version.id, query!.embedding, k));
     }
-    return similarity(null, await this.search.nearest(null, features!, k));
+    return similarity(null, await this.search.nearest(null, features, k));
   }
 }
 

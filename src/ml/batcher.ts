@@ -1,3 +1,5 @@
+import { tooBusy } from './too-busy.js';
+
 /** Something that processes one batch at a time: a worker thread or an in-process model. */
 export interface BatchRunner<In, Out> {
   run(items: In[]): Promise<Out[]>;
@@ -7,6 +9,8 @@ export interface BatcherOptions {
   maxBatchSize: number;
   /** How long the oldest waiting item may wait for others before it goes alone. */
   batchWindowMs: number;
+  /** Items that may wait for a runner; `submitAll` refuses calls past it with TOO_BUSY. Unbounded when absent. */
+  capacity?: number;
 }
 
 export interface BatcherStats {
@@ -45,6 +49,8 @@ export class Batcher<In, Out> {
   private draining = false;
   private batches = 0;
   private items = 0;
+  /** Runner time per item, on average of the recent batches: how fast the queue drains. */
+  private msPerItem = 0;
 
   constructor(
     private readonly runners: readonly BatchRunner<In, Out>[],
@@ -68,6 +74,20 @@ export class Batcher<In, Out> {
         });
       }
     });
+  }
+
+  /**
+   * Submits items all together or none: when they do not fit in the
+   * capacity, the whole call is refused with TOO_BUSY. An empty queue takes
+   * any call.
+   */
+  submitAll(items: readonly In[]): Promise<Out[]> {
+    const { capacity = Infinity } = this.options;
+    if (this.queue.length > 0 && this.queue.length + items.length > capacity) {
+      const drainSeconds = (this.queue.length * this.msPerItem) / this.runners.length / 1000;
+      return Promise.reject(tooBusy('ResNet50', drainSeconds));
+    }
+    return Promise.all(items.map((item) => this.submit(item)));
   }
 
   stats(): BatcherStats {
@@ -124,8 +144,10 @@ export class Batcher<In, Out> {
   }
 
   private async settle(runner: BatchRunner<In, Out>, batch: Pending<In, Out>[]): Promise<void> {
+    const started = performance.now();
     try {
       const outputs = await runner.run(batch.map((pending) => pending.item));
+      this.msPerItem = 0.8 * this.msPerItem + 0.2 * ((performance.now() - started) / batch.length);
       if (outputs.length !== batch.length) {
         throw new Error(`a batch of ${batch.length} came back with ${outputs.length} results`);
       }

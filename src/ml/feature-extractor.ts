@@ -29,6 +29,8 @@ export interface FeatureExtractorOptions {
   workers: number;
   maxBatchSize: number;
   batchWindowMs: number;
+  /** Images that may wait for ResNet50; a call that would pass it is refused whole with TOO_BUSY. Unbounded when absent. */
+  queueCapacity?: number;
   cacheDir: string;
   modelUrl?: string;
   /** Told why 'auto' fell back from ONNX Runtime to TensorFlow.js. */
@@ -53,7 +55,7 @@ export interface FeatureExtractor {
   readonly tfBackend: BackendName;
   /** Worker threads, each with its own model (one for ONNX Runtime); 0 when the model runs in this thread. */
   readonly workers: number;
-  /** 2048-d ResNet50 `avg_pool` features, one per image of prepared 224x224x3 RGB pixels. */
+  /** 2048-d ResNet50 `avg_pool` features, one per image of prepared 224x224x3 RGB pixels; TOO_BUSY when the queue is full. */
   extract(images: Uint8Array[]): Promise<Float32Array[]>;
   stats(): FeatureExtractorStats;
   /** Finishes the work already submitted, then frees the models and workers. */
@@ -97,7 +99,11 @@ export async function createFeatureExtractor(options: FeatureExtractorOptions): 
     }
   }
   runners ??= tfBackend === 'tensorflow' ? [await inProcess(modelUrl)] : await inWorkers(options.workers, { backend: tfBackend, modelUrl });
-  const batcher = new Batcher(runners, { maxBatchSize: options.maxBatchSize, batchWindowMs: options.batchWindowMs });
+  const batcher = new Batcher(runners, {
+    maxBatchSize: options.maxBatchSize,
+    batchWindowMs: options.batchWindowMs,
+    capacity: options.queueCapacity,
+  });
   let closing: Promise<void> | undefined;
 
   return {
@@ -109,7 +115,7 @@ export async function createFeatureExtractor(options: FeatureExtractorOptions): 
       if (wrong >= 0) {
         return Promise.reject(new TypeError(`image ${wrong} is not ${INPUT_LENGTH} bytes of 224x224 RGB pixels`));
       }
-      return Promise.all(images.map((image) => batcher.submit(image)));
+      return batcher.submitAll(images);
     },
     stats() {
       const { batches, items, queued, busy } = batcher.stats();

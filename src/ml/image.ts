@@ -1,4 +1,4 @@
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import sharp, { type Metadata, type ResizeOptions, type Sharp } from 'sharp';
 import { DomainError } from '../errors.js';
 
 /** ResNet50's input side; the model takes square 224x224 RGB images. */
@@ -8,9 +8,24 @@ export const INPUT_LENGTH = INPUT_SIZE * INPUT_SIZE * INPUT_CHANNELS;
 export const THUMBNAIL_SIZE = 256;
 /** Raster formats only: SVG and PDF would hand untrusted documents to a renderer. */
 const FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']);
-const SHRINK_ON_LOAD = new Set(['jpeg', 'webp', 'heif']);
+/** Formats whose decoder scales down while it reads, so a small output never holds the full image. */
+const SHRINK_ON_LOAD = new Set(['jpeg', 'webp']);
 /** Decoded size above which an image is refused, whatever its file size (decompression bombs). */
 export const DEFAULT_MAX_PIXELS = 8192 * 8192;
+/**
+ * Above this many pixels an image that cannot shrink on load is first
+ * streamed down to at most INTERMEDIATE_SIDE a side, instead of being decoded
+ * in full: an 8192x8192 RGBA image would otherwise be a 256 MB buffer. Below
+ * it (every ordinary product photo) the full decode is at most 16 MB and its
+ * outputs stay exactly what they were.
+ */
+const FULL_DECODE_MAX_PIXELS = 2048 * 2048;
+/** Four times the thumbnail's side: both outputs are still Lanczos-reduced from well above their size. */
+const INTERMEDIATE_SIDE = 4 * THUMBNAIL_SIZE;
+
+// Each upload is decoded once; libvips' operation cache would only keep
+// decoded pixels alive after the request is gone.
+sharp.cache(false);
 
 export interface PreparedImage {
   /** 224x224 RGB, row-major, channels last (HWC), one byte per channel. */
@@ -24,6 +39,7 @@ export interface PreparedImage {
 
 export interface PrepareImageOptions {
   maxBytes: number;
+  /** Decoded pixels the image may have, every frame or page counted (only the first is decoded). */
   maxPixels?: number;
 }
 
@@ -41,17 +57,19 @@ export async function prepareImage(bytes: Uint8Array, options: PrepareImageOptio
   const metadata = await readMetadata(bytes);
   const { width, height } = metadata.autoOrient;
   if (!FORMATS.has(metadata.format) || !width || !height) throw invalidImage();
-  if (width * height > maxPixels) {
-    throw new DomainError('IMAGE_TOO_LARGE', `image is ${width}x${height} pixels, the limit is ${maxPixels} pixels`, {
+  const pages = metadata.pages ?? 1;
+  if (width * height * pages > maxPixels) {
+    const frames = pages > 1 ? ` in ${pages} frames` : '';
+    throw new DomainError('IMAGE_TOO_LARGE', `image is ${width}x${height} pixels${frames}, the limit is ${maxPixels} pixels`, {
       width,
       height,
+      pages,
       maxPixels,
     });
   }
 
   try {
-    // limitInputPixels again: the decoder enforces it even if the header lied.
-    const source = await decodedOnce(bytes, metadata.format, maxPixels);
+    const { source, thumbnailResize } = await decodedOnce(bytes, metadata.format, { width, height }, maxPixels);
     const [pixels, thumbnail] = await Promise.all([
       source()
         // White, not black, behind transparent product shots, as a catalog page shows them.
@@ -63,7 +81,7 @@ export async function prepareImage(bytes: Uint8Array, options: PrepareImageOptio
         .toColourspace('srgb')
         .raw({ depth: 'uchar' })
         .toBuffer({ resolveWithObject: true }),
-      source().resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true }).webp().toBuffer(),
+      source().resize(thumbnailResize).webp().toBuffer(),
     ]);
     if (pixels.info.channels !== INPUT_CHANNELS || pixels.data.byteLength !== INPUT_LENGTH) throw invalidImage();
     return { pixels: pixels.data, width, height, thumbnail };
@@ -74,26 +92,61 @@ export async function prepareImage(bytes: Uint8Array, options: PrepareImageOptio
 }
 
 /**
- * The two outputs each need the image decoded. JPEG, WebP and HEIF decode at
- * a reduced scale when the output is small (shrink-on-load), so each output
+ * The two outputs each need the image decoded. JPEG and WebP decode at a
+ * reduced scale when the output is small (shrink-on-load), so each output
  * decodes for itself; the other formats always decode in full, which is then
  * done once (a 600x400 PNG: 9 of its 26 ms), and both outputs start from the
- * pixels.
+ * pixels. Past FULL_DECODE_MAX_PIXELS those pixels are an intermediate of at
+ * most INTERMEDIATE_SIDE a side, each side reduced on its own so that a
+ * panorama keeps its rows for the stretched model input; libvips streams the
+ * file into it a few lines at a time.
  */
-async function decodedOnce(bytes: Uint8Array, format: string, maxPixels: number): Promise<() => Sharp> {
+async function decodedOnce(bytes: Uint8Array, format: string, size: Size, maxPixels: number): Promise<Decoded> {
+  // limitInputPixels again: the decoder enforces it even if the header lied.
+  // Only the first frame or page is decoded (sharp's default `pages: 1`).
   const options = { limitInputPixels: maxPixels, autoOrient: true };
   if (SHRINK_ON_LOAD.has(format)) {
     const image = sharp(bytes, options);
-    return () => image.clone();
+    return { source: () => image.clone(), thumbnailResize: THUMBNAIL_RESIZE };
   }
-  const { data, info } = await sharp(bytes, options).raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  const intermediate = size.width * size.height > FULL_DECODE_MAX_PIXELS;
+  let decoder = sharp(bytes, options);
+  if (intermediate) {
+    decoder = decoder.resize(Math.min(size.width, INTERMEDIATE_SIDE), Math.min(size.height, INTERMEDIATE_SIDE), { fit: 'fill' });
+  }
+  const { data, info } = await decoder.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   const raw = { width: info.width, height: info.height, channels: info.channels };
-  return () => sharp(data, { raw });
+  return {
+    source: () => sharp(data, { raw }),
+    // The intermediate may be stretched, so the thumbnail's size comes from the displayed size.
+    thumbnailResize: intermediate ? { ...thumbnailSize(size), fit: 'fill' } : THUMBNAIL_RESIZE,
+  };
+}
+
+interface Size {
+  width: number;
+  height: number;
+}
+
+interface Decoded {
+  /** A fresh pipeline over the decoded image, one per output. */
+  source: () => Sharp;
+  thumbnailResize: ResizeOptions;
+}
+
+const THUMBNAIL_RESIZE: ResizeOptions = { width: THUMBNAIL_SIZE, height: THUMBNAIL_SIZE, fit: 'inside', withoutEnlargement: true };
+
+/** Longest side THUMBNAIL_SIZE with the aspect ratio kept; only for images larger than that. */
+function thumbnailSize({ width, height }: Size): Size {
+  const scale = THUMBNAIL_SIZE / Math.max(width, height);
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
 async function readMetadata(bytes: Uint8Array): Promise<Metadata> {
   try {
-    return await sharp(bytes).metadata();
+    // Unlimited: the header alone is read, and the pixel limit is checked
+    // after, so a huge image is IMAGE_TOO_LARGE rather than INVALID_IMAGE.
+    return await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch {
     throw invalidImage();
   }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { DomainError } from '../../src/errors.js';
 import { Batcher, type BatchRunner } from '../../src/ml/batcher.js';
 
 /** Doubles numbers, records the batches it saw, and fails batches that contain a negative number. */
@@ -112,4 +113,35 @@ test('drain sends waiting items without waiting for the window, then refuses new
   await batcher.drain();
   assert.equal(await pending, 14);
   await assert.rejects(batcher.submit(8), /closed/);
+});
+
+test('a call that would pass the capacity is refused whole with TOO_BUSY; the queue keeps what it had', async () => {
+  const runner = new HeldDoubler();
+  const batcher = new Batcher([runner], { maxBatchSize: 1, batchWindowMs: LONG, capacity: 3 });
+  const running = batcher.submitAll([1]);
+  await new Promise((resolve) => setImmediate(resolve));
+  const waiting = batcher.submitAll([2, 3, 4]);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(batcher.stats(), { batches: 1, items: 1, queued: 3, busy: 1 });
+
+  await assert.rejects(batcher.submitAll([5]), (error: unknown) => {
+    assert.ok(error instanceof DomainError);
+    assert.equal(error.code, 'TOO_BUSY');
+    assert.ok((error.details.retryAfterSeconds as number) >= 1);
+    return true;
+  });
+  assert.equal(batcher.stats().queued, 3);
+
+  await runner.finishOne();
+  assert.deepEqual(await running, [2]);
+  const later = batcher.submitAll([5]);
+  for (let i = 0; i < 4; i += 1) await runner.finishOne();
+  assert.deepEqual(await waiting, [4, 6, 8]);
+  assert.deepEqual(await later, [10]);
+  assert.deepEqual(runner.batches, [[1], [2], [3], [4], [5]]);
+});
+
+test('an empty queue takes a call larger than the capacity', async () => {
+  const batcher = new Batcher([new Doubler()], { maxBatchSize: 2, batchWindowMs: 0, capacity: 1 });
+  assert.deepEqual(await batcher.submitAll([1, 2, 3]), [2, 4, 6]);
 });

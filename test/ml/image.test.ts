@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { DomainError } from '../../src/errors.js';
-import { INPUT_LENGTH, INPUT_SIZE, prepareImage } from '../../src/ml/image.js';
+import { DEFAULT_MAX_PIXELS, INPUT_LENGTH, INPUT_SIZE, prepareImage } from '../../src/ml/image.js';
+import { animation, BOMB_COLOUR, pngClaiming, sixteenBitBomb } from '../support/image-bombs.js';
 import { readPhoto } from './fixtures.js';
 
 const limits = { maxBytes: 10 * 1024 * 1024 };
@@ -129,5 +130,49 @@ test('more pixels than maxPixels is IMAGE_TOO_LARGE, however small the file (dec
   const bomb = await sharp({ create: { width: 4000, height: 4000, channels: 3, background: '#000' } }).png().toBuffer();
   assert.ok(bomb.length < 100_000);
   const error = await rejectsWith(prepareImage(bomb, { ...limits, maxPixels: 4000 * 4000 - 1 }), 'IMAGE_TOO_LARGE');
-  assert.deepEqual(error.details, { width: 4000, height: 4000, maxPixels: 4000 * 4000 - 1 });
+  assert.deepEqual(error.details, { width: 4000, height: 4000, pages: 1, maxPixels: 4000 * 4000 - 1 });
+});
+
+test('a header claiming more than 16383x16383 pixels is IMAGE_TOO_LARGE, not INVALID_IMAGE', async () => {
+  const error = await rejectsWith(prepareImage(await pngClaiming(16384, 16384), limits), 'IMAGE_TOO_LARGE');
+  assert.deepEqual(error.details, { width: 16384, height: 16384, pages: 1, maxPixels: DEFAULT_MAX_PIXELS });
+});
+
+for (const format of ['gif', 'webp'] as const) {
+  test(`an animated ${format} is IMAGE_TOO_LARGE when its frames together pass maxPixels`, async () => {
+    const animated = await animation(format, 5, 200, 100);
+    const error = await rejectsWith(prepareImage(animated, { ...limits, maxPixels: 5 * 200 * 100 - 1 }), 'IMAGE_TOO_LARGE');
+    assert.deepEqual(error.details, { width: 200, height: 100, pages: 5, maxPixels: 5 * 200 * 100 - 1 });
+    const prepared = await prepareImage(animated, { ...limits, maxPixels: 5 * 200 * 100 });
+    assert.deepEqual([prepared.width, prepared.height], [200, 100], 'the first frame is the image');
+  });
+}
+
+test('a panorama past 2048x2048 pixels keeps its rows and its aspect ratio', async () => {
+  // 16384x512, red top half, blue bottom half: decoded through a bounded intermediate.
+  const raw = Buffer.alloc(16384 * 512 * 3);
+  for (let i = 0; i < raw.length; i += 3) raw[i < raw.length / 2 ? i : i + 2] = 255;
+  const png = await sharp(raw, { raw: { width: 16384, height: 512, channels: 3 } }).png().toBuffer();
+  const prepared = await prepareImage(png, limits);
+  assert.deepEqual([prepared.width, prepared.height], [16384, 512]);
+  assert.deepEqual(pixelAt(prepared.pixels, 112, 50), [255, 0, 0]);
+  assert.deepEqual(pixelAt(prepared.pixels, 112, 170), [0, 0, 255]);
+  const thumbnail = await sharp(prepared.thumbnail).metadata();
+  assert.deepEqual([thumbnail.format, thumbnail.width, thumbnail.height], ['webp', 256, 8]);
+});
+
+test('an 8192x8192 16-bit RGBA PNG (a decompression bomb) is IMAGE_TOO_LARGE under a smaller maxPixels, and decodes within it', async () => {
+  const bomb = await sixteenBitBomb();
+  assert.ok(bomb.length < 1024 * 1024);
+  assert.equal((await sharp(bomb, { limitInputPixels: false }).metadata()).depth, 'ushort');
+  await rejectsWith(prepareImage(bomb, { ...limits, maxPixels: 8192 * 8192 - 1 }), 'IMAGE_TOO_LARGE');
+
+  const prepared = await prepareImage(bomb, { ...limits, maxPixels: 8192 * 8192 });
+  // Half-transparent colour over white.
+  const expected = [BOMB_COLOUR.r, BOMB_COLOUR.g, BOMB_COLOUR.b].map((c) => (c + 255) / 2);
+  for (const [x, y] of [[0, 0], [112, 112], [223, 223]] as const) {
+    pixelAt(prepared.pixels, x, y).forEach((value, i) => assert.ok(Math.abs(value - expected[i]!) <= 2, `${value} at ${x},${y}`));
+  }
+  const thumbnail = await sharp(prepared.thumbnail).metadata();
+  assert.deepEqual([thumbnail.width, thumbnail.height], [256, 256]);
 });
