@@ -7,6 +7,7 @@ import type { GraphQLContext } from './graphql/context.js';
 import { createGraphQLServer, SCHEMA_PATH } from './graphql/server.js';
 import { writeAccessPlugin } from './graphql/write-access.plugin.js';
 import { exposureRefusal, writeAccess } from './http/admin-token.js';
+import { BodyBudget, registerBodyBudget } from './http/body-budget.js';
 import { errorBody, registerErrorHandlers } from './http/error-handler.js';
 import { httpAnswerFor } from './http/error-status.js';
 import { graphqlStatusPlugin } from './http/graphql-status.plugin.js';
@@ -54,6 +55,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
   const loggerInstance: FastifyBaseLogger = logger;
   const server = Fastify({ loggerInstance, genReqId: requestId, bodyLimit: bodyLimit(config), requestTimeout: REQUEST_TIMEOUT_MS });
   registerErrorHandlers(server, bodyLimit(config));
+  registerBodyBudget(server, new BodyBudget(config.maxBodyBytesInFlight));
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

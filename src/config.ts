@@ -27,6 +27,7 @@ const schema = z.object({
   IMAGE_DECODE_CONCURRENCY: integer(1, 64).default(2),
   IMAGE_QUEUE_CAPACITY: integer(1).default(512),
   MAX_IMAGES_PER_REQUEST: integer(1, 256).default(32),
+  MAX_BODY_BYTES_IN_FLIGHT: integer(1).default(256 * 1024 * 1024),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CORS_ORIGINS: z.string().default(''),
   MAX_QUERY_COST: integer(1).default(10_000),
@@ -67,6 +68,8 @@ export interface Config {
   imageQueueCapacity: number;
   /** Images one request may carry (similarToImage, addProduct and addProducts inputs): prices requests and sizes the body limit. */
   maxImagesPerRequest: number;
+  /** Request bodies held in memory at once, all requests together; past it a request answers TOO_BUSY. */
+  maxBodyBytesInFlight: number;
   /** Bearer token that mutations need; unset allows writes on a loopback HOST only. */
   adminToken: string | undefined;
   /** Origins allowed by CORS; none by default. */
@@ -127,6 +130,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     imageDecodeConcurrency: e.IMAGE_DECODE_CONCURRENCY,
     imageQueueCapacity: e.IMAGE_QUEUE_CAPACITY,
     maxImagesPerRequest: e.MAX_IMAGES_PER_REQUEST,
+    maxBodyBytesInFlight: e.MAX_BODY_BYTES_IN_FLIGHT,
     adminToken: e.ADMIN_TOKEN,
     corsOrigins: e.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0),
     query: { maxCost: e.MAX_QUERY_COST, maxDepth: e.MAX_QUERY_DEPTH, maxAliases: e.MAX_QUERY_ALIASES },

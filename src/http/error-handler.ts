@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { BodyBudgetExceeded } from './body-budget.js';
 import { httpAnswerFor } from './error-status.js';
 
 /** Fastify's statuses for requests it refuses itself, as codes in the GraphQL error shape. */
@@ -19,6 +20,10 @@ export function errorBody(message: string, code: string): { errors: { message: s
  */
 export function registerErrorHandlers(server: FastifyInstance, bodyLimit: number): void {
   server.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof BodyBudgetExceeded) {
+      const { status, headers } = httpAnswerFor(error.code)!;
+      return reply.code(status).headers(headers).send(errorBody(error.message, error.code));
+    }
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) {
       request.log.error({ error: { name: error.name, message: error.message, code: error.code } }, 'unexpected error');
