@@ -6,10 +6,11 @@
 -- spelling the catalog has already. This migration does the same to the rows
 -- written before it, with the same characters; the lowest id's spelling wins.
 --
--- Case is compared by lower() under the builtin "pg_c_utf8" collation (simple
--- Unicode case mapping, the same on every server whatever its locale); every
--- query that matches categories uses exactly this expression, so the index
--- below serves them.
+-- Case is compared by category_key, which the service computes in JavaScript
+-- (categoryKey: upper then lower case, full Unicode mappings, no locale) and
+-- writes with the category; no query computes it, so no server's collation can
+-- disagree with it, and every Postgres from 15 up runs the same statements.
+-- Only the rows already stored get their key from SQL, once, below.
 
 -- Only rows that change are written: an update logs its products for the
 -- search indexes (migrations/003), which would otherwise reload them all.
@@ -32,18 +33,43 @@ set category = normalized.category
 from normalized
 where products.id = normalized.id and products.category is distinct from normalized.category;
 
+alter table products add column category_key text;
+
+-- The same key in SQL, for the rows already stored: lower(upper()) under a
+-- collation with full Unicode case mappings and no locale, as JavaScript's:
+-- the builtin pg_unicode_fast (Postgres 18 and up) or ICU's root locale
+-- (servers built with ICU, as Debian's and PGlite are). On a server with
+-- neither, the database's default collation is the one approximation left:
+-- where it maps a letter differently (ß to ß rather than SS, say), an old
+-- row's key differs from the service's, and filters and new products miss
+-- that row's category; rows written later carry the service's own key.
+-- A key is no part of what the search indexes serve: its writes are not logged.
+alter table products disable trigger products_search_update;
+do $$
+declare
+  mapping text := coalesce(
+    (select collname from pg_collation where collname = 'pg_unicode_fast' and collencoding in (-1, pg_char_to_encoding(getdatabaseencoding()))),
+    (select collname from pg_collation where collname = 'und-x-icu' and collencoding in (-1, pg_char_to_encoding(getdatabaseencoding()))),
+    'default'
+  );
+begin
+  execute format('update products set category_key = lower(upper(category collate pg_catalog.%I)) where category is not null', mapping);
+end $$;
+alter table products enable trigger products_search_update;
+alter table products add constraint products_category_key_check check ((category is null) = (category_key is null));
+
 update products
 set category = first.category
 from (
-  select distinct on (lower(category collate "pg_c_utf8")) lower(category collate "pg_c_utf8") as key, category
+  select distinct on (category_key) category_key, category
   from products
-  where category is not null
-  order by lower(category collate "pg_c_utf8"), id
+  where category_key is not null
+  order by category_key, id
 ) as first
-where lower(products.category collate "pg_c_utf8") = first.key and products.category <> first.category;
+where products.category_key = first.category_key and products.category <> first.category;
 
 drop index products_category_id_idx;
-create index products_category_key_idx on products (lower(category collate "pg_c_utf8"), id);
+create index products_category_key_idx on products (category_key, id);
 
 -- Categories with too few products for a run are left out of it rather than
 -- blocking it: [{ "category": ..., "products": n }], known once the run starts.

@@ -1,4 +1,5 @@
-import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { categoryKey } from '../catalog/category.js';
 import type { NewProduct, Neighbour, Product } from '../catalog/product.js';
 import { byteaAsBase64, fromBase64, toBytea } from './bytes.js';
 import type { DB, ProductTable } from './schema.js';
@@ -15,7 +16,7 @@ export const PRODUCT_COLUMNS = [
   'products.created_at',
 ] as const;
 
-export type ProductRow = Omit<Selectable<ProductTable>, 'features' | 'thumbnail'> & {
+export type ProductRow = Omit<Selectable<ProductTable>, 'features' | 'thumbnail' | 'category_key'> & {
   thumbnail: string;
   predicted_category: string | null;
 };
@@ -43,6 +44,7 @@ export class ProductRepository {
           sku: p.sku,
           name: p.name,
           category: p.category,
+          category_key: p.category === null ? null : categoryKey(p.category),
           thumbnail: toBytea(p.thumbnail),
           image_width: p.imageWidth,
           image_height: p.imageHeight,
@@ -70,7 +72,7 @@ export class ProductRepository {
     let query = this.selectProducts().orderBy('products.id').limit(options.first + 1);
     if (options.afterId !== undefined) query = query.where('products.id', '>', options.afterId);
     if (options.category !== undefined) {
-      query = query.where(categoryKey(sql.ref('products.category')), '=', categoryKey(sql`${options.category}::text`));
+      query = query.where('products.category_key', '=', categoryKey(options.category));
     }
     const rows = await query.execute();
     return { products: rows.slice(0, options.first).map(toProduct), hasNextPage: rows.length > options.first };
@@ -128,17 +130,21 @@ export class ProductRepository {
    * Call it under the catalog lock, in the transaction that inserts.
    */
   async categorySpellings(categories: readonly (string | null)[]): Promise<(string | null)[]> {
-    const given = [...new Set(categories.filter((c): c is string => c !== null))];
-    if (given.length === 0) return categories.map(() => null);
-    const { rows } = await sql<{ given: string; spelling: string }>`
-      select g.category as given, coalesce(
-        (select p.category from products p where ${categoryKey(sql.ref('p.category'))} = ${categoryKey(sql.ref('g.category'))} order by p.id limit 1),
-        (select f.category from unnest(${given}::text[]) with ordinality as f(category, position)
-          where ${categoryKey(sql.ref('f.category'))} = ${categoryKey(sql.ref('g.category'))} order by f.position limit 1)
-      ) as spelling
-      from unnest(${given}::text[]) as g(category)`.execute(this.db);
-    const spelling = new Map(rows.map((row) => [row.given, row.spelling]));
-    return categories.map((c) => (c === null ? null : spelling.get(c)!));
+    const firstGiven = new Map<string, string>();
+    for (const category of categories) {
+      if (category !== null && !firstGiven.has(categoryKey(category))) firstGiven.set(categoryKey(category), category);
+    }
+    if (firstGiven.size === 0) return categories.map(() => null);
+    const stored = await this.db
+      .selectFrom('products')
+      .select(['category_key', 'category'])
+      .distinctOn('category_key')
+      .where('category_key', 'in', [...firstGiven.keys()])
+      .orderBy('category_key')
+      .orderBy('id')
+      .execute();
+    const spelling = new Map(stored.map((row) => [row.category_key!, row.category!]));
+    return categories.map((c) => (c === null ? null : (spelling.get(categoryKey(c)) ?? firstGiven.get(categoryKey(c))!)));
   }
 
   /** Features of the products with these skus, in no particular order. */
@@ -208,11 +214,6 @@ export function nearestByFeaturesQuery(db: Kysely<DB>, query: QueryVector) {
 }
 
 const CATALOG_LOCK_KEY = 4_181_726_513;
-
-/** What categories are matched by, ignoring case: the expression migrations/006 indexes. */
-function categoryKey(category: RawBuilder<unknown>) {
-  return sql<string>`lower(${category} collate "pg_c_utf8")`;
-}
 
 export function toNeighbour(row: ProductRow & { distance: number }): Neighbour {
   return { product: toProduct(row), distance: row.distance };

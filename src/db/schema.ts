@@ -8,6 +8,8 @@ export interface ProductTable {
   sku: string;
   name: string;
   category: string | null;
+  /** categoryKey(category): written with it, never by SQL. */
+  category_key: string | null;
   thumbnail: Uint8Array;
   image_width: number;
   image_height: number;

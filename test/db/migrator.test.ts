@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { openDatabase } from '../../src/db/database.js';
 import { MIGRATIONS_DIR, migrate } from '../../src/db/migrator.js';
 import { ProductRepository } from '../../src/db/product.repository.js';
-import { normalizeCategory } from '../../src/catalog/category.js';
+import { categoryKey, normalizeCategory } from '../../src/catalog/category.js';
 
 test('applies every migration once, in order, and records it', async () => {
   const database = await openDatabase({ pgliteDataDir: 'memory://' });
@@ -25,7 +25,7 @@ test('applies every migration once, in order, and records it', async () => {
   }
 });
 
-test('migration 006 normalizes stored categories as the service does and merges case variants to the first spelling', async () => {
+test('migration 006 normalizes stored categories as the service does, keys them as the service does, and merges case variants to the first spelling', async () => {
   const database = await openDatabase({ pgliteDataDir: 'memory://' });
   const before006 = await mkdtemp(join(tmpdir(), 'lookalike-migrations-'));
   try {
@@ -44,12 +44,20 @@ test('migration 006 normalizes stored categories as the service does and merges 
       ['   ', null],
       ['\ufeff', null],
       [null, null],
+      ['Straße', 'Straße'],
+      ['STRASSE', 'Straße'],
+      ['ΟΔΟΣ', 'ΟΔΟΣ'],
+      ['οδος', 'ΟΔΟΣ'],
       ['Canvas totes', 'Canvas totes'],
     ];
+    // The rows as the service wrote them before 006, which had no category_key.
+    const zeros = `[${new Array(2048).fill(0).join(',')}]`;
+    const inserted = await database.db
+      .insertInto('products')
+      .values(stored.map(([category], i) => ({ sku: `p${i}`, name: 'p', category, thumbnail: new Uint8Array(1), image_width: 1, image_height: 1, features: zeros })))
+      .returning('id')
+      .execute();
     const products = new ProductRepository(database.db);
-    const inserted = await products.insertMany(
-      stored.map(([category], i) => ({ sku: `p${i}`, name: 'p', category, thumbnail: new Uint8Array(1), imageWidth: 1, imageHeight: 1, features: new Float32Array(2048) })),
-    );
 
     const generationOf = async (id: number) =>
       Number((await database.db.selectFrom('search_changes').select('generation').where('product_id', '=', id).executeTakeFirstOrThrow()).generation);
@@ -61,8 +69,12 @@ test('migration 006 normalizes stored categories as the service does and merges 
     assert.deepEqual(after, stored.map(([, expected]) => expected));
     stored.forEach(([raw], i) => {
       const normalized = raw === null ? null : normalizeCategory(raw);
-      assert.equal(normalized?.toLowerCase(), after[i]?.toLowerCase(), `the service normalizes ${JSON.stringify(raw)} as the migration does`);
+      assert.equal(normalized && categoryKey(normalized), after[i] && categoryKey(after[i]), `the service normalizes ${JSON.stringify(raw)} as the migration does`);
     });
+    const keys = await database.db.selectFrom('products').select(['category', 'category_key']).execute();
+    for (const { category, category_key } of keys) {
+      assert.equal(category_key, category === null ? null : categoryKey(category), `the key of ${JSON.stringify(category)} is the service's`);
+    }
   } finally {
     await database.close();
     await rm(before006, { recursive: true, force: true });
