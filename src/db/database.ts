@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { acquireDataDirLock } from './data-dir-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './schema.js';
 
@@ -37,10 +38,32 @@ function openPostgres(connectionString: string, max: number): Database {
 }
 
 async function openPGlite(dataDir: string): Promise<Database> {
-  if (dataDir !== 'memory://') await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir, { extensions: { vector } });
+  if (dataDir === 'memory://') return pgliteDatabase(await PGlite.create({ extensions: { vector } }), async () => {});
+  await mkdir(dataDir, { recursive: true });
+  // One process per folder: a second one would keep its own copy of the pages and lose writes.
+  const lock = await acquireDataDirLock(dataDir);
+  try {
+    return pgliteDatabase(await PGlite.create(dataDir, { extensions: { vector } }), () => lock.release());
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+function pgliteDatabase(pglite: PGlite, release: () => Promise<void>): Database {
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
-  return { db, kind: 'pglite', ping: () => ping(db), close: () => db.destroy() };
+  return {
+    db,
+    kind: 'pglite',
+    ping: () => ping(db),
+    async close() {
+      try {
+        await db.destroy();
+      } finally {
+        await release();
+      }
+    },
+  };
 }
 
 async function ping(db: Kysely<DB>): Promise<void> {
