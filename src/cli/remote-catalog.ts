@@ -81,7 +81,11 @@ export class RemoteCatalog implements ImportTarget {
       if (!('retry' in answer)) return answer;
       if (attempt >= attempts) throw new RemoteImportError(`${url}: ${answer.retry}; gave up after ${attempts} tries`);
       const backoff = (this.options.backoffMs ?? 500) * 2 ** (attempt - 1);
-      await sleep(Math.min(answer.afterMs ?? backoff, MAX_WAIT_MS), undefined, { signal: this.options.signal });
+      const signal = this.options.signal;
+      await sleep(Math.min(answer.afterMs ?? backoff, MAX_WAIT_MS), undefined, { signal }).catch((error: unknown) => {
+        signal?.throwIfAborted();
+        throw error;
+      });
     }
   }
 

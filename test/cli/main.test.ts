@@ -2,22 +2,41 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
+import { startApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
 import { FASHION_MNIST_DIR } from '../../src/datasets/idx-dataset.js';
 import { photoCatalog } from '../support/photo-catalog.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const run = promisify(execFile);
 
+/** A loopback URL where nothing listens. */
+async function closedUrl(): Promise<string> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return `http://127.0.0.1:${port}/`;
+}
+
 /** The command line as a user runs it, in its own process, on its own database. */
 function lookalike(dataDir: string, ...args: string[]) {
+  return lookalikeWith({ DATA_DIR: dataDir }, ...args);
+}
+
+function lookalikeWith(env: Record<string, string>, ...args: string[]) {
   return run(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    env: { ...process.env, DATA_DIR: dataDir, FEATURE_WORKERS: '2' },
+    env: { ...process.env, FEATURE_WORKERS: '2', ...env },
     maxBuffer: 16 * 1024 * 1024,
   });
 }
@@ -75,4 +94,56 @@ describe('the lookalike command line', () => {
       }
     },
   );
+});
+
+describe('the command line beside a running service', { skip: !existsSync(FASHION_MNIST_DIR) && 'Fashion-MNIST is not installed' }, () => {
+  let dir: string;
+  let serviceData: string;
+  let app: App;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lookalike-cli-remote-'));
+    serviceData = join(dir, 'service');
+    app = await startApp(loadConfig({ DATA_DIR: serviceData, PORT: '0', FEATURE_WORKERS: '2' }), () => {});
+  });
+  after(async () => {
+    await app?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("an import on the service's own folder is refused in one line naming the service's pid, and writes nothing", async () => {
+    const refused = await lookalike(serviceData, 'import', 'idx', '--count', '3').then(
+      () => assert.fail('the import opened the database the service holds'),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+    assert.match(refused.stderr, new RegExp(`in use by process ${process.pid} .*--url`));
+    assert.equal(await app.services.catalog.countProducts(), 0);
+  });
+
+  test('import --url sends the batches through the service; a rerun skips them; a wider rerun adds only the new ones', async () => {
+    const unused = join(dir, 'never-opened');
+    const viaService = (count: number, ...args: string[]) =>
+      lookalikeWith({ DATA_DIR: unused, ADMIN_TOKEN: 'an-admin-token-of-the-service' }, 'import', 'idx', '--count', String(count), '--url', app.url, ...args);
+
+    assert.match((await viaService(5, '--batch-size', '2')).stdout, /imported 5, skipped 0/);
+    assert.match((await viaService(5)).stdout, /imported 0, skipped 5/);
+    // One batch of 8 with 5 already there: the service names them, and the other 3 go again.
+    assert.match((await viaService(8, '--token', 'another-admin-token-given-as-flag')).stdout, /imported 3, skipped 5/);
+
+    const skus = Array.from({ length: 8 }, (_, i) => `fashion-mnist/train/${String(i).padStart(5, '0')}`);
+    assert.deepEqual((await app.services.catalog.findBySkus(skus)).map((p) => p.sku).sort(), skus);
+    assert.equal(await app.services.catalog.countProducts(), 8, 'each sku once');
+    assert.equal(existsSync(unused), false, 'the command line did not open a database of its own');
+  });
+
+  test('a service that cannot be reached is tried again; a second --url takes the batches meanwhile', async () => {
+    const closed = await closedUrl();
+    const { stdout } = await lookalikeWith(
+      { DATA_DIR: join(dir, 'never-opened') },
+      'import', 'idx', '--from', '8', '--count', '4', '--batch-size', '1', '--url', closed, '--url', app.url,
+    );
+    assert.match(stdout, /imported 4, skipped 0/);
+    assert.equal(await app.services.catalog.countProducts(), 12);
+  });
 });
