@@ -162,15 +162,22 @@ function isAlive(owner: LockOwner): boolean {
   } catch (error) {
     if (isCode(error, 'ESRCH')) return false;
   }
-  const start = processStart(owner.pid);
-  return owner.processStart === null || start === null || start === owner.processStart;
+  const stat = procStat(owner.pid);
+  if (stat === null) return true;
+  // A zombie has exited; its parent has not collected it yet.
+  return stat.state !== 'Z' && (owner.processStart === null || stat.start === owner.processStart);
 }
 
-/** Field 22 of /proc/<pid>/stat, after the command name that may itself hold spaces and parentheses. */
 function processStart(pid: number): string | null {
+  return procStat(pid)?.start ?? null;
+}
+
+/** Fields 3 and 22 of /proc/<pid>/stat, after the command name that may itself hold spaces and parentheses. */
+function procStat(pid: number): { state: string; start: string } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields.length > 19 ? { state: fields[0]!, start: fields[19]! } : null;
   } catch {
     return null;
   }

@@ -7,6 +7,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { setTimeout } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
@@ -16,8 +17,8 @@ import { acquireDataDirLock, DataDirLockedError, LOCK_FILE, type LockOwner } fro
 const HOLD = fileURLToPath(new URL('../support/hold-database.ts', import.meta.url));
 
 /** A process that opens the folder and holds it; resolves once it has it. */
-async function holder(dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', HOLD, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function holder(dataDir: string, ...args: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', HOLD, dataDir, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
   assert.equal(line, 'open');
   return child;
@@ -114,6 +115,25 @@ describe('one process per embedded database folder', () => {
     owner.kill('SIGTERM');
     assert.deepEqual(await once(owner, 'exit'), [0, null]);
     assert.equal(existsSync(lockFile()), false);
+    database = await openDatabase({ pgliteDataDir: dataDir });
+  });
+
+  test('a holder that exits without closing the database still releases the folder', async () => {
+    const owner = await holder(dataDir, 'exit');
+    owner.kill('SIGTERM');
+    assert.deepEqual(await once(owner, 'exit'), [0, null]);
+    assert.equal(existsSync(lockFile()), false);
+  });
+
+  test('a lock whose process was killed but not yet collected by its parent is taken over', { skip: !existsSync('/proc/self/stat') && 'needs /proc' }, async () => {
+    // The shell becomes `sleep`, which never collects its child: killed, the child stays a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 60 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(parent);
+    const [line] = (await once(createInterface({ input: parent.stdout! }), 'line')) as [string];
+    const pid = Number(line);
+    await writeFile(lockFile(), lockOf({ pid, processStart: (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ')[19]! }));
+    process.kill(pid, 'SIGKILL');
+    while (!/\) Z /.test(await readFile(`/proc/${pid}/stat`, 'utf8'))) await setTimeout(10);
     database = await openDatabase({ pgliteDataDir: dataDir });
   });
 
