@@ -4,6 +4,11 @@ import type { ProductInput } from '../catalog/catalog.service.js';
 
 const ADD_PRODUCTS = 'mutation ($inputs: [AddProductInput!]!) { addProducts(inputs: $inputs) { products { sku } } }';
 const MAX_WAIT_MS = 30_000;
+const HINTS: Record<string | number, string> = {
+  UNAUTHENTICATED: ': give the admin token with --token or ADMIN_TOKEN',
+  401: ': give the admin token with --token or ADMIN_TOKEN',
+  QUERY_TOO_COMPLEX: ': send smaller batches with --batch-size',
+};
 
 /** A running service refused an import, or stayed out of reach; the message is the one line to show. */
 export class RemoteImportError extends Error {
@@ -118,9 +123,10 @@ export class RemoteCatalog implements ImportTarget {
       const skus = error!.extensions!.skus;
       return { duplicates: Array.isArray(skus) ? skus.map(String) : [] };
     }
-    if (error) {
-      const hint = code === 'UNAUTHENTICATED' ? ': give the admin token with --token or ADMIN_TOKEN' : '';
-      throw new RemoteImportError(`${url} refused a batch: ${error.message} (${code ?? `HTTP ${response.status}`})${hint}`);
+    if (error || response.status === 401) {
+      throw new RemoteImportError(
+        `${url} refused a batch: ${error?.message ?? 'unauthenticated'} (${code ?? `HTTP ${response.status}`})${HINTS[code ?? response.status] ?? ''}`,
+      );
     }
     const products = body?.data?.addProducts?.products;
     if (!response.ok || !products) throw new RemoteImportError(`${url} answered HTTP ${response.status} without a result`);

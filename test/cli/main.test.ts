@@ -137,6 +137,21 @@ describe('the command line beside a running service', { skip: !existsSync(FASHIO
     assert.equal(existsSync(unused), false, 'the command line did not open a database of its own');
   });
 
+  test('a batch the service refuses stops the import with one line naming the service and the code', async () => {
+    const folder = join(dir, 'broken');
+    await mkdir(join(folder, 'cats'), { recursive: true });
+    await writeFile(join(folder, 'cats', 'not-really.png'), 'not an image');
+    const before = await app.services.catalog.countProducts();
+    const refused = await lookalikeWith({ DATA_DIR: join(dir, 'never-opened') }, 'import', 'folder', folder, '--url', app.url).then(
+      () => assert.fail('a broken image was imported'),
+      (error: { code: number; stderr: string }) => error,
+    );
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, new RegExp(`^${app.url.replaceAll('.', '\\.')} refused a batch: .*\\(INVALID_IMAGE\\)$`, 'm'));
+    assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(await app.services.catalog.countProducts(), before);
+  });
+
   test('a service that cannot be reached is tried again; a second --url takes the batches meanwhile', async () => {
     const closed = await closedUrl();
     const { stdout } = await lookalikeWith(
