@@ -44,8 +44,9 @@ export interface DataDirLock {
 
 /**
  * Takes the folder for this process, or throws DataDirLockedError naming the
- * live owner. A lock left by a process that died (its pid gone, or reused by
- * a process that started later), or a file that is not a lock, is taken over.
+ * live owner. A lock left on this host by a process that died (its pid gone,
+ * a zombie, or reused by a process that started later), or a file that is not
+ * a lock, is taken over.
  * Released by `release()`, or on a normal exit of the process.
  */
 export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> {
@@ -94,7 +95,8 @@ function held(path: string, mine: string): DataDirLock {
 /**
  * Moves a dead owner's lock out of the way. Locks are never rewritten in place,
  * so if the file moved aside is not the one judged dead, another process took
- * the folder over in the meantime and its lock goes back.
+ * the folder over in the meantime and its lock goes back. Not covered: a third
+ * process creating a lock in the instant between the two renames.
  */
 async function takeAway(path: string, stale: string): Promise<void> {
   const aside = `${path}.stale-${process.pid}-${randomUUID()}`;
