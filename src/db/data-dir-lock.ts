@@ -38,7 +38,6 @@ export class DataDirLockedError extends Error {
 }
 
 export interface DataDirLock {
-  readonly path: string;
   release(): Promise<void>;
 }
 
@@ -82,7 +81,6 @@ function held(path: string, mine: string): DataDirLock {
   };
   process.once('exit', releaseOnExit);
   return {
-    path,
     async release() {
       if (released) return;
       released = true;

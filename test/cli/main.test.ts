@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,13 +152,46 @@ describe('the command line beside a running service', { skip: !existsSync(FASHIO
     assert.equal(await app.services.catalog.countProducts(), before);
   });
 
+  test('a busy answer (HTTP 503, TOO_BUSY, Retry-After) is waited out and the batch sent again', async () => {
+    // Overload played in front of the real service: its first answer is the one an overloaded service gives.
+    let busyAnswers = 0;
+    const busyOnce = createServer((request, response) => {
+      if (busyAnswers++ === 0) {
+        request.resume();
+        response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+        response.end(JSON.stringify({ errors: [{ message: 'too busy', extensions: { code: 'TOO_BUSY' } }] }));
+        return;
+      }
+      request.pipe(httpRequest(app.url, { method: 'POST', headers: request.headers }, (answer) => {
+        response.writeHead(answer.statusCode!, answer.headers);
+        answer.pipe(response);
+      }));
+    }).listen(0, '127.0.0.1');
+    await once(busyOnce, 'listening');
+    try {
+      const before = await app.services.catalog.countProducts();
+      const started = performance.now();
+      const { stdout } = await lookalikeWith(
+        { DATA_DIR: join(dir, 'never-opened') },
+        'import', 'idx', '--split', 'test', '--count', '2', '--url', `http://127.0.0.1:${(busyOnce.address() as AddressInfo).port}/`,
+      );
+      assert.match(stdout, /imported 2, skipped 0/);
+      assert.equal(busyAnswers, 2);
+      assert.ok(performance.now() - started >= 1000, 'waited the second Retry-After asked for');
+      assert.equal(await app.services.catalog.countProducts(), before + 2);
+    } finally {
+      busyOnce.close();
+    }
+  });
+
   test('a service that cannot be reached is tried again; a second --url takes the batches meanwhile', async () => {
     const closed = await closedUrl();
+    const before = await app.services.catalog.countProducts();
     const { stdout } = await lookalikeWith(
       { DATA_DIR: join(dir, 'never-opened') },
       'import', 'idx', '--from', '8', '--count', '4', '--batch-size', '1', '--url', closed, '--url', app.url,
     );
     assert.match(stdout, /imported 4, skipped 0/);
-    assert.equal(await app.services.catalog.countProducts(), 12);
+    assert.equal(await app.services.catalog.countProducts(), before + 4);
   });
 });
