@@ -1,4 +1,4 @@
-import type { CatalogService } from './catalog.service.js';
+import type { ProductInput } from './catalog.service.js';
 
 export interface ImportItem {
   sku: string;
@@ -6,6 +6,17 @@ export interface ImportItem {
   category: string | null;
   /** Read lazily, so a large import holds one batch of files in memory. */
   image(): Promise<Uint8Array>;
+}
+
+/**
+ * Where an import adds products: the catalog service in this process, or a
+ * running service over HTTP (src/cli/remote-catalog.ts).
+ */
+export interface ImportTarget {
+  /** Which of these skus the catalog has already; a target that cannot tell ahead answers none. */
+  existingSkus(skus: readonly string[]): Promise<string[]>;
+  /** Adds the products, all or nothing, and returns those it added: fewer when it skipped skus it found already there. */
+  addProducts(inputs: readonly ProductInput[]): Promise<readonly { sku: string }[]>;
 }
 
 export interface ImportProgress {
@@ -30,7 +41,7 @@ export interface ImportOptions {
  * it is run again. Each batch lands whole or not at all.
  */
 export async function importProducts(
-  catalog: CatalogService,
+  catalog: ImportTarget,
   items: readonly ImportItem[],
   options: ImportOptions,
 ): Promise<ImportProgress> {
@@ -48,12 +59,13 @@ export async function importProducts(
       const batch = batches[next++]!;
       const existing = new Set(await catalog.existingSkus(batch.map((item) => item.sku)));
       const fresh = batch.filter((item) => !existing.has(item.sku));
+      let added = 0;
       if (fresh.length > 0) {
         const images = await Promise.all(fresh.map((item) => item.image()));
-        await catalog.addProducts(fresh.map((item, i) => ({ sku: item.sku, name: item.name, category: item.category, image: images[i]! })));
+        added = (await catalog.addProducts(fresh.map((item, i) => ({ sku: item.sku, name: item.name, category: item.category, image: images[i]! })))).length;
       }
-      progress.added += fresh.length;
-      progress.skipped += batch.length - fresh.length;
+      progress.added += added;
+      progress.skipped += batch.length - added;
       progress.done += batch.length;
       options.onProgress?.({ ...progress });
     }

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { ConfigError } from '../config.js';
+import { DataDirLockedError } from '../db/data-dir-lock.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { importCommand } from './commands/import.js';
 import { trainCommand } from './commands/train.js';
+import { RemoteImportError } from './remote-catalog.js';
 
 const program = new Command('lookalike')
   .description('lookalike from the command line: the same services as the GraphQL API, on the configured database')
@@ -10,4 +13,11 @@ const program = new Command('lookalike')
   .addCommand(trainCommand())
   .addCommand(evaluateCommand());
 
-await program.parseAsync();
+try {
+  await program.parseAsync();
+} catch (error) {
+  // What the user can act on is said in one line; anything else keeps its stack.
+  if (!(error instanceof DataDirLockedError || error instanceof RemoteImportError || error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exitCode = 1;
+}

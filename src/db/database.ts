@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { acquireDataDirLock } from './data-dir-lock.js';
 import { classifyDatabaseError, describeDatabaseError } from './database-errors.js';
 import { DatabaseHealth, type DatabaseStatus } from './database-health.js';
 import { GuardedDialect } from './guarded-dialect.js';
@@ -110,11 +111,34 @@ function openPostgres(connectionString: string, max: number, timeouts: DatabaseT
 }
 
 async function openPGlite(dataDir: string, health: DatabaseHealth): Promise<Database> {
-  if (dataDir !== 'memory://') await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir, { extensions: { vector } });
+  if (dataDir === 'memory://') return pgliteDatabase(await PGlite.create({ extensions: { vector } }), health, async () => {});
+  await mkdir(dataDir, { recursive: true });
+  // One process per folder: a second one would keep its own copy of the pages and lose writes.
+  const lock = await acquireDataDirLock(dataDir);
+  try {
+    return pgliteDatabase(await PGlite.create(dataDir, { extensions: { vector } }), health, () => lock.release());
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+function pgliteDatabase(pglite: PGlite, health: DatabaseHealth, release: () => Promise<void>): Database {
   // It cannot go away on its own, but a full disk fails its statements the same way.
   const db = new Kysely<DB>({ dialect: new GuardedDialect(new PGliteDialect(pglite), health) });
-  return { db, kind: 'pglite', ping: () => ping(db), health: () => health.status(), close: () => db.destroy() };
+  return {
+    db,
+    kind: 'pglite',
+    ping: () => ping(db),
+    health: () => health.status(),
+    async close() {
+      try {
+        await db.destroy();
+      } finally {
+        await release();
+      }
+    },
+  };
 }
 
 async function ping(db: Kysely<DB>): Promise<void> {

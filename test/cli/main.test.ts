@@ -2,22 +2,41 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
+import { startApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
 import { FASHION_MNIST_DIR } from '../../src/datasets/idx-dataset.js';
 import { photoCatalog } from '../support/photo-catalog.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const run = promisify(execFile);
 
+/** A loopback URL where nothing listens. */
+async function closedUrl(): Promise<string> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return `http://127.0.0.1:${port}/`;
+}
+
 /** The command line as a user runs it, in its own process, on its own database. */
 function lookalike(dataDir: string, ...args: string[]) {
+  return lookalikeWith({ DATA_DIR: dataDir }, ...args);
+}
+
+function lookalikeWith(env: Record<string, string>, ...args: string[]) {
   return run(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    env: { ...process.env, DATA_DIR: dataDir, FEATURE_WORKERS: '2' },
+    env: { ...process.env, FEATURE_WORKERS: '2', ...env },
     maxBuffer: 16 * 1024 * 1024,
   });
 }
@@ -81,4 +100,122 @@ describe('the lookalike command line', () => {
       }
     },
   );
+});
+
+const TOKEN = 'an-admin-token-of-the-service';
+
+describe('the command line beside a running service', { skip: !existsSync(FASHION_MNIST_DIR) && 'Fashion-MNIST is not installed' }, () => {
+  let dir: string;
+  let serviceData: string;
+  let app: App;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lookalike-cli-remote-'));
+    serviceData = join(dir, 'service');
+    app = await startApp(loadConfig({ DATA_DIR: serviceData, PORT: '0', FEATURE_WORKERS: '2', LOG_LEVEL: 'silent', ADMIN_TOKEN: TOKEN }));
+  });
+  after(async () => {
+    await app?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("an import on the service's own folder is refused in one line naming the service's pid, and writes nothing", async () => {
+    const refused = await lookalike(serviceData, 'import', 'idx', '--count', '3').then(
+      () => assert.fail('the import opened the database the service holds'),
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+    assert.match(refused.stderr, new RegExp(`in use by process ${process.pid} .*--url`));
+    assert.equal(await app.services.catalog.countProducts(), 0);
+  });
+
+  test('import --url sends the batches through the service; a rerun skips them; a wider rerun adds only the new ones', async () => {
+    const unused = join(dir, 'never-opened');
+    const viaService = (count: number, ...args: string[]) =>
+      lookalikeWith({ DATA_DIR: unused, ADMIN_TOKEN: TOKEN }, 'import', 'idx', '--count', String(count), '--url', app.url, ...args);
+
+    assert.match((await viaService(5, '--batch-size', '2')).stdout, /imported 5, skipped 0/);
+    assert.match((await viaService(5)).stdout, /imported 0, skipped 5/);
+    // One batch of 8 with 5 already there: the service names them, and the other 3 go again.
+    const flagOverEnvironment = await lookalikeWith(
+      { DATA_DIR: unused, ADMIN_TOKEN: 'a-stale-token-in-the-environment' },
+      'import', 'idx', '--count', '8', '--url', app.url, '--token', TOKEN,
+    );
+    assert.match(flagOverEnvironment.stdout, /imported 3, skipped 5/);
+
+    const skus = Array.from({ length: 8 }, (_, i) => `fashion-mnist/train/${String(i).padStart(5, '0')}`);
+    assert.deepEqual((await app.services.catalog.findBySkus(skus)).map((p) => p.sku).sort(), skus);
+    assert.equal(await app.services.catalog.countProducts(), 8, 'each sku once');
+    assert.equal(existsSync(unused), false, 'the command line did not open a database of its own');
+  });
+
+  test('a batch the service refuses stops the import with one line naming the service and the code', async () => {
+    const folder = join(dir, 'broken');
+    await mkdir(join(folder, 'cats'), { recursive: true });
+    await writeFile(join(folder, 'cats', 'not-really.png'), 'not an image');
+    const before = await app.services.catalog.countProducts();
+    const refused = await lookalikeWith({ DATA_DIR: join(dir, 'never-opened'), ADMIN_TOKEN: TOKEN }, 'import', 'folder', folder, '--url', app.url).then(
+      () => assert.fail('a broken image was imported'),
+      (error: { code: number; stderr: string }) => error,
+    );
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, new RegExp(`^${app.url.replaceAll('.', '\\.')} refused a batch: .*\\(INVALID_IMAGE\\)$`, 'm'));
+    assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(await app.services.catalog.countProducts(), before);
+  });
+
+  test('without the admin token the service refuses the import, in one line saying how to give it', async () => {
+    const before = await app.services.catalog.countProducts();
+    const refused = await lookalikeWith({ DATA_DIR: join(dir, 'never-opened') }, 'import', 'idx', '--from', '20', '--count', '2', '--url', app.url).then(
+      () => assert.fail('an import without the token was accepted'),
+      (error: { code: number; stderr: string }) => error,
+    );
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /UNAUTHENTICATED.*--token or ADMIN_TOKEN/);
+    assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+    assert.equal(await app.services.catalog.countProducts(), before);
+  });
+
+  test('a busy answer (HTTP 503, TOO_BUSY, Retry-After) is waited out and the batch sent again', async () => {
+    // Overload played in front of the real service: its first answer is the one an overloaded service gives.
+    let busyAnswers = 0;
+    const busyOnce = createServer((request, response) => {
+      if (busyAnswers++ === 0) {
+        request.resume();
+        response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+        response.end(JSON.stringify({ errors: [{ message: 'too busy', extensions: { code: 'TOO_BUSY' } }] }));
+        return;
+      }
+      request.pipe(httpRequest(app.url, { method: 'POST', headers: request.headers }, (answer) => {
+        response.writeHead(answer.statusCode!, answer.headers);
+        answer.pipe(response);
+      }));
+    }).listen(0, '127.0.0.1');
+    await once(busyOnce, 'listening');
+    try {
+      const before = await app.services.catalog.countProducts();
+      const started = performance.now();
+      const { stdout } = await lookalikeWith(
+        { DATA_DIR: join(dir, 'never-opened'), ADMIN_TOKEN: TOKEN },
+        'import', 'idx', '--split', 'test', '--count', '2', '--url', `http://127.0.0.1:${(busyOnce.address() as AddressInfo).port}/`,
+      );
+      assert.match(stdout, /imported 2, skipped 0/);
+      assert.equal(busyAnswers, 2);
+      assert.ok(performance.now() - started >= 1000, 'waited the second Retry-After asked for');
+      assert.equal(await app.services.catalog.countProducts(), before + 2);
+    } finally {
+      busyOnce.close();
+    }
+  });
+
+  test('a service that cannot be reached is tried again; a second --url takes the batches meanwhile', async () => {
+    const closed = await closedUrl();
+    const before = await app.services.catalog.countProducts();
+    const { stdout } = await lookalikeWith(
+      { DATA_DIR: join(dir, 'never-opened'), ADMIN_TOKEN: TOKEN },
+      'import', 'idx', '--from', '8', '--count', '4', '--batch-size', '1', '--url', closed, '--url', app.url,
+    );
+    assert.match(stdout, /imported 4, skipped 0/);
+    assert.equal(await app.services.catalog.countProducts(), before + 4);
+  });
 });

@@ -1,10 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { importProducts, type ImportItem, type ImportProgress } from '../../catalog/catalog-import.js';
-import type { CatalogService } from '../../catalog/catalog.service.js';
+import { importProducts, type ImportItem, type ImportProgress, type ImportTarget } from '../../catalog/catalog-import.js';
+import { loadConfig } from '../../config.js';
 import { DIGIT_CATEGORIES, FASHION_MNIST_CATEGORIES, FASHION_MNIST_DIR, openIdxDataset } from '../../datasets/idx-dataset.js';
 import { folderItems, idxItems } from '../import-sources.js';
 import { progressBar, tracker } from '../progress.js';
-import { runWithServices } from '../run-with-services.js';
+import { RemoteCatalog } from '../remote-catalog.js';
+import { runInterruptible, runWithServices } from '../run-with-services.js';
 
 export const CATEGORY_NAMES = { fashion: FASHION_MNIST_CATEGORIES, digits: DIGIT_CATEGORIES, labels: undefined } as const;
 
@@ -20,15 +21,35 @@ export function positiveInteger(value: string): number {
   return parsed;
 }
 
-function batchSizeOption() {
-  return new Option('--batch-size <n>', 'products per batch (1-256)').default(64).argParser(positiveInteger);
+/** How an import reaches the catalog: the database itself, or running services (--url). */
+interface ImportOptions {
+  batchSize: number | undefined;
+  url: string[];
+  token: string | undefined;
+}
+
+function importOptions(command: Command): Command {
+  return command
+    .option('--batch-size <n>', 'products per batch (default 64, or 32 with --url)', positiveInteger)
+    .option(
+      '--url <url>',
+      "send the batches to a running service's GraphQL endpoint instead of opening the database; repeat to spread them over several",
+      serviceUrl,
+      [],
+    )
+    .option('--token <token>', "the service's admin token (default: ADMIN_TOKEN)");
+}
+
+function serviceUrl(value: string, previous: string[]): string[] {
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) throw new InvalidArgumentError('expected an http(s) URL');
+  return [...previous, value];
 }
 
 export function importCommand(): Command {
   const command = new Command('import').description(
     'add products in batches through ResNet50; a rerun skips the skus already there, so an interrupted import continues',
   );
-  command
+  const idx = command
     .command('idx')
     .description('import an IDX dataset (Fashion-MNIST by default), gzipped or raw')
     .option('--dir <dir>', 'folder with the IDX files', FASHION_MNIST_DIR)
@@ -38,45 +59,48 @@ export function importCommand(): Command {
     .addOption(
       new Option('--categories <names>', 'category names for the labels').choices(Object.keys(CATEGORY_NAMES)).default('fashion'),
     )
-    .option('--name <name>', 'dataset name, the first part of each sku', 'fashion-mnist')
-    .addOption(batchSizeOption())
-    .action(async (options) => {
-      const dataset = await openIdxDataset(options.dir, options.split);
-      const items = idxItems(dataset, {
-        name: options.name,
-        split: options.split,
-        from: options.from,
-        count: options.count,
-        categories: CATEGORY_NAMES[options.categories as keyof typeof CATEGORY_NAMES],
-      });
-      await runImport(items, options.batchSize);
+    .option('--name <name>', 'dataset name, the first part of each sku', 'fashion-mnist');
+  importOptions(idx).action(async (options) => {
+    const dataset = await openIdxDataset(options.dir, options.split);
+    const items = idxItems(dataset, {
+      name: options.name,
+      split: options.split,
+      from: options.from,
+      count: options.count,
+      categories: CATEGORY_NAMES[options.categories as keyof typeof CATEGORY_NAMES],
     });
-  command
-    .command('folder <dir>')
-    .description('import images laid out as DIR/<category>/<file> (jpg, png, webp)')
-    .addOption(batchSizeOption())
-    .action(async (dir: string, options) => runImport(await folderItems(dir), options.batchSize));
+    await runImport(items, options);
+  });
+  const folder = command.command('folder <dir>').description('import images laid out as DIR/<category>/<file> (jpg, png, webp)');
+  importOptions(folder).action(async (dir: string, options) => runImport(await folderItems(dir), options));
   return command;
 }
 
-export async function runImport(items: ImportItem[], batchSize: number): Promise<void> {
-  await runWithServices(async ({ catalog }, signal) => {
-    const result = await importWithProgress(catalog, items, batchSize, signal);
-    console.log(`imported ${result.added}, skipped ${result.skipped} already in the catalog`);
+async function runImport(items: ImportItem[], options: ImportOptions): Promise<void> {
+  const report = ({ added, skipped }: ImportProgress) => console.log(`imported ${added}, skipped ${skipped} already in the catalog`);
+  if (options.url.length === 0) {
+    await runWithServices(async ({ catalog }, signal) => report(await importWithProgress(catalog, items, options.batchSize ?? 64, signal)));
+    return;
+  }
+  const token = options.token ?? loadConfig(process.env).adminToken;
+  await runInterruptible(async (signal) => {
+    const services = new RemoteCatalog(options.url, { token, signal });
+    report(await importWithProgress(services, items, options.batchSize ?? 32, signal, options.url.length));
   });
 }
 
 /** importProducts behind a progress bar with rate and ETA. */
 export async function importWithProgress(
-  catalog: CatalogService,
+  catalog: ImportTarget,
   items: ImportItem[],
   batchSize: number,
   signal: AbortSignal,
+  concurrency?: number,
 ): Promise<ImportProgress> {
   const bar = progressBar('import', 'images');
   const update = tracker(bar, items.length);
   try {
-    return await importProducts(catalog, items, { batchSize, signal, onProgress: (p) => update(p.done) });
+    return await importProducts(catalog, items, { batchSize, concurrency, signal, onProgress: (p) => update(p.done) });
   } finally {
     bar.stop();
   }

@@ -1,0 +1,167 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ImportTarget } from '../catalog/catalog-import.js';
+import type { ProductInput } from '../catalog/catalog.service.js';
+
+const ADD_PRODUCTS = 'mutation ($inputs: [AddProductInput!]!) { addProducts(inputs: $inputs) { products { sku } } }';
+const MAX_WAIT_MS = 30_000;
+const HINTS: Record<string | number, string> = {
+  UNAUTHENTICATED: ': give the admin token with --token or ADMIN_TOKEN',
+  401: ': give the admin token with --token or ADMIN_TOKEN',
+  QUERY_TOO_COMPLEX: ': send smaller batches with --batch-size',
+};
+
+/** A running service refused an import, or stayed out of reach; the message is the one line to show. */
+export class RemoteImportError extends Error {
+  override name = 'RemoteImportError';
+}
+
+export interface RemoteCatalogOptions {
+  /** Sent as `Authorization: Bearer <token>`. */
+  token?: string | undefined;
+  signal?: AbortSignal | undefined;
+  /** Tries per batch while the services answer TOO_BUSY or cannot be reached. */
+  attempts?: number;
+  /** The first wait between tries when the service gives no Retry-After; it doubles each try, up to 30 s. */
+  backoffMs?: number;
+}
+
+type Answer = { added: { sku: string }[] } | { duplicates: string[] } | { retry: string; afterMs: number | undefined };
+
+interface GraphQLAnswer {
+  data?: { addProducts?: { products: { sku: string }[] } } | null;
+  errors?: { message: string; extensions?: { code?: string; skus?: unknown } }[];
+}
+
+/**
+ * The catalog of running services, as an import sees it: batches go to them
+ * as `addProducts` mutations instead of this process opening the database,
+ * one batch in flight per service, each batch to the next free one in turn.
+ */
+export class RemoteCatalog implements ImportTarget {
+  readonly #idle: string[];
+  readonly #waiting: ((url: string) => void)[] = [];
+
+  constructor(
+    urls: readonly string[],
+    private readonly options: RemoteCatalogOptions = {},
+  ) {
+    if (urls.length === 0) throw new RangeError('give at least one service URL');
+    this.#idle = [...urls];
+  }
+
+  /** The API has no lookup by sku; addProducts learns which skus are there from the service's DUPLICATE_SKU answer. */
+  async existingSkus(): Promise<string[]> {
+    return [];
+  }
+
+  /** Adds the batch, leaving out the skus the service already has; returns those added. */
+  async addProducts(inputs: readonly ProductInput[]): Promise<{ sku: string }[]> {
+    let pending = inputs.map(encode);
+    let unnamed = 0;
+    while (pending.length > 0) {
+      const answer = await this.#send(pending);
+      if ('added' in answer) return answer.added;
+      const duplicates = new Set(answer.duplicates);
+      const rest = pending.filter((input) => !duplicates.has(input.sku.trim()));
+      // A sku added by someone else between the service's check and its commit
+      // comes back unnamed; sent again, the check names it.
+      if (rest.length === pending.length && ++unnamed > 1) {
+        throw new RemoteImportError('the service keeps answering DUPLICATE_SKU without naming the skus');
+      }
+      pending = rest;
+    }
+    return [];
+  }
+
+  async #send(inputs: readonly EncodedInput[]): Promise<Exclude<Answer, { retry: string }>> {
+    const attempts = this.options.attempts ?? 8;
+    for (let attempt = 1; ; attempt++) {
+      const url = await this.#acquire();
+      let answer: Answer;
+      try {
+        answer = await this.#post(url, inputs);
+      } finally {
+        this.#release(url);
+      }
+      if (!('retry' in answer)) return answer;
+      if (attempt >= attempts) throw new RemoteImportError(`${url}: ${answer.retry}; gave up after ${attempts} tries`);
+      const backoff = (this.options.backoffMs ?? 500) * 2 ** (attempt - 1);
+      const signal = this.options.signal;
+      await sleep(Math.min(answer.afterMs ?? backoff, MAX_WAIT_MS), undefined, { signal }).catch((error: unknown) => {
+        signal?.throwIfAborted();
+        throw error;
+      });
+    }
+  }
+
+  async #post(url: string, inputs: readonly EncodedInput[]): Promise<Answer> {
+    const signal = this.options.signal;
+    let response: Response;
+    let body: GraphQLAnswer | undefined;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(this.options.token && { authorization: `Bearer ${this.options.token}` }),
+        },
+        body: JSON.stringify({ query: ADD_PRODUCTS, variables: { inputs } }),
+        signal,
+      });
+      body = (await response.json().catch(() => undefined)) as GraphQLAnswer | undefined;
+    } catch (error) {
+      signal?.throwIfAborted();
+      // If the batch landed before the connection broke, the next try finds its skus there.
+      return { retry: `cannot be reached (${reason(error)})`, afterMs: undefined };
+    }
+    const error = body?.errors?.[0];
+    const code = error?.extensions?.code;
+    if (response.status === 503 || code === 'TOO_BUSY') {
+      return { retry: `busy (${code ?? `HTTP ${response.status}`})`, afterMs: retryAfterMs(response.headers.get('retry-after')) };
+    }
+    if (code === 'DUPLICATE_SKU') {
+      const skus = error!.extensions!.skus;
+      return { duplicates: Array.isArray(skus) ? skus.map(String) : [] };
+    }
+    if (error || response.status === 401) {
+      throw new RemoteImportError(
+        `${url} refused a batch: ${error?.message ?? 'unauthenticated'} (${code ?? `HTTP ${response.status}`})${HINTS[code ?? response.status] ?? ''}`,
+      );
+    }
+    const products = body?.data?.addProducts?.products;
+    if (!response.ok || !products) throw new RemoteImportError(`${url} answered HTTP ${response.status} without a result`);
+    return { added: products };
+  }
+
+  #acquire(): Promise<string> {
+    const url = this.#idle.shift();
+    return url === undefined ? new Promise((resolve) => this.#waiting.push(resolve)) : Promise.resolve(url);
+  }
+
+  #release(url: string): void {
+    const next = this.#waiting.shift();
+    if (next) next(url);
+    else this.#idle.push(url);
+  }
+}
+
+type EncodedInput = { sku: string; name: string; category: string | null; image: string };
+
+function encode(input: ProductInput): EncodedInput {
+  const image = typeof input.image === 'string' ? input.image : Buffer.from(input.image).toString('base64');
+  return { sku: input.sku, name: input.name, category: input.category ?? null, image };
+}
+
+/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+function retryAfterMs(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  const seconds = Number(header);
+  if (header.trim() !== '' && Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function reason(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? String(error);
+}

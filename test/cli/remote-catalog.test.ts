@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test } from 'node:test';
+import { RemoteCatalog, RemoteImportError } from '../../src/cli/remote-catalog.js';
+
+const PRODUCT = { sku: 'cat-1', name: 'Chelsea', category: 'cats', image: new Uint8Array([1, 2, 3]) };
+
+/** A loopback URL where nothing listens. */
+async function closedUrl(): Promise<string> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return `http://127.0.0.1:${port}/`;
+}
+
+test('a service that stays out of reach fails the batch after the given tries, naming the service and why', async () => {
+  const url = await closedUrl();
+  const remote = new RemoteCatalog([url], { attempts: 3, backoffMs: 5 });
+  await assert.rejects(remote.addProducts([PRODUCT]), (error: unknown) => {
+    assert.ok(error instanceof RemoteImportError);
+    assert.equal(error.message, `${url}: cannot be reached (ECONNREFUSED); gave up after 3 tries`);
+    return true;
+  });
+});
+
+test('Ctrl-C during the wait between tries stops the import at once', async () => {
+  const controller = new AbortController();
+  const remote = new RemoteCatalog([await closedUrl()], { attempts: 3, backoffMs: 3_600_000, signal: controller.signal });
+  const adding = remote.addProducts([PRODUCT]);
+  setTimeout(() => controller.abort(new Error('interrupted')), 50);
+  await assert.rejects(adding, /interrupted/);
+});
+
+test('at least one service URL is needed', () => {
+  assert.throws(() => new RemoteCatalog([]), RangeError);
+});
