@@ -1,16 +1,23 @@
-# tfjs-node-gpu 4.x binds libtensorflow 2.9, built for CUDA 11.2 and cuDNN 8.
-FROM nvidia/cuda:11.2.2-cudnn8-runtime-ubuntu20.04
-RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates curl \
- && curl -fsSL https://deb.nodesource.com/setup_20.x | bash - \
- && apt-get install -y --no-install-recommends nodejs \
- && rm -rf /var/lib/apt/lists/*
+# The API on the CPU: ResNet50 on ONNX Runtime. `docker compose up` runs it
+# (docker-compose.yml); Dockerfile.gpu is the CUDA variant.
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
-# .npmrc: onnxruntime-node keeps to its bundled CPU binaries (no CUDA 12 download).
-COPY package.json package-lock.json .npmrc ./
-# npm 10 runs install scripts: tfjs-node-gpu's fetches libtensorflow here.
-RUN npm ci --include=optional --foreground-scripts
+COPY package.json package-lock.json ./
+# No install script is needed: onnxruntime-node and sharp ship their CPU
+# binaries, and tfjs-node's scripts would download libtensorflow, which only
+# the GPU image uses. (npm 10, Node 20's own, ignores package.json's allowScripts.)
+RUN npm ci --ignore-scripts
 COPY . .
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev --ignore-scripts
+# The weights and their ONNX conversion go into the image, so the container
+# needs no network at its first start.
+ENV MODEL_CACHE_DIR=/app/models
+RUN node dist/cli/main.js fetch-weights
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production MODEL_CACHE_DIR=/app/models
+WORKDIR /app
+COPY --from=build /app /app
+USER node
 EXPOSE 4000
 CMD ["node", "dist/main.js"]

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config.js';
 import { DataDirLockedError } from '../db/data-dir-lock.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { fetchWeightsCommand } from './commands/fetch-weights.js';
 import { importCommand } from './commands/import.js';
 import { trainCommand } from './commands/train.js';
 import { RemoteImportError } from './remote-catalog.js';
@@ -11,7 +12,8 @@ const program = new Command('lookalike')
   .description('lookalike from the command line: the same services as the GraphQL API, on the configured database')
   .addCommand(importCommand())
   .addCommand(trainCommand())
-  .addCommand(evaluateCommand());
+  .addCommand(evaluateCommand())
+  .addCommand(fetchWeightsCommand());
 
 try {
   await program.parseAsync();
