@@ -15,6 +15,7 @@ import { LANDING_PAGE } from './http/landing-page.js';
 import { createLogger, requestId, type Logger } from './http/logger.js';
 import { createMetrics } from './http/metrics.js';
 import { readiness } from './http/readiness.js';
+import { whileDatabaseAway } from './db/database-startup.js';
 import { createServices, type Services } from './services.js';
 
 const MiB = 1024 * 1024;
@@ -108,7 +109,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
         runtime: { backend: ready.extractor.backend, featureWorkers: ready.extractor.workers, database: ready.database.kind },
       };
       const warming = performance.now();
-      await ready.similarity.warm();
+      await whileDatabaseAway(() => ready.similarity.warm(), ready.database, config.database.startupWaitMs, (line) => logger.info(line));
       searchIndexLoaded = true;
       logger.info(`search index loaded in ${((performance.now() - warming) / 1000).toFixed(1)} s`);
     },

@@ -3,7 +3,7 @@ import { ProductImages, type ProductImagesOptions } from './catalog/product-imag
 import { SimilarityService } from './catalog/similarity.service.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
-import { openMigratedDatabase } from './db/database-startup.js';
+import { openMigratedDatabase, whileDatabaseAway } from './db/database-startup.js';
 import { EvaluationService } from './evaluation/evaluation.service.js';
 import { Store } from './db/store.js';
 import { ExactSearch } from './search/exact-search.js';
@@ -64,7 +64,7 @@ export async function createServices(config: Config, log: (line: string) => void
       minCategoryProducts: config.minCategoryProducts,
       keepModelVersions: config.keepModelVersions,
     });
-    const abandoned = await training.failAbandonedRuns();
+    const abandoned = await whileDatabaseAway(() => training.failAbandonedRuns(), database, config.database.startupWaitMs, log);
     if (abandoned.length > 0) log(`training runs whose process stopped, marked failed: ${abandoned.join(', ')}`);
 
     const services: Services = {

@@ -53,6 +53,28 @@ test('an API started before its database waits for it, then serves once it appea
   }
 });
 
+test('a database that goes away half-way through start-up (after the migrations) is waited for too', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'lookalike-startup-'));
+  let database = await startDatabaseServer(dataDir);
+  const api = startApi({ DATABASE_URL: database.url, DATABASE_STARTUP_WAIT_MS: '60000', DATABASE_POOL_SIZE: '2' });
+  try {
+    // The model loads after the migrations: the database is killed while it does, before the rest of start-up reads it.
+    const deadline = Date.now() + 60_000;
+    while (!api.lines.some((line) => line.includes('migrations applied')) && api.running() && Date.now() < deadline) await sleep(20);
+    await database.kill();
+    await sleep(2000);
+    assert.ok(api.running(), `exited while its database was away during start-up:\n${api.lines.join('\n')}`);
+    database = await startDatabaseServer(dataDir, database.port);
+    const url = await api.ready;
+    const { data } = await graphql(url, `{ service { database catalogSize } }`);
+    assert.deepEqual(data?.service, { database: 'postgres', catalogSize: 0 });
+  } finally {
+    await api.stop();
+    await database.kill();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
 test('an API whose database never appears exits after the start-up wait with one clear line', async () => {
   const port = await freePort();
   const api = startApi({ DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/postgres`, DATABASE_STARTUP_WAIT_MS: '1500' });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
@@ -8,7 +9,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The service as it is deployed: `src/main.ts` in a process of its own, so that its exit can be seen. */
 export interface ApiProcess {
-  /** Resolves with the first loopback URL the service prints (where it listens); rejects if it exits first. */
+  /** Resolves with the service's URL once /readyz says it is ready; rejects if it exits first. */
   readonly ready: Promise<string>;
   /** Everything it printed so far, line by line, stdout and stderr together. */
   readonly lines: string[];
@@ -26,15 +27,25 @@ export function startApi(env: Record<string, string>): ApiProcess {
   });
   const lines: string[] = [];
   const exited = once(child, 'exit').then(([code]) => code as number | null);
-  const ready = new Promise<string>((resolve, reject) => {
+  const listening = new Promise<string>((resolve, reject) => {
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => {
         lines.push(line);
-        const url = /http:\/\/127\.0\.0\.1:\d+(\/[\w/-]*)?/.exec(line)?.[0];
-        if (url) resolve(url);
+        const url = /http:\/\/127\.0\.0\.1:\d+/.exec(line)?.[0];
+        if (url) resolve(`${url}/`);
       });
     }
-    void exited.then((code) => reject(new Error(`the API exited with ${code} before listening:\n${lines.join('\n')}`)));
+    void exited.then((code) => reject(new Error(`the API exited with ${code} before it was ready:\n${lines.join('\n')}`)));
+  });
+  // It listens before it loads the model and the search index: ready is what /readyz says.
+  const ready = listening.then(async (url) => {
+    while (!(await fetch(`${url}readyz`).then((response) => response.ok, () => false))) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`the API exited with ${child.exitCode ?? child.signalCode} before it was ready:\n${lines.join('\n')}`);
+      }
+      await sleep(100);
+    }
+    return url;
   });
   ready.catch(() => {});
   return {
