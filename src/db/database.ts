@@ -59,6 +59,8 @@ function pgliteDatabase(pglite: PGlite, release: () => Promise<void>): Database 
     async close() {
       try {
         await db.destroy();
+        // Kysely closes its driver only if a query ever ran.
+        if (!pglite.closed) await pglite.close();
       } finally {
         await release();
       }
