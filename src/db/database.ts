@@ -134,6 +134,8 @@ function pgliteDatabase(pglite: PGlite, health: DatabaseHealth, release: () => P
     async close() {
       try {
         await db.destroy();
+        // Kysely closes its driver only if a query ever ran.
+        if (!pglite.closed) await pglite.close();
       } finally {
         await release();
       }
