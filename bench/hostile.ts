@@ -8,9 +8,10 @@
 // peak, /healthz failures and the well-behaved p50/p99 under attack beside
 // the baseline.
 //
-//   node --import tsx bench/hostile.ts [--seconds 60] [--hostile-clients 4] [--port 4391]
+//   node --import tsx bench/hostile.ts [--seconds 60] [--hostile-clients 1] [--port 4391]
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +24,7 @@ import { machine, ms, ratio, table } from './table.js';
 const { values: flags } = parseArgs({
   options: {
     seconds: { type: 'string', default: '60' },
-    'hostile-clients': { type: 'string', default: '4' },
+    'hostile-clients': { type: 'string', default: '1' },
     port: { type: 'string', default: '4391' },
     out: { type: 'string', default: 'bench/results/hostile.json' },
   },
@@ -59,10 +60,28 @@ async function post(body: string, headers: Record<string, string> = {}): Promise
   }
 }
 
-const gql = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
-const aliases = (n: number, field: string) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
+/** Declares a 1 GB body and sends its first bytes: the answer must come before the rest. */
+function overLimit(): Promise<Answer> {
+  const began = performance.now();
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'content-type': 'application/json', 'content-length': 1 << 30 } }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => {
+        const code = (JSON.parse(text) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code;
+        resolve({ status: res.statusCode!, code, seconds: (performance.now() - began) / 1000 });
+        req.destroy();
+      });
+    });
+    req.on('error', () => {});
+    req.write('{"query":"');
+  });
+}
 
-/** An 8192x8192 16-bit RGBA PNG: flat, so it is small on the wire and huge decoded. */
+const gql = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
+const aliases = (n: number, field: string) => gql(`{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`);
+
+/** A side x side 16-bit RGBA PNG: flat, so it is small on the wire and huge decoded. */
 async function pngBomb(side: number): Promise<string> {
   const png = await sharp({ create: { width: side, height: side, channels: 4, background: { r: 200, g: 10, b: 10, alpha: 1 } } })
     .toColourspace('rgb16')
@@ -71,13 +90,16 @@ async function pngBomb(side: number): Promise<string> {
   return png.toString('base64');
 }
 
+// The issue's bomb (8192^2, over the pixel limit) and the largest one within it.
 const bomb = await pngBomb(8192);
+const withinLimit = await pngBomb(7000);
 const wide = (await sharp({ create: { width: 20000, height: 8, channels: 3, background: '#888' } }).png().toBuffer()).toString('base64');
 const small = (await sharp({ create: { width: 64, height: 64, channels: 3, background: '#4a7' } }).png().toBuffer()).toString('base64');
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 const HOSTILE: { name: string; send(): Promise<Answer> }[] = [
   { name: '32 aliases of similarToImage, 8192^2 16-bit PNG', send: () => post(aliases(32, `similarToImage(image: "${bomb}") { space }`)) },
+  { name: '32 aliases of similarToImage, 7000^2 16-bit PNG', send: () => post(aliases(32, `similarToImage(image: "${withinLimit}") { space }`)) },
   {
     name: 'addProducts of 32 copies of the 8192^2 PNG (token)',
     send: () =>
@@ -103,8 +125,8 @@ const HOSTILE: { name: string; send(): Promise<Answer> }[] = [
     send: () => post(gql('mutation ($i: AddProductInput!) { addProduct(input: $i) { product { id } } }', { i: { sku: 'a\ud800b', name: 'x', image: small } }), auth),
   },
   { name: 'cursor past 2^31-1', send: () => post(gql('query ($a: String) { products(after: $a) { totalCount } }', { a: Buffer.from('product:99999999999').toString('base64url') })) },
-  { name: 'a 20000 px wide image', send: () => post(gql('query ($i: String!) { similarToImage(image: $i) { space } }', { i: wide })) },
-  { name: 'a 60 MB body', send: () => post(`{"query":"{ service { catalogSize } }","variables":{"x":"${'a'.repeat(60 * 1024 * 1024)}"}}`) },
+  { name: 'a 20000 x 8 px image', send: () => post(gql('query ($i: String!) { similarToImage(image: $i) { space } }', { i: wide })) },
+  { name: 'a body declared over the limit', send: () => overLimit() },
 ];
 
 const root = await mkdtemp(join(tmpdir(), 'lookalike-hostile-'));
