@@ -42,7 +42,8 @@ export function demoCommand(): Command {
 
       await runWithServices(async ({ catalog, training }, signal) => {
         console.error(`demo: ${items.length} Fashion-MNIST items through ResNet50, then ${size.epochs} epochs of the categorical head`);
-        await importWithProgress(catalog, items, 64, signal);
+        const { added, skipped } = await importWithProgress(catalog, items, 64, signal);
+        console.log(`imported ${added}, skipped ${skipped} already in the catalog`);
         const products = await catalog.countProducts();
         const [latest] = await training.listRuns(1);
         // A rerun after a finished demo has nothing left to do.
