@@ -23,14 +23,18 @@ async function readmeCommands(clone: string, lead: string): Promise<Map<string, 
   return new Map(block.split(/\n(?=# )/).map((command) => [command.slice(0, command.indexOf('\n')), command]));
 }
 
+function withoutDataDir(environment: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(environment).filter(([name]) => name !== 'DATA_DIR'));
+}
+
 /** What a newcomer does after cloning: build, the demo, the service, the README's examples. */
 describe('a first run from a fresh clone', { skip: !existsSync(FASHION_MNIST_DIR) && 'Fashion-MNIST is not installed' }, () => {
   let dir: string;
   let clone: string;
   let service: ChildProcess | undefined;
   let url: string;
-  const env = { ...process.env, ADMIN_TOKEN: TOKEN, PORT: '0', DATA_DIR: '', LOG_LEVEL: 'info' };
-  delete env.DATA_DIR;
+  // The defaults a newcomer has: data/ in the clone; a port of its own, so as not to meet another service.
+  const env = { ...withoutDataDir(process.env), ADMIN_TOKEN: TOKEN, PORT: '0', LOG_LEVEL: 'info' };
 
   const npm = (...args: string[]) => run('npm', args, { cwd: clone, env, maxBuffer: 16 * 1024 * 1024 });
   const sh = async (command: string) => {
@@ -92,7 +96,7 @@ describe('a first run from a fresh clone', { skip: !existsSync(FASHION_MNIST_DIR
       '# The six products most similar to a photo that is not in the catalog.',
       '# What the service runs on.',
     ]);
-    const [add, similar, toImage, info] = await Promise.all([...examples.values()].map(async (command) => command)).then((c) => c);
+    const [add, similar, toImage, info] = [...examples.values()];
 
     const added = await sh(add!);
     assert.deepEqual(added.errors, undefined);
