@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,4 +37,33 @@ test('train trains on the stored features without loading ResNet50', async () =>
     },
   });
   assert.match(stdout, /^training run 1 succeeded: model version \d+ active, val_acc [\d.]+, 8 products embedded$/m);
+});
+
+test('Ctrl-C stops the run in one line, exit 130, and leaves the active model version as it was', async () => {
+  const env = { ...process.env, DATA_DIR: join(dir, 'data') };
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'train', '--epochs', '1000', '--batch-size', '1'], { env });
+  let stderr = '';
+  const exited = once(child, 'exit');
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+      if (/epoch 1\//.test(stderr)) resolve();
+    });
+    child.once('exit', () => reject(new Error(`train ended before its first epoch: ${stderr}`)));
+  });
+  child.kill('SIGINT');
+  const [code] = await exited;
+  assert.equal(code, 130, stderr.slice(-2000));
+  const lines = stderr.trim().split('\n');
+  assert.match(lines.at(-1)!, /^interrupted: training run (\d+) stopped, the active model version unchanged$/);
+  assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+
+  const services = await createServices(loadConfig({ DATA_DIR: join(dir, 'data'), FEATURE_WORKERS: '1' }), () => {});
+  try {
+    const [stopped, succeeded] = await services.training.listRuns(2);
+    assert.equal(stopped!.status, 'failed');
+    assert.equal(succeeded!.status, 'succeeded');
+  } finally {
+    await services.close();
+  }
 });
