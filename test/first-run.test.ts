@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { FASHION_MNIST_DIR } from '../src/datasets/idx-dataset.js';
+import { FASHION_MNIST_CATEGORIES, FASHION_MNIST_DIR } from '../src/datasets/idx-dataset.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
@@ -92,8 +92,8 @@ describe('a first run from a fresh clone', { skip: !existsSync(FASHION_MNIST_DIR
     const examples = await readmeCommands(clone, 'Then, with the service running');
     assert.deepEqual([...examples.keys()], [
       '# Add a product (the image as base64 or a data URL).',
-      '# The six products most similar to product 1 (in the demo catalog, an ankle boot).',
-      '# The six products most similar to a photo that is not in the catalog.',
+      "# The six products most similar to product 1, the demo catalog's first.",
+      '# The six products most similar to an image that is not in the catalog.',
       '# What the service runs on.',
     ]);
     const [add, similar, toImage, info] = [...examples.values()];
@@ -106,7 +106,7 @@ describe('a first run from a fresh clone', { skip: !existsSync(FASHION_MNIST_DIR
     assert.equal(neighbours.space, 'TRAINED_HEAD');
     assert.equal(neighbours.neighbours.length, 6);
     const product1 = (await sh(`curl -s http://127.0.0.1:4000/ -H 'content-type: application/json' -d '{"query": "{ product(id: \\"1\\") { category } }"}'`)).data!;
-    assert.equal(product1.product.category, 'Ankle boot', 'the README says what product 1 is');
+    assert.ok(FASHION_MNIST_CATEGORIES.includes(product1.product.category), 'product 1 is a demo product');
 
     const lookalikes = (await sh(toImage!)).data!.similarToImage.neighbours as { product: { category: string } }[];
     assert.equal(lookalikes.length, 6);
