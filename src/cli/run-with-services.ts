@@ -1,5 +1,5 @@
 import { loadConfig, type Config } from '../config.js';
-import { createServices, createTrainingServices, type Services, type TrainingServices } from '../services.js';
+import type { Services, TrainingServices } from '../services.js';
 
 /** Ctrl-C: the command says in one line what it leaves behind, and exits 130 as a shell reports a SIGINT. */
 export class InterruptedError extends Error {}
@@ -10,11 +10,14 @@ export class InterruptedError extends Error {}
  * batch and everything already committed stays.
  */
 export async function runWithServices(work: (services: Services, signal: AbortSignal) => Promise<void>): Promise<void> {
+  // Loaded here, not at start: help, --url imports and fetch-weights never load ResNet50's engines or the database.
+  const { createServices } = await import('../services.js');
   await runOn(createServices, work);
 }
 
 /** runWithServices for a command that only trains: no ResNet50 is loaded. */
 export async function runWithTrainingServices(work: (services: TrainingServices, signal: AbortSignal) => Promise<void>): Promise<void> {
+  const { createTrainingServices } = await import('../services.js');
   await runOn(createTrainingServices, work);
 }
 
