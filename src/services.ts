@@ -7,9 +7,11 @@ import { openMigratedDatabase, whileDatabaseAway } from './db/database-startup.j
 import { EvaluationService } from './evaluation/evaluation.service.js';
 import { Store } from './db/store.js';
 import { ExactSearch } from './search/exact-search.js';
+import { selectBackend } from './ml/backend.js';
 import { createFeatureExtractor, type FeatureExtractor, type FeatureExtractorOptions } from './ml/feature-extractor.js';
 import { ActiveModel } from './training/active-model.js';
 import { createHeadEngine } from './training/head-engine.js';
+import type { HeadEngine } from './training/head.js';
 import { TrainingService } from './training/training.service.js';
 
 /** Everything the API and the command line share: one database, one model pool, the services over them. */
@@ -48,6 +50,27 @@ export function productImagesOptions(config: Config): ProductImagesOptions {
   };
 }
 
+/** The database and training alone, for a command that never reads an image: ResNet50 is not loaded. */
+export type TrainingServices = Pick<Services, 'database' | 'training' | 'close'>;
+
+export async function createTrainingServices(config: Config, log: (line: string) => void): Promise<TrainingServices> {
+  const database = await openMigratedDatabase(config, log);
+  try {
+    const training = await trainingService(new Store(database.db), database, createHeadEngine(await selectBackend(config.backend)), config, log);
+    return {
+      database,
+      training,
+      async close() {
+        await training.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
 export async function createServices(config: Config, log: (line: string) => void): Promise<Services> {
   const database = await openMigratedDatabase(config, log);
   let extractor: FeatureExtractor | undefined;
@@ -59,13 +82,7 @@ export async function createServices(config: Config, log: (line: string) => void
     const images = new ProductImages(extractor, productImagesOptions(config));
     const engine = createHeadEngine(extractor.tfBackend);
     const models = new ActiveModel(engine);
-    const training = new TrainingService(store, engine, {
-      log,
-      minCategoryProducts: config.minCategoryProducts,
-      keepModelVersions: config.keepModelVersions,
-    });
-    const abandoned = await whileDatabaseAway(() => training.failAbandonedRuns(), database, config.database.startupWaitMs, log);
-    if (abandoned.length > 0) log(`training runs whose process stopped, marked failed: ${abandoned.join(', ')}`);
+    const training = await trainingService(store, database, engine, config, log);
 
     const services: Services = {
       database,
@@ -86,4 +103,15 @@ export async function createServices(config: Config, log: (line: string) => void
     await database.close();
     throw error;
   }
+}
+
+async function trainingService(store: Store, database: Database, engine: HeadEngine, config: Config, log: (line: string) => void): Promise<TrainingService> {
+  const training = new TrainingService(store, engine, {
+    log,
+    minCategoryProducts: config.minCategoryProducts,
+    keepModelVersions: config.keepModelVersions,
+  });
+  const abandoned = await whileDatabaseAway(() => training.failAbandonedRuns(), database, config.database.startupWaitMs, log);
+  if (abandoned.length > 0) log(`training runs whose process stopped, marked failed: ${abandoned.join(', ')}`);
+  return training;
 }

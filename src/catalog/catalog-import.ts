@@ -52,10 +52,11 @@ export async function importProducts(
   const batches: ImportItem[][] = [];
   for (let i = 0; i < items.length; i += options.batchSize) batches.push(items.slice(i, i + options.batchSize));
   let next = 0;
+  // The first failure (or Ctrl-C) stops every worker after its current batch, so the counts are what was stored.
+  let failure: { reason: unknown } | undefined;
 
   const worker = async () => {
-    while (next < batches.length) {
-      options.signal?.throwIfAborted();
+    while (next < batches.length && failure === undefined && !options.signal?.aborted) {
       const batch = batches[next++]!;
       const existing = new Set(await catalog.existingSkus(batch.map((item) => item.sku)));
       const fresh = batch.filter((item) => !existing.has(item.sku));
@@ -70,6 +71,11 @@ export async function importProducts(
       options.onProgress?.({ ...progress });
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency ?? 2 }, worker));
+  const stopOnFailure = (reason: unknown) => {
+    failure ??= { reason };
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 2 }, () => worker().catch(stopOnFailure)));
+  if (failure) throw failure.reason;
+  options.signal?.throwIfAborted();
   return progress;
 }

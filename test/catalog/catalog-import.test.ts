@@ -39,6 +39,28 @@ test('an interrupted import keeps its finished batches, and a rerun adds only th
   assert.deepEqual(again, { total: 8, done: 8, added: 0, skipped: 8 });
 });
 
+test('an interrupted import stops after the batches in flight and counts them all', async () => {
+  const before = await services.catalog.countProducts();
+  const fresh = items.map((item) => ({ ...item, sku: `in-flight/${item.sku}` }));
+  const controller = new AbortController();
+  const seen: ImportProgress[] = [];
+  await assert.rejects(
+    importProducts(services.catalog, fresh, {
+      batchSize: 3,
+      concurrency: 2,
+      signal: controller.signal,
+      onProgress: (progress) => {
+        seen.push(progress);
+        controller.abort(new Error('interrupted'));
+      },
+    }),
+    /interrupted/,
+  );
+  // Both batches were in flight when the first finished; the rejection waited for the second.
+  assert.equal(seen.at(-1)!.added, 6);
+  assert.equal(await services.catalog.countProducts(), before + 6);
+});
+
 test('a batch size under 1 is refused before anything is imported', async () => {
   const before = await services.catalog.countProducts();
   for (const batchSize of [0, -1, 1.5]) {

@@ -5,7 +5,7 @@ import { DIGIT_CATEGORIES, FASHION_MNIST_CATEGORIES, FASHION_MNIST_DIR, openIdxD
 import { folderItems, idxItems } from '../import-sources.js';
 import { progressBar, tracker } from '../progress.js';
 import { RemoteCatalog } from '../remote-catalog.js';
-import { runInterruptible, runWithServices } from '../run-with-services.js';
+import { InterruptedError, runInterruptible, runWithServices } from '../run-with-services.js';
 
 export const CATEGORY_NAMES = { fashion: FASHION_MNIST_CATEGORIES, digits: DIGIT_CATEGORIES, labels: undefined } as const;
 
@@ -55,7 +55,7 @@ export function importCommand(): Command {
     .option('--dir <dir>', 'folder with the IDX files', FASHION_MNIST_DIR)
     .addOption(new Option('--split <split>', 'train-* or t10k-* files').choices(['train', 'test']).default('train'))
     .option('--from <n>', 'first item', wholeNumber, 0)
-    .option('--count <n>', 'number of items', wholeNumber, Number.MAX_SAFE_INTEGER)
+    .option('--count <n>', 'number of items (default: all)', wholeNumber)
     .addOption(
       new Option('--categories <names>', 'category names for the labels').choices(Object.keys(CATEGORY_NAMES)).default('fashion'),
     )
@@ -66,7 +66,7 @@ export function importCommand(): Command {
       name: options.name,
       split: options.split,
       from: options.from,
-      count: options.count,
+      count: options.count ?? dataset.size,
       categories: CATEGORY_NAMES[options.categories as keyof typeof CATEGORY_NAMES],
     });
     await runImport(items, options);
@@ -99,8 +99,22 @@ export async function importWithProgress(
 ): Promise<ImportProgress> {
   const bar = progressBar('import', 'images');
   const update = tracker(bar, items.length);
+  let stored = { added: 0, skipped: 0 };
   try {
-    return await importProducts(catalog, items, { batchSize, concurrency, signal, onProgress: (p) => update(p.done) });
+    return await importProducts(catalog, items, {
+      batchSize,
+      concurrency,
+      signal,
+      onProgress: (progress) => {
+        stored = progress;
+        update(progress.done);
+      },
+    });
+  } catch (error) {
+    if (error instanceof InterruptedError) {
+      throw new InterruptedError(`interrupted: ${stored.added} imported, ${stored.skipped} skipped; run the same command again to continue`);
+    }
+    throw error;
   } finally {
     bar.stop();
   }

@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
 import type { HyperparameterOverrides } from '../../training/hyperparameters.js';
-import { runWithServices } from '../run-with-services.js';
+import type { TrainingRun } from '../../training/training-run.js';
+import type { TrainingService } from '../../training/training.service.js';
+import { InterruptedError, runWithTrainingServices } from '../run-with-services.js';
 
 export function hyperparameterOptions(command: Command): Command {
   return command
@@ -31,22 +33,30 @@ export function trainCommand(): Command {
   return hyperparameterOptions(
     new Command('train').description('train the categorical head on every product with a category, and switch its model version on'),
   ).action(async (options) => {
-    await runWithServices(async ({ training }) => {
-      // The service logs each epoch as it ends (to stderr here).
-      const run = await training.startTraining(hyperparametersFrom(options));
-      await training.idle();
-      const finished = (await training.getRun(run.id))!;
-      if (finished.status !== 'succeeded') throw new Error(`training run ${run.id} failed: ${finished.error}`);
-      console.log(
-        `training run ${run.id} succeeded: model version ${finished.modelVersionId} active, ` +
-          `val_acc ${finished.metrics!.valAccuracy.toFixed(4)}, ${finished.metrics!.embeddedProducts} products embedded`,
-      );
-      const excluded = finished.excludedCategories ?? [];
-      if (excluded.length > 0) {
-        const named = excluded.slice(0, 20).map((e) => `${e.category} (${e.products})`);
-        const more = excluded.length > named.length ? `, and ${excluded.length - named.length} more` : '';
-        console.log(`${excluded.length} categories left out for too few products: ${named.join(', ')}${more}`);
-      }
-    });
+    await runWithTrainingServices(({ training }, signal) => trainHead(training, hyperparametersFrom(options), signal).then(() => undefined));
   });
+}
+
+/** Trains a run to its end, one line per epoch on stderr and its outcome on stdout; Ctrl-C stops it. */
+export async function trainHead(training: TrainingService, hyperparameters: HyperparameterOverrides, signal: AbortSignal): Promise<TrainingRun> {
+  // The service logs each epoch as it ends (to stderr here).
+  const run = await training.startTraining(hyperparameters);
+  const stop = () => void training.close();
+  signal.addEventListener('abort', stop);
+  await training.idle();
+  signal.removeEventListener('abort', stop);
+  if (signal.aborted) throw new InterruptedError(`interrupted: training run ${run.id} stopped, the active model version unchanged`);
+  const finished = (await training.getRun(run.id))!;
+  if (finished.status !== 'succeeded') throw new Error(`training run ${run.id} failed: ${finished.error}`);
+  console.log(
+    `training run ${run.id} succeeded: model version ${finished.modelVersionId} active, ` +
+      `val_acc ${finished.metrics!.valAccuracy.toFixed(4)}, ${finished.metrics!.embeddedProducts} products embedded`,
+  );
+  const excluded = finished.excludedCategories ?? [];
+  if (excluded.length > 0) {
+    const named = excluded.slice(0, 20).map((e) => `${e.category} (${e.products})`);
+    const more = excluded.length > named.length ? `, and ${excluded.length - named.length} more` : '';
+    console.log(`${excluded.length} categories left out for too few products: ${named.join(', ')}${more}`);
+  }
+  return finished;
 }
