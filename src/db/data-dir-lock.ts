@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
-import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
+import { link, open, readFile, stat, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * The file that says which process owns an embedded database folder. PGlite
@@ -11,6 +13,9 @@ import { join } from 'node:path';
  * their own pages in memory, so one silently loses the other's writes.
  */
 export const LOCK_FILE = 'lookalike.lock';
+/** How long a process keeps trying while others take a dead lock away. */
+const TAKEOVER_PATIENCE_MS = 5_000;
+const TAKEOVER_PAUSE_MS = 10;
 
 export interface LockOwner {
   pid: number;
@@ -56,13 +61,14 @@ export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> 
   const draft = `${path}.${process.pid}-${randomUUID()}`;
   await writeFile(draft, mine);
   try {
-    for (let attempt = 0; attempt < 10; attempt++) {
+    for (const giveUp = performance.now() + TAKEOVER_PATIENCE_MS; performance.now() < giveUp; ) {
       if (await linkIfAbsent(draft, path)) return held(path, mine);
-      const found = await readIfPresent(path);
+      const found = await readLock(path);
       if (found === undefined) continue;
-      const owner = parseOwner(found);
+      const owner = parseOwner(found.content);
       if (owner && isAlive(owner)) throw new DataDirLockedError(dataDir, owner);
-      await takeAway(path, found);
+      // Another process is taking the same dead lock away: let it finish.
+      if (!(await takeAway(path, found.file))) await sleep(TAKEOVER_PAUSE_MS);
     }
     throw new Error(`could not take ${path}: other processes keep replacing it`);
   } finally {
@@ -91,30 +97,49 @@ function held(path: string, mine: string): DataDirLock {
 }
 
 /**
- * Moves a dead owner's lock out of the way. Locks are never rewritten in place,
- * so if the file moved aside is not the one judged dead, another process took
- * the folder over in the meantime and its lock goes back. Not covered: a third
- * process creating a lock in the instant between the two renames.
+ * Removes a dead owner's lock, unless another process is doing so. Only the
+ * process that creates the marker named after the dead lock's file (inode
+ * and modification time: a link changes neither) may remove it, and it does
+ * so only if the marker is that very file; so of several processes that
+ * judged the same lock dead, one removes it, and none can remove a lock
+ * taken since. Returns whether this process did the removing.
  */
-async function takeAway(path: string, stale: string): Promise<void> {
-  const aside = `${path}.stale-${process.pid}-${randomUUID()}`;
+async function takeAway(path: string, stale: BigIntStats): Promise<boolean> {
+  const marker = `${path}.taking-${stale.ino}-${stale.mtimeNs}`;
+  if (!(await linkIfAbsent(path, marker))) return false;
   try {
-    await rename(path, aside);
-  } catch (error) {
-    if (isCode(error, 'ENOENT')) return;
-    throw error;
+    const marked = await stat(marker, { bigint: true });
+    if (marked.ino === stale.ino && marked.mtimeNs === stale.mtimeNs) await unlink(path);
+    return true;
+  } finally {
+    await unlink(marker).catch(() => {});
   }
-  if ((await readFile(aside, 'utf8')) !== stale) await linkIfAbsent(aside, path);
-  await unlink(aside);
 }
 
+/** Links `to` to `from`'s file unless `to` exists (or `from` is gone). */
 async function linkIfAbsent(from: string, to: string): Promise<boolean> {
   try {
     await link(from, to);
     return true;
   } catch (error) {
-    if (isCode(error, 'EEXIST')) return false;
+    if (isCode(error, 'EEXIST') || isCode(error, 'ENOENT')) return false;
     throw error;
+  }
+}
+
+/** The lock's content and its file's identity, read from one open file so that they match. */
+async function readLock(path: string): Promise<{ content: string; file: BigIntStats } | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    if (isCode(error, 'ENOENT')) return undefined;
+    throw error;
+  }
+  try {
+    return { content: await handle.readFile('utf8'), file: await handle.stat({ bigint: true }) };
+  } finally {
+    await handle.close();
   }
 }
 
