@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import { loadConfig } from '../src/config.js';
@@ -18,12 +19,19 @@ export interface HttpIngestOptions {
   clients: readonly number[];
 }
 
+export interface Figures {
+  /** images/s of each round. */
+  imagesPerSecond: number[];
+  /** CPU milliseconds per image of each round, every thread of the process that served the calls. */
+  cpuMsPerImage: number[];
+}
+
 export interface HttpIngestRow {
   clients: number;
-  /** images/s of each round, CatalogService.addProducts in this process. */
-  inProcess: number[];
-  /** images/s of each round, addProducts over HTTP to src/main.ts in a process of its own. */
-  http: number[];
+  /** CatalogService.addProducts in this process. */
+  inProcess: Figures;
+  /** addProducts over HTTP to src/main.ts in a process of its own. */
+  http: Figures;
 }
 
 interface Product {
@@ -32,7 +40,8 @@ interface Product {
   category: string;
   image: Uint8Array;
 }
-type AddCall = (products: readonly Product[]) => Promise<void>;
+/** Readies one addProducts call (a request body, for HTTP) and returns what sends it, so the timed part only sends. */
+type AddCall = (products: readonly Product[]) => () => Promise<void>;
 
 /**
  * addProducts over HTTP against the same calls in process (issue 10, item 4:
@@ -54,20 +63,27 @@ export async function measureHttpIngest(options: HttpIngestOptions, log: (line: 
     services = await createServices(loadConfig({ ...process.env, ...env }), () => {});
     const url = await readyUrl(api);
     const catalog = services.catalog;
-    const paths: Record<'inProcess' | 'http', AddCall> = {
-      inProcess: async (products) => void (await catalog.addProducts(products)),
-      http: (products) => addOverHttp(url, products),
+    const paths: Record<'inProcess' | 'http', { add: AddCall; cpuSeconds: () => Promise<number> }> = {
+      inProcess: { add: (products) => async () => void (await catalog.addProducts(products)), cpuSeconds: async () => ownCpuSeconds() },
+      http: { add: (products) => addOverHttp(url, products), cpuSeconds: () => processCpuSeconds(api.pid) },
     };
     // Warm-up: both ResNet50 sessions, decoders and databases run a whole call before anything is timed.
-    for (const add of Object.values(paths)) await add(products(files.slice(0, options.batch), 'warm-up'));
-    const rows: HttpIngestRow[] = options.clients.map((clients) => ({ clients, inProcess: [], http: [] }));
+    for (const { add } of Object.values(paths)) await add(products(files.slice(0, options.batch), 'warm-up'))();
+    const figures = (): Figures => ({ imagesPerSecond: [], cpuMsPerImage: [] });
+    const rows: HttpIngestRow[] = options.clients.map((clients) => ({ clients, inProcess: figures(), http: figures() }));
     for (let round = 1; round <= options.rounds; round += 1) {
       for (const row of rows) {
         for (const path of ['inProcess', 'http'] as const) {
-          const batch = products(files, `${path}-${row.clients}-${round}`);
-          row[path].push(await measureCalls(paths[path], batch, options.batch, row.clients));
+          const all = products(files, `${path}-${row.clients}-${round}`);
+          const calls = Array.from({ length: Math.ceil(all.length / options.batch) }, (_, i) =>
+            paths[path].add(all.slice(i * options.batch, (i + 1) * options.batch)),
+          );
+          const cpuBefore = await paths[path].cpuSeconds();
+          row[path].imagesPerSecond.push(await measureCalls(calls, all.length, row.clients));
+          row[path].cpuMsPerImage.push(((await paths[path].cpuSeconds()) - cpuBefore) * 1000 / all.length);
         }
-        log(`round ${round}, ${row.clients} client(s): ${row.inProcess.at(-1)!.toFixed(2)} in process, ${row.http.at(-1)!.toFixed(2)} over HTTP (images/s)`);
+        const last = (f: Figures) => `${f.imagesPerSecond.at(-1)!.toFixed(2)} images/s, ${f.cpuMsPerImage.at(-1)!.toFixed(0)} CPU ms/image`;
+        log(`round ${round}, ${row.clients} client(s): in process ${last(row.inProcess)}; over HTTP ${last(row.http)}`);
       }
     }
     return rows;
@@ -102,33 +118,50 @@ function products(files: readonly Uint8Array[], skuPrefix: string): Product[] {
   return files.map((image, i) => ({ sku: `${skuPrefix}-${i}`, name: `product ${i}`, category: i % 2 === 0 ? 'cats' : 'cups', image }));
 }
 
-/** images/s adding `all` in calls of `size`, `clients` callers each taking the next call when its last one is answered. */
-async function measureCalls(add: AddCall, all: readonly Product[], size: number, clients: number): Promise<number> {
+/** images/s making `calls` (of `images` in all) with `clients` callers, each taking the next call when its last one is answered. */
+async function measureCalls(calls: readonly (() => Promise<void>)[], images: number, clients: number): Promise<number> {
   let next = 0;
   const began = performance.now();
   const caller = async () => {
-    while (next < all.length) {
-      const call = all.slice(next, next + size);
-      next += size;
-      await add(call);
+    while (next < calls.length) {
+      next += 1;
+      await calls[next - 1]!();
     }
   };
   await Promise.all(Array.from({ length: clients }, caller));
-  return all.length / ((performance.now() - began) / 1000);
+  return images / ((performance.now() - began) / 1000);
 }
 
-/** One addProducts request as a back office sends it: images in base64, the admin token; throws unless every product was added. */
-async function addOverHttp(url: string, products: readonly Product[]): Promise<void> {
+/**
+ * One addProducts request as a back office sends it: images in base64, the
+ * admin token. The body is encoded beforehand: the client's encoding shares
+ * the machine's cores with the service, and is no cost of the service's.
+ * Sending throws unless every product was added.
+ */
+function addOverHttp(url: string, products: readonly Product[]): () => Promise<void> {
   const inputs = products.map(({ image, ...fields }) => ({ ...fields, image: Buffer.from(image).toString('base64') }));
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-    body: JSON.stringify({ query: ADD_PRODUCTS, variables: { inputs } }),
-  });
-  const body = (await response.json()) as { data?: { addProducts?: { products: unknown[] } }; errors?: unknown[] };
-  if (response.status !== 200 || body.errors || body.data?.addProducts?.products.length !== products.length) {
-    throw new Error(`addProducts over HTTP answered ${response.status}: ${JSON.stringify(body).slice(0, 500)}`);
-  }
+  const body = JSON.stringify({ query: ADD_PRODUCTS, variables: { inputs } });
+  return async () => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body });
+    const answer = (await response.json()) as { data?: { addProducts?: { products: unknown[] } }; errors?: unknown[] };
+    if (response.status !== 200 || answer.errors || answer.data?.addProducts?.products.length !== products.length) {
+      throw new Error(`addProducts over HTTP answered ${response.status}: ${JSON.stringify(answer).slice(0, 500)}`);
+    }
+  };
+}
+
+/** CPU seconds this process has used, all threads. */
+function ownCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+/** CPU seconds another process has used, all threads: utime + stime of /proc/<pid>/stat, in clock ticks of 1/100 s (Linux's USER_HZ). */
+async function processCpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** The service's URL once /readyz answers 200 (ResNet50 loaded, search index warm). */
