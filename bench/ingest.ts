@@ -56,7 +56,10 @@ if (flags.only !== 'engines') {
   const rows = await measureHttpIngest({ images: positiveInteger(flags, 'http-images'), batch, rounds, clients: [1, 2] }, console.log);
   const best = (values: number[]) => Math.max(...values);
   const least = (values: number[]) => Math.min(...values);
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return (sorted[Math.floor((sorted.length - 1) / 2)]! + sorted[Math.ceil((sorted.length - 1) / 2)]!) / 2;
+  };
   // Each round measures the two one after the other: their ratio in a round
   // shares that round's load, and its median over rounds is what a burst of
   // other work on the machine moves least.
