@@ -3,7 +3,7 @@
 //   addProducts by engine and cores, against the FLOP floor; ~10 minutes;
 // - http (issue 10, item 4; bench/ingest-http.ts): addProducts over HTTP to
 //   the service as deployed, limits on, beside the same calls in process;
-//   ~3 minutes.
+//   ~4 minutes.
 // `--only engines` or `--only http` runs one of them.
 //
 //   node --import tsx bench/ingest.ts [--only engines|http] [--images 128] [--baseline-images 32]
