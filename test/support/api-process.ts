@@ -9,6 +9,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The service as it is deployed: `src/main.ts` in a process of its own, so that its exit can be seen. */
 export interface ApiProcess {
+  /** The service's process id, for what the OS says of it (its CPU time in /proc). */
+  readonly pid: number;
   /** Resolves with the service's URL once /readyz says it is ready; rejects if it exits first. */
   readonly ready: Promise<string>;
   /** Everything it printed so far, line by line, stdout and stderr together. */
@@ -49,6 +51,7 @@ export function startApi(env: Record<string, string>): ApiProcess {
   });
   ready.catch(() => {});
   return {
+    pid: child.pid!,
     ready,
     lines,
     exited,
