@@ -101,6 +101,11 @@ const HOSTILE: { name: string; send(): Promise<Answer> }[] = [
   { name: '32 aliases of similarToImage, 8192^2 16-bit PNG', send: () => post(aliases(32, `similarToImage(image: "${bomb}") { space }`)) },
   { name: '32 aliases of similarToImage, 7000^2 16-bit PNG', send: () => post(aliases(32, `similarToImage(image: "${withinLimit}") { space }`)) },
   {
+    name: '30 aliases of similarToImage on one 7000^2 PNG variable',
+    send: () =>
+      post(gql(`query ($i: String!) { ${Array.from({ length: 30 }, (_, i) => `a${i}: similarToImage(image: $i) { space }`).join(' ')} }`, { i: withinLimit })),
+  },
+  {
     name: 'addProducts of 32 copies of the 8192^2 PNG (token)',
     send: () =>
       post(

@@ -4,6 +4,7 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ConfigError, type Config } from './config.js';
 import type { GraphQLContext } from './graphql/context.js';
+import { documentLengthRefusal } from './graphql/query-limits.js';
 import { createGraphQLServer, SCHEMA_PATH } from './graphql/server.js';
 import { writeAccessPlugin } from './graphql/write-access.plugin.js';
 import { exposureRefusal, writeAccess } from './http/admin-token.js';
@@ -75,7 +76,9 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
   const graphql = fastifyApolloHandler(apollo, {
     context: async (request) => ({ ...context!, mayWrite: access.allows(request.headers.authorization) }),
   });
-  const whenServing = async (_request: FastifyRequest, reply: FastifyReply) => {
+  const whenServing = async (request: FastifyRequest, reply: FastifyReply) => {
+    const tooLong = documentLengthRefusal((request.body as { query?: unknown } | undefined)?.query ?? (request.query as { query?: unknown } | undefined)?.query);
+    if (tooLong) return reply.code(400).send(tooLong);
     if (context && searchIndexLoaded) return;
     const { status, headers } = httpAnswerFor('SERVICE_STARTING')!;
     return reply.code(status).headers(headers).send(errorBody('the service is starting; retry in a moment', 'SERVICE_STARTING'));
