@@ -10,6 +10,8 @@ export type DatabaseStatus = { up: true; since: Date } | { up: false; reason: st
  */
 export class DatabaseHealth {
   #status: DatabaseStatus = { up: true, since: new Date() };
+  /** performance.now() when it went down: answers to queries asked before then say nothing of now. */
+  #downAt = -Infinity;
 
   constructor(private readonly log: (line: string) => void = () => {}) {}
 
@@ -21,11 +23,14 @@ export class DatabaseHealth {
     // A slow statement says nothing about the connection.
     if (failure !== 'unreachable' || !this.#status.up) return;
     this.#status = { up: false, reason, since: new Date() };
+    this.#downAt = performance.now();
     this.log(`database unavailable: ${reason}`);
   }
 
-  answered(): void {
-    if (this.#status.up) return;
+  /** A query asked at `askedAt` (performance.now()) succeeded. */
+  answered(askedAt: number): void {
+    // A query in flight when the connection went can still finish: not a return.
+    if (this.#status.up || askedAt < this.#downAt) return;
     const seconds = (Date.now() - this.#status.since.getTime()) / 1000;
     this.#status = { up: true, since: new Date() };
     this.log(`database available again after ${seconds.toFixed(1)} s`);

@@ -85,6 +85,7 @@ function innerOf(connection: DatabaseConnection): DatabaseConnection {
 
 /** A commit that loses its connection may have committed: the caller is told so. */
 async function guard<T>(health: DatabaseHealth, run: () => Promise<T>, phase?: 'commit'): Promise<T> {
+  const asked = performance.now();
   let result: T;
   try {
     result = await run();
@@ -95,6 +96,6 @@ async function guard<T>(health: DatabaseHealth, run: () => Promise<T>, phase?: '
     health.failed(failure, reason);
     throw databaseUnavailable(failure, reason, phase === 'commit' ? 'unknown' : 'none');
   }
-  health.answered();
+  health.answered(asked);
   return result;
 }
