@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -9,18 +7,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startApi } from './support/api-process.js';
 import { startDatabaseServer } from './support/database-server.js';
 import { graphql } from './support/graphql-client.js';
+import { freePort } from './support/free-port.js';
 
 // Compose, systemd and Kubernetes start the pieces in any order: the API
 // started before its database waits for it, for DATABASE_STARTUP_WAIT_MS.
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 test('an API started before its database waits for it, then serves once it appears', async () => {
   const port = await freePort();

@@ -13,6 +13,7 @@ import { createFeatureExtractor, type FeatureExtractor } from '../../src/ml/feat
 import { featureExtractorOptions, productImagesOptions } from '../../src/services.js';
 import { sixteenBitBomb } from '../support/image-bombs.js';
 import { readPhoto } from '../support/photos.js';
+import { rejectsWith } from '../support/rejects-with.js';
 
 const DECODE_BOMBS = fileURLToPath(new URL('../support/decode-bombs.ts', import.meta.url));
 const run = promisify(execFile);
@@ -29,16 +30,6 @@ after(() => extractor.close());
 
 function productImages(options: Partial<ProductImagesOptions> = {}): ProductImages {
   return new ProductImages(extractor, { ...productImagesOptions(config), ...options });
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string): Promise<DomainError> {
-  const error = await promise.then(
-    () => assert.fail(`expected ${code}`),
-    (reason: unknown) => reason,
-  );
-  assert.ok(error instanceof DomainError, `expected a DomainError, got ${String(error)}`);
-  assert.equal(error.code, code);
-  return error;
 }
 
 test('images become decoded images with 2048 features each, in the order given', async () => {

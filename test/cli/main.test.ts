@@ -15,19 +15,10 @@ import { startApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { FASHION_MNIST_DIR } from '../../src/datasets/idx-dataset.js';
 import { photoCatalog } from '../support/photo-catalog.js';
+import { closedUrl } from '../support/free-port.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const run = promisify(execFile);
-
-/** A loopback URL where nothing listens. */
-async function closedUrl(): Promise<string> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return `http://127.0.0.1:${port}/`;
-}
 
 /** The command line as a user runs it, in its own process, on its own database. */
 function lookalike(dataDir: string, ...args: string[]) {

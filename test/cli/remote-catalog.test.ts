@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { RemoteCatalog, RemoteImportError } from '../../src/cli/remote-catalog.js';
+import { closedUrl } from '../support/free-port.js';
 
 const PRODUCT = { sku: 'cat-1', name: 'Chelsea', category: 'cats', image: new Uint8Array([1, 2, 3]) };
-
-/** A loopback URL where nothing listens. */
-async function closedUrl(): Promise<string> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return `http://127.0.0.1:${port}/`;
-}
 
 test('a service that stays out of reach fails the batch after the given tries, naming the service and why', async () => {
   const url = await closedUrl();

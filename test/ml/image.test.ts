@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { DomainError } from '../../src/errors.js';
 import { DEFAULT_MAX_PIXELS, INPUT_LENGTH, INPUT_SIZE, prepareImage } from '../../src/ml/image.js';
 import { animation, BOMB_COLOUR, pngClaiming, sixteenBitBomb } from '../support/image-bombs.js';
 import { readPhoto } from './fixtures.js';
+import { rejectsWith } from '../support/rejects-with.js';
 
 const limits = { maxBytes: 10 * 1024 * 1024 };
 
@@ -12,16 +12,6 @@ const limits = { maxBytes: 10 * 1024 * 1024 };
 function pixelAt(pixels: Uint8Array, x: number, y: number): number[] {
   const i = (y * INPUT_SIZE + x) * 3;
   return [pixels[i]!, pixels[i + 1]!, pixels[i + 2]!];
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string): Promise<DomainError> {
-  const error = await promise.then(
-    () => assert.fail(`expected ${code}`),
-    (reason: unknown) => reason,
-  );
-  assert.ok(error instanceof DomainError, `expected a DomainError, got ${String(error)}`);
-  assert.equal(error.code, code);
-  return error;
 }
 
 test('a photo becomes 224x224 RGB pixels plus a WebP thumbnail of longest side 256', async () => {
