@@ -56,6 +56,7 @@ function indexHtml(script: string, style: string | undefined): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>lookalike storefront</title>
 <meta name="description" content="Browse the catalog and see the products that look alike.">
+<link rel="icon" href="data:,">
 ${style ? `<link rel="stylesheet" href="${style}">\n` : ''}<script type="module" src="${script}"></script>
 </head>
 <body>

@@ -15,7 +15,7 @@ export async function drawCurves(container: HTMLElement, epochs: readonly Epoch[
     { epoch: e.epoch, metric: 'accuracy', split: 'validation', value: e.valAccuracy },
   ]);
   // Room for the axis titles and the legend beside the plot.
-  const width = Math.max(200, container.clientWidth - 150);
+  const width = Math.max(200, container.clientWidth - 220);
   const chart = (metric: 'loss' | 'accuracy') => ({
     title: metric === 'loss' ? 'Loss' : 'Accuracy',
     width,

@@ -54,7 +54,7 @@ export function CatalogView({ category }: { category: string | undefined }) {
       <h1 id="view-title" tabIndex={-1}>
         {category ? `Catalog: ${category}` : 'Catalog'}
       </h1>
-      <form class="filter" onSubmit={filter} role="search" aria-label="Filter by category">
+      <form class="filter" onSubmit={filter} role="search" aria-label="Catalog filter">
         <label for="category">Category</label>
         <input id="category" name="category" list="known-categories" value={category ?? ''} placeholder="all categories" />
         <datalist id="known-categories">
