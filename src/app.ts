@@ -23,6 +23,8 @@ import { createServices, type Services } from './services.js';
 const MiB = 1024 * 1024;
 /** Longest a client may take to send a whole request: a trickled body must not hold a connection for ever. */
 const REQUEST_TIMEOUT_MS = 120_000;
+/** Longest path parameter a route sees; past it Fastify answers 414 itself, echoing the path, outside the error handler. */
+const MAX_PARAM_LENGTH = 4096;
 
 /** The HTTP edge, built without listening: `inject` tests it, `listen` serves it. */
 export interface HttpApp {
@@ -56,7 +58,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
   let searchIndexLoaded = false;
 
   const loggerInstance: FastifyBaseLogger = logger;
-  const server = Fastify({ loggerInstance, genReqId: requestId, bodyLimit: bodyLimit(config), requestTimeout: REQUEST_TIMEOUT_MS });
+  const server = Fastify({ loggerInstance, genReqId: requestId, bodyLimit: bodyLimit(config), requestTimeout: REQUEST_TIMEOUT_MS, maxParamLength: MAX_PARAM_LENGTH });
   registerErrorHandlers(server, bodyLimit(config));
   registerBodyBudget(server, new BodyBudget(config.maxBodyBytesInFlight));
   server.addHook('onRequest', async (request, reply) => {

@@ -263,15 +263,13 @@ describe('GET /products/:id/thumbnail.webp', () => {
   });
 
   test('an id that names no product is 404 NOT_FOUND, whatever it holds', async () => {
-    const hostile = ['999999', '0', '-1', '1e3', '01', '2147483648', '99999999999999999999', 'abc', '%27%20OR%201%3D1', '%00', '..%2F..%2Fetc%2Fpasswd', '%F0%9F%90%88'];
+    const hostile = ['999999', '0', '-1', '1e3', '01', '2147483648', '99999999999999999999', 'abc', '%27%20OR%201%3D1', '%00', '..%2F..%2Fetc%2Fpasswd', '%F0%9F%90%88', '9'.repeat(4000)];
     for (const id of hostile) {
       const answer = await fetch(`${app.url}/products/${id}/thumbnail.webp`);
       assert.equal(answer.status, 404, id);
       assert.equal((await answer.json()).errors[0].extensions.code, 'NOT_FOUND', id);
     }
-    // Fastify refuses a path parameter over 100 characters before the route runs.
-    const long = await fetch(`${app.url}/products/${'9'.repeat(5000)}/thumbnail.webp`);
-    assert.equal(long.status, 414);
-    assert.equal((await long.json()).errors[0].extensions.code, 'BAD_REQUEST');
+    // Past MAX_PARAM_LENGTH, Fastify's own 414 answers before the route; the error handler does not see it.
+    assert.equal((await fetch(`${app.url}/products/${'9'.repeat(5000)}/thumbnail.webp`)).status, 414);
   });
 });
