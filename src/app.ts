@@ -58,7 +58,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
   let searchIndexLoaded = false;
 
   const loggerInstance: FastifyBaseLogger = logger;
-  const server = Fastify({ loggerInstance, genReqId: requestId, bodyLimit: bodyLimit(config), requestTimeout: REQUEST_TIMEOUT_MS, maxParamLength: MAX_PARAM_LENGTH });
+  const server = Fastify({ loggerInstance, genReqId: requestId, bodyLimit: bodyLimit(config), requestTimeout: REQUEST_TIMEOUT_MS, routerOptions: { maxParamLength: MAX_PARAM_LENGTH } });
   registerErrorHandlers(server, bodyLimit(config));
   registerBodyBudget(server, new BodyBudget(config.maxBodyBytesInFlight));
   server.addHook('onRequest', async (request, reply) => {
