@@ -75,6 +75,11 @@ export class CatalogService {
     return this.store.products.findById(id);
   }
 
+  /** A product's WebP thumbnail; undefined when there is no such product. */
+  async getThumbnail(id: number): Promise<Uint8Array | undefined> {
+    return this.store.products.thumbnail(id);
+  }
+
   async listProducts(options: { first: number; afterId?: number | undefined; category?: string | undefined }): Promise<ProductPage> {
     if (!Number.isInteger(options.first) || options.first < 0 || options.first > MAX_PAGE_SIZE) {
       throw new DomainError('BAD_USER_INPUT', `first must be between 0 and ${MAX_PAGE_SIZE}`);

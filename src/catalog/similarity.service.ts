@@ -16,6 +16,8 @@ export interface Similarity {
   space: EmbeddingSpace;
   modelVersionId: number | null;
   neighbours: Neighbour[];
+  /** The active head's category for the image asked about; null for a catalog product or without a head. */
+  predictedCategory: string | null;
 }
 
 export class SimilarityService {
@@ -58,16 +60,17 @@ export class SimilarityService {
     const model = await this.models.current(this.store);
     if (model) {
       const [query] = await model.embed([features]);
-      return similarity(model.version.id, await this.search.nearest(model.version.id, query!.embedding, k));
+      const neighbours = await this.search.nearest(model.version.id, query!.embedding, k);
+      return similarity(model.version.id, neighbours, query!.predictedCategory);
     }
     return similarity(null, await this.search.nearest(null, features, k));
   }
 }
 
-function similarity(space: SpaceId, neighbours: Neighbour[]): Similarity {
+function similarity(space: SpaceId, neighbours: Neighbour[], predictedCategory: string | null = null): Similarity {
   return space === null
-    ? { space: 'RESNET50_FEATURES', modelVersionId: null, neighbours }
-    : { space: 'TRAINED_HEAD', modelVersionId: space, neighbours };
+    ? { space: 'RESNET50_FEATURES', modelVersionId: null, neighbours, predictedCategory }
+    : { space: 'TRAINED_HEAD', modelVersionId: space, neighbours, predictedCategory };
 }
 
 function assertK(k: number): void {

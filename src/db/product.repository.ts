@@ -61,6 +61,16 @@ export class ProductRepository {
     return row && toProduct(row);
   }
 
+  /** The WebP thumbnail alone, without the rest of the row. */
+  async thumbnail(id: number): Promise<Uint8Array | undefined> {
+    const row = await this.db
+      .selectFrom('products')
+      .select(byteaAsBase64('products.thumbnail').as('thumbnail'))
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && fromBase64(row.thumbnail);
+  }
+
   async findExistingSkus(skus: readonly string[]): Promise<string[]> {
     if (skus.length === 0) return [];
     const rows = await this.db.selectFrom('products').select('sku').where('sku', 'in', skus).execute();

@@ -5,6 +5,7 @@ import { buildSchema, getOperationAST, parse } from 'graphql';
 import { loadConfig } from '../../src/config.js';
 import { priceOperation, THUMBNAIL_WEIGHT } from '../../src/graphql/query-price.js';
 import { SCHEMA_PATH } from '../../src/graphql/server.js';
+import * as page from '../../src/web/generated/graphql.js';
 
 const schema = buildSchema(readFileSync(SCHEMA_PATH, 'utf8'));
 const defaults = loadConfig({});
@@ -113,5 +114,30 @@ describe('hostile variables', () => {
   test('the largest page size prices over the limit when asked twice', () => {
     const twice = 'query ($n: Int!) { a: products(first: $n) { edges { node { thumbnail } } } b: products(first: $n) { edges { node { thumbnail } } } }';
     assert.ok(price(twice, { n: 2 ** 31 - 1 })!.cost > defaults.query.maxCost);
+  });
+});
+
+describe("the storefront page's operations, at their largest", () => {
+  const image = 'iVBORw0KGgo=';
+  const largest: Record<string, [{ toString(): string }, Record<string, unknown>]> = {
+    CatalogPage: [page.CatalogPageDocument, { first: 50, after: null, category: null }],
+    ProductWithNeighbours: [page.ProductWithNeighboursDocument, { id: '1', k: 100 }],
+    SearchByPhoto: [page.SearchByPhotoDocument, { image, k: 100 }],
+    TrainingOverview: [page.TrainingOverviewDocument, {}],
+    WatchTrainingRun: [page.WatchTrainingRunDocument, { id: '1' }],
+    StartTraining: [page.StartTrainingDocument, { input: { epochs: 3 } }],
+    AddProduct: [page.AddProductDocument, { input: input(1) }],
+    DeleteProduct: [page.DeleteProductDocument, { id: '1' }],
+  };
+  for (const [name, [document, variables]] of Object.entries(largest)) {
+    test(`${name} is within the default limits`, () => {
+      const priced = price(document.toString(), variables)!;
+      assert.ok(priced.cost <= defaults.query.maxCost, `costs ${priced.cost}`);
+      assert.ok(priced.images <= 1, `carries ${priced.images} images`);
+    });
+  }
+
+  test('a thumbnail address costs as a plain field, not as the thumbnail itself', () => {
+    assert.equal(price('{ products(first: 50) { edges { node { thumbnailUrl } } } }')!.cost, 1 + 50 * (2 + 1));
   });
 });

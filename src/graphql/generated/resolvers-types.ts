@@ -165,6 +165,8 @@ export type Product = {
   sku: Scalars['String']['output'];
   /** A WebP thumbnail (longest side 256 px) as a data URL. */
   thumbnail: Scalars['String']['output'];
+  /** The same thumbnail's address on this service, relative to its root: the WebP bytes, with an ETag, for <img> and browser caches. */
+  thumbnailUrl: Scalars['String']['output'];
 };
 
 export type ProductConnection = {
@@ -290,6 +292,8 @@ export type Similarity = {
   modelVersion?: Maybe<Scalars['ID']['output']>;
   /** Nearest first; equal distances in id order. */
   neighbours: Array<Neighbour>;
+  /** similarToImage only: the active model version's predicted category for the image; null in RESNET50_FEATURES and for similarProducts (see the product's own predictedCategory). */
+  predictedCategory?: Maybe<Scalars['String']['output']>;
   space: EmbeddingSpace;
 };
 
@@ -562,6 +566,7 @@ export type ProductResolvers<ContextType = GraphQLContext, ParentType extends Re
   predictedCategory?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   thumbnail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  thumbnailUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type ProductConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProductConnection'] = ResolversParentTypes['ProductConnection']> = ResolversObject<{
@@ -598,6 +603,7 @@ export type SimilarityResolvers<ContextType = GraphQLContext, ParentType extends
   metric?: Resolver<ResolversTypes['DistanceMetric'], ParentType, ContextType>;
   modelVersion?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   neighbours?: Resolver<Array<ResolversTypes['Neighbour']>, ParentType, ContextType>;
+  predictedCategory?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   space?: Resolver<ResolversTypes['EmbeddingSpace'], ParentType, ContextType>;
 }>;
 
