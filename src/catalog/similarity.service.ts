@@ -3,6 +3,7 @@ import type { Store } from '../db/store.js';
 import { DomainError } from '../errors.js';
 import type { ExactSearch } from '../search/exact-search.js';
 import { notFound } from './catalog.service.js';
+import { NO_FILTER, type NeighbourFilter } from './neighbour-filter.js';
 import type { Neighbour } from './product.js';
 import type { ActiveModel } from '../training/active-model.js';
 import type { ProductImages } from './product-images.js';
@@ -43,24 +44,24 @@ export class SimilarityService {
   }
 
   /** The k catalog products nearest to a product of the catalog, the product itself excluded. */
-  async similarProducts(id: number, k: number): Promise<Similarity> {
+  async similarProducts(id: number, k: number, filter: NeighbourFilter = NO_FILTER): Promise<Similarity> {
     assertK(k);
-    const found = await this.search.similarTo(id, k);
+    const found = await this.search.similarTo(id, k, filter);
     if (!found) throw notFound(id);
     return similarity(found.space, found.neighbours);
   }
 
   /** The k catalog products nearest to an image that is not in the catalog: the method's inference step. */
-  async similarToImage(image: string, k: number): Promise<Similarity> {
+  async similarToImage(image: string, k: number, filter: NeighbourFilter = NO_FILTER): Promise<Similarity> {
     assertK(k);
     const [prepared] = await this.images.prepare([image]);
     const { features } = prepared!;
     const model = await this.models.current(this.store);
     if (model) {
       const [query] = await model.embed([features]);
-      return similarity(model.version.id, await this.search.nearest(model.version.id, query!.embedding, k));
+      return similarity(model.version.id, await this.search.nearest(model.version.id, query!.embedding, k, filter));
     }
-    return similarity(null, await this.search.nearest(null, features, k));
+    return similarity(null, await this.search.nearest(null, features, k, filter));
   }
 }
 

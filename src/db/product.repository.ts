@@ -1,7 +1,9 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { categoryKey } from '../catalog/category.js';
 import type { NewProduct, Neighbour, Product } from '../catalog/product.js';
+import type { NeighbourFilter } from '../catalog/neighbour-filter.js';
 import { byteaAsBase64, fromBase64, toBytea } from './bytes.js';
+import { filterCondition } from './neighbour-filter.js';
 import type { DB, ProductTable } from './schema.js';
 import { fromVector, toVector } from './vector.js';
 
@@ -97,8 +99,8 @@ export class ProductRepository {
   }
 
   /** Exact L2 over the ResNet50 features: no approximate index exists on this column. */
-  async nearestByFeatures(query: Float32Array, k: number, excludeId?: number): Promise<Neighbour[]> {
-    let search = nearestByFeaturesQuery(this.db, query).limit(k);
+  async nearestByFeatures(query: Float32Array, k: number, excludeId?: number, filter?: NeighbourFilter): Promise<Neighbour[]> {
+    let search = nearestByFeaturesQuery(this.db, query, filter).limit(k);
     if (excludeId !== undefined) search = search.where('products.id', '<>', excludeId);
     return (await search.execute()).map(toNeighbour);
   }
@@ -207,10 +209,11 @@ function selectProducts(db: Kysely<DB>) {
 export type QueryVector = Float32Array | { ofProduct: number };
 
 /** The whole catalog nearest first by exact L2 over the features, ties by id: the one order every features search answers in. */
-export function nearestByFeaturesQuery(db: Kysely<DB>, query: QueryVector) {
+export function nearestByFeaturesQuery(db: Kysely<DB>, query: QueryVector, filter?: NeighbourFilter) {
   const target = query instanceof Float32Array ? sql`${toVector(query)}` : sql`(select features from products where id = ${query.ofProduct})`;
   const distance = sql<number>`products.features <-> ${target}`;
-  return selectProducts(db).select(distance.as('distance')).orderBy('distance').orderBy('products.id');
+  const search = selectProducts(db).select(distance.as('distance')).orderBy('distance').orderBy('products.id');
+  return filter ? search.where(filterCondition(filter, distance)) : search;
 }
 
 const CATALOG_LOCK_KEY = 4_181_726_513;

@@ -194,7 +194,10 @@ export type Query = {
   products: ProductConnection;
   /** What this service runs on and what answers similarity queries. */
   service: ServiceInfo;
-  /** The k products most similar to a catalog product, the product itself excluded. */
+  /**
+   * The k products most similar to a catalog product, the product itself
+   * excluded; with a filter or maxDistance, the k nearest of those that pass.
+   */
   similarProducts: Similarity;
   /** The k catalog products most similar to an image that is not in the catalog. */
   similarToImage: Similarity;
@@ -233,8 +236,10 @@ export type QueryProductsArgs = {
  * ranked by exact Euclidean (L2) distance in pgvector.
  */
 export type QuerySimilarProductsArgs = {
+  filter?: InputMaybe<SimilarityFilter>;
   id: Scalars['ID']['input'];
   k?: Scalars['Int']['input'];
+  maxDistance?: InputMaybe<Scalars['Float']['input']>;
 };
 
 
@@ -244,8 +249,10 @@ export type QuerySimilarProductsArgs = {
  * ranked by exact Euclidean (L2) distance in pgvector.
  */
 export type QuerySimilarToImageArgs = {
+  filter?: InputMaybe<SimilarityFilter>;
   image: Scalars['String']['input'];
   k?: Scalars['Int']['input'];
+  maxDistance?: InputMaybe<Scalars['Float']['input']>;
 };
 
 
@@ -291,6 +298,25 @@ export type Similarity = {
   /** Nearest first; equal distances in id order. */
   neighbours: Array<Neighbour>;
   space: EmbeddingSpace;
+};
+
+/**
+ * Restricts the neighbours of a similarity query; every condition given must
+ * hold. The answer is the k nearest of the products that pass, exactly as
+ * pgvector ranks them with the same conditions in its WHERE clause. Each entry
+ * of these lists adds 1 to the query's cost.
+ */
+export type SimilarityFilter = {
+  /**
+   * Only products of one of these categories (at most 100), matched as
+   * categories are stored: normalized, ignoring case. Products without a
+   * category are left out. Omit for any category; an empty list admits no product.
+   */
+  categories?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Leaves out products of these categories (at most 100), matched the same way; products without a category stay. */
+  excludeCategories?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Leaves out these products (at most 1000 ids); ids the catalog does not have change nothing. */
+  excludeIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 /** Every field is optional; the defaults are the method's. */
@@ -459,6 +485,7 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ServiceInfo: ResolverTypeWrapper<ServiceInfoSourceModel>;
   Similarity: ResolverTypeWrapper<SimilarityModel>;
+  SimilarityFilter: SimilarityFilter;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TrainModelInput: TrainModelInput;
   TrainModelPayload: ResolverTypeWrapper<Omit<TrainModelPayload, 'trainingRun'> & { trainingRun: ResolversTypes['TrainingRun'] }>;
@@ -489,6 +516,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   ServiceInfo: ServiceInfoSourceModel;
   Similarity: SimilarityModel;
+  SimilarityFilter: SimilarityFilter;
   String: Scalars['String']['output'];
   TrainModelInput: TrainModelInput;
   TrainModelPayload: Omit<TrainModelPayload, 'trainingRun'> & { trainingRun: ResolversParentTypes['TrainingRun'] };

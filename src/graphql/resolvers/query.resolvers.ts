@@ -1,5 +1,6 @@
 import type { QueryResolvers } from '../generated/resolvers-types.js';
 import { decodeCursor, parseId, productId } from '../ids.js';
+import { similarityFilter } from '../similarity-filter.js';
 
 export const Query: QueryResolvers = {
   service: (_parent, _args, { runtime }) => runtime,
@@ -13,8 +14,10 @@ export const Query: QueryResolvers = {
       afterId: after ? decodeCursor(after) : undefined,
       category: category ?? undefined,
     }),
-  similarProducts: (_parent, { id, k }, { similarity }) => similarity.similarProducts(productId(id), k),
-  similarToImage: (_parent, { image, k }, { similarity }) => similarity.similarToImage(image, k),
+  similarProducts: (_parent, { id, k, filter, maxDistance }, { similarity }) =>
+    similarity.similarProducts(productId(id), k, similarityFilter(filter, maxDistance)),
+  similarToImage: (_parent, { image, k, filter, maxDistance }, { similarity }) =>
+    similarity.similarToImage(image, k, similarityFilter(filter, maxDistance)),
   trainingRun: async (_parent, { id }, { training }) => {
     const value = parseId(id);
     return value === undefined ? null : ((await training.getRun(value)) ?? null);
