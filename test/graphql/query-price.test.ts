@@ -115,3 +115,10 @@ describe('hostile variables', () => {
     assert.ok(price(twice, { n: 2 ** 31 - 1 })!.cost > defaults.query.maxCost);
   });
 });
+
+test('each entry of a similarity filter costs 1', () => {
+  const source = 'query ($filter: SimilarityFilter) { similarProducts(id: "1", k: 6, filter: $filter) { neighbours { rank } } }';
+  const base = price(source, {})!.cost;
+  assert.equal(price(source, { filter: { categories: ['a', 'b'], excludeCategories: ['c'], excludeIds: ['1', '2', '3'] } })!.cost, base + 6);
+  assert.ok(price(source, { filter: { excludeIds: Array.from({ length: 20_000 }, (_, i) => String(i)) } })!.cost > defaults.query.maxCost);
+});
