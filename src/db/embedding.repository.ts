@@ -37,6 +37,12 @@ export class EmbeddingRepository {
     return Number(result.numAffectedRows ?? 0n);
   }
 
+  /** Removes these products' embeddings from every version: their images changed. */
+  async deleteOf(productIds: readonly number[]): Promise<void> {
+    if (productIds.length === 0) return;
+    await this.db.deleteFrom('embeddings').where('product_id', 'in', productIds).execute();
+  }
+
   async embeddingOf(modelVersionId: number, productId: number): Promise<Float32Array | undefined> {
     const row = await this.db
       .selectFrom('embeddings')

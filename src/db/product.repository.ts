@@ -29,6 +29,13 @@ export interface ProductFeatures {
   features: Float32Array;
 }
 
+/** What an update changes: each field left undefined keeps its value; a null category removes it. */
+export interface ProductChanges {
+  name?: string | undefined;
+  category?: string | null | undefined;
+  image?: Pick<NewProduct, 'thumbnail' | 'imageWidth' | 'imageHeight' | 'features'> | undefined;
+}
+
 export interface ProductPage {
   products: Product[];
   hasNextPage: boolean;
@@ -56,6 +63,35 @@ export class ProductRepository {
       .returning(PRODUCT_COLUMNS)
       .execute();
     return rows.map((row) => toProduct({ ...row, predicted_category: null }));
+  }
+
+  async findBySku(sku: string): Promise<Product | undefined> {
+    const row = await this.selectProducts().where('products.sku', '=', sku).executeTakeFirst();
+    return row && toProduct(row);
+  }
+
+  /** Changes the fields given and returns the product as stored, without its predicted category; undefined when it is gone. */
+  async update(id: number, changes: ProductChanges): Promise<Product | undefined> {
+    const { image } = changes;
+    const row = await this.db
+      .updateTable('products')
+      .set({
+        ...(changes.name !== undefined && { name: changes.name }),
+        ...(changes.category !== undefined && {
+          category: changes.category,
+          category_key: changes.category === null ? null : categoryKey(changes.category),
+        }),
+        ...(image && {
+          thumbnail: toBytea(image.thumbnail),
+          image_width: image.imageWidth,
+          image_height: image.imageHeight,
+          features: toVector(image.features),
+        }),
+      })
+      .where('id', '=', id)
+      .returning(PRODUCT_COLUMNS)
+      .executeTakeFirst();
+    return row && toProduct({ ...row, predicted_category: null });
   }
 
   async findById(id: number): Promise<Product | undefined> {

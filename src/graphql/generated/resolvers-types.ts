@@ -84,6 +84,15 @@ export type ExcludedCategory = {
   products: Scalars['Int']['output'];
 };
 
+/** What addProducts does with an input whose sku the catalog has already. A sku given twice in one batch is DUPLICATE_SKU whatever this says. */
+export type ExistingSku =
+  /** Refuse the whole batch with DUPLICATE_SKU. */
+  | 'FAIL'
+  /** Leave that product as it is (its image is not analysed) and list it in the payload as stored: re-running an import adds only what is missing. */
+  | 'SKIP'
+  /** Replace that product's name, category (none when the input has none) and image with the input's, keeping its id. */
+  | 'UPDATE';
+
 export type Hyperparameters = {
   __typename?: 'Hyperparameters';
   batchSize: Scalars['Int']['output'];
@@ -101,7 +110,10 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Adds one product; its image is analysed before it is stored. */
   addProduct: AddProductPayload;
-  /** Adds up to 256 products in one batch: all of them, or none when any input is bad. */
+  /**
+   * Adds up to 256 products in one batch: all of them, or none when any input is
+   * bad. The payload lists one product per input, in input order.
+   */
   addProducts: AddProductsPayload;
   /** Removes a product and everything stored for it. */
   deleteProduct: DeleteProductPayload;
@@ -113,6 +125,14 @@ export type Mutation = {
    * embedded. One run at a time.
    */
   trainModel: TrainModelPayload;
+  /**
+   * Changes a product's name, category or image; the fields left out keep their
+   * value. A new image is analysed first, then its thumbnail, features and
+   * embedding in the active model version replace the old ones in one
+   * transaction: a bad image changes nothing. Every process's search sees the
+   * change from its next query.
+   */
+  updateProduct: UpdateProductPayload;
 };
 
 
@@ -123,6 +143,7 @@ export type MutationAddProductArgs = {
 
 export type MutationAddProductsArgs = {
   inputs: Array<AddProductInput>;
+  onExisting?: InputMaybe<ExistingSku>;
 };
 
 
@@ -133,6 +154,12 @@ export type MutationDeleteProductArgs = {
 
 export type MutationTrainModelArgs = {
   input?: InputMaybe<TrainModelInput>;
+};
+
+
+export type MutationUpdateProductArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateProductInput;
 };
 
 export type Neighbour = {
@@ -190,6 +217,8 @@ export type Query = {
   __typename?: 'Query';
   /** One product by id, or null when there is none. */
   product?: Maybe<Product>;
+  /** The product with this sku (surrounding whitespace ignored, as when stored), or null when there is none. */
+  productBySku?: Maybe<Product>;
   /** The catalog in id order, optionally one category, with cursor pagination. */
   products: ProductConnection;
   /** What this service runs on and what answers similarity queries. */
@@ -215,6 +244,16 @@ export type Query = {
  */
 export type QueryProductArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/**
+ * lookalike: product recommendations by image similarity.
+ * Every product image goes through ResNet50 (ImageNet weights); neighbours are
+ * ranked by exact Euclidean (L2) distance in pgvector.
+ */
+export type QueryProductBySkuArgs = {
+  sku: Scalars['String']['input'];
 };
 
 
@@ -388,6 +427,21 @@ export type TrainingStatus =
   | 'RUNNING'
   | 'SUCCEEDED';
 
+/** Fields left out (or null) keep their value, but a null category removes the product's category. */
+export type UpdateProductInput = {
+  /** Normalized and matched as in AddProductInput. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** A new product image as base64 or a base64 data URL. */
+  image?: InputMaybe<Scalars['String']['input']>;
+  /** 1 to 512 characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateProductPayload = {
+  __typename?: 'UpdateProductPayload';
+  product: Product;
+};
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -472,6 +526,7 @@ export type ResolversTypes = ResolversObject<{
   EmbeddingSpace: EmbeddingSpace;
   EpochMetrics: ResolverTypeWrapper<EpochMetrics>;
   ExcludedCategory: ResolverTypeWrapper<ExcludedCategory>;
+  ExistingSku: ExistingSku;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Hyperparameters: ResolverTypeWrapper<Hyperparameters>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -492,6 +547,8 @@ export type ResolversTypes = ResolversObject<{
   TrainingMetrics: ResolverTypeWrapper<TrainingMetrics>;
   TrainingRun: ResolverTypeWrapper<TrainingRunModel>;
   TrainingStatus: TrainingStatus;
+  UpdateProductInput: UpdateProductInput;
+  UpdateProductPayload: ResolverTypeWrapper<Omit<UpdateProductPayload, 'product'> & { product: ResolversTypes['Product'] }>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -522,6 +579,8 @@ export type ResolversParentTypes = ResolversObject<{
   TrainModelPayload: Omit<TrainModelPayload, 'trainingRun'> & { trainingRun: ResolversParentTypes['TrainingRun'] };
   TrainingMetrics: TrainingMetrics;
   TrainingRun: TrainingRunModel;
+  UpdateProductInput: UpdateProductInput;
+  UpdateProductPayload: Omit<UpdateProductPayload, 'product'> & { product: ResolversParentTypes['Product'] };
 }>;
 
 export type AddProductPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AddProductPayload'] = ResolversParentTypes['AddProductPayload']> = ResolversObject<{
@@ -564,9 +623,10 @@ export type HyperparametersResolvers<ContextType = GraphQLContext, ParentType ex
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addProduct?: Resolver<ResolversTypes['AddProductPayload'], ParentType, ContextType, RequireFields<MutationAddProductArgs, 'input'>>;
-  addProducts?: Resolver<ResolversTypes['AddProductsPayload'], ParentType, ContextType, RequireFields<MutationAddProductsArgs, 'inputs'>>;
+  addProducts?: Resolver<ResolversTypes['AddProductsPayload'], ParentType, ContextType, RequireFields<MutationAddProductsArgs, 'inputs' | 'onExisting'>>;
   deleteProduct?: Resolver<ResolversTypes['DeleteProductPayload'], ParentType, ContextType, RequireFields<MutationDeleteProductArgs, 'id'>>;
   trainModel?: Resolver<ResolversTypes['TrainModelPayload'], ParentType, ContextType, Partial<MutationTrainModelArgs>>;
+  updateProduct?: Resolver<ResolversTypes['UpdateProductPayload'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
 }>;
 
 export type NeighbourResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Neighbour'] = ResolversParentTypes['Neighbour']> = ResolversObject<{
@@ -605,6 +665,7 @@ export type ProductEdgeResolvers<ContextType = GraphQLContext, ParentType extend
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
+  productBySku?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductBySkuArgs, 'sku'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
   service?: Resolver<ResolversTypes['ServiceInfo'], ParentType, ContextType>;
   similarProducts?: Resolver<ResolversTypes['Similarity'], ParentType, ContextType, RequireFields<QuerySimilarProductsArgs, 'id' | 'k'>>;
@@ -659,6 +720,10 @@ export type TrainingRunResolvers<ContextType = GraphQLContext, ParentType extend
   validationSamples?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
 
+export type UpdateProductPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UpdateProductPayload'] = ResolversParentTypes['UpdateProductPayload']> = ResolversObject<{
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   AddProductPayload?: AddProductPayloadResolvers<ContextType>;
   AddProductsPayload?: AddProductsPayloadResolvers<ContextType>;
@@ -678,5 +743,6 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   TrainModelPayload?: TrainModelPayloadResolvers<ContextType>;
   TrainingMetrics?: TrainingMetricsResolvers<ContextType>;
   TrainingRun?: TrainingRunResolvers<ContextType>;
+  UpdateProductPayload?: UpdateProductPayloadResolvers<ContextType>;
 }>;
 

@@ -8,6 +8,7 @@ export const Query: QueryResolvers = {
     const value = parseId(id);
     return value === undefined ? null : ((await catalog.getProduct(value)) ?? null);
   },
+  productBySku: async (_parent, { sku }, { catalog }) => (await catalog.findBySku(sku)) ?? null,
   products: (_parent, { first, after, category }, { catalog }) =>
     catalog.listProducts({
       first,
