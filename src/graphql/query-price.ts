@@ -30,6 +30,7 @@ const LIST_LENGTHS: Record<string, (args: Args) => number> = {
   'Query.products': (args) => count(args.first),
   'Query.similarProducts': (args) => count(args.k),
   'Query.similarToImage': (args) => count(args.k),
+  'Query.recommend': (args) => count(args.k),
   'Query.trainingRuns': (args) => count(args.first),
   'TrainingRun.epochs': () => EPOCHS_PER_RUN,
   // Its payload lists one product per input.
@@ -47,7 +48,7 @@ const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity
   const key = `${type.name}.${field.name}`;
   if (key === 'Product.thumbnail') return THUMBNAIL_WEIGHT;
   const items = LIST_LENGTHS[key];
-  return 1 + filterEntries(args.filter) + (items ? items(args) : 1) * childComplexity;
+  return 1 + filterEntries(args.filter) + length(args.positive) + length(args.negative) + (items ? items(args) : 1) * childComplexity;
 };
 
 /** A SimilarityFilter costs 1 an entry: each is a condition the search applies to every product. */

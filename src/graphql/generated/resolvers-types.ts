@@ -221,6 +221,16 @@ export type Query = {
   productBySku?: Maybe<Product>;
   /** The catalog in id order, optionally one category, with cursor pagination. */
   products: ProductConnection;
+  /**
+   * "More like these, less like those": the k products nearest to one query
+   * vector made from catalog products, in the active space (the one similarProducts
+   * uses). With positives p1..pn and negatives m1..mj, the query is
+   * mean(p) + (mean(p) - mean(m)), or mean(p) alone without negatives (Qdrant's
+   * average_vector strategy), computed in double and rounded to float32. The
+   * examples themselves are never in the answer. Each example adds 1 to the
+   * query's cost.
+   */
+  recommend: Similarity;
   /** What this service runs on and what answers similarity queries. */
   service: ServiceInfo;
   /**
@@ -266,6 +276,20 @@ export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   category?: InputMaybe<Scalars['String']['input']>;
   first?: Scalars['Int']['input'];
+};
+
+
+/**
+ * lookalike: product recommendations by image similarity.
+ * Every product image goes through ResNet50 (ImageNet weights); neighbours are
+ * ranked by exact Euclidean (L2) distance in pgvector.
+ */
+export type QueryRecommendArgs = {
+  filter?: InputMaybe<SimilarityFilter>;
+  k?: Scalars['Int']['input'];
+  maxDistance?: InputMaybe<Scalars['Float']['input']>;
+  negative?: InputMaybe<Array<Scalars['ID']['input']>>;
+  positive: Array<Scalars['ID']['input']>;
 };
 
 
@@ -667,6 +691,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   productBySku?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductBySkuArgs, 'sku'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
+  recommend?: Resolver<ResolversTypes['Similarity'], ParentType, ContextType, RequireFields<QueryRecommendArgs, 'k' | 'negative' | 'positive'>>;
   service?: Resolver<ResolversTypes['ServiceInfo'], ParentType, ContextType>;
   similarProducts?: Resolver<ResolversTypes['Similarity'], ParentType, ContextType, RequireFields<QuerySimilarProductsArgs, 'id' | 'k'>>;
   similarToImage?: Resolver<ResolversTypes['Similarity'], ParentType, ContextType, RequireFields<QuerySimilarToImageArgs, 'image' | 'k'>>;

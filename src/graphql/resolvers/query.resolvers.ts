@@ -19,6 +19,8 @@ export const Query: QueryResolvers = {
     similarity.similarProducts(productId(id), k, similarityFilter(filter, maxDistance)),
   similarToImage: (_parent, { image, k, filter, maxDistance }, { similarity }) =>
     similarity.similarToImage(image, k, similarityFilter(filter, maxDistance)),
+  recommend: (_parent, { positive, negative, k, filter, maxDistance }, { similarity }) =>
+    similarity.recommend(positive.map(productId), (negative ?? []).map(productId), k, similarityFilter(filter, maxDistance)),
   trainingRun: async (_parent, { id }, { training }) => {
     const value = parseId(id);
     return value === undefined ? null : ((await training.getRun(value)) ?? null);
