@@ -463,6 +463,7 @@ export type UpdateProductInput = {
 
 export type UpdateProductPayload = {
   __typename?: 'UpdateProductPayload';
+  /** The product as stored after the change. */
   product: Product;
 };
 
