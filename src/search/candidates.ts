@@ -27,17 +27,37 @@ export function candidates(
   k: number,
   dimensions: number,
   excludeId?: number,
+  conditions: CandidateConditions = {},
 ): number[] | undefined {
-  const { distances, ids } = scan;
+  const { distances, ids } = conditions.admits ? admitted(scan, conditions.admits) : scan;
+  const bound = conditions.maxDistance === undefined ? Infinity : boundThreshold(conditions.maxDistance, dimensions);
   const others = ids.length - (excludeId !== undefined && ids.includes(excludeId) ? 1 : 0);
-  if (others <= k) return Array.from(ids).filter((id) => id !== excludeId);
-  const threshold = candidateThreshold(kthSmallest(scan, k, excludeId), dimensions);
+  const threshold = others <= k ? Infinity : candidateThreshold(kthSmallest({ distances, ids }, k, excludeId), dimensions);
   if (threshold === undefined) return undefined;
+  const limit = Math.min(threshold, bound);
   const found: number[] = [];
   for (let i = 0; i < distances.length; i++) {
-    if (distances[i]! <= threshold && ids[i] !== excludeId) found.push(ids[i]!);
+    if (distances[i]! <= limit && ids[i] !== excludeId) found.push(ids[i]!);
   }
   return found;
+}
+
+/**
+ * What a filtered search keeps, applied before the k-th distance is taken:
+ * the k nearest among the products the filter admits, never a top k filtered
+ * afterwards, which could come back short while matches exist.
+ */
+export interface CandidateConditions {
+  admits?: ((productId: number) => boolean) | undefined;
+  /** pgvector's distance (not squared) a neighbour may have at most. */
+  maxDistance?: number | undefined;
+}
+
+/** The scan's rows the filter admits, copied: the scan's own arrays are views of the index. */
+function admitted(scan: { distances: Float32Array; ids: Int32Array }, admits: (productId: number) => boolean) {
+  const keep: number[] = [];
+  for (let i = 0; i < scan.ids.length; i++) if (admits(scan.ids[i]!)) keep.push(i);
+  return { distances: Float32Array.from(keep, (i) => scan.distances[i]!), ids: Int32Array.from(keep, (i) => scan.ids[i]!) };
 }
 
 const UNIT_ROUNDOFF = 2 ** -24;
@@ -46,13 +66,32 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** T above, or undefined where float32 sums could overflow, and the bound would not hold. */
 export function candidateThreshold(kthDistance: number, dimensions: number): number | undefined {
+  const threshold = scanThreshold(widened(kthDistance, dimensions), dimensions);
+  return threshold < FLOAT32_MAX ? threshold : undefined;
+}
+
+/**
+ * The largest scan value of a row that pgvector can put at maxDistance or
+ * closer. pgvector returns sqrt((double) s) for its float32 sum s: a correctly
+ * rounded sqrt at most maxDistance means s at most maxDistance² (1 + 2^-51),
+ * which the margin covers along with the square's own rounding.
+ */
+export function boundThreshold(maxDistance: number, dimensions: number): number {
+  return scanThreshold(maxDistance * maxDistance * (1 + 2 ** -40), dimensions);
+}
+
+/** T from P above: the scan's largest value for a row whose pgvector sum is at most P. */
+function scanThreshold(pgvectorSum: number, dimensions: number): number {
+  // The arithmetic here is double: a last margin covers its own rounding.
+  return widened(pgvectorSum, dimensions) * (1 + 2 ** -40);
+}
+
+/** The most one evaluation of a sum can be when another evaluation of it gave `value`. */
+function widened(value: number, dimensions: number): number {
   const roundings = (dimensions + 2) * UNIT_ROUNDOFF;
   const gamma = roundings / (1 - roundings);
   const absolute = 2 * dimensions * SMALLEST_NORMAL;
-  const ranked = ((1 + gamma) * (kthDistance + absolute)) / (1 - gamma) + absolute;
-  // The arithmetic here is double: a last margin covers its own rounding.
-  const threshold = (((1 + gamma) * (ranked + absolute)) / (1 - gamma) + absolute) * (1 + 2 ** -40);
-  return threshold < FLOAT32_MAX ? threshold : undefined;
+  return ((1 + gamma) * (value + absolute)) / (1 - gamma) + absolute;
 }
 
 /** A max-heap of the k smallest distances seen; its root is the k-th smallest. */

@@ -1,5 +1,5 @@
 import type { SearchRepository, SpaceId } from '../db/search.repository.js';
-import { candidates } from './candidates.js';
+import { candidates, type CandidateConditions } from './candidates.js';
 import { VectorTable } from './vector-table.js';
 
 /** Vectors per statement when loading or refreshing: a few megabytes of base64 text. */
@@ -46,10 +46,10 @@ export class SpaceIndex {
   }
 
   /** Products that can be among the k nearest to the query; undefined where the scan cannot bound them. */
-  candidates(query: Float32Array, k: number, excludeId?: number): number[] | undefined {
+  candidates(query: Float32Array, k: number, excludeId?: number, conditions?: CandidateConditions): number[] | undefined {
     const table = this.#table;
     // Before the first load the index is empty: no product can be a candidate.
-    return table ? candidates(table.squaredDistances(query), k, table.dimensions, excludeId) : [];
+    return table ? candidates(table.squaredDistances(query), k, table.dimensions, excludeId, conditions) : [];
   }
 
   async #load(): Promise<void> {

@@ -141,3 +141,18 @@ describe("the storefront page's operations, at their largest", () => {
     assert.equal(price('{ products(first: 50) { edges { node { thumbnailUrl } } } }')!.cost, 1 + 50 * (2 + 1));
   });
 });
+
+test('each entry of a similarity filter costs 1', () => {
+  const source = 'query ($filter: SimilarityFilter) { similarProducts(id: "1", k: 6, filter: $filter) { neighbours { rank } } }';
+  const base = price(source, {})!.cost;
+  assert.equal(price(source, { filter: { categories: ['a', 'b'], excludeCategories: ['c'], excludeIds: ['1', '2', '3'] } })!.cost, base + 6);
+  assert.ok(price(source, { filter: { excludeIds: Array.from({ length: 20_000 }, (_, i) => String(i)) } })!.cost > defaults.query.maxCost);
+});
+
+test('each recommend example costs 1, and updateProduct carries an image only when it gives one', () => {
+  const source = 'query ($p: [ID!]!, $n: [ID!]) { recommend(positive: $p, negative: $n, k: 6) { neighbours { rank } } }';
+  assert.equal(price(source, { p: ['1', '2'], n: ['3'] })!.cost, price(source, { p: [] })!.cost + 3);
+  const update = 'mutation ($input: UpdateProductInput!) { updateProduct(id: "1", input: $input) { product { id } } }';
+  assert.equal(price(update, { input: { name: 'x' } })!.images, 0);
+  assert.equal(price(update, { input: { image: 'iVBORw0KGgo=' } })!.images, 1);
+});

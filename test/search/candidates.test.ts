@@ -74,4 +74,31 @@ describe('candidates', () => {
     assert.ok(threshold > t * (1 + 4 * 514 * 2 ** -24));
     assert.ok(threshold < t * (1 + 5 * 514 * 2 ** -24));
   });
+
+  test('under a filter and a bound, hold the top k of the admitted rows within the bound, however the sums are ordered', () => {
+    const random = seededRandom(19);
+    const dimensions = 512;
+    for (let trial = 0; trial < 20; trial++) {
+      const query = randomVector(random, dimensions);
+      const difference = randomVector(random, dimensions).map((x) => x * 0.01);
+      const rows: Float32Array[] = Array.from({ length: 80 }, () => {
+        const permuted = [...difference].sort(() => random() - 0.5);
+        return Float32Array.from(query, (q, i) => q + permuted[i]!);
+      });
+      rows.push(...Array.from({ length: 80 }, () => randomVector(random, dimensions)));
+      const ids = rows.map((_, i) => 1000 - i);
+      const pgvector = rows.map((row) => float32SquaredL2(row, query, 1));
+      const scan = rows.map((row) => float32SquaredL2(row, query, 16));
+      const admits = (id: number) => id % 3 !== 0;
+      // pgvector's own distance of one of the tied rows: the bound keeps it, ulps from its twins.
+      const maxDistance = Math.sqrt(pgvector[trial]!);
+      for (const k of [1, 6, 40]) {
+        const found = new Set(candidates(scanOf(scan, ids), k, dimensions, undefined, { admits, maxDistance }));
+        const kept = ids.map((id, i) => ({ id, d: pgvector[i]! })).filter(({ id, d }) => admits(id) && Math.sqrt(d) <= maxDistance);
+        const expected = topK(kept.map((row) => row.d), kept.map((row) => row.id), k);
+        for (const id of expected) assert.ok(found.has(id), `trial ${trial}, k ${k}: product ${id} missing`);
+        for (const id of found) assert.ok(admits(id), `product ${id} is not admitted`);
+      }
+    }
+  });
 });
