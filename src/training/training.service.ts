@@ -2,12 +2,12 @@ import type { Store } from '../db/store.js';
 import { DomainError } from '../errors.js';
 import { MIN_PRODUCTS_PER_CATEGORY, planCategories } from './dataset.js';
 import { EmbeddingModel } from './embedding-model.js';
-import { describeEpoch, fitHead } from './fit-head.js';
+import { describeEpoch, describeKept, fitHead } from './fit-head.js';
 import { startHeartbeat } from './heartbeat.js';
 import type { Head, HeadEngine } from './head.js';
 import { resolveHyperparameters, type HyperparameterOverrides, type Hyperparameters } from './hyperparameters.js';
 import { StandardScaler } from '../ml/head/standard-scaler.js';
-import type { TrainingRun } from './training-run.js';
+import type { TrainingMetrics, TrainingRun } from './training-run.js';
 
 export const MAX_RUNS_PER_PAGE = 100;
 /** Products read and embedded at a time when a new version embeds the catalog. */
@@ -136,12 +136,15 @@ export class TrainingService {
       });
       head = fitted.head;
       const trained = performance.now();
+      const kept = describeKept(fitted);
+      if (kept) this.log(`training run ${runId}: ${kept}`);
 
       const versionId = await this.embedCatalog(runId, fitted.classes, head, fitted.featureScaler);
-      const last = fitted.epochs.at(-1)!;
       const embeddedProducts = await this.activate(versionId, head, runId, {
-        valLoss: last.valLoss,
-        valAccuracy: last.valAccuracy,
+        valLoss: fitted.kept.valLoss,
+        valAccuracy: fitted.kept.valAccuracy,
+        keptEpoch: fitted.kept.epoch,
+        stoppedEarly: fitted.stoppedEarly,
         trainingSeconds: (trained - started) / 1000,
         startedEmbeddingAt: trained,
       });
@@ -217,7 +220,7 @@ export class TrainingService {
     versionId: number,
     head: Head,
     runId: number,
-    timing: { valLoss: number; valAccuracy: number; trainingSeconds: number; startedEmbeddingAt: number },
+    timing: Omit<TrainingMetrics, 'embeddingSeconds' | 'embeddedProducts'> & { startedEmbeddingAt: number },
   ): Promise<number> {
     return this.store.transaction(async (repositories) => {
       await repositories.products.lockCatalog();
@@ -230,11 +233,10 @@ export class TrainingService {
       );
       await repositories.modelVersions.activate(versionId);
       const embeddedProducts = await repositories.embeddings.count(versionId);
+      const { startedEmbeddingAt, ...metrics } = timing;
       await repositories.trainingRuns.succeed(runId, {
-        valLoss: timing.valLoss,
-        valAccuracy: timing.valAccuracy,
-        trainingSeconds: timing.trainingSeconds,
-        embeddingSeconds: (performance.now() - timing.startedEmbeddingAt) / 1000,
+        ...metrics,
+        embeddingSeconds: (performance.now() - startedEmbeddingAt) / 1000,
         embeddedProducts,
       });
       return embeddedProducts;

@@ -89,10 +89,13 @@ export type Hyperparameters = {
   batchSize: Scalars['Int']['output'];
   classWeight: ClassWeight;
   dropout: Scalars['Float']['output'];
+  /** Null when every epoch is trained. */
+  earlyStoppingPatience?: Maybe<Scalars['Int']['output']>;
   epochs: Scalars['Int']['output'];
   hiddenUnits: Scalars['Int']['output'];
   learningRate: Scalars['Float']['output'];
   midUnits: Scalars['Int']['output'];
+  restoreBestWeights: Scalars['Boolean']['output'];
   seed: Scalars['Int']['output'];
   validationSplit: Scalars['Float']['output'];
 };
@@ -301,12 +304,16 @@ export type TrainModelInput = {
   classWeight?: InputMaybe<ClassWeight>;
   /** Dropout after the 1024 and the 512 layers; default 0.7. */
   dropout?: InputMaybe<Scalars['Float']['input']>;
+  /** Stop once this many epochs in a row have not lowered the validation loss (as Keras's EarlyStopping on val_loss), 1 to 1000; default none: every epoch is trained, as the method does. */
+  earlyStoppingPatience?: InputMaybe<Scalars['Int']['input']>;
   /** Default 32. */
   epochs?: InputMaybe<Scalars['Int']['input']>;
   /** Width of the first hidden layer; default 1024. The mid layer is always 512. */
   hiddenUnits?: InputMaybe<Scalars['Int']['input']>;
   /** Adam's learning rate; default 0.0004. */
   learningRate?: InputMaybe<Scalars['Float']['input']>;
+  /** Keep the weights of the epoch with the lowest validation loss (the first of equals) instead of the last epoch's; default false, as the method does. */
+  restoreBestWeights?: InputMaybe<Scalars['Boolean']['input']>;
   /** Seeds the split, the initial weights, the shuffling and dropout; default 42. */
   seed?: InputMaybe<Scalars['Int']['input']>;
   /** Share of the labelled products held out for validation; default 0.2. */
@@ -323,8 +330,14 @@ export type TrainingMetrics = {
   /** Catalog products embedded into the new model version. */
   embeddedProducts: Scalars['Int']['output'];
   embeddingSeconds: Scalars['Float']['output'];
+  /** The epoch whose weights the model version holds: the last one trained, or with restoreBestWeights the one with the lowest validation loss. */
+  keptEpoch: Scalars['Int']['output'];
+  /** Whether earlyStoppingPatience ended the run before its planned epochs. */
+  stoppedEarly: Scalars['Boolean']['output'];
   trainingSeconds: Scalars['Float']['output'];
+  /** The kept epoch's validation accuracy. */
   valAccuracy: Scalars['Float']['output'];
+  /** The kept epoch's validation loss. */
   valLoss: Scalars['Float']['output'];
 };
 
@@ -526,10 +539,12 @@ export type HyperparametersResolvers<ContextType = GraphQLContext, ParentType ex
   batchSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   classWeight?: Resolver<ResolversTypes['ClassWeight'], ParentType, ContextType>;
   dropout?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  earlyStoppingPatience?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   epochs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   hiddenUnits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   learningRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   midUnits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  restoreBestWeights?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   seed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   validationSplit?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
@@ -608,6 +623,8 @@ export type TrainModelPayloadResolvers<ContextType = GraphQLContext, ParentType 
 export type TrainingMetricsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TrainingMetrics'] = ResolversParentTypes['TrainingMetrics']> = ResolversObject<{
   embeddedProducts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   embeddingSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  keptEpoch?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stoppedEarly?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   trainingSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   valAccuracy?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   valLoss?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
