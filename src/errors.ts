@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'DUPLICATE_SKU'
   | 'TRAINING_IN_PROGRESS'
+  /** activateModelVersion named a version that is not kept: never made, pruned, or its run still training. */
+  | 'MODEL_VERSION_NOT_FOUND'
   | 'NOT_ENOUGH_TRAINING_DATA'
   /** A mutation without the admin token. */
   | 'UNAUTHENTICATED'

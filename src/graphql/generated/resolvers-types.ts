@@ -4,6 +4,7 @@ import type { Similarity as SimilarityModel } from '../../catalog/similarity.ser
 import type { ProductPage as ProductPageModel } from '../../db/product.repository.js';
 import type { ServiceInfoSource as ServiceInfoSourceModel, GraphQLContext } from '../context.js';
 import type { TrainingRun as TrainingRunModel } from '../../training/training-run.js';
+import type { ModelVersionSummary as ModelVersionSummaryModel } from '../../training/model-version.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -15,6 +16,12 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+};
+
+export type ActivateModelVersionPayload = {
+  __typename?: 'ActivateModelVersionPayload';
+  /** The version now active. */
+  modelVersion: ModelVersion;
 };
 
 export type AddProductInput = {
@@ -100,8 +107,37 @@ export type Hyperparameters = {
   validationSplit: Scalars['Float']['output'];
 };
 
+/** A trained head with its scalers and its embeddings of the catalog. */
+export type ModelVersion = {
+  __typename?: 'ModelVersion';
+  /** When it was last switched on (ISO 8601); null if never. */
+  activatedAt?: Maybe<Scalars['String']['output']>;
+  /** Whether similarity queries are answered from this version now. */
+  active: Scalars['Boolean']['output'];
+  /** Category names in label order. */
+  classes: Array<Scalars['String']['output']>;
+  /** ISO 8601. */
+  createdAt: Scalars['String']['output'];
+  /** Catalog products with an embedding under this version. */
+  embeddedProducts: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  /** The run's validation metrics: those of the epoch this version holds. */
+  metrics: TrainingMetrics;
+  /** The training run that made it. */
+  trainingRun: TrainingRun;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Switches a kept model version on: a rollback or a roll forward. Atomic, as a
+   * run's own switch: products added since the version was last active are
+   * embedded under it first, in the same transaction, and every process answers
+   * from it from its next query on. A version that is not kept (pruned, never
+   * made, or its run still training) is MODEL_VERSION_NOT_FOUND. A run training
+   * meanwhile is not stopped: when it succeeds its own version switches on.
+   */
+  activateModelVersion: ActivateModelVersionPayload;
   /** Adds one product; its image is analysed before it is stored. */
   addProduct: AddProductPayload;
   /** Adds up to 256 products in one batch: all of them, or none when any input is bad. */
@@ -116,6 +152,11 @@ export type Mutation = {
    * embedded. One run at a time.
    */
   trainModel: TrainModelPayload;
+};
+
+
+export type MutationActivateModelVersionArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -191,6 +232,8 @@ export type ProductEdge = {
  */
 export type Query = {
   __typename?: 'Query';
+  /** Kept model versions, newest first: the active one and the newest KEEP_MODEL_VERSIONS others whose run succeeded. */
+  modelVersions: Array<ModelVersion>;
   /** One product by id, or null when there is none. */
   product?: Maybe<Product>;
   /** The catalog in id order, optionally one category, with cursor pagination. */
@@ -205,6 +248,16 @@ export type Query = {
   trainingRun?: Maybe<TrainingRun>;
   /** Training runs, newest first. */
   trainingRuns: Array<TrainingRun>;
+};
+
+
+/**
+ * lookalike: product recommendations by image similarity.
+ * Every product image goes through ResNet50 (ImageNet weights); neighbours are
+ * ranked by exact Euclidean (L2) distance in pgvector.
+ */
+export type QueryModelVersionsArgs = {
+  first?: Scalars['Int']['input'];
 };
 
 
@@ -449,6 +502,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  ActivateModelVersionPayload: ResolverTypeWrapper<Omit<ActivateModelVersionPayload, 'modelVersion'> & { modelVersion: ResolversTypes['ModelVersion'] }>;
   AddProductInput: AddProductInput;
   AddProductPayload: ResolverTypeWrapper<Omit<AddProductPayload, 'product'> & { product: ResolversTypes['Product'] }>;
   AddProductsPayload: ResolverTypeWrapper<Omit<AddProductsPayload, 'products'> & { products: Array<ResolversTypes['Product']> }>;
@@ -463,6 +517,7 @@ export type ResolversTypes = ResolversObject<{
   Hyperparameters: ResolverTypeWrapper<Hyperparameters>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ModelVersion: ResolverTypeWrapper<ModelVersionSummaryModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Neighbour: ResolverTypeWrapper<Omit<Neighbour, 'product'> & { product: ResolversTypes['Product'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -482,6 +537,7 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  ActivateModelVersionPayload: Omit<ActivateModelVersionPayload, 'modelVersion'> & { modelVersion: ResolversParentTypes['ModelVersion'] };
   AddProductInput: AddProductInput;
   AddProductPayload: Omit<AddProductPayload, 'product'> & { product: ResolversParentTypes['Product'] };
   AddProductsPayload: Omit<AddProductsPayload, 'products'> & { products: Array<ResolversParentTypes['Product']> };
@@ -493,6 +549,7 @@ export type ResolversParentTypes = ResolversObject<{
   Hyperparameters: Hyperparameters;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  ModelVersion: ModelVersionSummaryModel;
   Mutation: Record<PropertyKey, never>;
   Neighbour: Omit<Neighbour, 'product'> & { product: ResolversParentTypes['Product'] };
   PageInfo: PageInfo;
@@ -507,6 +564,10 @@ export type ResolversParentTypes = ResolversObject<{
   TrainModelPayload: Omit<TrainModelPayload, 'trainingRun'> & { trainingRun: ResolversParentTypes['TrainingRun'] };
   TrainingMetrics: TrainingMetrics;
   TrainingRun: TrainingRunModel;
+}>;
+
+export type ActivateModelVersionPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ActivateModelVersionPayload'] = ResolversParentTypes['ActivateModelVersionPayload']> = ResolversObject<{
+  modelVersion?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType>;
 }>;
 
 export type AddProductPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AddProductPayload'] = ResolversParentTypes['AddProductPayload']> = ResolversObject<{
@@ -549,7 +610,19 @@ export type HyperparametersResolvers<ContextType = GraphQLContext, ParentType ex
   validationSplit?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
+export type ModelVersionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModelVersion'] = ResolversParentTypes['ModelVersion']> = ResolversObject<{
+  activatedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  classes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  embeddedProducts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  metrics?: Resolver<ResolversTypes['TrainingMetrics'], ParentType, ContextType>;
+  trainingRun?: Resolver<ResolversTypes['TrainingRun'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  activateModelVersion?: Resolver<ResolversTypes['ActivateModelVersionPayload'], ParentType, ContextType, RequireFields<MutationActivateModelVersionArgs, 'id'>>;
   addProduct?: Resolver<ResolversTypes['AddProductPayload'], ParentType, ContextType, RequireFields<MutationAddProductArgs, 'input'>>;
   addProducts?: Resolver<ResolversTypes['AddProductsPayload'], ParentType, ContextType, RequireFields<MutationAddProductsArgs, 'inputs'>>;
   deleteProduct?: Resolver<ResolversTypes['DeleteProductPayload'], ParentType, ContextType, RequireFields<MutationDeleteProductArgs, 'id'>>;
@@ -591,6 +664,7 @@ export type ProductEdgeResolvers<ContextType = GraphQLContext, ParentType extend
 }>;
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  modelVersions?: Resolver<Array<ResolversTypes['ModelVersion']>, ParentType, ContextType, RequireFields<QueryModelVersionsArgs, 'first'>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
   service?: Resolver<ResolversTypes['ServiceInfo'], ParentType, ContextType>;
@@ -649,12 +723,14 @@ export type TrainingRunResolvers<ContextType = GraphQLContext, ParentType extend
 }>;
 
 export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
+  ActivateModelVersionPayload?: ActivateModelVersionPayloadResolvers<ContextType>;
   AddProductPayload?: AddProductPayloadResolvers<ContextType>;
   AddProductsPayload?: AddProductsPayloadResolvers<ContextType>;
   DeleteProductPayload?: DeleteProductPayloadResolvers<ContextType>;
   EpochMetrics?: EpochMetricsResolvers<ContextType>;
   ExcludedCategory?: ExcludedCategoryResolvers<ContextType>;
   Hyperparameters?: HyperparametersResolvers<ContextType>;
+  ModelVersion?: ModelVersionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Neighbour?: NeighbourResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
