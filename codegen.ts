@@ -33,6 +33,7 @@ const code = await codegen({
       ProductConnection: '../../db/product.repository.js#ProductPage',
       ServiceInfo: '../context.js#ServiceInfoSource',
       TrainingRun: '../../training/training-run.js#TrainingRun',
+      ModelVersion: '../../training/model-version.js#ModelVersionSummary',
     },
   },
 });

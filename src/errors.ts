@@ -11,6 +11,8 @@ export type ErrorCode =
   /** A product of an addProducts batch was removed while the batch was analysed; nothing was written, send it again (HTTP 409). */
   | 'CATALOG_CHANGED'
   | 'TRAINING_IN_PROGRESS'
+  /** activateModelVersion named a version that is not kept: never made, pruned, or its run still training. */
+  | 'MODEL_VERSION_NOT_FOUND'
   | 'NOT_ENOUGH_TRAINING_DATA'
   /** A mutation without the admin token. */
   | 'UNAUTHENTICATED'

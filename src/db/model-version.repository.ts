@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { ModelVersion, NewModelVersion } from '../training/model-version.js';
+import type { ModelVersion, ModelVersionSummary, NewModelVersion } from '../training/model-version.js';
 import { byteaAsBase64, fromBase64, toBytea } from './bytes.js';
 import type { DB, ModelVersionTable } from './schema.js';
 
@@ -53,6 +53,37 @@ export class ModelVersionRepository {
     return row && toModelVersion({ ...row, head_weights: fromBase64(row.head_weights) });
   }
 
+  /** Versions whose run succeeded, newest first: the ones activate may switch to. */
+  async listKept(limit: number): Promise<ModelVersionSummary[]> {
+    return this.selectKept().orderBy('model_versions.id', 'desc').limit(limit).execute().then((rows) => rows.map(toSummary));
+  }
+
+  /** The version if its run succeeded and it has not been pruned. */
+  async findKept(id: number): Promise<ModelVersionSummary | undefined> {
+    const row = await this.selectKept().where('model_versions.id', '=', id).executeTakeFirst();
+    return row && toSummary(row);
+  }
+
+  private selectKept() {
+    return this.db
+      .selectFrom('model_versions')
+      .innerJoin('training_runs', 'training_runs.id', 'model_versions.training_run_id')
+      .where('training_runs.status', '=', 'succeeded')
+      .select((eb) => [
+        'model_versions.id',
+        'model_versions.training_run_id',
+        'model_versions.classes',
+        'model_versions.active',
+        'model_versions.created_at',
+        'model_versions.activated_at',
+        eb
+          .selectFrom('embeddings')
+          .select(eb.fn.countAll<string | number | bigint>().as('count'))
+          .whereRef('embeddings.model_version_id', '=', 'model_versions.id')
+          .as('embedded_products'),
+      ]);
+  }
+
   /** Deactivates the current version and activates this one; run it in a transaction. */
   async activate(id: number): Promise<void> {
     await this.db.updateTable('model_versions').set({ active: false }).where('active', '=', true).execute();
@@ -95,6 +126,26 @@ export class ModelVersionRepository {
       .execute();
     return rows.map((row) => row.id);
   }
+}
+
+function toSummary(row: {
+  id: number;
+  training_run_id: number;
+  classes: string[];
+  active: boolean;
+  created_at: Date;
+  activated_at: Date | null;
+  embedded_products: string | number | bigint | null;
+}): ModelVersionSummary {
+  return {
+    id: row.id,
+    trainingRunId: row.training_run_id,
+    classes: row.classes,
+    active: row.active,
+    createdAt: row.created_at,
+    activatedAt: row.activated_at,
+    embeddedProducts: Number(row.embedded_products ?? 0),
+  };
 }
 
 function toModelVersion(row: Selectable<ModelVersionTable>): ModelVersion {

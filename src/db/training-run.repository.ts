@@ -101,17 +101,22 @@ export class TrainingRunRepository {
   }
 }
 
+/** Runs stored before early stopping existed trained every epoch and kept the last. */
+const BEFORE_EARLY_STOPPING = { earlyStoppingPatience: null, restoreBestWeights: false };
+
 function toTrainingRun(row: Selectable<TrainingRunTable>, modelVersionId: number | null): TrainingRun {
+  const epochs = row.epochs as EpochMetrics[];
+  const metrics = row.metrics as Omit<TrainingMetrics, 'keptEpoch' | 'stoppedEarly'> & Partial<TrainingMetrics> | null;
   return {
     id: row.id,
     status: row.status,
-    hyperparameters: row.hyperparameters as Hyperparameters,
+    hyperparameters: { ...BEFORE_EARLY_STOPPING, ...(row.hyperparameters as Hyperparameters) },
     classes: row.classes,
     excludedCategories: row.excluded_categories as ExcludedCategory[] | null,
     trainingSamples: row.training_samples,
     validationSamples: row.validation_samples,
-    epochs: row.epochs as EpochMetrics[],
-    metrics: row.metrics as TrainingMetrics | null,
+    epochs,
+    metrics: metrics && { keptEpoch: epochs.length, stoppedEarly: false, ...metrics },
     error: row.error,
     modelVersionId,
     createdAt: row.created_at,

@@ -2,7 +2,7 @@ import type { Store } from '../db/store.js';
 import type { ProductFeatures } from '../db/product.repository.js';
 import { StandardScaler } from '../ml/head/standard-scaler.js';
 import { nearestNeighbours, type NeighbourList } from '../ml/nearest-neighbours.js';
-import { describeEpoch, fitHead } from '../training/fit-head.js';
+import { describeEpoch, describeKept, fitHead } from '../training/fit-head.js';
 import { MIN_PRODUCTS_PER_CATEGORY } from '../training/dataset.js';
 import type { HeadEngine } from '../training/head.js';
 import type { Hyperparameters } from '../training/hyperparameters.js';
@@ -53,7 +53,8 @@ export interface EvaluationResult {
   classes: string[];
   hyperparameters: Hyperparameters;
   epochs: EpochMetrics[];
-  head: { validationAccuracy: number; validationLoss: number; heldOutAccuracy: number };
+  /** The kept epoch's validation figures; the held-out accuracy of the head that epoch left. */
+  head: { validationAccuracy: number; validationLoss: number; heldOutAccuracy: number; keptEpoch: number; stoppedEarly: boolean };
   /** Raw 2048-d ResNet50 features against the trained, standardized 512-d space. */
   precision: { raw: SpaceMetrics; trained: SpaceMetrics };
   showcase: QueryResult;
@@ -98,6 +99,8 @@ export class EvaluationService {
       onEpoch: async (metrics) => this.log(describeEpoch(metrics, hyperparameters.epochs)),
     });
     const trainSeconds = timer();
+    const keptLine = describeKept(fitted);
+    if (keptLine) this.log(keptLine);
     try {
       const embed = async (products: ProductFeatures[]) => fitted.head.embed(fitted.featureScaler.transformRows(products.map((p) => p.features)));
       const catalogEmbedded = await embed(catalog);
@@ -132,7 +135,7 @@ export class EvaluationService {
         };
       };
       const correct = heldOutCategories.filter((category, i) => fitted.classes[queriesEmbedded.predicted[i]!] === category).length;
-      const last = fitted.epochs.at(-1)!;
+      const { kept, stoppedEarly } = fitted;
       const showcaseIndex = queries.findIndex((p) => p.sku === sets.showcase);
 
       return {
@@ -147,7 +150,13 @@ export class EvaluationService {
         classes: fitted.classes,
         hyperparameters,
         epochs: fitted.epochs,
-        head: { validationAccuracy: last.valAccuracy, validationLoss: last.valLoss, heldOutAccuracy: correct / heldOut.length },
+        head: {
+          validationAccuracy: kept.valAccuracy,
+          validationLoss: kept.valLoss,
+          heldOutAccuracy: correct / heldOut.length,
+          keptEpoch: kept.epoch,
+          stoppedEarly,
+        },
         precision: {
           raw: {
             catalog: estimate(catalogCategories, searches.rawCatalog),

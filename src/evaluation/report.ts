@@ -58,7 +58,7 @@ export function evaluationMarkdown(result: EvaluationResult, pictures: { curves:
     '',
     ...cautions(result).flatMap((caution) => [`> **Caution.** ${caution}`, '']),
     `Head accuracy: validation ${percent(head.validationAccuracy)} (loss ${head.validationLoss.toFixed(4)}), ` +
-      `held-out test images ${percent(head.heldOutAccuracy)}.`,
+      `held-out test images ${percent(head.heldOutAccuracy)}. ${keptEpochSentence(result)}`,
     '',
     '## Learning curves',
     '',
@@ -88,6 +88,12 @@ export function evaluationMarkdown(result: EvaluationResult, pictures: { curves:
     '',
   ];
   return lines.join('\n');
+}
+
+/** Which epoch's weights the figures are of, and why training ended there. */
+export function keptEpochSentence({ head, epochs }: Pick<EvaluationResult, 'head' | 'epochs'>): string {
+  const stop = head.stoppedEarly ? ', stopped early by earlyStoppingPatience' : '';
+  return `Kept epoch ${head.keptEpoch} of ${epochs.length} trained${stop}.`;
 }
 
 function recommendationsTable(query: QueryResult, k: number): string[] {

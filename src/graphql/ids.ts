@@ -15,6 +15,12 @@ export function productId(id: string): number {
   return value;
 }
 
+export function modelVersionId(id: string): number {
+  const value = parseId(id);
+  if (value === undefined) throw new DomainError('MODEL_VERSION_NOT_FOUND', 'that id names no model version');
+  return value;
+}
+
 export function encodeCursor(id: number): string {
   return Buffer.from(`product:${id}`).toString('base64url');
 }

@@ -5,6 +5,7 @@ import type { GraphQLContext } from './context.js';
 import { formatErrorWith, type UnexpectedError } from './format-error.js';
 import type { Resolvers } from './generated/resolvers-types.js';
 import { MAX_QUERY_TOKENS, queryPricePlugin, queryShapeRule, type QueryLimits } from './query-limits.js';
+import { ModelVersion } from './resolvers/model-version.resolvers.js';
 import { Mutation } from './resolvers/mutation.resolvers.js';
 import { ProductConnection } from './resolvers/product-connection.resolvers.js';
 import { Product } from './resolvers/product.resolvers.js';
@@ -15,7 +16,7 @@ import { TrainingRun } from './resolvers/training-run.resolvers.js';
 
 export const SCHEMA_PATH = new URL('../../schema.graphql', import.meta.url);
 
-const resolvers: Resolvers = { Query, Mutation, Product, ProductConnection, Similarity, ServiceInfo, TrainingRun };
+const resolvers: Resolvers = { Query, Mutation, Product, ProductConnection, Similarity, ServiceInfo, TrainingRun, ModelVersion };
 
 export interface GraphQLServerOptions {
   /** The edge's plugins: access, HTTP status, metrics. */

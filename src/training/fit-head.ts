@@ -15,7 +15,11 @@ export interface FittedHead {
   featureScaler: StandardScaler;
   trainingSamples: number;
   validationSamples: number;
+  /** Every epoch trained, including those after the kept one. */
   epochs: EpochMetrics[];
+  /** The epoch whose weights the head holds, and its metrics. */
+  kept: EpochMetrics;
+  stoppedEarly: boolean;
 }
 
 export interface FitHooks {
@@ -47,7 +51,7 @@ export async function fitHead(
   };
   await hooks.onSplit?.(split);
   const epochs: EpochMetrics[] = [];
-  const head = await engine.train({
+  const { head, keptEpoch, stoppedEarly } = await engine.train({
     dataset: standardizeDataset(dataset, featureScaler),
     hyperparameters,
     signal: hooks.signal,
@@ -56,7 +60,14 @@ export async function fitHead(
       await hooks.onEpoch?.(metrics);
     },
   });
-  return { ...split, head, featureScaler, epochs };
+  return { ...split, head, featureScaler, epochs, kept: epochs[keptEpoch - 1]!, stoppedEarly };
+}
+
+/** One line once training ends early or keeps an earlier epoch than the last. */
+export function describeKept({ kept, epochs, stoppedEarly }: Pick<FittedHead, 'kept' | 'epochs' | 'stoppedEarly'>): string | undefined {
+  if (!stoppedEarly && kept.epoch === epochs.length) return undefined;
+  const stop = stoppedEarly ? `stopped early after epoch ${epochs.length}; ` : '';
+  return `${stop}kept epoch ${kept.epoch} (val_loss ${kept.valLoss.toFixed(4)} val_acc ${kept.valAccuracy.toFixed(4)})`;
 }
 
 /** One line per epoch, as Keras prints it. */

@@ -29,7 +29,7 @@ export function createHeadEngine(backend: BackendName): HeadEngine {
 
   return {
     async train({ dataset, hyperparameters: hp, onEpoch, signal }) {
-      const { head } = await trainHeadInWorker(
+      const { head, keptEpoch, stoppedEarly } = await trainHeadInWorker(
         {
           train: { x: dataset.train.features, labels: dataset.train.labels },
           validation: { x: dataset.validation.features, labels: dataset.validation.labels },
@@ -48,10 +48,12 @@ export function createHeadEngine(backend: BackendName): HeadEngine {
             midUnits: EMBEDDING_DIMENSIONS,
             classWeight: hp.classWeight === 'BALANCED' ? 'balanced' : 'none',
             seed: hp.seed,
+            earlyStoppingPatience: hp.earlyStoppingPatience,
+            restoreBestWeights: hp.restoreBestWeights,
           },
         },
       );
-      return headFrom(head);
+      return { head: headFrom(head), keptEpoch, stoppedEarly };
     },
     async load(stored) {
       return headFrom(parseSerializedHead(stored));

@@ -19,8 +19,16 @@ export interface TrainRequest {
   signal: AbortSignal;
 }
 
+export interface TrainedHead {
+  head: Head;
+  /** The epoch whose weights the head holds (1-based). */
+  keptEpoch: number;
+  /** Whether early stopping ended training before the planned epochs. */
+  stoppedEarly: boolean;
+}
+
 /** Where the head's tensors run: the training service only knows this interface. */
 export interface HeadEngine {
-  train(request: TrainRequest): Promise<Head>;
+  train(request: TrainRequest): Promise<TrainedHead>;
   load(stored: StoredHead): Promise<Head>;
 }

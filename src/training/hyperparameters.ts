@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { DomainError } from '../errors.js';
 
-/** The method's defaults: Adam 4e-4, 32 epochs, batch 64, dropout 0.7, 20% validation, balanced class weights. */
+/**
+ * The method's defaults: Adam 4e-4, 32 epochs, batch 64, dropout 0.7, 20% validation, balanced class weights,
+ * no early stopping, the last epoch's weights kept.
+ */
 const schema = z.object({
   epochs: z.number().int().min(1).max(1000).default(32),
   batchSize: z.number().int().min(1).max(4096).default(64),
@@ -11,6 +14,9 @@ const schema = z.object({
   validationSplit: z.number().gt(0).lt(1).default(0.2),
   classWeight: z.enum(['BALANCED', 'NONE']).default('BALANCED'),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+  /** Null: every epoch is trained. */
+  earlyStoppingPatience: z.number().int().min(1).max(1000).nullable().default(null),
+  restoreBestWeights: z.boolean().default(false),
 });
 
 export type Hyperparameters = z.infer<typeof schema>;

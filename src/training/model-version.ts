@@ -20,3 +20,15 @@ export interface ModelVersion {
 }
 
 export type NewModelVersion = Pick<ModelVersion, 'trainingRunId' | 'classes' | 'head' | 'featureScaler' | 'embeddingScaler'>;
+
+/** A kept model version as listed: what made it and what it holds, without its weights. */
+export interface ModelVersionSummary {
+  id: number;
+  trainingRunId: number;
+  classes: string[];
+  active: boolean;
+  createdAt: Date;
+  activatedAt: Date | null;
+  /** Catalog products with an embedding under this version. */
+  embeddedProducts: number;
+}

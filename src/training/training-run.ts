@@ -6,8 +6,13 @@ import type { Hyperparameters } from './hyperparameters.js';
 export type { EpochMetrics, ExcludedCategory, TrainingStatus };
 
 export interface TrainingMetrics {
+  /** The kept epoch's. */
   valLoss: number;
   valAccuracy: number;
+  /** The epoch whose weights the version holds (1-based). */
+  keptEpoch: number;
+  /** Whether earlyStoppingPatience ended training before the planned epochs. */
+  stoppedEarly: boolean;
   trainingSeconds: number;
   embeddingSeconds: number;
   /** Catalog products embedded into the new model version. */

@@ -1,15 +1,17 @@
-import type { Store } from '../db/store.js';
+import type { Repositories, Store } from '../db/store.js';
 import { DomainError } from '../errors.js';
 import { MIN_PRODUCTS_PER_CATEGORY, planCategories } from './dataset.js';
 import { EmbeddingModel } from './embedding-model.js';
-import { describeEpoch, fitHead } from './fit-head.js';
+import { describeEpoch, describeKept, fitHead } from './fit-head.js';
 import { startHeartbeat } from './heartbeat.js';
 import type { Head, HeadEngine } from './head.js';
 import { resolveHyperparameters, type HyperparameterOverrides, type Hyperparameters } from './hyperparameters.js';
 import { StandardScaler } from '../ml/head/standard-scaler.js';
-import type { TrainingRun } from './training-run.js';
+import type { ModelVersion, ModelVersionSummary } from './model-version.js';
+import type { TrainingMetrics, TrainingRun } from './training-run.js';
 
 export const MAX_RUNS_PER_PAGE = 100;
+export const MAX_VERSIONS_PER_PAGE = 100;
 /** Products read and embedded at a time when a new version embeds the catalog. */
 const EMBEDDING_CHUNK = 5000;
 /** Embeddings per insert: keeps each statement a few megabytes. */
@@ -136,12 +138,15 @@ export class TrainingService {
       });
       head = fitted.head;
       const trained = performance.now();
+      const kept = describeKept(fitted);
+      if (kept) this.log(`training run ${runId}: ${kept}`);
 
       const versionId = await this.embedCatalog(runId, fitted.classes, head, fitted.featureScaler);
-      const last = fitted.epochs.at(-1)!;
       const embeddedProducts = await this.activate(versionId, head, runId, {
-        valLoss: last.valLoss,
-        valAccuracy: last.valAccuracy,
+        valLoss: fitted.kept.valLoss,
+        valAccuracy: fitted.kept.valAccuracy,
+        keptEpoch: fitted.kept.epoch,
+        stoppedEarly: fitted.stoppedEarly,
         trainingSeconds: (trained - started) / 1000,
         startedEmbeddingAt: trained,
       });
@@ -209,6 +214,39 @@ export class TrainingService {
     return versionId;
   }
 
+  async listModelVersions(first: number): Promise<ModelVersionSummary[]> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_VERSIONS_PER_PAGE) {
+      throw new DomainError('BAD_USER_INPUT', `first must be between 1 and ${MAX_VERSIONS_PER_PAGE}`);
+    }
+    return this.store.modelVersions.listKept(first);
+  }
+
+  /**
+   * Rolls back or forward to a kept version, as a run's own switch does: in
+   * one transaction holding the catalog lock, it embeds the products added
+   * since the version was last active, then switches it on; the activation
+   * trigger tells every process's search index. A run training meanwhile is
+   * left alone, and switches its own version on when it succeeds.
+   */
+  async activateModelVersion(id: number): Promise<ModelVersionSummary> {
+    const notKept = () =>
+      new DomainError('MODEL_VERSION_NOT_FOUND', `model version ${id} is not kept: never made, pruned, or its run has not succeeded`, { id });
+    return this.store.transaction(async (repositories) => {
+      await repositories.products.lockCatalog();
+      const kept = await repositories.modelVersions.findKept(id);
+      if (!kept) throw notKept();
+      if (kept.active) return kept;
+      const version = (await repositories.modelVersions.findById(id))!;
+      const head = await this.engine.load(version.head);
+      try {
+        await switchOn(repositories, version, head);
+      } finally {
+        head.dispose();
+      }
+      return (await repositories.modelVersions.findKept(id))!;
+    });
+  }
+
   /**
    * One transaction, holding the catalog lock: embed the products added while
    * the run went on, switch the version on, and mark the run succeeded.
@@ -217,29 +255,33 @@ export class TrainingService {
     versionId: number,
     head: Head,
     runId: number,
-    timing: { valLoss: number; valAccuracy: number; trainingSeconds: number; startedEmbeddingAt: number },
+    timing: Omit<TrainingMetrics, 'embeddingSeconds' | 'embeddedProducts'> & { startedEmbeddingAt: number },
   ): Promise<number> {
     return this.store.transaction(async (repositories) => {
       await repositories.products.lockCatalog();
-      const model = new EmbeddingModel((await repositories.modelVersions.findById(versionId))!, head);
-      const late = await repositories.embeddings.productsWithout(versionId);
-      const embedded = await model.embed(late.map((p) => p.features));
-      await repositories.embeddings.insertMany(
-        versionId,
-        late.map((p, i) => ({ productId: p.id, ...embedded[i]! })),
-      );
-      await repositories.modelVersions.activate(versionId);
+      await switchOn(repositories, (await repositories.modelVersions.findById(versionId))!, head);
       const embeddedProducts = await repositories.embeddings.count(versionId);
+      const { startedEmbeddingAt, ...metrics } = timing;
       await repositories.trainingRuns.succeed(runId, {
-        valLoss: timing.valLoss,
-        valAccuracy: timing.valAccuracy,
-        trainingSeconds: timing.trainingSeconds,
-        embeddingSeconds: (performance.now() - timing.startedEmbeddingAt) / 1000,
+        ...metrics,
+        embeddingSeconds: (performance.now() - startedEmbeddingAt) / 1000,
         embeddedProducts,
       });
       return embeddedProducts;
     });
   }
+}
+
+/** Embeds the products the version lacks, then makes it the active one; the caller holds the catalog lock in a transaction. */
+async function switchOn(repositories: Repositories, version: ModelVersion, head: Head): Promise<void> {
+  const model = new EmbeddingModel(version, head);
+  const late = await repositories.embeddings.productsWithout(version.id);
+  const embedded = await model.embed(late.map((p) => p.features));
+  await repositories.embeddings.insertMany(
+    version.id,
+    late.map((p, i) => ({ productId: p.id, ...embedded[i]! })),
+  );
+  await repositories.modelVersions.activate(version.id);
 }
 
 function isOneRunAtATime(error: unknown): boolean {

@@ -91,6 +91,43 @@ describe('the lookalike command line', () => {
       }
     },
   );
+
+  test(
+    'evaluate --compare-restore-best-weights trains the head both ways on features imported once, and writes the reports side by side',
+    { skip: !existsSync(FASHION_MNIST_DIR) && 'Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)' },
+    async () => {
+      const out = join(dir, 'comparison');
+      // The same slice as the test above, on its database: already imported when it ran.
+      const { stdout } = await lookalike(
+        join(dir, 'evaluation-db'),
+        'evaluate', '--train-size', '80', '--catalog-size', '40', '--held-out', '20', '--query', '5033',
+        '--epochs', '6', '--examples', '2', '--compare-restore-best-weights', '--compare-early-stopping-patience', '2', '--out', out,
+      );
+      assert.equal(stdout.match(/^training the head: /gm)?.length, 2, stdout);
+      assert.match(stdout, /^training the head: the method as-is$/m);
+      assert.match(stdout, /^training the head: restoreBestWeights, earlyStoppingPatience 2$/m);
+      const { variants } = JSON.parse(await readFile(join(out, 'report.json'), 'utf8'));
+      assert.deepEqual(variants.map((v: { folder: string }) => v.folder), ['method', 'restore-best-weights-early-stopping-2']);
+      const [asIs, best] = variants.map((v: { result: { epochs: { epoch: number; valLoss: number }[]; head: { keptEpoch: number; stoppedEarly: boolean }; precision: unknown } }) => v.result);
+      assert.equal(asIs.epochs.length, 6);
+      assert.equal(asIs.head.keptEpoch, 6);
+      const lowest = best.epochs.reduce((a: { valLoss: number }, b: { valLoss: number }) => (b.valLoss < a.valLoss ? b : a));
+      assert.equal(best.head.keptEpoch, lowest.epoch);
+      assert.equal(best.head.stoppedEarly, best.epochs.length < 6);
+      // The same seed and split: the epochs both trained are the same epochs.
+      const curve = (epochs: { epoch: number; valLoss: number }[]) => epochs.map((e) => [e.epoch, e.valLoss]);
+      assert.deepEqual(curve(best.epochs), curve(asIs.epochs.slice(0, best.epochs.length)));
+      assert.deepEqual(best.precision.raw, asIs.precision.raw, 'one import, one set of raw features');
+      const markdown = await readFile(join(out, 'report.md'), 'utf8');
+      assert.match(markdown, /\| mean precision@6, held-out test images as queries \| [\d.]+% \([\d.]+–[\d.]+\) \| [\d.]+% \([\d.]+–[\d.]+\) \|/);
+      for (const folder of ['method', 'restore-best-weights-early-stopping-2']) {
+        for (const picture of ['learning-curves.png', 'recommendations-trained.png', 'recommendations-raw.png']) {
+          assert.equal((await sharp(join(out, folder, picture)).metadata()).format, 'png');
+        }
+        assert.match(await readFile(join(out, folder, 'report.md'), 'utf8'), /Kept epoch \d+ of \d+ trained/);
+      }
+    },
+  );
 });
 
 const TOKEN = 'an-admin-token-of-the-service';

@@ -25,13 +25,22 @@ for (const kind of DATABASE_KINDS) {
       await runs.start(run.id, { classes: ['a', 'b'], excluded: [{ category: 'c', products: 1 }], trainingSamples: 8, validationSamples: 2 });
       await runs.appendEpoch(run.id, epoch(1));
       await runs.appendEpoch(run.id, epoch(2));
-      await runs.succeed(run.id, { valLoss: 0.5, valAccuracy: 0.9, trainingSeconds: 1, embeddingSeconds: 2, embeddedProducts: 10 });
+      await runs.succeed(run.id, {
+        valLoss: 0.5,
+        valAccuracy: 0.9,
+        keptEpoch: 1,
+        stoppedEarly: false,
+        trainingSeconds: 1,
+        embeddingSeconds: 2,
+        embeddedProducts: 10,
+      });
       const done = (await runs.findById(run.id))!;
       assert.equal(done.status, 'succeeded');
       assert.deepEqual(done.classes, ['a', 'b']);
       assert.deepEqual(done.excludedCategories, [{ category: 'c', products: 1 }]);
       assert.deepEqual(done.epochs, [epoch(1), epoch(2)]);
       assert.equal(done.metrics?.valAccuracy, 0.9);
+      assert.equal(done.metrics?.keptEpoch, 1);
       assert.ok(done.startedAt && done.finishedAt);
       assert.equal(done.modelVersionId, null);
     });
@@ -64,6 +73,26 @@ for (const kind of DATABASE_KINDS) {
       await runs.beat(run.id);
       assert.deepEqual(await runs.failAbandoned(60, 'interrupted'), []);
       await runs.fail(run.id, 'done');
+    });
+
+    test('a run stored before early stopping existed reads as one that trained every epoch and kept the last', async () => {
+      const { earlyStoppingPatience, restoreBestWeights, ...before } = resolveHyperparameters({ epochs: 2 });
+      const { id } = await database.db
+        .insertInto('training_runs')
+        .values({
+          status: 'succeeded',
+          hyperparameters: JSON.stringify(before),
+          epochs: JSON.stringify([epoch(1), epoch(2)]),
+          metrics: JSON.stringify({ valLoss: 0.55, valAccuracy: 0.4, trainingSeconds: 1, embeddingSeconds: 2, embeddedProducts: 10 }),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const run = (await runs.findById(id))!;
+      assert.deepEqual(run.hyperparameters, { ...before, earlyStoppingPatience, restoreBestWeights });
+      assert.equal(run.hyperparameters.earlyStoppingPatience, null);
+      assert.equal(run.hyperparameters.restoreBestWeights, false);
+      assert.equal(run.metrics?.keptEpoch, 2);
+      assert.equal(run.metrics?.stoppedEarly, false);
     });
 
     test('lists runs newest first', async () => {

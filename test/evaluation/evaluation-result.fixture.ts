@@ -23,7 +23,7 @@ export function evaluationResult(precision: { raw: [number, number]; trained: [n
     classes: ['Ankle boot', 'Sneaker'],
     hyperparameters: resolveHyperparameters(),
     epochs: [{ epoch: 1, loss: 0.5, accuracy: 0.8, valLoss: 0.4, valAccuracy: 0.85, seconds: 2 }],
-    head: { validationAccuracy: 0.875, validationLoss: 0.4, heldOutAccuracy: 0.84 },
+    head: { validationAccuracy: 0.875, validationLoss: 0.4, heldOutAccuracy: 0.84, keptEpoch: 1, stoppedEarly: false },
     precision: {
       raw: { catalog: estimate(precision.raw[0]), heldOut: estimate(precision.raw[1]) },
       trained: { catalog: estimate(precision.trained[0]), heldOut: estimate(precision.trained[1]) },

@@ -49,3 +49,11 @@ test('a run where the trained space wins, or has no held-out queries to compare,
   assert.doesNotMatch(evaluationMarkdown(evaluationResult(winning), pictures), /Caution/);
   assert.deepEqual(cautions(evaluationResult({ raw: [0.78, NaN], trained: [0.84, NaN] })), []);
 });
+
+test('the report says which epoch the head kept, and whether training stopped early', () => {
+  const result = evaluationResult(winning);
+  assert.match(evaluationMarkdown(result, pictures), /held-out test images 84\.0%\. Kept epoch 1 of 1 trained\./);
+  const epochs = [1, 2, 3, 4].map((epoch) => ({ ...result.epochs[0]!, epoch }));
+  const stopped = { ...result, epochs, head: { ...result.head, keptEpoch: 2, stoppedEarly: true } };
+  assert.match(evaluationMarkdown(stopped, pictures), /Kept epoch 2 of 4 trained, stopped early by earlyStoppingPatience\./);
+});

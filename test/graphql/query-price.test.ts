@@ -27,6 +27,8 @@ const REAL_QUERIES: Record<string, [string, Record<string, unknown>?]> = {
   'README similarProducts': ['{ similarProducts(id: "1", k: 6) { space metric neighbours { rank distance product { id sku category } } } }'],
   'README service': ['{ service { backend featureWorkers database catalogSize embeddingSpace } }'],
   'README trainModel': ['mutation { trainModel(input: { epochs: 32 }) { trainingRun { id status } } }'],
+  'README modelVersions': ['{ modelVersions { id active createdAt trainingRun { id } classes metrics { valAccuracy keptEpoch } embeddedProducts } }'],
+  'README activateModelVersion': ['mutation { activateModelVersion(id: "2") { modelVersion { id active } } }'],
   'README trainingRun': ['{ trainingRun(id: "1") { status progress epochs { epoch loss valAccuracy } error } }'],
   'a page of 50 products with thumbnails': [
     `query ($after: String) { products(first: 50, after: $after) { edges { cursor node { ${PRODUCT} } } pageInfo { hasNextPage endCursor } totalCount } }`,

@@ -12,6 +12,8 @@ test("defaults are the method's", () => {
     validationSplit: 0.2,
     classWeight: 'BALANCED',
     seed: 42,
+    earlyStoppingPatience: null,
+    restoreBestWeights: false,
   });
 });
 
@@ -39,6 +41,9 @@ test('hostile numbers are BAD_USER_INPUT before any work: huge, negative, NaN, i
     { dropout: -Infinity },
     { validationSplit: 1 },
     { seed: -1 },
+    { earlyStoppingPatience: 0 },
+    { earlyStoppingPatience: 2.5 },
+    { earlyStoppingPatience: 1e9 },
   ];
   for (const bad of hostile) {
     assert.throws(() => resolveHyperparameters(bad), { code: 'BAD_USER_INPUT', message: new RegExp(Object.keys(bad)[0]!) }, JSON.stringify(bad));

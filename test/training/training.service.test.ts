@@ -55,15 +55,19 @@ function withEmbedHook(hook: () => Promise<void>): HeadEngine {
   return {
     ...engine,
     train: async (request) => {
-      const head = await engine.train(request);
+      const trained = await engine.train(request);
+      const { head } = trained;
       return {
-        ...head,
-        embed: async (features) => {
-          if (!called) {
-            called = true;
-            await hook();
-          }
-          return head.embed(features);
+        ...trained,
+        head: {
+          ...head,
+          embed: async (features) => {
+            if (!called) {
+              called = true;
+              await hook();
+            }
+            return head.embed(features);
+          },
         },
       };
     },
@@ -289,6 +293,43 @@ describe('training the head on a catalog of real photos, through the real ResNet
     const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
     assert.deepEqual(JSON.parse(JSON.stringify(result?.data)), { trainingRun: { excludedCategories: [{ category: 'hats', products: 1 }] } });
     await services.catalog.deleteProduct(hat!.id);
+  });
+
+  test('trainModel with earlyStoppingPatience and restoreBestWeights: the run records the kept epoch and reports its metrics', async () => {
+    const server = testGraphQLServer();
+    const execute = async (query: string, variables: Record<string, unknown>) => {
+      const response = await server.executeOperation({ query, variables }, { contextValue: staffContext(services) });
+      assert.equal(response.body.kind, 'single');
+      return response.body.kind === 'single' ? JSON.parse(JSON.stringify(response.body.singleResult)) : undefined;
+    };
+    const started = await execute(
+      'mutation ($input: TrainModelInput) { trainModel(input: $input) { trainingRun { id hyperparameters { earlyStoppingPatience restoreBestWeights } } } }',
+      { input: { epochs: 40, learningRate: 0.01, earlyStoppingPatience: 2, restoreBestWeights: true } },
+    );
+    const { id, hyperparameters } = started.data.trainModel.trainingRun;
+    assert.deepEqual(hyperparameters, { earlyStoppingPatience: 2, restoreBestWeights: true });
+    await services.training.idle();
+    const { data } = await execute(
+      'query ($id: ID!) { trainingRun(id: $id) { status progress epochs { epoch valLoss valAccuracy } metrics { keptEpoch stoppedEarly valLoss valAccuracy } } }',
+      { id },
+    );
+    const { status, progress, epochs, metrics } = data.trainingRun as {
+      status: string;
+      progress: number;
+      epochs: { epoch: number; valLoss: number; valAccuracy: number }[];
+      metrics: { keptEpoch: number; stoppedEarly: boolean; valLoss: number; valAccuracy: number };
+    };
+    assert.equal(status, 'SUCCEEDED');
+    assert.equal(progress, 1);
+    const best = epochs.reduce((a, b) => (b.valLoss < a.valLoss ? b : a));
+    assert.equal(metrics.keptEpoch, best.epoch, 'the first epoch with the lowest validation loss');
+    assert.deepEqual({ valLoss: metrics.valLoss, valAccuracy: metrics.valAccuracy }, { valLoss: best.valLoss, valAccuracy: best.valAccuracy });
+    assert.equal(metrics.stoppedEarly, epochs.length < 40);
+    if (metrics.stoppedEarly) assert.equal(epochs.length, best.epoch + 2, 'stopped two epochs after the best');
+
+    const refused = await execute('mutation { trainModel(input: { earlyStoppingPatience: 0 }) { trainingRun { id } } }', {});
+    assert.equal(refused.errors[0].extensions.code, 'BAD_USER_INPUT');
+    assert.match(refused.errors[0].message, /earlyStoppingPatience/);
   });
 
   test('a run stopped after it created its model version leaves neither the version nor its embeddings', async () => {

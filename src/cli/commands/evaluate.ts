@@ -5,7 +5,8 @@ import type { CatalogService } from '../../catalog/catalog.service.js';
 import { FASHION_MNIST_DIR, openIdxDataset } from '../../datasets/idx-dataset.js';
 import type { EvaluationResult } from '../../evaluation/evaluation.service.js';
 import { recommendationRows } from '../../evaluation/recommendation-rows.js';
-import { cautions, evaluationMarkdown, percent, percentWithInterval } from '../../evaluation/report.js';
+import { comparisonMarkdown, variantFolder, variantLabel, type EvaluatedVariant } from '../../evaluation/comparison-report.js';
+import { cautions, evaluationMarkdown, keptEpochSentence, percent, percentWithInterval } from '../../evaluation/report.js';
 import { learningCurvesPng } from '../../reports/learning-curves.js';
 import { neighbourGridPng } from '../../reports/neighbour-grid.js';
 import { resolveHyperparameters } from '../../training/hyperparameters.js';
@@ -31,9 +32,34 @@ export function evaluateCommand(): Command {
       .option('--k <n>', 'recommendations per query', positiveInteger, 6)
       .option('--examples <n>', 'held-out queries in the picture besides --query', wholeNumber, 7)
       .option('--import-batch-size <n>', 'images per import batch', positiveInteger, 64)
-      .option('--out <dir>', 'where the report goes', 'reports/fashion-mnist'),
+      .option('--out <dir>', 'where the report goes', 'reports/fashion-mnist')
+      .option(
+        '--compare-restore-best-weights',
+        'also train the head with --restore-best-weights on the same features and split, and write both reports side by side',
+      )
+      .option(
+        '--compare-early-stopping-patience <n>',
+        'also train the head with this --early-stopping-patience (with --compare-restore-best-weights: both at once), and write both reports side by side',
+        Number,
+      ),
   ).action(async (options) => {
     const hyperparameters = resolveHyperparameters(hyperparametersFrom(options));
+    const comparing = options.compareRestoreBestWeights === true || options.compareEarlyStoppingPatience !== undefined;
+    const variants = [
+      hyperparameters,
+      ...(comparing
+        ? [
+            resolveHyperparameters({
+              ...hyperparametersFrom(options),
+              restoreBestWeights: options.compareRestoreBestWeights === true || hyperparameters.restoreBestWeights,
+              earlyStoppingPatience: options.compareEarlyStoppingPatience ?? hyperparameters.earlyStoppingPatience,
+            }),
+          ]
+        : []),
+    ];
+    if (comparing && variantFolder(variants[0]!) === variantFolder(variants[1]!)) {
+      throw new Error('the compared variant trains the head as the first one does; compare against different options');
+    }
     const train = await openIdxDataset(options.dir, 'train');
     const test = await openIdxDataset(options.dir, 'test');
     if (options.query < options.catalogSize) throw new Error(`--query ${options.query} is in the catalog; pick an item from ${options.catalogSize} on`);
@@ -53,19 +79,27 @@ export function evaluateCommand(): Command {
       await importWithProgress(catalog, all, options.importBatchSize, signal);
 
       const importSeconds = (performance.now() - importStarted) / 1000;
-      const evaluated = await evaluation.evaluate(
-        {
-          train: items.train.map((i) => i.sku),
-          catalog: items.catalog.map((i) => i.sku),
-          heldOut: items.heldOut.map((i) => i.sku),
-          showcase: idxSku(options.name, 'test', options.query),
-        },
-        hyperparameters,
-        { k: options.k, examples: options.examples, signal },
-      );
-      const result = { ...evaluated, seconds: { import: importSeconds, ...evaluated.seconds } };
-      printShowcase(result);
-      await writeReport(options.out, result, catalog);
+      const sets = {
+        train: items.train.map((i) => i.sku),
+        catalog: items.catalog.map((i) => i.sku),
+        heldOut: items.heldOut.map((i) => i.sku),
+        showcase: idxSku(options.name, 'test', options.query),
+      };
+      const evaluated: EvaluatedVariant[] = [];
+      for (const variant of variants) {
+        const label = variantLabel(variant);
+        if (comparing) console.log(`training the head: ${label}`);
+        const result = await evaluation.evaluate(sets, variant, { k: options.k, examples: options.examples, signal });
+        // The features were imported once, for every variant.
+        const withImport = { ...result, seconds: { import: importSeconds, ...result.seconds } };
+        printShowcase(withImport);
+        evaluated.push({ label, folder: variantFolder(variant), result: withImport });
+      }
+      if (!comparing) return writeReport(options.out, evaluated[0]!.result, catalog);
+      for (const { folder, result } of evaluated) await writeReport(join(options.out, folder), result, catalog);
+      await writeFile(join(options.out, 'report.json'), JSON.stringify({ variants: evaluated }, null, 2));
+      await writeFile(join(options.out, 'report.md'), comparisonMarkdown(evaluated));
+      console.log(`comparison written to ${join(options.out, 'report.md')}`);
     });
   });
 }
@@ -77,7 +111,7 @@ function printShowcase(result: EvaluationResult): void {
   console.log(
     `precision@${k} (95% bootstrap interval): catalog ${percentWithInterval(precision.raw.catalog)} raw -> ${percentWithInterval(precision.trained.catalog)} trained; ` +
       `${sizes.heldOut} held-out queries ${percentWithInterval(precision.raw.heldOut)} raw -> ${percentWithInterval(precision.trained.heldOut)} trained; ` +
-      `head accuracy: validation ${percent(head.validationAccuracy)}, held-out ${percent(head.heldOutAccuracy)}`,
+      `head accuracy: validation ${percent(head.validationAccuracy)}, held-out ${percent(head.heldOutAccuracy)}. ${keptEpochSentence(result)}`,
   );
   for (const caution of cautions(result)) console.log(`caution: ${caution}`);
 }

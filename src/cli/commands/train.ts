@@ -13,7 +13,9 @@ export function hyperparameterOptions(command: Command): Command {
     .option('--hidden-units <n>', 'first hidden layer (default 1024)', Number)
     .option('--validation-split <x>', 'validation share (default 0.2)', Number)
     .addOption(new Option('--class-weight <kind>', 'class weights (default balanced)').choices(['balanced', 'none']))
-    .option('--seed <n>', 'random seed (default 42)', Number);
+    .option('--seed <n>', 'random seed (default 42)', Number)
+    .option('--early-stopping-patience <n>', 'stop after this many epochs without a lower validation loss (default: train every epoch)', Number)
+    .option('--restore-best-weights', 'keep the epoch with the lowest validation loss instead of the last (default: the last)');
 }
 
 export function hyperparametersFrom(options: Record<string, unknown>): HyperparameterOverrides {
@@ -26,6 +28,8 @@ export function hyperparametersFrom(options: Record<string, unknown>): Hyperpara
     validationSplit: options.validationSplit as number | undefined,
     classWeight: (options.classWeight as string | undefined)?.toUpperCase() as 'BALANCED' | 'NONE' | undefined,
     seed: options.seed as number | undefined,
+    earlyStoppingPatience: options.earlyStoppingPatience as number | undefined,
+    restoreBestWeights: options.restoreBestWeights as boolean | undefined,
   };
 }
 
@@ -50,7 +54,8 @@ export async function trainHead(training: TrainingService, hyperparameters: Hype
   if (finished.status !== 'succeeded') throw new Error(`training run ${run.id} failed: ${finished.error}`);
   console.log(
     `training run ${run.id} succeeded: model version ${finished.modelVersionId} active, ` +
-      `val_acc ${finished.metrics!.valAccuracy.toFixed(4)}, ${finished.metrics!.embeddedProducts} products embedded`,
+      `val_acc ${finished.metrics!.valAccuracy.toFixed(4)} (epoch ${finished.metrics!.keptEpoch} of ${finished.epochs.length}), ` +
+      `${finished.metrics!.embeddedProducts} products embedded`,
   );
   const excluded = finished.excludedCategories ?? [];
   if (excluded.length > 0) {

@@ -4,6 +4,7 @@ import type { Similarity as SimilarityModel } from '../../catalog/similarity.ser
 import type { ProductPage as ProductPageModel } from '../../db/product.repository.js';
 import type { ServiceInfoSource as ServiceInfoSourceModel, GraphQLContext } from '../context.js';
 import type { TrainingRun as TrainingRunModel } from '../../training/training-run.js';
+import type { ModelVersionSummary as ModelVersionSummaryModel } from '../../training/model-version.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
@@ -15,6 +16,12 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+};
+
+export type ActivateModelVersionPayload = {
+  __typename?: 'ActivateModelVersionPayload';
+  /** The version now active. */
+  modelVersion: ModelVersion;
 };
 
 export type AddProductInput = {
@@ -98,16 +105,48 @@ export type Hyperparameters = {
   batchSize: Scalars['Int']['output'];
   classWeight: ClassWeight;
   dropout: Scalars['Float']['output'];
+  /** Null when every epoch is trained. */
+  earlyStoppingPatience?: Maybe<Scalars['Int']['output']>;
   epochs: Scalars['Int']['output'];
   hiddenUnits: Scalars['Int']['output'];
   learningRate: Scalars['Float']['output'];
   midUnits: Scalars['Int']['output'];
+  restoreBestWeights: Scalars['Boolean']['output'];
   seed: Scalars['Int']['output'];
   validationSplit: Scalars['Float']['output'];
 };
 
+/** A trained head with its scalers and its embeddings of the catalog. */
+export type ModelVersion = {
+  __typename?: 'ModelVersion';
+  /** When it was last switched on (ISO 8601); null if never. */
+  activatedAt?: Maybe<Scalars['String']['output']>;
+  /** Whether similarity queries are answered from this version now. */
+  active: Scalars['Boolean']['output'];
+  /** Category names in label order. */
+  classes: Array<Scalars['String']['output']>;
+  /** ISO 8601. */
+  createdAt: Scalars['String']['output'];
+  /** Catalog products with an embedding under this version. */
+  embeddedProducts: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  /** The run's validation metrics: those of the epoch this version holds. */
+  metrics: TrainingMetrics;
+  /** The training run that made it. */
+  trainingRun: TrainingRun;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Switches a kept model version on: a rollback or a roll forward. Atomic, as a
+   * run's own switch: products added since the version was last active are
+   * embedded under it first, in the same transaction, and every process answers
+   * from it from its next query on. A version that is not kept (pruned, never
+   * made, or its run still training) is MODEL_VERSION_NOT_FOUND. A run training
+   * meanwhile is not stopped: when it succeeds its own version switches on.
+   */
+  activateModelVersion: ActivateModelVersionPayload;
   /** Adds one product; its image is analysed before it is stored. */
   addProduct: AddProductPayload;
   /**
@@ -133,6 +172,11 @@ export type Mutation = {
    * change from its next query.
    */
   updateProduct: UpdateProductPayload;
+};
+
+
+export type MutationActivateModelVersionArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -217,6 +261,8 @@ export type ProductEdge = {
  */
 export type Query = {
   __typename?: 'Query';
+  /** Kept model versions, newest first: the active one and the newest KEEP_MODEL_VERSIONS others whose run succeeded. */
+  modelVersions: Array<ModelVersion>;
   /** One product by id, or null when there is none. */
   product?: Maybe<Product>;
   /** The product with this sku (surrounding whitespace ignored, as when stored), or null when there is none. */
@@ -246,6 +292,16 @@ export type Query = {
   trainingRun?: Maybe<TrainingRun>;
   /** Training runs, newest first. */
   trainingRuns: Array<TrainingRun>;
+};
+
+
+/**
+ * lookalike: product recommendations by image similarity.
+ * Every product image goes through ResNet50 (ImageNet weights); neighbours are
+ * ranked by exact Euclidean (L2) distance in pgvector.
+ */
+export type QueryModelVersionsArgs = {
+  first?: Scalars['Int']['input'];
 };
 
 
@@ -394,12 +450,16 @@ export type TrainModelInput = {
   classWeight?: InputMaybe<ClassWeight>;
   /** Dropout after the 1024 and the 512 layers; default 0.7. */
   dropout?: InputMaybe<Scalars['Float']['input']>;
+  /** Stop once this many epochs in a row have not lowered the validation loss (as Keras's EarlyStopping on val_loss), 1 to 1000; default none: every epoch is trained, as the method does. */
+  earlyStoppingPatience?: InputMaybe<Scalars['Int']['input']>;
   /** Default 32. */
   epochs?: InputMaybe<Scalars['Int']['input']>;
   /** Width of the first hidden layer; default 1024. The mid layer is always 512. */
   hiddenUnits?: InputMaybe<Scalars['Int']['input']>;
   /** Adam's learning rate; default 0.0004. */
   learningRate?: InputMaybe<Scalars['Float']['input']>;
+  /** Keep the weights of the epoch with the lowest validation loss (the first of equals) instead of the last epoch's; default false, as the method does. */
+  restoreBestWeights?: InputMaybe<Scalars['Boolean']['input']>;
   /** Seeds the split, the initial weights, the shuffling and dropout; default 42. */
   seed?: InputMaybe<Scalars['Int']['input']>;
   /** Share of the labelled products held out for validation; default 0.2. */
@@ -416,8 +476,14 @@ export type TrainingMetrics = {
   /** Catalog products embedded into the new model version. */
   embeddedProducts: Scalars['Int']['output'];
   embeddingSeconds: Scalars['Float']['output'];
+  /** The epoch whose weights the model version holds: the last one trained, or with restoreBestWeights the one with the lowest validation loss. */
+  keptEpoch: Scalars['Int']['output'];
+  /** Whether earlyStoppingPatience ended the run before its planned epochs. */
+  stoppedEarly: Scalars['Boolean']['output'];
   trainingSeconds: Scalars['Float']['output'];
+  /** The kept epoch's validation accuracy. */
   valAccuracy: Scalars['Float']['output'];
+  /** The kept epoch's validation loss. */
   valLoss: Scalars['Float']['output'];
 };
 
@@ -545,6 +611,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  ActivateModelVersionPayload: ResolverTypeWrapper<Omit<ActivateModelVersionPayload, 'modelVersion'> & { modelVersion: ResolversTypes['ModelVersion'] }>;
   AddProductInput: AddProductInput;
   AddProductPayload: ResolverTypeWrapper<Omit<AddProductPayload, 'product'> & { product: ResolversTypes['Product'] }>;
   AddProductsPayload: ResolverTypeWrapper<Omit<AddProductsPayload, 'products'> & { products: Array<ResolversTypes['Product']> }>;
@@ -560,6 +627,7 @@ export type ResolversTypes = ResolversObject<{
   Hyperparameters: ResolverTypeWrapper<Hyperparameters>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  ModelVersion: ResolverTypeWrapper<ModelVersionSummaryModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Neighbour: ResolverTypeWrapper<Omit<Neighbour, 'product'> & { product: ResolversTypes['Product'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -582,6 +650,7 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  ActivateModelVersionPayload: Omit<ActivateModelVersionPayload, 'modelVersion'> & { modelVersion: ResolversParentTypes['ModelVersion'] };
   AddProductInput: AddProductInput;
   AddProductPayload: Omit<AddProductPayload, 'product'> & { product: ResolversParentTypes['Product'] };
   AddProductsPayload: Omit<AddProductsPayload, 'products'> & { products: Array<ResolversParentTypes['Product']> };
@@ -593,6 +662,7 @@ export type ResolversParentTypes = ResolversObject<{
   Hyperparameters: Hyperparameters;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  ModelVersion: ModelVersionSummaryModel;
   Mutation: Record<PropertyKey, never>;
   Neighbour: Omit<Neighbour, 'product'> & { product: ResolversParentTypes['Product'] };
   PageInfo: PageInfo;
@@ -610,6 +680,10 @@ export type ResolversParentTypes = ResolversObject<{
   TrainingRun: TrainingRunModel;
   UpdateProductInput: UpdateProductInput;
   UpdateProductPayload: Omit<UpdateProductPayload, 'product'> & { product: ResolversParentTypes['Product'] };
+}>;
+
+export type ActivateModelVersionPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ActivateModelVersionPayload'] = ResolversParentTypes['ActivateModelVersionPayload']> = ResolversObject<{
+  modelVersion?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType>;
 }>;
 
 export type AddProductPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AddProductPayload'] = ResolversParentTypes['AddProductPayload']> = ResolversObject<{
@@ -642,15 +716,29 @@ export type HyperparametersResolvers<ContextType = GraphQLContext, ParentType ex
   batchSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   classWeight?: Resolver<ResolversTypes['ClassWeight'], ParentType, ContextType>;
   dropout?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  earlyStoppingPatience?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   epochs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   hiddenUnits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   learningRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   midUnits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  restoreBestWeights?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   seed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   validationSplit?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
+export type ModelVersionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModelVersion'] = ResolversParentTypes['ModelVersion']> = ResolversObject<{
+  activatedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  classes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  embeddedProducts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  metrics?: Resolver<ResolversTypes['TrainingMetrics'], ParentType, ContextType>;
+  trainingRun?: Resolver<ResolversTypes['TrainingRun'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  activateModelVersion?: Resolver<ResolversTypes['ActivateModelVersionPayload'], ParentType, ContextType, RequireFields<MutationActivateModelVersionArgs, 'id'>>;
   addProduct?: Resolver<ResolversTypes['AddProductPayload'], ParentType, ContextType, RequireFields<MutationAddProductArgs, 'input'>>;
   addProducts?: Resolver<ResolversTypes['AddProductsPayload'], ParentType, ContextType, RequireFields<MutationAddProductsArgs, 'inputs' | 'onExisting'>>;
   deleteProduct?: Resolver<ResolversTypes['DeleteProductPayload'], ParentType, ContextType, RequireFields<MutationDeleteProductArgs, 'id'>>;
@@ -694,6 +782,7 @@ export type ProductEdgeResolvers<ContextType = GraphQLContext, ParentType extend
 }>;
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  modelVersions?: Resolver<Array<ResolversTypes['ModelVersion']>, ParentType, ContextType, RequireFields<QueryModelVersionsArgs, 'first'>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   productBySku?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductBySkuArgs, 'sku'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
@@ -729,6 +818,8 @@ export type TrainModelPayloadResolvers<ContextType = GraphQLContext, ParentType 
 export type TrainingMetricsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TrainingMetrics'] = ResolversParentTypes['TrainingMetrics']> = ResolversObject<{
   embeddedProducts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   embeddingSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  keptEpoch?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stoppedEarly?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   trainingSeconds?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   valAccuracy?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   valLoss?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
@@ -757,12 +848,14 @@ export type UpdateProductPayloadResolvers<ContextType = GraphQLContext, ParentTy
 }>;
 
 export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
+  ActivateModelVersionPayload?: ActivateModelVersionPayloadResolvers<ContextType>;
   AddProductPayload?: AddProductPayloadResolvers<ContextType>;
   AddProductsPayload?: AddProductsPayloadResolvers<ContextType>;
   DeleteProductPayload?: DeleteProductPayloadResolvers<ContextType>;
   EpochMetrics?: EpochMetricsResolvers<ContextType>;
   ExcludedCategory?: ExcludedCategoryResolvers<ContextType>;
   Hyperparameters?: HyperparametersResolvers<ContextType>;
+  ModelVersion?: ModelVersionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Neighbour?: NeighbourResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

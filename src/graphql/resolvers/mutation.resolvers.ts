@@ -1,5 +1,5 @@
 import type { MutationResolvers } from '../generated/resolvers-types.js';
-import { productId } from '../ids.js';
+import { modelVersionId, productId } from '../ids.js';
 
 export const Mutation: MutationResolvers = {
   addProduct: async (_parent, { input }, { catalog }) => {
@@ -9,6 +9,7 @@ export const Mutation: MutationResolvers = {
   addProducts: async (_parent, { inputs, onExisting }, { catalog }) => ({ products: await catalog.addProducts(inputs, onExisting) }),
   updateProduct: async (_parent, { id, input }, { catalog }) => ({ product: await catalog.updateProduct(productId(id), input) }),
   trainModel: async (_parent, { input }, { training }) => ({ trainingRun: await training.startTraining(input ?? {}) }),
+  activateModelVersion: async (_parent, { id }, { training }) => ({ modelVersion: await training.activateModelVersion(modelVersionId(id)) }),
   deleteProduct: async (_parent, { id }, { catalog }) => {
     await catalog.deleteProduct(productId(id));
     return { id };

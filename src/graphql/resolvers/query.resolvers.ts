@@ -26,4 +26,5 @@ export const Query: QueryResolvers = {
     return value === undefined ? null : ((await training.getRun(value)) ?? null);
   },
   trainingRuns: (_parent, { first }, { training }) => training.listRuns(first),
+  modelVersions: (_parent, { first }, { training }) => training.listModelVersions(first),
 };

@@ -6,6 +6,13 @@ const schema = z.object({
   midUnits: z.number().int().min(1).default(512),
   dropout: z.number().min(0).lt(1).default(0.7),
   epochs: z.number().int().min(1).default(32),
+  /**
+   * Stops once this many epochs in a row have not lowered the validation loss,
+   * as Keras's EarlyStopping(monitor='val_loss'); null trains every epoch, as the method does.
+   */
+  earlyStoppingPatience: z.number().int().min(1).nullable().default(null),
+  /** Ends on the weights of the epoch with the lowest validation loss (the first of equals) instead of the last epoch's. */
+  restoreBestWeights: z.boolean().default(false),
   batchSize: z.number().int().min(1).default(64),
   learningRate: z.number().gt(0).default(0.0004),
   // Keras's Adam defaults (its epsilon is 1e-7, TensorFlow.js's 1e-8).

@@ -30,6 +30,9 @@ export async function fitLayersHead(
   options: Pick<HeadTrainingOptions, 'hyperparameters' | 'initialHead' | 'onEpoch'> = {},
 ): Promise<HeadTrainingResult> {
   const hyperparameters = resolveHeadHyperparameters(options.hyperparameters);
+  if (hyperparameters.earlyStoppingPatience !== null || hyperparameters.restoreBestWeights) {
+    throw new RangeError('the reference trains every epoch and keeps the last: no early stopping, no restored weights');
+  }
   const { classes } = input;
   const train = toMatrix(input.train.x);
   const validation = toMatrix(input.validation.x);
@@ -88,7 +91,8 @@ export async function fitLayersHead(
       weights.set(weight.dataSync(), offset);
       offset += weight.size;
     }
-    return { head: { layout: start.layout, weights } satisfies SerializedHead, history, hyperparameters };
+    const head = { layout: start.layout, weights } satisfies SerializedHead;
+    return { head, history, hyperparameters, keptEpoch: history.length, stoppedEarly: false };
   } finally {
     model.dispose();
     optimizer.dispose();

@@ -52,10 +52,15 @@ export interface HeadTrainingOptions {
 }
 
 export interface HeadTrainingResult {
-  /** The weights after the last epoch. */
+  /** The weights after the kept epoch. */
   head: SerializedHead;
+  /** Every epoch trained, the ones after the kept epoch included. */
   history: EpochMetrics[];
   hyperparameters: HeadHyperparameters;
+  /** The epoch whose weights `head` holds: the last one, or with restoreBestWeights the one with the lowest validation loss. */
+  keptEpoch: number;
+  /** Whether earlyStoppingPatience ended training before the planned epochs. */
+  stoppedEarly: boolean;
 }
 
 interface Labelled {
@@ -91,9 +96,10 @@ export async function trainHead(input: HeadTrainingInput, options: HeadTrainingO
   const adam = new Adam(parameters, hyperparameters);
   const batches = new BatchMaker(train, classWeights, units, hyperparameters);
   const history: EpochMetrics[] = [];
+  const watch = new ValidationWatch(hyperparameters);
   let head = start;
   try {
-    for (let epoch = 1; epoch <= hyperparameters.epochs; epoch++) {
+    for (let epoch = 1; epoch <= hyperparameters.epochs && !watch.stop; epoch++) {
       const began = performance.now();
       let loss = 0;
       let correct = 0;
@@ -117,6 +123,7 @@ export async function trainHead(input: HeadTrainingInput, options: HeadTrainingO
         seconds: (performance.now() - began) / 1000,
       };
       history.push(metrics);
+      watch.record(metrics, head);
       await onEpoch?.(metrics);
       signal?.throwIfAborted();
     }
@@ -124,7 +131,34 @@ export async function trainHead(input: HeadTrainingInput, options: HeadTrainingO
     adam.dispose();
     disposeTrainingParameters(parameters);
   }
-  return { head, history, hyperparameters };
+  const kept = hyperparameters.restoreBestWeights ? watch.best! : { epoch: history.length, head };
+  return { head: kept.head, history, hyperparameters, keptEpoch: kept.epoch, stoppedEarly: history.length < hyperparameters.epochs };
+}
+
+/**
+ * Keras's EarlyStopping on val_loss with min_delta 0: an epoch improves only
+ * by a strictly lower loss, so of equal losses the first is the best.
+ */
+class ValidationWatch {
+  best: { epoch: number; valLoss: number; head: SerializedHead } | undefined;
+  private sinceBest = 0;
+
+  constructor(private readonly hyperparameters: HeadHyperparameters) {}
+
+  record(metrics: EpochMetrics, head: SerializedHead): void {
+    // Each epoch's weights are a fresh buffer, so holding the best one costs no copy.
+    if (this.best === undefined || metrics.valLoss < this.best.valLoss) {
+      this.best = { epoch: metrics.epoch, valLoss: metrics.valLoss, head };
+      this.sinceBest = 0;
+    } else {
+      this.sinceBest++;
+    }
+  }
+
+  get stop(): boolean {
+    const patience = this.hyperparameters.earlyStoppingPatience;
+    return patience !== null && this.sinceBest >= patience;
+  }
 }
 
 /** Validation runs the inference path itself: dropout off, Keras's layout. */

@@ -36,7 +36,7 @@ test('train trains on the stored features without loading ResNet50', async () =>
       RESNET50_MODEL_URL: join(dir, 'no-such-model', 'model.json'),
     },
   });
-  assert.match(stdout, /^training run 1 succeeded: model version \d+ active, val_acc [\d.]+, 8 products embedded$/m);
+  assert.match(stdout, /^training run 1 succeeded: model version \d+ active, val_acc [\d.]+ \(epoch 2 of 2\), 8 products embedded$/m);
 });
 
 test('Ctrl-C stops the run in one line, exit 130, and leaves the active model version as it was', async () => {
@@ -66,4 +66,25 @@ test('Ctrl-C stops the run in one line, exit 130, and leaves the active model ve
   } finally {
     await services.close();
   }
+});
+
+test('--early-stopping-patience and --restore-best-weights reach the run, which says which epoch it kept', async () => {
+  const env = { ...process.env, DATA_DIR: join(dir, 'data') };
+  const args = ['--import', 'tsx', CLI, 'train', '--epochs', '6', '--early-stopping-patience', '1', '--restore-best-weights'];
+  const { stdout } = await run(process.execPath, args, { env });
+  const [, runId, kept, trained] = /^training run (\d+) succeeded: .* \(epoch (\d+) of (\d+)\)/m.exec(stdout) ?? [];
+  assert.ok(runId, stdout);
+  const services = await createServices(loadConfig({ DATA_DIR: join(dir, 'data'), FEATURE_WORKERS: '1' }), () => {});
+  try {
+    const stored = (await services.training.getRun(Number(runId)))!;
+    assert.equal(stored.hyperparameters.earlyStoppingPatience, 1);
+    assert.equal(stored.hyperparameters.restoreBestWeights, true);
+    assert.equal(stored.metrics!.keptEpoch, Number(kept));
+    assert.equal(stored.epochs.length, Number(trained));
+  } finally {
+    await services.close();
+  }
+  await assert.rejects(run(process.execPath, ['--import', 'tsx', CLI, 'train', '--early-stopping-patience', 'soon'], { env }), {
+    stderr: /earlyStoppingPatience/,
+  });
 });

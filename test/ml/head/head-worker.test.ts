@@ -87,3 +87,15 @@ test('an abort terminates the worker and rejects with the reason', async () => {
   await assert.rejects(training, { name: 'AbortError' });
   assert.deepEqual(epochs, [1]);
 });
+
+test('early stopping and the kept epoch cross the worker boundary', async () => {
+  const overfitting = { ...hyperparameters, learningRate: 0.05, dropout: 0, epochs: 20, earlyStoppingPatience: 2, restoreBestWeights: true };
+  const inWorker = await trainHeadInWorker(input(), { backend: 'wasm', hyperparameters: overfitting });
+  const here = await trainHead(input(), { hyperparameters: overfitting });
+  assert.equal(inWorker.stoppedEarly, true);
+  assert.ok(inWorker.keptEpoch < inWorker.history.length);
+  assert.deepEqual(
+    { head: inWorker.head, keptEpoch: inWorker.keptEpoch, stoppedEarly: inWorker.stoppedEarly },
+    { head: here.head, keptEpoch: here.keptEpoch, stoppedEarly: here.stoppedEarly },
+  );
+});

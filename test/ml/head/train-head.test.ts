@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../src/ml/backend.js';
+import { CategoricalHead } from '../../../src/ml/head/categorical-head.js';
 import { fitLayersHead } from '../../../src/ml/head/layers-head.js';
 import { initialHead } from '../../../src/ml/head/serialized-head.js';
 import { StandardScaler } from '../../../src/ml/head/standard-scaler.js';
@@ -121,4 +122,91 @@ test('labels outside the classes are refused before any work', async () => {
   const labels = Int32Array.from(small.train.labels);
   labels[3] = 4;
   await assert.rejects(trainHead({ ...small, train: { ...small.train, labels } }), /training label 4 \(row 3\)/);
+});
+
+/** Few samples, no dropout, a fast learning rate: the validation loss bottoms out at epoch 3 of 12 and rises after. */
+function overfittingTask(): HeadTrainingInput {
+  const clusters = gaussianClusters(4, 256, 4, 1);
+  const perClass = [16, 12, 8, 16];
+  const train = clusters.sample(perClass, 2);
+  const validation = clusters.sample(perClass.map((count) => Math.ceil(count / 4)), 3);
+  const scaler = StandardScaler.fit(train.x);
+  return {
+    train: { x: scaler.transform(train.x), labels: train.labels },
+    validation: { x: scaler.transform(validation.x), labels: validation.labels },
+    classes: 4,
+  };
+}
+
+const overfitting = { hiddenUnits: 64, midUnits: 32, learningRate: 0.01, epochs: 12, batchSize: 16, dropout: 0 };
+const withoutSeconds = (history: EpochMetrics[]) => history.map(({ seconds, ...metrics }) => metrics);
+/** The first epoch with the lowest validation loss, as Keras's EarlyStopping picks it. */
+const bestEpoch = (history: EpochMetrics[]) => history.reduce((best, m) => (m.valLoss < best.valLoss ? m : best)).epoch;
+
+test('by default every epoch is trained and the last one kept, even when an earlier one validated better', async () => {
+  const small = overfittingTask();
+  const { history, head, keptEpoch, stoppedEarly } = await trainHead(small, { hyperparameters: overfitting });
+  assert.equal(history.length, 12);
+  assert.equal(stoppedEarly, false);
+  assert.equal(keptEpoch, 12);
+  assert.ok(bestEpoch(history) < 12, 'the fixture overfits');
+  const model = CategoricalHead.fromSerialized(head);
+  try {
+    assert.equal(model.evaluate(small.validation.x, small.validation.labels).loss, history.at(-1)!.valLoss);
+  } finally {
+    model.dispose();
+  }
+});
+
+test('earlyStoppingPatience stops once that many epochs in a row have not lowered the validation loss', async () => {
+  const full = await trainHead(overfittingTask(), { hyperparameters: overfitting });
+  const best = bestEpoch(full.history);
+  for (const patience of [1, 3]) {
+    const stopped = await trainHead(overfittingTask(), { hyperparameters: { ...overfitting, earlyStoppingPatience: patience } });
+    assert.equal(stopped.history.length, best + patience, `patience ${patience}`);
+    assert.equal(stopped.stoppedEarly, true);
+    assert.equal(stopped.keptEpoch, best + patience, 'without restoreBestWeights the last epoch trained is kept');
+    // The epochs it did train are the full run's, bit for bit.
+    assert.deepEqual(withoutSeconds(stopped.history), withoutSeconds(full.history.slice(0, best + patience)));
+  }
+  const patient = await trainHead(overfittingTask(), { hyperparameters: { ...overfitting, earlyStoppingPatience: 12 } });
+  assert.equal(patient.history.length, 12);
+  assert.equal(patient.stoppedEarly, false);
+});
+
+test('restoreBestWeights ends on the weights of the epoch with the lowest validation loss', async () => {
+  const small = overfittingTask();
+  const restored = await trainHead(small, { hyperparameters: { ...overfitting, restoreBestWeights: true } });
+  const best = bestEpoch(restored.history);
+  assert.ok(best < 12, 'the fixture overfits');
+  assert.equal(restored.history.length, 12);
+  assert.equal(restored.keptEpoch, best);
+  assert.equal(restored.stoppedEarly, false);
+  // A run that ends at that epoch, with the same seed, holds the same weights.
+  const shorter = await trainHead(overfittingTask(), { hyperparameters: { ...overfitting, epochs: best } });
+  assert.deepEqual(restored.head.weights, shorter.head.weights);
+  const model = CategoricalHead.fromSerialized(restored.head);
+  try {
+    const validated = model.evaluate(small.validation.x, small.validation.labels);
+    assert.equal(validated.loss, restored.history[best - 1]!.valLoss);
+    assert.equal(validated.accuracy, restored.history[best - 1]!.valAccuracy);
+  } finally {
+    model.dispose();
+  }
+});
+
+test('with both, training stops after the patience and keeps the best epoch', async () => {
+  const result = await trainHead(overfittingTask(), {
+    hyperparameters: { ...overfitting, earlyStoppingPatience: 2, restoreBestWeights: true },
+  });
+  const best = bestEpoch(result.history);
+  assert.equal(result.history.length, best + 2);
+  assert.equal(result.keptEpoch, best);
+  assert.equal(result.stoppedEarly, true);
+});
+
+test('a patience below 1 is refused before any work', async () => {
+  for (const earlyStoppingPatience of [0, -1, 1.5]) {
+    await assert.rejects(trainHead(overfittingTask(), { hyperparameters: { ...overfitting, earlyStoppingPatience } }), /earlyStoppingPatience/);
+  }
 });
