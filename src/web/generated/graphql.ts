@@ -44,12 +44,16 @@ export type TrainModelInput = {
   classWeight?: ClassWeight | null | undefined;
   /** Dropout after the 1024 and the 512 layers; default 0.7. */
   dropout?: number | null | undefined;
+  /** Stop once this many epochs in a row have not lowered the validation loss (as Keras's EarlyStopping on val_loss), 1 to 1000; default none: every epoch is trained, as the method does. */
+  earlyStoppingPatience?: number | null | undefined;
   /** Default 32. */
   epochs?: number | null | undefined;
   /** Width of the first hidden layer; default 1024. The mid layer is always 512. */
   hiddenUnits?: number | null | undefined;
   /** Adam's learning rate; default 0.0004. */
   learningRate?: number | null | undefined;
+  /** Keep the weights of the epoch with the lowest validation loss (the first of equals) instead of the last epoch's; default false, as the method does. */
+  restoreBestWeights?: boolean | null | undefined;
   /** Seeds the split, the initial weights, the shuffling and dropout; default 42. */
   seed?: number | null | undefined;
   /** Share of the labelled products held out for validation; default 0.2. */
