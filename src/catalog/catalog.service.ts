@@ -6,6 +6,7 @@ import type { ActiveModel } from '../training/active-model.js';
 import type { ProductImage, ProductImages } from './product-images.js';
 import { normalizeCategory } from './category.js';
 import { assertProductText } from './product-text.js';
+import { turnBatch } from './turn-batch.js';
 
 export interface ProductInput {
   sku: string;
@@ -20,6 +21,8 @@ export const MAX_PAGE_SIZE = 500;
 const MAX_SKU_LENGTH = 128;
 
 export class CatalogService {
+  private readonly thumbnails = turnBatch((ids: number[]) => this.store.products.thumbnails(ids));
+
   constructor(
     private readonly store: Store,
     private readonly images: ProductImages,
@@ -129,9 +132,13 @@ export class CatalogService {
     return this.store.products.findById(id);
   }
 
-  /** A product's WebP thumbnail; undefined when there is no such product. */
+  /**
+   * A product's WebP thumbnail (longest side 256 px); undefined when there is
+   * no such product. Products are read without it; the thumbnails asked for
+   * together are read together.
+   */
   async getThumbnail(id: number): Promise<Uint8Array | undefined> {
-    return this.store.products.thumbnail(id);
+    return this.thumbnails(id);
   }
 
   async listProducts(options: { first: number; afterId?: number | undefined; category?: string | undefined }): Promise<ProductPage> {

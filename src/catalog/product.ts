@@ -3,8 +3,7 @@ export interface Product {
   sku: string;
   name: string;
   category: string | null;
-  /** WebP, longest side 256 px. */
-  thumbnail: Uint8Array;
+  /** Without its thumbnail, which CatalogService.getThumbnail reads when asked. */
   imageWidth: number;
   imageHeight: number;
   createdAt: Date;

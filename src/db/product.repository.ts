@@ -12,14 +12,13 @@ export const PRODUCT_COLUMNS = [
   'products.sku',
   'products.name',
   'products.category',
-  byteaAsBase64('products.thumbnail').as('thumbnail'),
   'products.image_width',
   'products.image_height',
   'products.created_at',
 ] as const;
 
+/** A product row without its thumbnail: lists and lookups leave the bytes to thumbnails(), for the clients that ask. */
 export type ProductRow = Omit<Selectable<ProductTable>, 'features' | 'thumbnail' | 'category_key'> & {
-  thumbnail: string;
   predicted_category: string | null;
 };
 
@@ -107,6 +106,17 @@ export class ProductRepository {
       .where('id', '=', id)
       .executeTakeFirst();
     return row && fromBase64(row.thumbnail);
+  }
+
+  /** The WebP thumbnails of these products by id, in one read; ids that name no product are absent. */
+  async thumbnails(ids: readonly number[]): Promise<Map<number, Uint8Array>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('products')
+      .select(['id', byteaAsBase64('products.thumbnail').as('thumbnail')])
+      .where('id', 'in', ids)
+      .execute();
+    return new Map(rows.map((row) => [row.id, fromBase64(row.thumbnail)]));
   }
 
   async findExistingSkus(skus: readonly string[]): Promise<string[]> {
@@ -278,7 +288,6 @@ export function toProduct(row: ProductRow): Product {
     sku: row.sku,
     name: row.name,
     category: row.category,
-    thumbnail: fromBase64(row.thumbnail),
     imageWidth: row.image_width,
     imageHeight: row.image_height,
     createdAt: row.created_at,

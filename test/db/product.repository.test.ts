@@ -28,11 +28,25 @@ for (const kind of DATABASE_KINDS) {
     });
     after(() => database.close());
 
-    test('reads a thumbnail alone, and nothing for an id that names no product', async () => {
+    test('reads thumbnails alone by id, and nothing for an id that names no product', async () => {
       const [stored] = await products.insertMany([{ ...newProduct('thumb-1', randomVector(random, FEATURES)), thumbnail: new Uint8Array([82, 73, 70, 70, 0, 255]) }]);
-      assert.deepEqual(Array.from((await products.thumbnail(stored!.id))!), [82, 73, 70, 70, 0, 255]);
-      assert.equal(await products.thumbnail(2_000_000_000), undefined);
+      const thumbnails = await products.thumbnails([stored!.id, 2_000_000_000]);
+      assert.deepEqual([...thumbnails.keys()], [stored!.id]);
+      assert.deepEqual(Array.from(thumbnails.get(stored!.id)!), [82, 73, 70, 70, 0, 255]);
       await products.delete(stored!.id);
+    });
+
+    test('lists and lookups leave the thumbnail bytes unread', async () => {
+      const listed = (await products.page({ first: 3 })).products;
+      const first = listed[0]!;
+      const read = [
+        ...listed,
+        (await products.findById(first.id))!,
+        (await products.findBySku(first.sku))!,
+        ...(await products.findBySkus([first.sku])),
+        ...(await products.nearestByFeatures(randomVector(random, FEATURES), 2)).map((n) => n.product),
+      ];
+      for (const product of read) assert.equal('thumbnail' in product, false, `product ${product.id} carries its thumbnail`);
     });
 
     test('stores a product with its fields and gives it an id', async () => {
@@ -41,7 +55,7 @@ for (const kind of DATABASE_KINDS) {
       const found = await products.findById(stored.id);
       assert.equal(found?.sku, 'new-1');
       assert.equal(found?.category, 'hats');
-      assert.deepEqual(Array.from(found!.thumbnail), [1, 2, 3]);
+      assert.deepEqual(Array.from((await products.thumbnails([stored.id])).get(stored.id)!), [1, 2, 3]);
       assert.ok(found!.createdAt instanceof Date);
       await products.delete(stored.id);
     });

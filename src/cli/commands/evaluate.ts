@@ -121,7 +121,8 @@ async function writeReport(out: string, result: EvaluationResult, catalog: Catal
   await mkdir(out, { recursive: true });
   const queries = [result.showcase, ...result.examples];
   const skus = queries.flatMap((q) => [q.sku, ...q.trained.map((r) => r.sku), ...q.raw.map((r) => r.sku)]);
-  const thumbnails = new Map((await catalog.findBySkus([...new Set(skus)])).map((p) => [p.sku, p.thumbnail]));
+  const products = await catalog.findBySkus([...new Set(skus)]);
+  const thumbnails = new Map(await Promise.all(products.map(async (p) => [p.sku, (await catalog.getThumbnail(p.id))!] as const)));
   const pictures = { curves: 'learning-curves.png', grid: 'recommendations-trained.png', rawGrid: 'recommendations-raw.png' };
   await writeFile(join(out, pictures.curves), await learningCurvesPng(result.epochs, { title: 'Categorical head' }));
   await writeFile(join(out, pictures.grid), await neighbourGridPng(recommendationRows(queries, 'trained', thumbnails), { title: 'Trained 512-d space' }));
