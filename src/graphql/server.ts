@@ -7,6 +7,7 @@ import type { Resolvers } from './generated/resolvers-types.js';
 import { MAX_QUERY_TOKENS, queryPricePlugin, queryShapeRule, type QueryLimits } from './query-limits.js';
 import { Mutation } from './resolvers/mutation.resolvers.js';
 import { ProductConnection } from './resolvers/product-connection.resolvers.js';
+import { ProductPairConnection } from './resolvers/product-pair-connection.resolvers.js';
 import { Product } from './resolvers/product.resolvers.js';
 import { Query } from './resolvers/query.resolvers.js';
 import { ServiceInfo } from './resolvers/service-info.resolvers.js';
@@ -15,7 +16,7 @@ import { TrainingRun } from './resolvers/training-run.resolvers.js';
 
 export const SCHEMA_PATH = new URL('../../schema.graphql', import.meta.url);
 
-const resolvers: Resolvers = { Query, Mutation, Product, ProductConnection, Similarity, ServiceInfo, TrainingRun };
+const resolvers: Resolvers = { Query, Mutation, Product, ProductConnection, ProductPairConnection, Similarity, ServiceInfo, TrainingRun };
 
 export interface GraphQLServerOptions {
   /** The edge's plugins: access, HTTP status, metrics. */
