@@ -249,7 +249,7 @@ export type Query = {
    * Pairs of catalog products at maxDistance or closer (the bound included), as
    * pgvector computes a.embedding <-> b.embedding in the active space: the same
    * photo under two skus is at 0. Exact, each pair once (a.id < b.id), in
-   * (a.id, b.id) order. A page scans at most 500 products in id order (one exact
+   * (a.id, b.id) order. A page scans at most 200 products in id order (one exact
    * search each), so it may hold fewer than first pairs while hasNextPage is
    * true; a product with more than 100 others within maxDistance makes the
    * request BAD_USER_INPUT (give a smaller maxDistance). Costs 1 + first times
