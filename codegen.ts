@@ -31,6 +31,8 @@ const code = await codegen({
       Product: '../../catalog/product.js#Product',
       Similarity: '../../catalog/similarity.service.js#Similarity',
       ProductConnection: '../../db/product.repository.js#ProductPage',
+      ProductPairConnection: '../../catalog/near-duplicates.js#NearDuplicatePage',
+      ProductPair: '../../catalog/near-duplicates.js#ProductPair',
       ServiceInfo: '../context.js#ServiceInfoSource',
       TrainingRun: '../../training/training-run.js#TrainingRun',
       ModelVersion: '../../training/model-version.js#ModelVersionSummary',

@@ -7,6 +7,7 @@ import { NO_FILTER, type NeighbourFilter } from './neighbour-filter.js';
 import type { Neighbour } from './product.js';
 import type { ActiveModel } from '../training/active-model.js';
 import type { ProductImages } from './product-images.js';
+import { nearDuplicatePage, type NearDuplicatePage, type PairPosition } from './near-duplicates.js';
 
 export const MAX_K = 100;
 /** Positive, and negative, examples one recommend may give. */
@@ -73,6 +74,11 @@ export class SimilarityService {
     );
     const excluding = { ...filter, excludedIds: [...new Set([...filter.excludedIds, ...examples])] };
     return similarity(space, await this.search.nearest(space, query, k, excluding));
+  }
+
+  /** One page of the catalog's pairs within maxDistance of each other (near-duplicates.ts). */
+  nearDuplicates(options: { maxDistance: number; first: number; after?: PairPosition | undefined }): Promise<NearDuplicatePage> {
+    return nearDuplicatePage(this.store, this.search, options);
   }
 
   /** The k catalog products nearest to an image that is not in the catalog: the method's inference step. */

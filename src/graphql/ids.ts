@@ -31,3 +31,16 @@ export function decodeCursor(cursor: string): number {
   if (value === undefined) throw new DomainError('BAD_USER_INPUT', 'after is not a cursor this service returned', { field: 'after' });
   return value;
 }
+
+/** A nearDuplicates position: after the pair (a, b). */
+export function encodePairCursor(position: { a: number; b: number }): string {
+  return Buffer.from(`pair:${position.a}:${position.b}`).toString('base64url');
+}
+
+export function decodePairCursor(cursor: string): { a: number; b: number } {
+  const ids = /^pair:(\d+):(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  const a = ids ? parseId(ids[1]!) : undefined;
+  const b = ids ? parseId(ids[2]!) : undefined;
+  if (a === undefined || b === undefined) throw new DomainError('BAD_USER_INPUT', 'after is not a cursor nearDuplicates returned', { field: 'after' });
+  return { a, b };
+}

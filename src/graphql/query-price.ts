@@ -31,6 +31,7 @@ const LIST_LENGTHS: Record<string, (args: Args) => number> = {
   'Query.similarProducts': (args) => count(args.k),
   'Query.similarToImage': (args) => count(args.k),
   'Query.recommend': (args) => count(args.k),
+  'Query.nearDuplicates': (args) => count(args.first),
   'Query.trainingRuns': (args) => count(args.first),
   'TrainingRun.epochs': () => EPOCHS_PER_RUN,
   'Query.modelVersions': (args) => count(args.first),

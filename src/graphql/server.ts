@@ -8,6 +8,7 @@ import { MAX_QUERY_TOKENS, queryPricePlugin, queryShapeRule, type QueryLimits } 
 import { ModelVersion } from './resolvers/model-version.resolvers.js';
 import { Mutation } from './resolvers/mutation.resolvers.js';
 import { ProductConnection } from './resolvers/product-connection.resolvers.js';
+import { ProductPairConnection } from './resolvers/product-pair-connection.resolvers.js';
 import { Product } from './resolvers/product.resolvers.js';
 import { Query } from './resolvers/query.resolvers.js';
 import { ServiceInfo } from './resolvers/service-info.resolvers.js';
@@ -16,7 +17,7 @@ import { TrainingRun } from './resolvers/training-run.resolvers.js';
 
 export const SCHEMA_PATH = new URL('../../schema.graphql', import.meta.url);
 
-const resolvers: Resolvers = { Query, Mutation, Product, ProductConnection, Similarity, ServiceInfo, TrainingRun, ModelVersion };
+const resolvers: Resolvers = { Query, Mutation, Product, ProductConnection, ProductPairConnection, Similarity, ServiceInfo, TrainingRun, ModelVersion };
 
 export interface GraphQLServerOptions {
   /** The edge's plugins: access, HTTP status, metrics. */

@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Product as ProductModel } from '../../catalog/product.js';
 import type { Similarity as SimilarityModel } from '../../catalog/similarity.service.js';
 import type { ProductPage as ProductPageModel } from '../../db/product.repository.js';
+import type { NearDuplicatePage as NearDuplicatePageModel, ProductPair as ProductPairModel } from '../../catalog/near-duplicates.js';
 import type { ServiceInfoSource as ServiceInfoSourceModel, GraphQLContext } from '../context.js';
 import type { TrainingRun as TrainingRunModel } from '../../training/training-run.js';
 import type { ModelVersionSummary as ModelVersionSummaryModel } from '../../training/model-version.js';
@@ -254,6 +255,33 @@ export type ProductEdge = {
   node: Product;
 };
 
+/** Two catalog products within a nearDuplicates bound; a has the smaller id. */
+export type ProductPair = {
+  __typename?: 'ProductPair';
+  a: Product;
+  b: Product;
+  /** L2 distance in the page's space. */
+  distance: Scalars['Float']['output'];
+};
+
+/** One page of nearDuplicates. */
+export type ProductPairConnection = {
+  __typename?: 'ProductPairConnection';
+  edges: Array<ProductPairEdge>;
+  /** The trained model version that answered, null in RESNET50_FEATURES. */
+  modelVersion?: Maybe<Scalars['ID']['output']>;
+  /** endCursor is where the next page starts: past the last product scanned when the scan stopped before the page filled. */
+  pageInfo: PageInfo;
+  /** The space the distances were measured in, read once per page. */
+  space: EmbeddingSpace;
+};
+
+export type ProductPairEdge = {
+  __typename?: 'ProductPairEdge';
+  cursor: Scalars['String']['output'];
+  node: ProductPair;
+};
+
 /**
  * lookalike: product recommendations by image similarity.
  * Every product image goes through ResNet50 (ImageNet weights); neighbours are
@@ -263,6 +291,17 @@ export type Query = {
   __typename?: 'Query';
   /** Kept model versions, newest first: the active one and the newest KEEP_MODEL_VERSIONS others whose run succeeded. */
   modelVersions: Array<ModelVersion>;
+  /**
+   * Pairs of catalog products at maxDistance or closer (the bound included), as
+   * pgvector computes a.embedding <-> b.embedding in the active space: the same
+   * photo under two skus is at 0. Exact, each pair once (a.id < b.id), in
+   * (a.id, b.id) order. A page scans at most 200 products in id order (one exact
+   * search each), so it may hold fewer than first pairs while hasNextPage is
+   * true; a product with more than 100 others within maxDistance makes the
+   * request BAD_USER_INPUT (give a smaller maxDistance). Costs 1 + first times
+   * an edge's fields, as products does.
+   */
+  nearDuplicates: ProductPairConnection;
   /** One product by id, or null when there is none. */
   product?: Maybe<Product>;
   /** The product with this sku (surrounding whitespace ignored, as when stored), or null when there is none. */
@@ -302,6 +341,18 @@ export type Query = {
  */
 export type QueryModelVersionsArgs = {
   first?: Scalars['Int']['input'];
+};
+
+
+/**
+ * lookalike: product recommendations by image similarity.
+ * Every product image goes through ResNet50 (ImageNet weights); neighbours are
+ * ranked by exact Euclidean (L2) distance in pgvector.
+ */
+export type QueryNearDuplicatesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: Scalars['Int']['input'];
+  maxDistance: Scalars['Float']['input'];
 };
 
 
@@ -634,6 +685,9 @@ export type ResolversTypes = ResolversObject<{
   Product: ResolverTypeWrapper<ProductModel>;
   ProductConnection: ResolverTypeWrapper<ProductPageModel>;
   ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
+  ProductPair: ResolverTypeWrapper<ProductPairModel>;
+  ProductPairConnection: ResolverTypeWrapper<NearDuplicatePageModel>;
+  ProductPairEdge: ResolverTypeWrapper<Omit<ProductPairEdge, 'node'> & { node: ResolversTypes['ProductPair'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ServiceInfo: ResolverTypeWrapper<ServiceInfoSourceModel>;
   Similarity: ResolverTypeWrapper<SimilarityModel>;
@@ -669,6 +723,9 @@ export type ResolversParentTypes = ResolversObject<{
   Product: ProductModel;
   ProductConnection: ProductPageModel;
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
+  ProductPair: ProductPairModel;
+  ProductPairConnection: NearDuplicatePageModel;
+  ProductPairEdge: Omit<ProductPairEdge, 'node'> & { node: ResolversParentTypes['ProductPair'] };
   Query: Record<PropertyKey, never>;
   ServiceInfo: ServiceInfoSourceModel;
   Similarity: SimilarityModel;
@@ -781,8 +838,27 @@ export type ProductEdgeResolvers<ContextType = GraphQLContext, ParentType extend
   node?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
 }>;
 
+export type ProductPairResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProductPair'] = ResolversParentTypes['ProductPair']> = ResolversObject<{
+  a?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  b?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  distance?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+}>;
+
+export type ProductPairConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProductPairConnection'] = ResolversParentTypes['ProductPairConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ProductPairEdge']>, ParentType, ContextType>;
+  modelVersion?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  space?: Resolver<ResolversTypes['EmbeddingSpace'], ParentType, ContextType>;
+}>;
+
+export type ProductPairEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProductPairEdge'] = ResolversParentTypes['ProductPairEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ProductPair'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   modelVersions?: Resolver<Array<ResolversTypes['ModelVersion']>, ParentType, ContextType, RequireFields<QueryModelVersionsArgs, 'first'>>;
+  nearDuplicates?: Resolver<ResolversTypes['ProductPairConnection'], ParentType, ContextType, RequireFields<QueryNearDuplicatesArgs, 'first' | 'maxDistance'>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   productBySku?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductBySkuArgs, 'sku'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
@@ -862,6 +938,9 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   Product?: ProductResolvers<ContextType>;
   ProductConnection?: ProductConnectionResolvers<ContextType>;
   ProductEdge?: ProductEdgeResolvers<ContextType>;
+  ProductPair?: ProductPairResolvers<ContextType>;
+  ProductPairConnection?: ProductPairConnectionResolvers<ContextType>;
+  ProductPairEdge?: ProductPairEdgeResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ServiceInfo?: ServiceInfoResolvers<ContextType>;
   Similarity?: SimilarityResolvers<ContextType>;

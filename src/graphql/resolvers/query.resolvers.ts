@@ -1,5 +1,5 @@
 import type { QueryResolvers } from '../generated/resolvers-types.js';
-import { decodeCursor, parseId, productId } from '../ids.js';
+import { decodeCursor, decodePairCursor, parseId, productId } from '../ids.js';
 import { similarityFilter } from '../similarity-filter.js';
 
 export const Query: QueryResolvers = {
@@ -21,6 +21,8 @@ export const Query: QueryResolvers = {
     similarity.similarToImage(image, k, similarityFilter(filter, maxDistance)),
   recommend: (_parent, { positive, negative, k, filter, maxDistance }, { similarity }) =>
     similarity.recommend(positive.map(productId), (negative ?? []).map(productId), k, similarityFilter(filter, maxDistance)),
+  nearDuplicates: (_parent, { maxDistance, first, after }, { similarity }) =>
+    similarity.nearDuplicates({ maxDistance, first, after: after ? decodePairCursor(after) : undefined }),
   trainingRun: async (_parent, { id }, { training }) => {
     const value = parseId(id);
     return value === undefined ? null : ((await training.getRun(value)) ?? null);
