@@ -1,41 +1,68 @@
 /**
  * Which products can be among pgvector's k nearest, given squared distances
- * from a scan that rounds differently.
+ * from a scan that rounds differently, of vectors that may differ from the
+ * stored ones by a known radius.
  *
- * pgvector ranks by sqrt of a float32 sum of float32 squared differences
- * (auto-vectorized: any summation order, maybe with fused multiply-adds); the
- * scan computes the same sum in another order. For n dimensions and true
- * squared distance s, any such evaluation lies within
+ * Rounding. pgvector ranks by sqrt of a float32 sum of float32 squared
+ * differences (auto-vectorized: any summation order, maybe with fused
+ * multiply-adds); the scan computes such a sum in another order. For n
+ * dimensions and true squared distance s, any such evaluation lies within
  *   [(1 - γ) s - A, (1 + γ) s + A],  γ = γ(n + 2) = (n + 2)u / (1 - (n + 2)u), u = 2^-24
  * (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., §2.2 and
  * §4.2: one rounding for the difference, one for the square, at most n - 1
  * for the sum, whatever its tree), while A = 2n·2^-126 covers underflow,
  * gradual or flushed: n products off by under 2^-126 each, grown a little by
- * the sum's roundings.
+ * the sum's roundings. A finite sum had no overflow on the way: partial sums
+ * of non-negative terms only grow.
  *
- * Let t be the scan's k-th smallest distance. Its k rows have, by pgvector,
- *   at most P = (1 + γ)(t + A)/(1 - γ) + A,
- * so each of pgvector's k nearest has at most P by pgvector (whatever its
- * ties), and hence at most T = (1 + γ)(P + A)/(1 - γ) + A by the scan. Every
- * row the scan puts at T or below is a candidate; pgvector then ranks the
- * candidates itself, with its own tie-break by id. sqrt in double is
- * strictly increasing on float32 values, so ranking by the sum is ranking by
- * the distance pgvector returns.
+ * Radii. The scan compares the query y' with a row x' that stands for the
+ * stored vector x, with |x - x'| ≤ r (the row's radius: its quantization
+ * error, vector-table.ts), and y' stands for the true query y with
+ * |y - y'| ≤ q (0 for a query given as a vector; the product's own radius
+ * when the query is a product's vector). By the triangle inequality the true
+ * distance |y - x| lies within |y' - x'| ± (r + q), and |y' - x'| within
+ *   [sqrt(max(0, (ŝ - A) / (1 + γ))), sqrt((ŝ + A) / (1 - γ))]
+ * for the scan's sum ŝ. So each row has an upper bound h and a lower bound l
+ * on its true distance.
+ *
+ * Let U be the k-th smallest h. Those k rows are within U of the query, so
+ * pgvector computes each at most P = (1 + γ)U² + A, and its own k-th value is
+ * at most P. Each of pgvector's k nearest, whatever its ties and their
+ * tie-break by id, has pgvector's value at most P, hence a true squared
+ * distance at most (P + A)/(1 - γ) = D². Every row with l ≤ D, i.e.
+ *   ŝ ≤ (1 + γ)(D + r + q)² + A,
+ * is a candidate, and pgvector then ranks the candidates itself. sqrt in
+ * double is strictly increasing on float32 values, so ranking by the sum is
+ * ranking by the distance pgvector returns. The arithmetic here is double: a
+ * relative margin of 2^-40 on each bound covers its own rounding.
  */
-export function candidates(
-  scan: { distances: Float32Array; ids: Int32Array },
-  k: number,
-  dimensions: number,
-  excludeId?: number,
-): number[] | undefined {
-  const { distances, ids } = scan;
+export interface Scan {
+  /** Each row's squared distance to the query as the scan's float32 sum computed it. */
+  distances: Float32Array;
+  ids: Int32Array;
+  /** How far each row's stored vector may lie from the one scanned; rows are exact without. */
+  radii?: Float64Array;
+  /** At least every radius. */
+  maxRadius?: number;
+}
+
+export function candidates(scan: Scan, k: number, dimensions: number, excludeId?: number, queryRadius = 0): number[] | undefined {
+  const { distances, ids, radii } = scan;
   const others = ids.length - (excludeId !== undefined && ids.includes(excludeId) ? 1 : 0);
   if (others <= k) return Array.from(ids).filter((id) => id !== excludeId);
-  const threshold = candidateThreshold(kthSmallest(scan, k, excludeId), dimensions);
-  if (threshold === undefined) return undefined;
+  const { gamma, absolute } = rounding(dimensions);
+  const bound = rankingBound(kthUpperBound(scan, k, gamma, absolute, queryRadius, excludeId), dimensions);
+  if (bound === undefined) return undefined;
+  const limit = (radius: number) => ((1 + gamma) * (bound + radius + queryRadius) ** 2 + absolute) * (1 + MARGIN);
+  const widest = limit(scan.maxRadius ?? 0);
   const found: number[] = [];
   for (let i = 0; i < distances.length; i++) {
-    if (distances[i]! <= threshold && ids[i] !== excludeId) found.push(ids[i]!);
+    const distance = distances[i]!;
+    // An overflowing sum bounds nothing: such a row stays a candidate.
+    if (distance > widest && distance !== Infinity) continue;
+    if (ids[i] === excludeId) continue;
+    if (radii && distance !== Infinity && distance > limit(radii[i]!)) continue;
+    found.push(ids[i]!);
   }
   return found;
 }
@@ -43,25 +70,38 @@ export function candidates(
 const UNIT_ROUNDOFF = 2 ** -24;
 const SMALLEST_NORMAL = 2 ** -126;
 const FLOAT32_MAX = 3.4028234663852886e38;
+const MARGIN = 2 ** -40;
 
-/** T above, or undefined where float32 sums could overflow, and the bound would not hold. */
-export function candidateThreshold(kthDistance: number, dimensions: number): number | undefined {
+function rounding(dimensions: number): { gamma: number; absolute: number } {
   const roundings = (dimensions + 2) * UNIT_ROUNDOFF;
-  const gamma = roundings / (1 - roundings);
-  const absolute = 2 * dimensions * SMALLEST_NORMAL;
-  const ranked = ((1 + gamma) * (kthDistance + absolute)) / (1 - gamma) + absolute;
-  // The arithmetic here is double: a last margin covers its own rounding.
-  const threshold = (((1 + gamma) * (ranked + absolute)) / (1 - gamma) + absolute) * (1 + 2 ** -40);
-  return threshold < FLOAT32_MAX ? threshold : undefined;
+  return { gamma: roundings / (1 - roundings), absolute: 2 * dimensions * SMALLEST_NORMAL };
 }
 
-/** A max-heap of the k smallest distances seen; its root is the k-th smallest. */
-function kthSmallest({ distances, ids }: { distances: Float32Array; ids: Int32Array }, k: number, excludeId?: number): number {
+/**
+ * D above, from U, the k-th smallest upper bound on a true distance; or
+ * undefined where pgvector's float32 sums could overflow, and the bound
+ * would not hold.
+ */
+export function rankingBound(kthUpper: number, dimensions: number): number | undefined {
+  const { gamma, absolute } = rounding(dimensions);
+  const ranked = (1 + gamma) * kthUpper * kthUpper * (1 + MARGIN) + absolute;
+  if (!(ranked < FLOAT32_MAX)) return undefined;
+  return Math.sqrt((ranked + absolute) / (1 - gamma)) * (1 + MARGIN);
+}
+
+/**
+ * U above: a max-heap of the k smallest upper bounds seen, its root the k-th.
+ * A row whose sum is past the root squared cannot enter: its bound is larger.
+ */
+function kthUpperBound(scan: Scan, k: number, gamma: number, absolute: number, queryRadius: number, excludeId?: number): number {
+  const { distances, ids, radii } = scan;
   const heap = new Float64Array(k);
   let size = 0;
+  let rootSquared = Infinity;
   for (let i = 0; i < distances.length; i++) {
-    const value = distances[i]!;
-    if (ids[i] === excludeId) continue;
+    const distance = distances[i]!;
+    if (distance >= rootSquared || ids[i] === excludeId) continue;
+    const value = Math.sqrt((distance + absolute) / (1 - gamma)) * (1 + MARGIN) + ((radii ? radii[i]! : 0) + queryRadius) * (1 + MARGIN);
     if (size < k) {
       let child = size++;
       while (child > 0) {
@@ -82,7 +122,11 @@ function kthSmallest({ distances, ids }: { distances: Float32Array; ids: Int32Ar
         parent = child;
       }
       heap[parent] = value;
+    } else {
+      continue;
     }
+    if (size === k) rootSquared = heap[0]! * heap[0]!;
   }
-  return heap[0]!;
+  // Fewer than k finite sums: nothing bounds the k-th.
+  return size < k ? Infinity : heap[0]!;
 }

@@ -41,15 +41,23 @@ export class SpaceIndex {
     }
   }
 
+  /** Within the index's quantization error of the product's vector: a query for candidates(…, productId). */
   vectorOf(productId: number): Float32Array | undefined {
     return this.#table?.vectorOf(productId);
   }
 
-  /** Products that can be among the k nearest to the query; undefined where the scan cannot bound them. */
-  candidates(query: Float32Array, k: number, excludeId?: number): number[] | undefined {
+  /**
+   * Products that can be among the k nearest to the query; undefined where
+   * the scan cannot bound them. With `ofProduct`, the query is that product's
+   * vectorOf, which stands for its stored vector within its radius, and the
+   * product is left out.
+   */
+  candidates(query: Float32Array, k: number, ofProduct?: number): number[] | undefined {
     const table = this.#table;
     // Before the first load the index is empty: no product can be a candidate.
-    return table ? candidates(table.squaredDistances(query), k, table.dimensions, excludeId) : [];
+    if (!table) return [];
+    const queryRadius = ofProduct === undefined ? 0 : (table.radiusOf(ofProduct) ?? 0);
+    return candidates(table.squaredDistances(query), k, table.dimensions, ofProduct, queryRadius);
   }
 
   async #load(): Promise<void> {
