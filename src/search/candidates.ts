@@ -36,6 +36,8 @@
  * ranking by the distance pgvector returns. The arithmetic here is double: a
  * relative margin of 2^-40 on each bound covers its own rounding.
  */
+import type { VectorTable } from './vector-table.js';
+
 export interface Scan {
   /** Each row's squared distance to the query as the scan's float32 sum computed it. */
   distances: Float32Array;
@@ -50,21 +52,119 @@ export function candidates(scan: Scan, k: number, dimensions: number, excludeId?
   const { distances, ids, radii } = scan;
   const others = ids.length - (excludeId !== undefined && ids.includes(excludeId) ? 1 : 0);
   if (others <= k) return Array.from(ids).filter((id) => id !== excludeId);
-  const { gamma, absolute } = rounding(dimensions);
-  const bound = rankingBound(kthUpperBound(scan, k, gamma, absolute, queryRadius, excludeId), dimensions);
-  if (bound === undefined) return undefined;
-  const limit = (radius: number) => ((1 + gamma) * (bound + radius + queryRadius) ** 2 + absolute) * (1 + MARGIN);
-  const widest = limit(scan.maxRadius ?? 0);
+  const bound = new CandidateBound(k, dimensions, excludeId, queryRadius);
+  bound.add(scan, 0, ids.length);
+  if (bound.ranking === undefined) return undefined;
+  const widest = bound.limit(scan.maxRadius ?? 0);
   const found: number[] = [];
   for (let i = 0; i < distances.length; i++) {
     const distance = distances[i]!;
     // An overflowing sum bounds nothing: such a row stays a candidate.
     if (distance > widest && distance !== Infinity) continue;
     if (ids[i] === excludeId) continue;
-    if (radii && distance !== Infinity && distance > limit(radii[i]!)) continue;
+    if (radii && distance !== Infinity && distance > bound.limit(radii[i]!)) continue;
     found.push(ids[i]!);
   }
   return found;
+}
+
+/**
+ * candidates() of a scan of the table that stops summing rows once they are
+ * past the limit of the rows before them. With `ofProduct`, the query is that
+ * product's vectorOf, within its radius of the stored vector.
+ */
+export function candidatesIn(table: VectorTable, query: Float32Array, k: number, ofProduct?: number): number[] | undefined {
+  const queryRadius = ofProduct === undefined ? 0 : (table.radiusOf(ofProduct) ?? 0);
+  const bound = new CandidateBound(k, table.dimensions, ofProduct, queryRadius);
+  let added = 0;
+  const scan = table.squaredDistances(query, (scanned) => {
+    bound.add(scanned, added, scanned.ids.length);
+    added = scanned.ids.length;
+    return bound.limit(scanned.maxRadius);
+  });
+  return candidates(scan, k, table.dimensions, ofProduct, queryRadius);
+}
+
+/**
+ * U and D above over the rows added so far. U only falls as rows are added,
+ * so a limit given early stays at least the final one: a scan may stop
+ * summing a row once its partial sum passes the limit of the moment
+ * (vector-table.ts), and that row is then past every later limit too. Its
+ * upper bound, from a partial sum past the limit, is past U of the moment,
+ * so it never displaces a row among the k smallest.
+ */
+export class CandidateBound {
+  readonly #heap: Float64Array;
+  #size = 0;
+  #rootSquared = Infinity;
+  /** ranking, worked out once per change of the heap; null when stale. */
+  #ranking: number | undefined | null = null;
+  readonly #gamma: number;
+  readonly #absolute: number;
+
+  constructor(
+    private readonly k: number,
+    private readonly dimensions: number,
+    private readonly excludeId?: number,
+    private readonly queryRadius = 0,
+  ) {
+    this.#heap = new Float64Array(k);
+    ({ gamma: this.#gamma, absolute: this.#absolute } = rounding(dimensions));
+  }
+
+  /** D, or undefined while it is unbounded: fewer than k finite rows so far, or pgvector's sums could overflow. */
+  get ranking(): number | undefined {
+    if (this.#ranking === null) this.#ranking = this.#size < this.k ? undefined : rankingBound(this.#heap[0]!, this.dimensions);
+    return this.#ranking;
+  }
+
+  /** The largest scan sum ŝ that a row of this radius can have and still be a candidate; Infinity while unbounded. */
+  limit(radius: number): number {
+    const ranking = this.ranking;
+    if (ranking === undefined) return Infinity;
+    return ((1 + this.#gamma) * (ranking + radius + this.queryRadius) ** 2 + this.#absolute) * (1 + MARGIN);
+  }
+
+  /**
+   * Rows from..to of the scan into a max-heap of the k smallest upper bounds,
+   * its root U. A row whose sum is past the root squared cannot enter: its
+   * bound is larger.
+   */
+  add({ distances, ids, radii }: Scan, from: number, to: number): void {
+    const heap = this.#heap;
+    const k = this.k;
+    for (let i = from; i < to; i++) {
+      const distance = distances[i]!;
+      if (distance >= this.#rootSquared || ids[i] === this.excludeId) continue;
+      const value =
+        Math.sqrt((distance + this.#absolute) / (1 - this.#gamma)) * (1 + MARGIN) + ((radii ? radii[i]! : 0) + this.queryRadius) * (1 + MARGIN);
+      if (this.#size < k) {
+        let child = this.#size++;
+        while (child > 0) {
+          const parent = (child - 1) >> 1;
+          if (heap[parent]! >= value) break;
+          heap[child] = heap[parent]!;
+          child = parent;
+        }
+        heap[child] = value;
+      } else if (value < heap[0]!) {
+        let parent = 0;
+        for (;;) {
+          let child = 2 * parent + 1;
+          if (child >= k) break;
+          if (child + 1 < k && heap[child + 1]! > heap[child]!) child++;
+          if (heap[child]! <= value) break;
+          heap[parent] = heap[child]!;
+          parent = child;
+        }
+        heap[parent] = value;
+      } else {
+        continue;
+      }
+      this.#ranking = null;
+      if (this.#size === k) this.#rootSquared = heap[0]! * heap[0]!;
+    }
+  }
 }
 
 const UNIT_ROUNDOFF = 2 ** -24;
@@ -87,46 +187,4 @@ export function rankingBound(kthUpper: number, dimensions: number): number | und
   const ranked = (1 + gamma) * kthUpper * kthUpper * (1 + MARGIN) + absolute;
   if (!(ranked < FLOAT32_MAX)) return undefined;
   return Math.sqrt((ranked + absolute) / (1 - gamma)) * (1 + MARGIN);
-}
-
-/**
- * U above: a max-heap of the k smallest upper bounds seen, its root the k-th.
- * A row whose sum is past the root squared cannot enter: its bound is larger.
- */
-function kthUpperBound(scan: Scan, k: number, gamma: number, absolute: number, queryRadius: number, excludeId?: number): number {
-  const { distances, ids, radii } = scan;
-  const heap = new Float64Array(k);
-  let size = 0;
-  let rootSquared = Infinity;
-  for (let i = 0; i < distances.length; i++) {
-    const distance = distances[i]!;
-    if (distance >= rootSquared || ids[i] === excludeId) continue;
-    const value = Math.sqrt((distance + absolute) / (1 - gamma)) * (1 + MARGIN) + ((radii ? radii[i]! : 0) + queryRadius) * (1 + MARGIN);
-    if (size < k) {
-      let child = size++;
-      while (child > 0) {
-        const parent = (child - 1) >> 1;
-        if (heap[parent]! >= value) break;
-        heap[child] = heap[parent]!;
-        child = parent;
-      }
-      heap[child] = value;
-    } else if (value < heap[0]!) {
-      let parent = 0;
-      for (;;) {
-        let child = 2 * parent + 1;
-        if (child >= k) break;
-        if (child + 1 < k && heap[child + 1]! > heap[child]!) child++;
-        if (heap[child]! <= value) break;
-        heap[parent] = heap[child]!;
-        parent = child;
-      }
-      heap[parent] = value;
-    } else {
-      continue;
-    }
-    if (size === k) rootSquared = heap[0]! * heap[0]!;
-  }
-  // Fewer than k finite sums: nothing bounds the k-th.
-  return size < k ? Infinity : heap[0]!;
 }

@@ -29,14 +29,17 @@
  *       out += 4, rows += rowBytes, count -= 1
  *       (br 0)))
  *
- * and the second, with (param $dataBytes i32) after $out and locals $scale,
- * $bytes, differs in the row loop:
+ * and the second, with (param $dataBytes i32) (param $threshold f32) after
+ * $out and locals $scale, $bytes, differs in the row loop:
  *
  *       scale := f32x4.splat(f32.load $rows)
- *       (loop                                        ;; 16 int8 values a step
+ *       (block (loop                                 ;; 16 int8 values a step
  *         bytes := v128.load(rows + 16 + offset)
  *         acc_i += (f32(widen_i(bytes)) * scale - query[4 offset + 16i])^2, i = 0..3
- *         (br_if 0 (i32.lt_u (offset += 16) $dataBytes)))
+ *         offset += 16
+ *         (if (i32.eqz (i32.and offset 127))         ;; every 128 values
+ *           (br_if 2 (f32.gt (sum of the lanes) $threshold)))
+ *         (br_if 0 (i32.lt_u offset $dataBytes))))
  */
 /** Node's WebAssembly global, as far as used here: @types/node leaves it undeclared (TypeScript declares it in lib.dom). */
 export interface WasmMemory {
@@ -58,13 +61,19 @@ export interface L2Kernel {
   /**
    * `count` quantized rows of `rowBytes` each, `dataBytes` (a multiple of 16)
    * int8 values after a 16-byte header; the query holds `dataBytes` float32s.
+   * A row whose partial sum passes `threshold` at a checkpoint stops there
+   * and gets that partial sum, which is past the threshold and at most the
+   * full sum: accumulators of non-negative terms only grow, and rounded
+   * addition is monotone.
    */
-  quantizedSquaredDistances(query: number, rows: number, count: number, rowBytes: number, out: number, dataBytes: number): void;
+  quantizedSquaredDistances(query: number, rows: number, count: number, rowBytes: number, out: number, dataBytes: number, threshold: number): void;
 }
 
 export const KERNEL_STEP_BYTES = 64;
 /** int8 values a step of the quantized kernel, and the size of a quantized row's header. */
 export const QUANTIZED_STEP = 16;
+/** int8 values between two checks of a row's partial sum against the threshold. */
+const CHECKPOINT = 128;
 
 export function createL2Kernel(memory: WasmMemory): L2Kernel {
   return new webAssembly.Instance(MODULE, { env: { memory } }).exports as L2Kernel;
@@ -86,7 +95,10 @@ const op = {
   i32Const: (value: number) => [0x41, ...signedLeb128(value)],
   i32Eqz: [0x45],
   i32LtU: [0x49],
+  if: [0x04, 0x40],
   i32Add: [0x6a],
+  i32And: [0x71],
+  f32Gt: [0x5e],
   i32Shl: [0x74],
   f32Load: [0x2a, 2, 0],
   i32Sub: [0x6b],
@@ -138,7 +150,8 @@ const body = [
   ...op.end, ...op.end, ...op.end,
 ];
 
-const [DATA_BYTES, Q_OFFSET, Q_ACC0, Q_ACC1, Q_ACC2, Q_ACC3, Q_DIFF, Q_SCALE, Q_BYTES] = [5, 6, 7, 8, 9, 10, 11, 12, 13] as const;
+const [DATA_BYTES, THRESHOLD, Q_OFFSET, Q_ACC0, Q_ACC1, Q_ACC2, Q_ACC3, Q_DIFF, Q_SCALE, Q_BYTES] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14] as const;
+const F32 = 0x7d;
 
 /** acc += (f32(values 4·part .. 4·part + 3 of the 16) * scale - query[4 offset + 16 part])^2. */
 function accumulateQuantized(acc: number, part: number): number[] {
@@ -164,11 +177,15 @@ const quantizedBody = [
   ...[Q_ACC0, Q_ACC1, Q_ACC2, Q_ACC3].flatMap((acc) => [...op.v128Zero, ...op.set(acc)]),
   ...op.get(ROWS), ...op.f32Load, ...op.f32x4Splat, ...op.set(Q_SCALE),
   ...op.i32Const(0), ...op.set(Q_OFFSET),
-  ...op.loop,
+  ...op.block, ...op.loop,
   ...op.get(ROWS), ...op.get(Q_OFFSET), ...op.i32Add, ...op.v128Load(QUANTIZED_STEP), ...op.set(Q_BYTES),
   ...accumulateQuantized(Q_ACC0, 0), ...accumulateQuantized(Q_ACC1, 1), ...accumulateQuantized(Q_ACC2, 2), ...accumulateQuantized(Q_ACC3, 3),
-  ...op.get(Q_OFFSET), ...op.i32Const(QUANTIZED_STEP), ...op.i32Add, ...op.tee(Q_OFFSET), ...op.get(DATA_BYTES), ...op.i32LtU, ...op.brIf(0),
+  ...op.get(Q_OFFSET), ...op.i32Const(QUANTIZED_STEP), ...op.i32Add, ...op.tee(Q_OFFSET),
+  ...op.i32Const(CHECKPOINT - 1), ...op.i32And, ...op.i32Eqz, ...op.if,
+  ...quantizedSumOfLanes, ...op.get(THRESHOLD), ...op.f32Gt, ...op.brIf(2),
   ...op.end,
+  ...op.get(Q_OFFSET), ...op.get(DATA_BYTES), ...op.i32LtU, ...op.brIf(0),
+  ...op.end, ...op.end,
   ...op.get(OUT), ...quantizedSumOfLanes, ...op.f32Store,
   ...op.get(OUT), ...op.i32Const(4), ...op.i32Add, ...op.set(OUT),
   ...op.get(ROWS), ...op.get(ROW_BYTES), ...op.i32Add, ...op.set(ROWS),
@@ -180,7 +197,7 @@ const quantizedBody = [
 const MODULE = new webAssembly.Module(
   new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [2, 0x60, 5, I32, I32, I32, I32, I32, 0, 0x60, 6, I32, I32, I32, I32, I32, I32, 0]),
+    ...section(1, [2, 0x60, 5, I32, I32, I32, I32, I32, 0, 0x60, 7, I32, I32, I32, I32, I32, I32, F32, 0]),
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00]),
     ...section(3, [2, 0, 1]),
     ...section(7, [2, ...name('squaredDistances'), 0x00, 0, ...name('quantizedSquaredDistances'), 0x00, 1]),

@@ -1,5 +1,5 @@
 import type { SearchRepository, SpaceId } from '../db/search.repository.js';
-import { candidates } from './candidates.js';
+import { candidatesIn } from './candidates.js';
 import { VectorTable } from './vector-table.js';
 
 /** Vectors per statement when loading or refreshing: a few megabytes of base64 text. */
@@ -55,9 +55,7 @@ export class SpaceIndex {
   candidates(query: Float32Array, k: number, ofProduct?: number): number[] | undefined {
     const table = this.#table;
     // Before the first load the index is empty: no product can be a candidate.
-    if (!table) return [];
-    const queryRadius = ofProduct === undefined ? 0 : (table.radiusOf(ofProduct) ?? 0);
-    return candidates(table.squaredDistances(query), k, table.dimensions, ofProduct, queryRadius);
+    return table ? candidatesIn(table, query, k, ofProduct) : [];
   }
 
   async #load(): Promise<void> {

@@ -5,6 +5,8 @@ const PAGE_BYTES = 65_536;
 /** WebAssembly's 32-bit address space: 4 GiB. */
 const MAX_TABLE_BYTES = 65_536 * PAGE_BYTES;
 const INT8_MAX = 127;
+/** Rows between two questions for a threshold: a few megabytes. */
+const SCAN_CHUNK = 8192;
 /** Relative room for the double sum of a radius: (n + 2)·2^-53 at most, for any n a vector can have. */
 const RADIUS_MARGIN = 1 + 2 ** -40;
 
@@ -41,7 +43,10 @@ export class VectorTable {
   readonly #kernel: L2Kernel;
   readonly #maxPages: number;
 
-  constructor(maxBytes = MAX_TABLE_BYTES) {
+  constructor(
+    maxBytes = MAX_TABLE_BYTES,
+    private readonly scanChunk = SCAN_CHUNK,
+  ) {
     this.#maxPages = Math.floor(maxBytes / PAGE_BYTES);
     this.#memory = new webAssembly.Memory({ initial: 1, maximum: this.#maxPages });
     this.#kernel = createL2Kernel(this.#memory);
@@ -108,21 +113,33 @@ export class VectorTable {
   /**
    * Each row's squared distance to the query, a float32 sum over x', beside
    * the row's product id and radius. Views valid until the table next changes.
+   *
+   * Rows go through the kernel a chunk at a time; before each chunk
+   * `threshold` is asked, with the rows scanned so far, for the sum past
+   * which a row no longer matters. A row whose partial sum passes it stops
+   * there and reports a value past the threshold and at most its full sum.
    */
-  squaredDistances(query: Float32Array): Required<Scan> {
+  squaredDistances(query: Float32Array, threshold: (scanned: Required<Scan>) => number = () => Infinity): Required<Scan> {
     const out = this.#rowOffset(this.#capacity);
     const count = this.#slots.size;
-    if (count > 0) {
-      if (query.length !== this.#dimensions) throw new Error(`a query of ${query.length} dimensions, the index has ${this.#dimensions}`);
-      new Float32Array(this.#memory.buffer, 0, this.#dimensions).set(query);
-      this.#kernel.quantizedSquaredDistances(0, this.#rowOffset(0), count, this.#rowBytes, out, this.#columns);
-    }
-    return {
+    const scan = {
       distances: new Float32Array(this.#memory.buffer, out, count),
       ids: this.#ids.subarray(0, count),
       radii: this.#radii.subarray(0, count),
       maxRadius: this.#maxRadius,
     };
+    if (count === 0) return scan;
+    if (query.length !== this.#dimensions) throw new Error(`a query of ${query.length} dimensions, the index has ${this.#dimensions}`);
+    new Float32Array(this.#memory.buffer, 0, this.#dimensions).set(query);
+    for (let from = 0; from < count; from += this.scanChunk) {
+      const rows = Math.min(this.scanChunk, count - from);
+      const scanned = { ...scan, distances: scan.distances.subarray(0, from), ids: scan.ids.subarray(0, from), radii: scan.radii.subarray(0, from) };
+      const limit = threshold(scanned);
+      // The kernel compares in float32: rounded up, so a row it stops is past the limit itself.
+      const stop = limit === Infinity ? Infinity : limit * (1 + 2 ** -23);
+      this.#kernel.quantizedSquaredDistances(0, this.#rowOffset(from), rows, this.#rowBytes, out + from * 4, this.#columns, stop);
+    }
+    return scan;
   }
 
   /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { candidates, rankingBound } from '../../src/search/candidates.js';
+import { candidates, candidatesIn, rankingBound } from '../../src/search/candidates.js';
 import { VectorTable } from '../../src/search/vector-table.js';
 import { randomVector, seededRandom } from '../support/vectors.js';
 
@@ -127,7 +127,8 @@ describe('candidates from the int8 table', () => {
     let missedWithoutRadii = 0;
     for (const dimensions of [512, 64]) {
       for (const { name, vectors, query } of adversarialCatalogs(random, dimensions)) {
-        const table = new VectorTable();
+        // Chunks of 8 rows: the scan stops rows early from the 9th row on.
+        const table = new VectorTable(undefined, 8);
         // Ids against the order of distance: the tie-break by id matters.
         const ids = vectors.map((_, i) => 5000 - 7 * i);
         vectors.forEach((vector, i) => table.set(ids[i]!, vector));
@@ -137,10 +138,12 @@ describe('candidates from the int8 table', () => {
           { query: vectors[3]!, stored: vectors[3]!, scanned: table.vectorOf(ofProduct)!, excluded: ofProduct, radius: table.radiusOf(ofProduct)! },
         ];
         for (const { stored, scanned, excluded, radius } of queries) {
-          const scan = table.squaredDistances(scanned);
           for (const k of [1, 5, 20]) {
+            const scan = table.squaredDistances(scanned);
             const found = new Set(candidates(scan, k, dimensions, excluded, radius));
             const plain = new Set(candidates({ distances: scan.distances, ids: scan.ids }, k, dimensions, excluded));
+            // Scans again, over the same memory.
+            assert.deepEqual(candidatesIn(table, scanned, k, excluded)?.sort(), [...found].sort(), `${name}: a scan that stops rows early`);
             for (const lanes of [1, 8]) {
               const pgvector = vectors.map((row) => float32SquaredL2(row, stored, lanes));
               const keep = ids.map((id) => id !== excluded);

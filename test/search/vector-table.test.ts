@@ -87,6 +87,36 @@ describe('VectorTable', () => {
     assert.equal(table.vectorOf(1000), undefined);
   });
 
+  test('stops a row past the threshold with a partial sum past it, and sums every other row in full', () => {
+    const random = seededRandom(11);
+    const full = new VectorTable();
+    const chunked = new VectorTable(undefined, 16);
+    const vectors = Array.from({ length: 200 }, () => randomVector(random, 512).map((x) => x * (random() < 0.5 ? 0.1 : 3)));
+    vectors.forEach((vector, id) => {
+      full.set(id, vector);
+      chunked.set(id, vector);
+    });
+    const query = randomVector(random, 512).map((x) => x * 0.1);
+    const exact = full.squaredDistances(query).distances.slice();
+    const asked: number[] = [];
+    const threshold = 100;
+    const { distances } = chunked.squaredDistances(query, (scanned) => {
+      asked.push(scanned.ids.length);
+      return threshold;
+    });
+    assert.deepEqual(asked, Array.from({ length: 13 }, (_, i) => i * 16));
+    let stopped = 0;
+    for (let i = 0; i < exact.length; i++) {
+      if (exact[i]! <= threshold) assert.equal(distances[i], exact[i], `row ${i}`);
+      else {
+        assert.ok(distances[i]! > threshold && distances[i]! <= exact[i]!, `row ${i}`);
+        if (distances[i]! < exact[i]!) stopped++;
+      }
+    }
+    // Far rows pass 100 well before their last column.
+    assert.ok(stopped > 50, `${stopped} rows stopped early`);
+  });
+
   test('holds a vector in about a quarter of its float32 bytes', () => {
     const table = new VectorTable();
     const random = seededRandom(8);
