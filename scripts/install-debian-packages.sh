@@ -3,10 +3,11 @@
 # list of them: the README's commands and .ci/run call this script.
 #   dataset-fashion-mnist: Fashion-MNIST, for the CLI's import and evaluation
 #   fonts-dejavu-core: DejaVu Sans, which draws the report pictures
+#   chromium: the headless browser of the storefront page's tests (test/web/)
 # Runs as root, or as a user through sudo.
 set -eu
 
-PACKAGES="dataset-fashion-mnist fonts-dejavu-core"
+PACKAGES="dataset-fashion-mnist fonts-dejavu-core chromium"
 
 if [ "$(id -u)" -eq 0 ]; then
   as_root=""

@@ -12,16 +12,19 @@ import { BodyBudget, registerBodyBudget } from './http/body-budget.js';
 import { errorBody, registerErrorHandlers } from './http/error-handler.js';
 import { httpAnswerFor } from './http/error-status.js';
 import { graphqlStatusPlugin } from './http/graphql-status.plugin.js';
-import { LANDING_PAGE } from './http/landing-page.js';
 import { createLogger, requestId, type Logger } from './http/logger.js';
 import { createMetrics } from './http/metrics.js';
 import { readiness } from './http/readiness.js';
+import { registerStorefront } from './http/storefront.route.js';
+import { registerThumbnailRoute } from './http/thumbnail.route.js';
 import { whileDatabaseAway } from './db/database-startup.js';
 import { createServices, type Services } from './services.js';
 
 const MiB = 1024 * 1024;
 /** Longest a client may take to send a whole request: a trickled body must not hold a connection for ever. */
 const REQUEST_TIMEOUT_MS = 120_000;
+/** Longest path parameter a route sees; past it Fastify answers 414 itself, echoing the path, outside the error handler. */
+const MAX_PARAM_LENGTH = 4096;
 
 /** The HTTP edge, built without listening: `inject` tests it, `listen` serves it. */
 export interface HttpApp {
@@ -40,8 +43,8 @@ export function bodyLimit(config: Config): number {
 
 /**
  * The routes: GraphQL at `/` (POST, or GET with a query; a browser's GET gets
- * a page naming the endpoint), `/schema.graphql`, `/healthz`, `/readyz` and
- * `/metrics`. GraphQL answers 503 SERVICE_STARTING until `serve` is done.
+ * the storefront page, its files under `/assets/`), `/products/:id/thumbnail.webp`,
+ * `/schema.graphql`, `/healthz`, `/readyz` and `/metrics`. GraphQL answers 503 SERVICE_STARTING until `serve` is done.
  * Refuses a non-loopback HOST without ADMIN_TOKEN.
  */
 export async function buildApp(config: Config, logger: Logger): Promise<HttpApp> {
@@ -55,7 +58,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
   let searchIndexLoaded = false;
 
   const loggerInstance: FastifyBaseLogger = logger;
-  const server = Fastify({ loggerInstance, genReqId: requestId, bodyLimit: bodyLimit(config), requestTimeout: REQUEST_TIMEOUT_MS });
+  const server = Fastify({ loggerInstance, genReqId: requestId, bodyLimit: bodyLimit(config), requestTimeout: REQUEST_TIMEOUT_MS, routerOptions: { maxParamLength: MAX_PARAM_LENGTH } });
   registerErrorHandlers(server, bodyLimit(config));
   registerBodyBudget(server, new BodyBudget(config.maxBodyBytesInFlight));
   server.addHook('onRequest', async (request, reply) => {
@@ -83,14 +86,16 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
     const { status, headers } = httpAnswerFor('SERVICE_STARTING')!;
     return reply.code(status).headers(headers).send(errorBody('the service is starting; retry in a moment', 'SERVICE_STARTING'));
   };
+  const storefront = registerStorefront(server, logger);
   server.post('/', { preHandler: whenServing }, graphql);
   server.get('/', {
     preHandler: async (request, reply) => {
       // GraphQL over GET carries a query; a browser asking for the page does not.
       if ((request.query as Record<string, unknown> | undefined)?.query !== undefined) return whenServing(request, reply);
-      return reply.type('text/html; charset=utf-8').send(LANDING_PAGE);
+      return storefront.send(reply);
     },
   }, graphql);
+  registerThumbnailRoute(server, () => (searchIndexLoaded ? services?.catalog : undefined));
 
   const schema = readFileSync(SCHEMA_PATH, 'utf8');
   server.get('/schema.graphql', (_request, reply) => reply.type('text/plain; charset=utf-8').send(schema));

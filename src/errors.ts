@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'IMAGE_TOO_LARGE'
   | 'NOT_FOUND'
   | 'DUPLICATE_SKU'
+  /** A product of an addProducts batch was removed while the batch was analysed; nothing was written, send it again (HTTP 409). */
+  | 'CATALOG_CHANGED'
   | 'TRAINING_IN_PROGRESS'
   | 'NOT_ENOUGH_TRAINING_DATA'
   /** A mutation without the admin token. */

@@ -259,12 +259,13 @@ describe('once the services are up', () => {
     assert.match(String(forged), /^[0-9a-f-]{36}$/);
   });
 
-  test('GET / is a plain page that names the endpoint and loads nothing from elsewhere; /schema.graphql is the SDL', async () => {
+  test('GET / is the storefront page, revalidated on each load, loading nothing from elsewhere; /schema.graphql is the SDL', async () => {
     const page = await app.server.inject('/');
     assert.equal(page.statusCode, 200);
     assert.match(String(page.headers['content-type']), /^text\/html/);
-    assert.match(page.body, /href="\/schema.graphql"/);
-    assert.doesNotMatch(page.body, /<script|https?:\/\//);
+    assert.equal(page.headers['cache-control'], 'no-cache');
+    assert.match(page.body, /<script type="module" src="\/assets\/main-\w+\.js">/);
+    assert.doesNotMatch(page.body, /https?:\/\//);
     const schema = await app.server.inject('/schema.graphql');
     assert.match(schema.body, /type Query/);
     assert.match(schema.body, /type Mutation/);

@@ -1,9 +1,9 @@
-import type { Store } from '../db/store.js';
+import type { Repositories, Store } from '../db/store.js';
 import { DomainError } from '../errors.js';
 import type { ProductPage } from '../db/product.repository.js';
 import type { Product } from './product.js';
 import type { ActiveModel } from '../training/active-model.js';
-import type { ProductImages } from './product-images.js';
+import type { ProductImage, ProductImages } from './product-images.js';
 import { normalizeCategory } from './category.js';
 import { assertProductText } from './product-text.js';
 
@@ -17,6 +17,7 @@ export interface ProductInput {
 
 export const MAX_PRODUCTS_PER_CALL = 256;
 export const MAX_PAGE_SIZE = 500;
+const MAX_SKU_LENGTH = 128;
 
 export class CatalogService {
   constructor(
@@ -25,8 +26,13 @@ export class CatalogService {
     private readonly models: ActiveModel,
   ) {}
 
-  /** All or nothing: one bad input stores none of the batch. */
-  async addProducts(inputs: readonly ProductInput[]): Promise<Product[]> {
+  /**
+   * All or nothing: one bad input stores none of the batch. A sku the catalog
+   * has already fails the batch (FAIL), is left as it is (SKIP: its image is
+   * not even analysed) or has its name, category and image replaced by the
+   * input (UPDATE). The answer lists one product per input, in input order.
+   */
+  async addProducts(inputs: readonly ProductInput[], onExisting: ExistingSku = 'FAIL'): Promise<Product[]> {
     if (inputs.length === 0 || inputs.length > MAX_PRODUCTS_PER_CALL) {
       throw new DomainError('BAD_USER_INPUT', `give between 1 and ${MAX_PRODUCTS_PER_CALL} products per call`);
     }
@@ -37,42 +43,95 @@ export class CatalogService {
         throw labelled(error, index, inputs.length);
       }
     });
-    await this.assertSkusAreNew(fields.map((f) => f.sku));
-    const images = await this.images.prepare(
-      inputs.map((input) => input.image),
-      (error, index) => labelled(error, index, inputs.length),
+    const skus = fields.map((f) => f.sku);
+    assertNoRepeats(skus);
+    const existing = new Set(await this.store.products.findExistingSkus(skus));
+    if (onExisting === 'FAIL') assertSkusAreNew([...existing]);
+    // SKIP leaves the products there untouched: their images are not analysed.
+    const analysed = fields.flatMap((f, index) => (onExisting === 'SKIP' && existing.has(f.sku) ? [] : [index]));
+    const prepared = await this.images.prepare(
+      analysed.map((index) => inputs[index]!.image),
+      (error, i) => labelled(error, analysed[i]!, inputs.length),
     );
-    const features = images.map((image) => image.features);
-    const products = fields.map((f, i) => ({
-      ...f,
-      thumbnail: images[i]!.thumbnail,
-      imageWidth: images[i]!.width,
-      imageHeight: images[i]!.height,
-      features: features[i]!,
-    }));
+    const images = new Map(analysed.map((index, i) => [index, prepared[i]!]));
     return this.store
       .transaction(async (repositories) => {
         // Under the lock the active version cannot switch before this commits.
         await repositories.products.lockCatalog();
-        // Under the lock no other batch can store another spelling of a category first.
-        const spellings = await repositories.products.categorySpellings(products.map((p) => p.category));
-        const inserted = await repositories.products.insertMany(
-          products.map((p, i) => ({ ...p, category: spellings[i]! })),
-        );
-        const model = await this.models.current(repositories);
-        if (!model) return inserted;
-        const embedded = await model.embed(features);
-        await repositories.embeddings.insertMany(
-          model.version.id,
-          inserted.map((product, i) => ({ productId: product.id, ...embedded[i]! })),
-        );
-        return inserted.map((product, i) => ({ ...product, predictedCategory: embedded[i]!.predictedCategory }));
+        // Under the lock no other batch can store another spelling of a category, or a sku, first.
+        const stored = new Map((await repositories.products.findBySkus(skus)).map((p) => [p.sku, p]));
+        if (onExisting === 'FAIL') assertSkusAreNew([...stored.keys()]);
+        const changed = [...images.keys()].filter((index) => onExisting === 'UPDATE' || !stored.has(fields[index]!.sku));
+        const vanished = fields.filter((f, index) => !stored.has(f.sku) && !images.has(index)).map((f) => f.sku);
+        if (vanished.length > 0) {
+          throw new DomainError('CATALOG_CHANGED', `products removed while this batch was added: ${vanished.join(', ')}; send it again`, { skus: vanished });
+        }
+        const spellings = await repositories.products.categorySpellings(changed.map((index) => fields[index]!.category));
+        const products = changed.map((index, i) => ({ ...fields[index]!, category: spellings[i]!, ...productImage(images.get(index)!) }));
+        const fresh = products.filter((p) => !stored.has(p.sku));
+        const ids = new Map((await repositories.products.insertMany(fresh)).map((p) => [p.sku, p.id]));
+        for (const product of products) {
+          const id = stored.get(product.sku)?.id;
+          if (id !== undefined) await repositories.products.update(id, product);
+        }
+        await repositories.embeddings.deleteOf(products.flatMap((p) => stored.get(p.sku)?.id ?? []));
+        await this.embed(repositories, products.map((p) => ({ productId: ids.get(p.sku) ?? stored.get(p.sku)!.id, features: p.features })));
+        const answer = new Map((await repositories.products.findBySkus(skus)).map((p) => [p.sku, p]));
+        return skus.map((sku) => answer.get(sku)!);
       })
       .catch(rethrowDuplicateSku);
   }
 
+  /**
+   * Changes the fields given; a new image is analysed first, then its
+   * features, thumbnail and active embedding replace the old ones in one
+   * transaction, so a bad image changes nothing.
+   */
+  async updateProduct(id: number, update: ProductUpdate): Promise<Product> {
+    const name = update.name === undefined || update.name === null ? undefined : validName(update.name);
+    const category = update.category === undefined ? undefined : validCategory(update.category);
+    const [image] = update.image === undefined || update.image === null ? [] : await this.images.prepare([update.image]);
+    return this.store.transaction(async (repositories) => {
+      await repositories.products.lockCatalog();
+      const [spelling] = category === undefined ? [undefined] : await repositories.products.categorySpellings([category]);
+      const changes = { name, category: spelling, image: image && productImage(image) };
+      if (!(await repositories.products.update(id, changes))) throw notFound(id);
+      if (image) {
+        await repositories.embeddings.deleteOf([id]);
+        await this.embed(repositories, [{ productId: id, features: image.features }]);
+      }
+      return (await repositories.products.findById(id))!;
+    });
+  }
+
+  /**
+   * New images' embeddings in the active version. An updated product's old
+   * embeddings are deleted first in every version: none may keep its old image.
+   */
+  private async embed(repositories: Repositories, products: readonly { productId: number; features: Float32Array }[]): Promise<void> {
+    const model = await this.models.current(repositories);
+    if (!model || products.length === 0) return;
+    const embedded = await model.embed(products.map((p) => p.features));
+    await repositories.embeddings.insertMany(
+      model.version.id,
+      products.map((p, i) => ({ productId: p.productId, ...embedded[i]! })),
+    );
+  }
+
+  /** As skus are stored: trimmed. Text no sku may hold is BAD_USER_INPUT, as when adding. */
+  async findBySku(sku: string): Promise<Product | undefined> {
+    assertProductText('sku', sku);
+    const trimmed = sku.trim();
+    return trimmed.length > MAX_SKU_LENGTH ? undefined : this.store.products.findBySku(trimmed);
+  }
+
   async getProduct(id: number): Promise<Product | undefined> {
     return this.store.products.findById(id);
+  }
+
+  /** A product's WebP thumbnail; undefined when there is no such product. */
+  async getThumbnail(id: number): Promise<Uint8Array | undefined> {
+    return this.store.products.thumbnail(id);
   }
 
   async listProducts(options: { first: number; afterId?: number | undefined; category?: string | undefined }): Promise<ProductPage> {
@@ -102,14 +161,31 @@ export class CatalogService {
     return this.store.products.count();
   }
 
-  private async assertSkusAreNew(skus: string[]): Promise<void> {
-    const repeated = skus.filter((sku, i) => skus.indexOf(sku) !== i);
-    const existing = await this.store.products.findExistingSkus(skus);
-    const duplicates = [...new Set([...repeated, ...existing])];
-    if (duplicates.length > 0) {
-      throw new DomainError('DUPLICATE_SKU', `sku already in the catalog: ${duplicates.join(', ')}`, { skus: duplicates });
-    }
+}
+
+/** What to do with an input whose sku the catalog has: see CatalogService.addProducts. */
+export type ExistingSku = 'FAIL' | 'SKIP' | 'UPDATE';
+
+/** Fields left undefined or null keep their value, but a null category removes it. */
+export interface ProductUpdate {
+  name?: string | null | undefined;
+  category?: string | null | undefined;
+  image?: string | Uint8Array | null | undefined;
+}
+
+function assertNoRepeats(skus: readonly string[]): void {
+  const repeated = [...new Set(skus.filter((sku, i) => skus.indexOf(sku) !== i))];
+  if (repeated.length > 0) throw new DomainError('DUPLICATE_SKU', `sku given twice in the batch: ${repeated.join(', ')}`, { skus: repeated });
+}
+
+function assertSkusAreNew(existing: readonly string[]): void {
+  if (existing.length > 0) {
+    throw new DomainError('DUPLICATE_SKU', `sku already in the catalog: ${existing.join(', ')}`, { skus: existing });
   }
+}
+
+function productImage(image: ProductImage) {
+  return { thumbnail: image.thumbnail, imageWidth: image.width, imageHeight: image.height, features: image.features };
 }
 
 export function notFound(id: number | string): DomainError {
@@ -118,13 +194,20 @@ export function notFound(id: number | string): DomainError {
 
 function validate(input: ProductInput) {
   assertProductText('sku', input.sku);
-  assertProductText('name', input.name);
   const sku = input.sku.trim();
-  const name = input.name.trim();
+  const name = validName(input.name);
   const category = validCategory(input.category);
-  if (sku.length === 0 || sku.length > 128) throw new DomainError('BAD_USER_INPUT', 'sku must be 1 to 128 characters', { field: 'sku' });
-  if (name.length === 0 || name.length > 512) throw new DomainError('BAD_USER_INPUT', 'name must be 1 to 512 characters', { field: 'name' });
+  if (sku.length === 0 || sku.length > MAX_SKU_LENGTH) {
+    throw new DomainError('BAD_USER_INPUT', `sku must be 1 to ${MAX_SKU_LENGTH} characters`, { field: 'sku' });
+  }
   return { sku, name, category };
+}
+
+function validName(given: string): string {
+  assertProductText('name', given);
+  const name = given.trim();
+  if (name.length === 0 || name.length > 512) throw new DomainError('BAD_USER_INPUT', 'name must be 1 to 512 characters', { field: 'name' });
+  return name;
 }
 
 /** Normalized, or null for none; case is matched against the catalog when it is stored. */

@@ -28,3 +28,8 @@ export interface Neighbour {
   /** Plain (not squared) Euclidean distance in the space that ranked it. */
   distance: number;
 }
+
+/** Where the service serves a product's thumbnail bytes (src/http/thumbnail.route.ts). */
+export function thumbnailPath(id: number): string {
+  return `/products/${id}/thumbnail.webp`;
+}

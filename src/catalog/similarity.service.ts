@@ -3,11 +3,14 @@ import type { Store } from '../db/store.js';
 import { DomainError } from '../errors.js';
 import type { ExactSearch } from '../search/exact-search.js';
 import { notFound } from './catalog.service.js';
+import { NO_FILTER, type NeighbourFilter } from './neighbour-filter.js';
 import type { Neighbour } from './product.js';
 import type { ActiveModel } from '../training/active-model.js';
 import type { ProductImages } from './product-images.js';
 
 export const MAX_K = 100;
+/** Positive, and negative, examples one recommend may give. */
+export const MAX_EXAMPLES = 32;
 
 export type EmbeddingSpace = 'RESNET50_FEATURES' | 'TRAINED_HEAD';
 
@@ -16,6 +19,8 @@ export interface Similarity {
   space: EmbeddingSpace;
   modelVersionId: number | null;
   neighbours: Neighbour[];
+  /** The active head's category for the image asked about; null for a catalog product or without a head. */
+  predictedCategory: string | null;
 }
 
 export class SimilarityService {
@@ -43,31 +48,72 @@ export class SimilarityService {
   }
 
   /** The k catalog products nearest to a product of the catalog, the product itself excluded. */
-  async similarProducts(id: number, k: number): Promise<Similarity> {
+  async similarProducts(id: number, k: number, filter: NeighbourFilter = NO_FILTER): Promise<Similarity> {
     assertK(k);
-    const found = await this.search.similarTo(id, k);
+    const found = await this.search.similarTo(id, k, filter);
     if (!found) throw notFound(id);
     return similarity(found.space, found.neighbours);
   }
 
+  /**
+   * The k products nearest to recommendationQuery(positives, negatives) in
+   * the active space, the examples themselves left out.
+   */
+  async recommend(positive: readonly number[], negative: readonly number[], k: number, filter: NeighbourFilter = NO_FILTER): Promise<Similarity> {
+    assertK(k);
+    assertExamples(positive, negative);
+    const { activeSpace: space } = await this.store.search.state();
+    const examples = [...new Set([...positive, ...negative])];
+    const vectors = new Map((await this.store.search.vectorsOf(space, examples)).map((v) => [v.productId, v.vector]));
+    const missing = examples.filter((id) => !vectors.has(id));
+    if (missing.length > 0) throw new DomainError('NOT_FOUND', `no product with id ${missing.join(', ')}`, { ids: missing.map(String) });
+    const query = recommendationQuery(
+      positive.map((id) => vectors.get(id)!),
+      negative.map((id) => vectors.get(id)!),
+    );
+    const excluding = { ...filter, excludedIds: [...new Set([...filter.excludedIds, ...examples])] };
+    return similarity(space, await this.search.nearest(space, query, k, excluding));
+  }
+
   /** The k catalog products nearest to an image that is not in the catalog: the method's inference step. */
-  async similarToImage(image: string, k: number): Promise<Similarity> {
+  async similarToImage(image: string, k: number, filter: NeighbourFilter = NO_FILTER): Promise<Similarity> {
     assertK(k);
     const [prepared] = await this.images.prepare([image]);
     const { features } = prepared!;
     const model = await this.models.current(this.store);
     if (model) {
       const [query] = await model.embed([features]);
-      return similarity(model.version.id, await this.search.nearest(model.version.id, query!.embedding, k));
+      const neighbours = await this.search.nearest(model.version.id, query!.embedding, k, filter);
+      return similarity(model.version.id, neighbours, query!.predictedCategory);
     }
-    return similarity(null, await this.search.nearest(null, features, k));
+    return similarity(null, await this.search.nearest(null, features, k, filter));
   }
 }
 
-function similarity(space: SpaceId, neighbours: Neighbour[]): Similarity {
+/** The query vector of recommend, as the schema documents it. */
+export function recommendationQuery(positives: readonly Float32Array[], negatives: readonly Float32Array[]): Float32Array {
+  const mean = (vectors: readonly Float32Array[]) => {
+    const sum = new Float64Array(vectors[0]!.length);
+    for (const vector of vectors) for (let i = 0; i < sum.length; i++) sum[i] = sum[i]! + vector[i]!;
+    return sum.map((x) => x / vectors.length);
+  };
+  const positive = mean(positives);
+  if (negatives.length === 0) return Float32Array.from(positive);
+  const negative = mean(negatives);
+  return Float32Array.from(positive, (x, i) => x + (x - negative[i]!));
+}
+
+function similarity(space: SpaceId, neighbours: Neighbour[], predictedCategory: string | null = null): Similarity {
   return space === null
-    ? { space: 'RESNET50_FEATURES', modelVersionId: null, neighbours }
-    : { space: 'TRAINED_HEAD', modelVersionId: space, neighbours };
+    ? { space: 'RESNET50_FEATURES', modelVersionId: null, neighbours, predictedCategory }
+    : { space: 'TRAINED_HEAD', modelVersionId: space, neighbours, predictedCategory };
+}
+
+function assertExamples(positive: readonly number[], negative: readonly number[]): void {
+  if (positive.length === 0) throw new DomainError('BAD_USER_INPUT', 'give at least one positive example', { field: 'positive' });
+  for (const [field, ids] of [['positive', positive], ['negative', negative]] as const) {
+    if (ids.length > MAX_EXAMPLES) throw new DomainError('BAD_USER_INPUT', `give at most ${MAX_EXAMPLES} ${field} examples`, { field });
+  }
 }
 
 function assertK(k: number): void {

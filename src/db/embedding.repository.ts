@@ -1,5 +1,7 @@
 import { sql, type Kysely } from 'kysely';
+import type { NeighbourFilter } from '../catalog/neighbour-filter.js';
 import type { Neighbour } from '../catalog/product.js';
+import { filterCondition } from './neighbour-filter.js';
 import { PRODUCT_COLUMNS, toNeighbour, toProductFeatures, type ProductFeatures, type QueryVector } from './product.repository.js';
 import type { DB } from './schema.js';
 import { fromVector, toVector } from './vector.js';
@@ -35,6 +37,12 @@ export class EmbeddingRepository {
     return Number(result.numAffectedRows ?? 0n);
   }
 
+  /** Removes these products' embeddings from every version: their images changed. */
+  async deleteOf(productIds: readonly number[]): Promise<void> {
+    if (productIds.length === 0) return;
+    await this.db.deleteFrom('embeddings').where('product_id', 'in', productIds).execute();
+  }
+
   async embeddingOf(modelVersionId: number, productId: number): Promise<Float32Array | undefined> {
     const row = await this.db
       .selectFrom('embeddings')
@@ -46,8 +54,8 @@ export class EmbeddingRepository {
   }
 
   /** Exact L2 in one version's space: no approximate index exists on this column. */
-  async nearest(modelVersionId: number, query: Float32Array, k: number, excludeProductId?: number): Promise<Neighbour[]> {
-    let search = nearestEmbeddingsQuery(this.db, modelVersionId, query).limit(k);
+  async nearest(modelVersionId: number, query: Float32Array, k: number, excludeProductId?: number, filter?: NeighbourFilter): Promise<Neighbour[]> {
+    let search = nearestEmbeddingsQuery(this.db, modelVersionId, query, filter).limit(k);
     if (excludeProductId !== undefined) search = search.where('products.id', '<>', excludeProductId);
     return (await search.execute()).map(toNeighbour);
   }
@@ -83,17 +91,18 @@ export class EmbeddingRepository {
 }
 
 /** One version's products nearest first by exact L2, ties by id: the one order every search of that space answers in. */
-export function nearestEmbeddingsQuery(db: Kysely<DB>, modelVersionId: number, query: QueryVector) {
+export function nearestEmbeddingsQuery(db: Kysely<DB>, modelVersionId: number, query: QueryVector, filter?: NeighbourFilter) {
   const target =
     query instanceof Float32Array
       ? sql`${toVector(query)}`
       : sql`(select embedding from embeddings where model_version_id = ${modelVersionId} and product_id = ${query.ofProduct})`;
   const distance = sql<number>`embeddings.embedding <-> ${target}`;
-  return db
+  const search = db
     .selectFrom('embeddings')
     .innerJoin('products', 'products.id', 'embeddings.product_id')
     .select([...PRODUCT_COLUMNS, 'embeddings.predicted_category', distance.as('distance')])
     .where('embeddings.model_version_id', '=', modelVersionId)
     .orderBy('distance')
     .orderBy('products.id');
+  return filter ? search.where(filterCondition(filter, distance)) : search;
 }

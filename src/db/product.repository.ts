@@ -1,7 +1,9 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { categoryKey } from '../catalog/category.js';
 import type { NewProduct, Neighbour, Product } from '../catalog/product.js';
+import type { NeighbourFilter } from '../catalog/neighbour-filter.js';
 import { byteaAsBase64, fromBase64, toBytea } from './bytes.js';
+import { filterCondition } from './neighbour-filter.js';
 import type { DB, ProductTable } from './schema.js';
 import { fromVector, toVector } from './vector.js';
 
@@ -25,6 +27,13 @@ export interface ProductFeatures {
   id: number;
   category: string | null;
   features: Float32Array;
+}
+
+/** What an update changes: each field left undefined keeps its value; a null category removes it. */
+export interface ProductChanges {
+  name?: string | undefined;
+  category?: string | null | undefined;
+  image?: Pick<NewProduct, 'thumbnail' | 'imageWidth' | 'imageHeight' | 'features'> | undefined;
 }
 
 export interface ProductPage {
@@ -56,9 +65,48 @@ export class ProductRepository {
     return rows.map((row) => toProduct({ ...row, predicted_category: null }));
   }
 
+  async findBySku(sku: string): Promise<Product | undefined> {
+    const row = await this.selectProducts().where('products.sku', '=', sku).executeTakeFirst();
+    return row && toProduct(row);
+  }
+
+  /** Changes the fields given and returns the product as stored, without its predicted category; undefined when it is gone. */
+  async update(id: number, changes: ProductChanges): Promise<Product | undefined> {
+    const { image } = changes;
+    const row = await this.db
+      .updateTable('products')
+      .set({
+        ...(changes.name !== undefined && { name: changes.name }),
+        ...(changes.category !== undefined && {
+          category: changes.category,
+          category_key: changes.category === null ? null : categoryKey(changes.category),
+        }),
+        ...(image && {
+          thumbnail: toBytea(image.thumbnail),
+          image_width: image.imageWidth,
+          image_height: image.imageHeight,
+          features: toVector(image.features),
+        }),
+      })
+      .where('id', '=', id)
+      .returning(PRODUCT_COLUMNS)
+      .executeTakeFirst();
+    return row && toProduct({ ...row, predicted_category: null });
+  }
+
   async findById(id: number): Promise<Product | undefined> {
     const row = await this.selectProducts().where('products.id', '=', id).executeTakeFirst();
     return row && toProduct(row);
+  }
+
+  /** The WebP thumbnail alone, without the rest of the row. */
+  async thumbnail(id: number): Promise<Uint8Array | undefined> {
+    const row = await this.db
+      .selectFrom('products')
+      .select(byteaAsBase64('products.thumbnail').as('thumbnail'))
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && fromBase64(row.thumbnail);
   }
 
   async findExistingSkus(skus: readonly string[]): Promise<string[]> {
@@ -97,8 +145,8 @@ export class ProductRepository {
   }
 
   /** Exact L2 over the ResNet50 features: no approximate index exists on this column. */
-  async nearestByFeatures(query: Float32Array, k: number, excludeId?: number): Promise<Neighbour[]> {
-    let search = nearestByFeaturesQuery(this.db, query).limit(k);
+  async nearestByFeatures(query: Float32Array, k: number, excludeId?: number, filter?: NeighbourFilter): Promise<Neighbour[]> {
+    let search = nearestByFeaturesQuery(this.db, query, filter).limit(k);
     if (excludeId !== undefined) search = search.where('products.id', '<>', excludeId);
     return (await search.execute()).map(toNeighbour);
   }
@@ -207,10 +255,11 @@ function selectProducts(db: Kysely<DB>) {
 export type QueryVector = Float32Array | { ofProduct: number };
 
 /** The whole catalog nearest first by exact L2 over the features, ties by id: the one order every features search answers in. */
-export function nearestByFeaturesQuery(db: Kysely<DB>, query: QueryVector) {
+export function nearestByFeaturesQuery(db: Kysely<DB>, query: QueryVector, filter?: NeighbourFilter) {
   const target = query instanceof Float32Array ? sql`${toVector(query)}` : sql`(select features from products where id = ${query.ofProduct})`;
   const distance = sql<number>`products.features <-> ${target}`;
-  return selectProducts(db).select(distance.as('distance')).orderBy('distance').orderBy('products.id');
+  const search = selectProducts(db).select(distance.as('distance')).orderBy('distance').orderBy('products.id');
+  return filter ? search.where(filterCondition(filter, distance)) : search;
 }
 
 const CATALOG_LOCK_KEY = 4_181_726_513;

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { NeighbourFilter } from '../catalog/neighbour-filter.js';
 import type { Neighbour } from '../catalog/product.js';
 import { byteaAsBase64 } from './bytes.js';
 import { nearestEmbeddingsQuery } from './embedding.repository.js';
@@ -75,13 +76,26 @@ export class SearchRepository {
    * pgvector's exact ranking restricted to candidates: the same ORDER BY as a
    * search of the whole space, in one statement with the state it saw.
    */
-  async nearestAmong(space: SpaceId, query: QueryVector, k: number, candidates: readonly number[]): Promise<RankedNeighbours> {
+  async nearestAmong(
+    space: SpaceId,
+    query: QueryVector,
+    k: number,
+    candidates: readonly number[],
+    filter?: NeighbourFilter,
+  ): Promise<RankedNeighbours> {
     const among = anyOf(candidates);
     const rows: (Parameters<typeof toNeighbour>[0] & StateRow)[] =
       space === null
-        ? await nearestByFeaturesQuery(this.db, query).where('products.id', '=', among).select(STATE_COLUMNS).limit(k).execute()
-        : await nearestEmbeddingsQuery(this.db, space, query).where('products.id', '=', among).select(STATE_COLUMNS).limit(k).execute();
+        ? await nearestByFeaturesQuery(this.db, query, filter).where('products.id', '=', among).select(STATE_COLUMNS).limit(k).execute()
+        : await nearestEmbeddingsQuery(this.db, space, query, filter).where('products.id', '=', among).select(STATE_COLUMNS).limit(k).execute();
     return { neighbours: rows.map(toNeighbour), state: rows[0] && toState(rows[0]) };
+  }
+
+  /** The products of these categories (keys, as stored), for a filter the index applies by id. */
+  async productsInCategories(categoryKeys: readonly string[]): Promise<number[]> {
+    if (categoryKeys.length === 0) return [];
+    const rows = await this.db.selectFrom('products').select('id').where('category_key', '=', sql<string>`any(${categoryKeys}::text[])`).execute();
+    return rows.map((row) => row.id);
   }
 
   // vector_send is pgvector's binary form. As base64 text it travels through

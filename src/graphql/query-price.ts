@@ -30,6 +30,7 @@ const LIST_LENGTHS: Record<string, (args: Args) => number> = {
   'Query.products': (args) => count(args.first),
   'Query.similarProducts': (args) => count(args.k),
   'Query.similarToImage': (args) => count(args.k),
+  'Query.recommend': (args) => count(args.k),
   'Query.trainingRuns': (args) => count(args.first),
   'TrainingRun.epochs': () => EPOCHS_PER_RUN,
   // Its payload lists one product per input.
@@ -40,14 +41,22 @@ const IMAGES: Record<string, (args: Args) => number> = {
   'Query.similarToImage': () => 1,
   'Mutation.addProduct': () => 1,
   'Mutation.addProducts': (args) => length(args.inputs),
+  'Mutation.updateProduct': (args) => (typeof args.input === 'object' && args.input?.image ? 1 : 0),
 };
 
 const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
   const key = `${type.name}.${field.name}`;
   if (key === 'Product.thumbnail') return THUMBNAIL_WEIGHT;
   const items = LIST_LENGTHS[key];
-  return 1 + (items ? items(args) : 1) * childComplexity;
+  return 1 + filterEntries(args.filter) + length(args.positive) + length(args.negative) + (items ? items(args) : 1) * childComplexity;
 };
+
+/** A SimilarityFilter costs 1 an entry: each is a condition the search applies to every product. */
+function filterEntries(filter: unknown): number {
+  if (typeof filter !== 'object' || filter === null) return 0;
+  const { categories, excludeCategories, excludeIds } = filter as Record<string, unknown>;
+  return length(categories) + length(excludeCategories) + length(excludeIds);
+}
 
 const imageEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) =>
   (IMAGES[`${type.name}.${field.name}`]?.(args) ?? 0) + childComplexity;

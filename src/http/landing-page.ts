@@ -1,4 +1,4 @@
-/** What GET / answers to a browser: where the API is, with nothing loaded from elsewhere. */
+/** What GET / answers to a browser when the storefront page is not built (src/http/storefront.route.ts): where the API is, with nothing loaded from elsewhere. */
 export const LANDING_PAGE = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>lookalike</title></head>

@@ -35,6 +35,20 @@
  * double is strictly increasing on float32 values, so ranking by the sum is
  * ranking by the distance pgvector returns. The arithmetic here is double: a
  * relative margin of 2^-40 on each bound covers its own rounding.
+ *
+ * Filter. pgvector ranks only the rows the filter admits, so U is taken over
+ * admitted rows only: k of them within U still bound its k-th value by P.
+ * U may be taken over any subset of admitted rows whose upper bounds are true
+ * ones (from full sums): fewer rows only make it larger.
+ *
+ * maxDistance M. pgvector returns only rows with sqrt of their sum at most
+ * M, so sums at most M²(1 + 2^-40): a true distance at most
+ * Dm = sqrt((M²(1 + 2^-40) + A)/(1 - γ)). D still holds: if M drops one of
+ * the k rows within U, that row's sum, at most P, is past every sum M keeps.
+ * So each returned row is within min(D, Dm), and a row is a candidate when
+ * l ≤ min(D, Dm): the test above with min(D, Dm) for D, widened by r + q
+ * like D (a row's true distance may be r + q below its scanned one). Dm
+ * needs no k rows, nor a bound on overflow: the sums M keeps are finite.
  */
 import type { VectorTable } from './vector-table.js';
 
@@ -48,13 +62,32 @@ export interface Scan {
   maxRadius?: number;
 }
 
-export function candidates(scan: Scan, k: number, dimensions: number, excludeId?: number, queryRadius = 0): number[] | undefined {
+/**
+ * What a filtered search keeps, applied before the k-th distance is taken:
+ * the k nearest among the products the filter admits, never a top k filtered
+ * afterwards, which could come back short while matches exist.
+ */
+export interface CandidateConditions {
+  admits?: ((productId: number) => boolean) | undefined;
+  /** pgvector's distance (not squared) a neighbour may have at most. */
+  maxDistance?: number | undefined;
+}
+
+/** With `queryRadius`, the query stands for a vector within that distance of it (q above). */
+export function candidates(
+  scan: Scan,
+  k: number,
+  dimensions: number,
+  excludeId?: number,
+  conditions: CandidateConditions = {},
+  queryRadius = 0,
+): number[] | undefined {
   const { distances, ids, radii } = scan;
-  const others = ids.length - (excludeId !== undefined && ids.includes(excludeId) ? 1 : 0);
-  if (others <= k) return Array.from(ids).filter((id) => id !== excludeId);
-  const bound = new CandidateBound(k, dimensions, excludeId, queryRadius);
+  const { admits } = conditions;
+  const bound = new CandidateBound(k, dimensions, excludeId, conditions, queryRadius);
   bound.add(scan, 0, ids.length);
-  if (bound.ranking === undefined) return undefined;
+  // Unbounded: fewer than k admitted rows besides the excluded, all candidates, or sums that could overflow.
+  if (bound.reach === Infinity && admittedOthers(scan, excludeId, admits) > k) return undefined;
   const widest = bound.limit(scan.maxRadius ?? 0);
   const found: number[] = [];
   for (let i = 0; i < distances.length; i++) {
@@ -63,9 +96,16 @@ export function candidates(scan: Scan, k: number, dimensions: number, excludeId?
     if (distance > widest && distance !== Infinity) continue;
     if (ids[i] === excludeId) continue;
     if (radii && distance !== Infinity && distance > bound.limit(radii[i]!)) continue;
+    if (admits && !admits(ids[i]!)) continue;
     found.push(ids[i]!);
   }
   return found;
+}
+
+function admittedOthers({ ids }: Scan, excludeId: number | undefined, admits: ((productId: number) => boolean) | undefined): number {
+  let count = 0;
+  for (const id of ids) if (id !== excludeId && (!admits || admits(id))) count++;
+  return count;
 }
 
 /**
@@ -73,25 +113,32 @@ export function candidates(scan: Scan, k: number, dimensions: number, excludeId?
  * past the limit of the rows before them. With `ofProduct`, the query is that
  * product's vectorOf, within its radius of the stored vector.
  */
-export function candidatesIn(table: VectorTable, query: Float32Array, k: number, ofProduct?: number): number[] | undefined {
+export function candidatesIn(
+  table: VectorTable,
+  query: Float32Array,
+  k: number,
+  ofProduct?: number,
+  conditions: CandidateConditions = {},
+): number[] | undefined {
   const queryRadius = ofProduct === undefined ? 0 : (table.radiusOf(ofProduct) ?? 0);
-  const bound = new CandidateBound(k, table.dimensions, ofProduct, queryRadius);
+  const bound = new CandidateBound(k, table.dimensions, ofProduct, conditions, queryRadius);
   let added = 0;
   const scan = table.squaredDistances(query, (scanned) => {
     bound.add(scanned, added, scanned.ids.length);
     added = scanned.ids.length;
     return bound.limit(scanned.maxRadius);
   });
-  return candidates(scan, k, table.dimensions, ofProduct, queryRadius);
+  return candidates(scan, k, table.dimensions, ofProduct, conditions, queryRadius);
 }
 
 /**
- * U and D above over the rows added so far. U only falls as rows are added,
- * so a limit given early stays at least the final one: a scan may stop
- * summing a row once its partial sum passes the limit of the moment
- * (vector-table.ts), and that row is then past every later limit too. Its
- * upper bound, from a partial sum past the limit, is past U of the moment,
- * so it never displaces a row among the k smallest.
+ * U, D and min(D, Dm) above over the rows added so far. U only falls as rows
+ * are added, so a limit given early stays at least the final one: a scan may
+ * stop summing a row once its partial sum passes the limit of the moment
+ * (vector-table.ts), and that row is then past every later limit too. A row
+ * past the limit of the moment never enters the heap: a partial sum gives no
+ * upper bound, and a full one that far out cannot make U smaller than D
+ * would allow anyway, or belongs to a row beyond Dm.
  */
 export class CandidateBound {
   readonly #heap: Float64Array;
@@ -101,43 +148,60 @@ export class CandidateBound {
   #ranking: number | undefined | null = null;
   readonly #gamma: number;
   readonly #absolute: number;
+  readonly #admits: ((productId: number) => boolean) | undefined;
+  /** Dm above; Infinity without maxDistance. */
+  readonly #distanceBound: number;
 
   constructor(
     private readonly k: number,
     private readonly dimensions: number,
     private readonly excludeId?: number,
+    { admits, maxDistance }: CandidateConditions = {},
     private readonly queryRadius = 0,
   ) {
     this.#heap = new Float64Array(k);
     ({ gamma: this.#gamma, absolute: this.#absolute } = rounding(dimensions));
+    this.#admits = admits;
+    this.#distanceBound =
+      maxDistance === undefined
+        ? Infinity
+        : Math.sqrt((maxDistance * maxDistance * (1 + MARGIN) + this.#absolute) / (1 - this.#gamma)) * (1 + MARGIN);
   }
 
-  /** D, or undefined while it is unbounded: fewer than k finite rows so far, or pgvector's sums could overflow. */
+  /** D, or undefined while it is unbounded: fewer than k finite admitted rows so far, or pgvector's sums could overflow. */
   get ranking(): number | undefined {
     if (this.#ranking === null) this.#ranking = this.#size < this.k ? undefined : rankingBound(this.#heap[0]!, this.dimensions);
     return this.#ranking;
   }
 
+  /** min(D, Dm): how far from the query a row pgvector returns can truly be; Infinity while unbounded. */
+  get reach(): number {
+    return Math.min(this.ranking ?? Infinity, this.#distanceBound);
+  }
+
   /** The largest scan sum ŝ that a row of this radius can have and still be a candidate; Infinity while unbounded. */
   limit(radius: number): number {
-    const ranking = this.ranking;
-    if (ranking === undefined) return Infinity;
-    return ((1 + this.#gamma) * (ranking + radius + this.queryRadius) ** 2 + this.#absolute) * (1 + MARGIN);
+    const reach = this.reach;
+    if (reach === Infinity) return Infinity;
+    return ((1 + this.#gamma) * (reach + radius + this.queryRadius) ** 2 + this.#absolute) * (1 + MARGIN);
   }
 
   /**
-   * Rows from..to of the scan into a max-heap of the k smallest upper bounds,
-   * its root U. A row whose sum is past the root squared cannot enter: its
-   * bound is larger.
+   * Rows from..to of the scan into a max-heap of the k smallest upper bounds
+   * of admitted rows, its root U. A row whose sum is past the root squared
+   * cannot enter: its bound is larger.
    */
   add({ distances, ids, radii }: Scan, from: number, to: number): void {
     const heap = this.#heap;
     const k = this.k;
+    const admits = this.#admits;
     for (let i = from; i < to; i++) {
       const distance = distances[i]!;
       if (distance >= this.#rootSquared || ids[i] === this.excludeId) continue;
-      const value =
-        Math.sqrt((distance + this.#absolute) / (1 - this.#gamma)) * (1 + MARGIN) + ((radii ? radii[i]! : 0) + this.queryRadius) * (1 + MARGIN);
+      const radius = radii ? radii[i]! : 0;
+      // Only admitted rows bound pgvector's k-th; none past the limit (the class comment).
+      if ((admits && !admits(ids[i]!)) || distance > this.limit(radius)) continue;
+      const value = Math.sqrt((distance + this.#absolute) / (1 - this.#gamma)) * (1 + MARGIN) + (radius + this.queryRadius) * (1 + MARGIN);
       if (this.#size < k) {
         let child = this.#size++;
         while (child > 0) {

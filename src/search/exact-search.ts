@@ -1,3 +1,4 @@
+import { NO_FILTER, type NeighbourFilter } from '../catalog/neighbour-filter.js';
 import type { Neighbour } from '../catalog/product.js';
 import type { SearchState, SpaceId } from '../db/search.repository.js';
 import type { Store } from '../db/store.js';
@@ -51,30 +52,30 @@ export class ExactSearch {
   }
 
   /** The k products nearest to a catalog product in the active space, itself excluded; undefined if it has no vector there. */
-  async similarTo(productId: number, k: number): Promise<SpaceNeighbours | undefined> {
+  async similarTo(productId: number, k: number, filter: NeighbourFilter = NO_FILTER): Promise<SpaceNeighbours | undefined> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const index = await this.#activeIndex(attempt > 0);
       if (!index) break;
       const query = index.vectorOf(productId);
-      const ranking = query ? await this.#rank(index, query, k, productId) : await this.#confirmAbsent(index);
+      const ranking = query ? await this.#rank(index, query, k, filter, productId) : await this.#confirmAbsent(index);
       if (ranking === 'unbounded') break;
       if (ranking === undefined) return undefined;
       if (ranking !== 'stale') return { space: index.space, neighbours: ranking };
     }
-    return this.#similarFromDatabase(productId, k);
+    return this.#similarFromDatabase(productId, k, filter);
   }
 
   /** The k products nearest to a vector of the given space. */
-  async nearest(space: SpaceId, query: Float32Array, k: number): Promise<Neighbour[]> {
+  async nearest(space: SpaceId, query: Float32Array, k: number, filter: NeighbourFilter = NO_FILTER): Promise<Neighbour[]> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const index = await this.#activeIndex(attempt > 0);
       // A version switched on since the query was embedded: answer in the query's own space.
       if (index?.space !== space) break;
-      const ranking = await this.#rank(index, query, k);
+      const ranking = await this.#rank(index, query, k, filter);
       if (ranking === 'unbounded') break;
       if (ranking !== 'stale') return ranking;
     }
-    return this.#nearestFromDatabase(space, query, k);
+    return this.#nearestFromDatabase(space, query, k, filter);
   }
 
   async #activeIndex(refresh: boolean): Promise<SpaceIndex | undefined> {
@@ -122,16 +123,35 @@ export class ExactSearch {
     this.#stateObservedAt = this.#observed;
   }
 
-  /** With `ofProduct`, the query is that product's vector, and the product is left out. */
-  async #rank(index: SpaceIndex, query: Float32Array, k: number, ofProduct?: number): Promise<Ranking> {
+  /**
+   * With `ofProduct`, the query is that product's vector, and the product is
+   * left out. Under a filter the candidates are drawn from the products it
+   * admits, and the re-rank applies it again in SQL.
+   */
+  async #rank(index: SpaceIndex, query: Float32Array, k: number, filter: NeighbourFilter, ofProduct?: number): Promise<Ranking> {
     const generation = index.generation;
-    const found = index.candidates(query, k, ofProduct);
+    // Read after the index reached `generation`: if the re-rank still sees
+    // it, no category changed in between (an update of a product logs it).
+    const admits = await this.#admission(filter);
+    const found = index.candidates(query, k, ofProduct, { admits, maxDistance: filter.maxDistance });
     if (found === undefined || found.length > MAX_CANDIDATES) return 'unbounded';
     if (found.length === 0) return (await this.#isCurrent(index, generation)) ? [] : 'stale';
     const before = this.#observed;
-    const { neighbours, state } = await this.store.search.nearestAmong(index.space, ofProduct === undefined ? query : { ofProduct }, k, found);
-    if (state) this.#observe(state, before);
-    return state?.generation === generation && state.activeSpace === index.space ? neighbours : 'stale';
+    const target = ofProduct === undefined ? query : { ofProduct };
+    const { neighbours, state } = await this.store.search.nearestAmong(index.space, target, k, found, filter);
+    // The bound may leave none of the candidates: the statement then returned no state.
+    if (!state) return (await this.#isCurrent(index, generation)) ? [] : 'stale';
+    this.#observe(state, before);
+    return state.generation === generation && state.activeSpace === index.space ? neighbours : 'stale';
+  }
+
+  /** The filter as a test of product ids, or undefined when it admits every product. */
+  async #admission(filter: NeighbourFilter): Promise<((productId: number) => boolean) | undefined> {
+    const { categoryKeys, excludedCategoryKeys, excludedIds } = filter;
+    if (!categoryKeys && excludedCategoryKeys.length === 0 && excludedIds.length === 0) return undefined;
+    const kept = categoryKeys && new Set(await this.store.search.productsInCategories(categoryKeys));
+    const dropped = new Set([...excludedIds, ...(await this.store.search.productsInCategories(excludedCategoryKeys))]);
+    return (id) => (kept === undefined || kept.has(id)) && !dropped.has(id);
   }
 
   async #confirmAbsent(index: SpaceIndex): Promise<undefined | 'stale'> {
@@ -144,14 +164,16 @@ export class ExactSearch {
   }
 
   /** The plain pgvector queries: exact too, and slower. */
-  async #similarFromDatabase(productId: number, k: number): Promise<SpaceNeighbours | undefined> {
+  async #similarFromDatabase(productId: number, k: number, filter: NeighbourFilter): Promise<SpaceNeighbours | undefined> {
     const space = (await this.store.search.state()).activeSpace;
     const query = space === null ? await this.store.products.features(productId) : await this.store.embeddings.embeddingOf(space, productId);
     if (!query) return undefined;
-    return { space, neighbours: await this.#nearestFromDatabase(space, query, k, productId) };
+    return { space, neighbours: await this.#nearestFromDatabase(space, query, k, filter, productId) };
   }
 
-  #nearestFromDatabase(space: SpaceId, query: Float32Array, k: number, excludeId?: number): Promise<Neighbour[]> {
-    return space === null ? this.store.products.nearestByFeatures(query, k, excludeId) : this.store.embeddings.nearest(space, query, k, excludeId);
+  #nearestFromDatabase(space: SpaceId, query: Float32Array, k: number, filter: NeighbourFilter, excludeId?: number): Promise<Neighbour[]> {
+    return space === null
+      ? this.store.products.nearestByFeatures(query, k, excludeId, filter)
+      : this.store.embeddings.nearest(space, query, k, excludeId, filter);
   }
 }

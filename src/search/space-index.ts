@@ -1,5 +1,5 @@
 import type { SearchRepository, SpaceId } from '../db/search.repository.js';
-import { candidatesIn } from './candidates.js';
+import { type CandidateConditions, candidatesIn } from './candidates.js';
 import { VectorTable } from './vector-table.js';
 
 /** Vectors per statement when loading or refreshing: a few megabytes of base64 text. */
@@ -52,10 +52,10 @@ export class SpaceIndex {
    * vectorOf, which stands for its stored vector within its radius, and the
    * product is left out.
    */
-  candidates(query: Float32Array, k: number, ofProduct?: number): number[] | undefined {
+  candidates(query: Float32Array, k: number, ofProduct?: number, conditions?: CandidateConditions): number[] | undefined {
     const table = this.#table;
     // Before the first load the index is empty: no product can be a candidate.
-    return table ? candidatesIn(table, query, k, ofProduct) : [];
+    return table ? candidatesIn(table, query, k, ofProduct, conditions) : [];
   }
 
   async #load(): Promise<void> {

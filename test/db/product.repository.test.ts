@@ -28,6 +28,13 @@ for (const kind of DATABASE_KINDS) {
     });
     after(() => database.close());
 
+    test('reads a thumbnail alone, and nothing for an id that names no product', async () => {
+      const [stored] = await products.insertMany([{ ...newProduct('thumb-1', randomVector(random, FEATURES)), thumbnail: new Uint8Array([82, 73, 70, 70, 0, 255]) }]);
+      assert.deepEqual(Array.from((await products.thumbnail(stored!.id))!), [82, 73, 70, 70, 0, 255]);
+      assert.equal(await products.thumbnail(2_000_000_000), undefined);
+      await products.delete(stored!.id);
+    });
+
     test('stores a product with its fields and gives it an id', async () => {
       const [stored] = await products.insertMany([newProduct('new-1', randomVector(random, FEATURES), 'hats')]);
       assert.ok(stored);

@@ -5,6 +5,7 @@ import { buildSchema, getOperationAST, parse } from 'graphql';
 import { loadConfig } from '../../src/config.js';
 import { priceOperation, THUMBNAIL_WEIGHT } from '../../src/graphql/query-price.js';
 import { SCHEMA_PATH } from '../../src/graphql/server.js';
+import * as page from '../../src/web/generated/graphql.js';
 
 const schema = buildSchema(readFileSync(SCHEMA_PATH, 'utf8'));
 const defaults = loadConfig({});
@@ -114,4 +115,44 @@ describe('hostile variables', () => {
     const twice = 'query ($n: Int!) { a: products(first: $n) { edges { node { thumbnail } } } b: products(first: $n) { edges { node { thumbnail } } } }';
     assert.ok(price(twice, { n: 2 ** 31 - 1 })!.cost > defaults.query.maxCost);
   });
+});
+
+describe("the storefront page's operations, at their largest", () => {
+  const image = 'iVBORw0KGgo=';
+  const largest: Record<string, [{ toString(): string }, Record<string, unknown>]> = {
+    CatalogPage: [page.CatalogPageDocument, { first: 50, after: null, category: null }],
+    ProductWithNeighbours: [page.ProductWithNeighboursDocument, { id: '1', k: 100 }],
+    SearchByPhoto: [page.SearchByPhotoDocument, { image, k: 100 }],
+    TrainingOverview: [page.TrainingOverviewDocument, {}],
+    WatchTrainingRun: [page.WatchTrainingRunDocument, { id: '1' }],
+    StartTraining: [page.StartTrainingDocument, { input: { epochs: 3 } }],
+    AddProduct: [page.AddProductDocument, { input: input(1) }],
+    DeleteProduct: [page.DeleteProductDocument, { id: '1' }],
+  };
+  for (const [name, [document, variables]] of Object.entries(largest)) {
+    test(`${name} is within the default limits`, () => {
+      const priced = price(document.toString(), variables)!;
+      assert.ok(priced.cost <= defaults.query.maxCost, `costs ${priced.cost}`);
+      assert.ok(priced.images <= 1, `carries ${priced.images} images`);
+    });
+  }
+
+  test('a thumbnail address costs as a plain field, not as the thumbnail itself', () => {
+    assert.equal(price('{ products(first: 50) { edges { node { thumbnailUrl } } } }')!.cost, 1 + 50 * (2 + 1));
+  });
+});
+
+test('each entry of a similarity filter costs 1', () => {
+  const source = 'query ($filter: SimilarityFilter) { similarProducts(id: "1", k: 6, filter: $filter) { neighbours { rank } } }';
+  const base = price(source, {})!.cost;
+  assert.equal(price(source, { filter: { categories: ['a', 'b'], excludeCategories: ['c'], excludeIds: ['1', '2', '3'] } })!.cost, base + 6);
+  assert.ok(price(source, { filter: { excludeIds: Array.from({ length: 20_000 }, (_, i) => String(i)) } })!.cost > defaults.query.maxCost);
+});
+
+test('each recommend example costs 1, and updateProduct carries an image only when it gives one', () => {
+  const source = 'query ($p: [ID!]!, $n: [ID!]) { recommend(positive: $p, negative: $n, k: 6) { neighbours { rank } } }';
+  assert.equal(price(source, { p: ['1', '2'], n: ['3'] })!.cost, price(source, { p: [] })!.cost + 3);
+  const update = 'mutation ($input: UpdateProductInput!) { updateProduct(id: "1", input: $input) { product { id } } }';
+  assert.equal(price(update, { input: { name: 'x' } })!.images, 0);
+  assert.equal(price(update, { input: { image: 'iVBORw0KGgo=' } })!.images, 1);
 });

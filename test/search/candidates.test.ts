@@ -82,7 +82,7 @@ describe('candidates', () => {
     assert.deepEqual(candidates(scan, 1, 8), [1, 2]);
     assert.deepEqual(candidates({ ...scan, radii: Float64Array.from([0, 0.9, 0]) }, 1, 8), [1]);
     // A query 1 off its vector: the third row, 3 - 1 away at least, ties with the first, 1 + 1 at most.
-    assert.deepEqual(candidates({ ...scan, radii: Float64Array.from([0, 0, 0]) }, 1, 8, undefined, 1), [1, 2, 3]);
+    assert.deepEqual(candidates({ ...scan, radii: Float64Array.from([0, 0, 0]) }, 1, 8, undefined, {}, 1), [1, 2, 3]);
   });
 });
 
@@ -140,7 +140,7 @@ describe('candidates from the int8 table', () => {
         for (const { stored, scanned, excluded, radius } of queries) {
           for (const k of [1, 5, 20]) {
             const scan = table.squaredDistances(scanned);
-            const found = new Set(candidates(scan, k, dimensions, excluded, radius));
+            const found = new Set(candidates(scan, k, dimensions, excluded, {}, radius));
             const plain = new Set(candidates({ distances: scan.distances, ids: scan.ids }, k, dimensions, excluded));
             // Scans again, over the same memory.
             assert.deepEqual(candidatesIn(table, scanned, k, excluded)?.sort(), [...found].sort(), `${name}: a scan that stops rows early`);
@@ -158,6 +158,77 @@ describe('candidates from the int8 table', () => {
       }
     }
     // The catalogs do test the radii: without them the same scans lose true neighbours.
+    assert.ok(missedWithoutRadii > 0);
+  });
+
+  test('under a filter and a bound, hold the top k of the admitted rows within the bound, however the sums are ordered', () => {
+    const random = seededRandom(19);
+    const dimensions = 512;
+    for (let trial = 0; trial < 20; trial++) {
+      const query = randomVector(random, dimensions);
+      const difference = randomVector(random, dimensions).map((x) => x * 0.01);
+      const rows: Float32Array[] = Array.from({ length: 80 }, () => {
+        const permuted = [...difference].sort(() => random() - 0.5);
+        return Float32Array.from(query, (q, i) => q + permuted[i]!);
+      });
+      rows.push(...Array.from({ length: 80 }, () => randomVector(random, dimensions)));
+      const ids = rows.map((_, i) => 1000 - i);
+      const pgvector = rows.map((row) => float32SquaredL2(row, query, 1));
+      const scan = rows.map((row) => float32SquaredL2(row, query, 16));
+      const admits = (id: number) => id % 3 !== 0;
+      // pgvector's own distance of one of the tied rows: the bound keeps it, ulps from its twins.
+      const maxDistance = Math.sqrt(pgvector[trial]!);
+      for (const k of [1, 6, 40]) {
+        const found = new Set(candidates(scanOf(scan, ids), k, dimensions, undefined, { admits, maxDistance }));
+        const kept = ids.map((id, i) => ({ id, d: pgvector[i]! })).filter(({ id, d }) => admits(id) && Math.sqrt(d) <= maxDistance);
+        const expected = topK(kept.map((row) => row.d), kept.map((row) => row.id), k);
+        for (const id of expected) assert.ok(found.has(id), `trial ${trial}, k ${k}: product ${id} missing`);
+        for (const id of found) assert.ok(admits(id), `product ${id} is not admitted`);
+      }
+    }
+  });
+
+  test('under a filter and maxDistance, take the k-th bound from admitted rows only and widen the distance bound by the radii, on adversarial catalogs', () => {
+    const random = seededRandom(29);
+    const dimensions = 64;
+    let missedWithoutRadii = 0;
+    for (const { name, vectors, query } of adversarialCatalogs(random, dimensions)) {
+      const table = new VectorTable(undefined, 8);
+      const ids = vectors.map((_, i) => 5000 - 7 * i);
+      vectors.forEach((vector, i) => table.set(ids[i]!, vector));
+      const ofProduct = ids[4]!;
+      // Every third product, and one that drops most rows near the query: these must not set the k-th bound.
+      const filters = [(id: number) => id % 3 !== 0, (id: number) => id % 3 !== 0 && id <= ids[50]!];
+      const queries = [
+        { stored: query, scanned: query, excluded: undefined, radius: 0 },
+        { stored: vectors[4]!, scanned: table.vectorOf(ofProduct)!, excluded: ofProduct, radius: table.radiusOf(ofProduct)! },
+      ];
+      for (const [{ stored, scanned, excluded, radius }, admits] of queries.flatMap((query) => filters.map((admits) => [query, admits] as const))) {
+        const pgvector = vectors.map((row) => float32SquaredL2(row, stored, 1));
+        const admitted = ids.map((id, i) => ({ id, d: pgvector[i]! })).filter(({ id }) => id !== excluded && admits(id));
+        const sorted = admitted.map((row) => row.d).sort((a, b) => a - b);
+        // pgvector's own distances of admitted near-ties, the bound landing among rows ulps or radii apart; and no bound.
+        for (const rank of [2, 12, 30, undefined]) {
+          const maxDistance = rank === undefined ? undefined : Math.sqrt(sorted[rank]!);
+          const kept = admitted.filter(({ d }) => maxDistance === undefined || Math.sqrt(d) <= maxDistance);
+          // k past the rows within the bound: there, maxDistance alone decides.
+          for (const k of [1, 5, 40]) {
+            const expected = topK(kept.map((row) => row.d), kept.map((row) => row.id), k);
+            const scan = table.squaredDistances(scanned);
+            const found = new Set(candidates(scan, k, dimensions, excluded, { admits, maxDistance }, radius));
+            const early = new Set(candidatesIn(table, scanned, k, excluded, { admits, maxDistance }));
+            const unwidened = new Set(candidates({ distances: scan.distances, ids: scan.ids }, k, dimensions, excluded, { admits, maxDistance }));
+            for (const id of expected) {
+              assert.ok(found.has(id), `${name}, bound at ${rank}, k ${k}: product ${id} missing`);
+              assert.ok(early.has(id), `${name}, bound at ${rank}, k ${k}: product ${id} missing from the scan that stops rows early`);
+              if (!unwidened.has(id)) missedWithoutRadii++;
+            }
+            for (const id of early) assert.ok(admits(id) && id !== excluded, `product ${id} is not admitted`);
+          }
+        }
+      }
+    }
+    // The catalogs do test the radii: bounds not widened by them lose true neighbours.
     assert.ok(missedWithoutRadii > 0);
   });
 });

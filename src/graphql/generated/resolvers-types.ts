@@ -84,6 +84,15 @@ export type ExcludedCategory = {
   products: Scalars['Int']['output'];
 };
 
+/** What addProducts does with an input whose sku the catalog has already. A sku given twice in one batch is DUPLICATE_SKU whatever this says. */
+export type ExistingSku =
+  /** Refuse the whole batch with DUPLICATE_SKU. */
+  | 'FAIL'
+  /** Leave that product as it is (its image is not analysed) and list it in the payload as stored: re-running an import adds only what is missing. */
+  | 'SKIP'
+  /** Replace that product's name, category (none when the input has none) and image with the input's, keeping its id. */
+  | 'UPDATE';
+
 export type Hyperparameters = {
   __typename?: 'Hyperparameters';
   batchSize: Scalars['Int']['output'];
@@ -101,7 +110,10 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Adds one product; its image is analysed before it is stored. */
   addProduct: AddProductPayload;
-  /** Adds up to 256 products in one batch: all of them, or none when any input is bad. */
+  /**
+   * Adds up to 256 products in one batch: all of them, or none when any input is
+   * bad. The payload lists one product per input, in input order.
+   */
   addProducts: AddProductsPayload;
   /** Removes a product and everything stored for it. */
   deleteProduct: DeleteProductPayload;
@@ -113,6 +125,14 @@ export type Mutation = {
    * embedded. One run at a time.
    */
   trainModel: TrainModelPayload;
+  /**
+   * Changes a product's name, category or image; the fields left out keep their
+   * value. A new image is analysed first, then its thumbnail, features and
+   * embedding in the active model version replace the old ones in one
+   * transaction: a bad image changes nothing. Every process's search sees the
+   * change from its next query.
+   */
+  updateProduct: UpdateProductPayload;
 };
 
 
@@ -123,6 +143,7 @@ export type MutationAddProductArgs = {
 
 export type MutationAddProductsArgs = {
   inputs: Array<AddProductInput>;
+  onExisting?: InputMaybe<ExistingSku>;
 };
 
 
@@ -133,6 +154,12 @@ export type MutationDeleteProductArgs = {
 
 export type MutationTrainModelArgs = {
   input?: InputMaybe<TrainModelInput>;
+};
+
+
+export type MutationUpdateProductArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateProductInput;
 };
 
 export type Neighbour = {
@@ -165,6 +192,8 @@ export type Product = {
   sku: Scalars['String']['output'];
   /** A WebP thumbnail (longest side 256 px) as a data URL. */
   thumbnail: Scalars['String']['output'];
+  /** The same thumbnail's address on this service, relative to its root: the WebP bytes, with an ETag, for <img> and browser caches. */
+  thumbnailUrl: Scalars['String']['output'];
 };
 
 export type ProductConnection = {
@@ -190,11 +219,26 @@ export type Query = {
   __typename?: 'Query';
   /** One product by id, or null when there is none. */
   product?: Maybe<Product>;
+  /** The product with this sku (surrounding whitespace ignored, as when stored), or null when there is none. */
+  productBySku?: Maybe<Product>;
   /** The catalog in id order, optionally one category, with cursor pagination. */
   products: ProductConnection;
+  /**
+   * "More like these, less like those": the k products nearest to one query
+   * vector made from catalog products, in the active space (the one similarProducts
+   * uses). With positives p1..pn and negatives m1..mj, the query is
+   * mean(p) + (mean(p) - mean(m)), or mean(p) alone without negatives (Qdrant's
+   * average_vector strategy), computed in double and rounded to float32. The
+   * examples themselves are never in the answer. Each example adds 1 to the
+   * query's cost.
+   */
+  recommend: Similarity;
   /** What this service runs on and what answers similarity queries. */
   service: ServiceInfo;
-  /** The k products most similar to a catalog product, the product itself excluded. */
+  /**
+   * The k products most similar to a catalog product, the product itself
+   * excluded; with a filter or maxDistance, the k nearest of those that pass.
+   */
   similarProducts: Similarity;
   /** The k catalog products most similar to an image that is not in the catalog. */
   similarToImage: Similarity;
@@ -220,6 +264,16 @@ export type QueryProductArgs = {
  * Every product image goes through ResNet50 (ImageNet weights); neighbours are
  * ranked by exact Euclidean (L2) distance in pgvector.
  */
+export type QueryProductBySkuArgs = {
+  sku: Scalars['String']['input'];
+};
+
+
+/**
+ * lookalike: product recommendations by image similarity.
+ * Every product image goes through ResNet50 (ImageNet weights); neighbours are
+ * ranked by exact Euclidean (L2) distance in pgvector.
+ */
 export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   category?: InputMaybe<Scalars['String']['input']>;
@@ -232,9 +286,25 @@ export type QueryProductsArgs = {
  * Every product image goes through ResNet50 (ImageNet weights); neighbours are
  * ranked by exact Euclidean (L2) distance in pgvector.
  */
+export type QueryRecommendArgs = {
+  filter?: InputMaybe<SimilarityFilter>;
+  k?: Scalars['Int']['input'];
+  maxDistance?: InputMaybe<Scalars['Float']['input']>;
+  negative?: InputMaybe<Array<Scalars['ID']['input']>>;
+  positive: Array<Scalars['ID']['input']>;
+};
+
+
+/**
+ * lookalike: product recommendations by image similarity.
+ * Every product image goes through ResNet50 (ImageNet weights); neighbours are
+ * ranked by exact Euclidean (L2) distance in pgvector.
+ */
 export type QuerySimilarProductsArgs = {
+  filter?: InputMaybe<SimilarityFilter>;
   id: Scalars['ID']['input'];
   k?: Scalars['Int']['input'];
+  maxDistance?: InputMaybe<Scalars['Float']['input']>;
 };
 
 
@@ -244,8 +314,10 @@ export type QuerySimilarProductsArgs = {
  * ranked by exact Euclidean (L2) distance in pgvector.
  */
 export type QuerySimilarToImageArgs = {
+  filter?: InputMaybe<SimilarityFilter>;
   image: Scalars['String']['input'];
   k?: Scalars['Int']['input'];
+  maxDistance?: InputMaybe<Scalars['Float']['input']>;
 };
 
 
@@ -290,7 +362,28 @@ export type Similarity = {
   modelVersion?: Maybe<Scalars['ID']['output']>;
   /** Nearest first; equal distances in id order. */
   neighbours: Array<Neighbour>;
+  /** similarToImage only: the active model version's predicted category for the image; null in RESNET50_FEATURES and for similarProducts (see the product's own predictedCategory). */
+  predictedCategory?: Maybe<Scalars['String']['output']>;
   space: EmbeddingSpace;
+};
+
+/**
+ * Restricts the neighbours of a similarity query; every condition given must
+ * hold. The answer is the k nearest of the products that pass, exactly as
+ * pgvector ranks them with the same conditions in its WHERE clause. Each entry
+ * of these lists adds 1 to the query's cost.
+ */
+export type SimilarityFilter = {
+  /**
+   * Only products of one of these categories (at most 100), matched as
+   * categories are stored: normalized, ignoring case. Products without a
+   * category are left out. Omit for any category; an empty list admits no product.
+   */
+  categories?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Leaves out products of these categories (at most 100), matched the same way; products without a category stay. */
+  excludeCategories?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Leaves out these products (at most 1000 ids); ids the catalog does not have change nothing. */
+  excludeIds?: InputMaybe<Array<Scalars['ID']['input']>>;
 };
 
 /** Every field is optional; the defaults are the method's. */
@@ -361,6 +454,22 @@ export type TrainingStatus =
   /** Training. A run whose process died stays RUNNING until its heartbeat is a minute old; the next start or trainModel then marks it FAILED. */
   | 'RUNNING'
   | 'SUCCEEDED';
+
+/** Fields left out (or null) keep their value, but a null category removes the product's category. */
+export type UpdateProductInput = {
+  /** Normalized and matched as in AddProductInput. */
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** A new product image as base64 or a base64 data URL. */
+  image?: InputMaybe<Scalars['String']['input']>;
+  /** 1 to 512 characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateProductPayload = {
+  __typename?: 'UpdateProductPayload';
+  /** The product as stored after the change. */
+  product: Product;
+};
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -446,6 +555,7 @@ export type ResolversTypes = ResolversObject<{
   EmbeddingSpace: EmbeddingSpace;
   EpochMetrics: ResolverTypeWrapper<EpochMetrics>;
   ExcludedCategory: ResolverTypeWrapper<ExcludedCategory>;
+  ExistingSku: ExistingSku;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Hyperparameters: ResolverTypeWrapper<Hyperparameters>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -459,12 +569,15 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ServiceInfo: ResolverTypeWrapper<ServiceInfoSourceModel>;
   Similarity: ResolverTypeWrapper<SimilarityModel>;
+  SimilarityFilter: SimilarityFilter;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TrainModelInput: TrainModelInput;
   TrainModelPayload: ResolverTypeWrapper<Omit<TrainModelPayload, 'trainingRun'> & { trainingRun: ResolversTypes['TrainingRun'] }>;
   TrainingMetrics: ResolverTypeWrapper<TrainingMetrics>;
   TrainingRun: ResolverTypeWrapper<TrainingRunModel>;
   TrainingStatus: TrainingStatus;
+  UpdateProductInput: UpdateProductInput;
+  UpdateProductPayload: ResolverTypeWrapper<Omit<UpdateProductPayload, 'product'> & { product: ResolversTypes['Product'] }>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -489,11 +602,14 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   ServiceInfo: ServiceInfoSourceModel;
   Similarity: SimilarityModel;
+  SimilarityFilter: SimilarityFilter;
   String: Scalars['String']['output'];
   TrainModelInput: TrainModelInput;
   TrainModelPayload: Omit<TrainModelPayload, 'trainingRun'> & { trainingRun: ResolversParentTypes['TrainingRun'] };
   TrainingMetrics: TrainingMetrics;
   TrainingRun: TrainingRunModel;
+  UpdateProductInput: UpdateProductInput;
+  UpdateProductPayload: Omit<UpdateProductPayload, 'product'> & { product: ResolversParentTypes['Product'] };
 }>;
 
 export type AddProductPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AddProductPayload'] = ResolversParentTypes['AddProductPayload']> = ResolversObject<{
@@ -536,9 +652,10 @@ export type HyperparametersResolvers<ContextType = GraphQLContext, ParentType ex
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addProduct?: Resolver<ResolversTypes['AddProductPayload'], ParentType, ContextType, RequireFields<MutationAddProductArgs, 'input'>>;
-  addProducts?: Resolver<ResolversTypes['AddProductsPayload'], ParentType, ContextType, RequireFields<MutationAddProductsArgs, 'inputs'>>;
+  addProducts?: Resolver<ResolversTypes['AddProductsPayload'], ParentType, ContextType, RequireFields<MutationAddProductsArgs, 'inputs' | 'onExisting'>>;
   deleteProduct?: Resolver<ResolversTypes['DeleteProductPayload'], ParentType, ContextType, RequireFields<MutationDeleteProductArgs, 'id'>>;
   trainModel?: Resolver<ResolversTypes['TrainModelPayload'], ParentType, ContextType, Partial<MutationTrainModelArgs>>;
+  updateProduct?: Resolver<ResolversTypes['UpdateProductPayload'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
 }>;
 
 export type NeighbourResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Neighbour'] = ResolversParentTypes['Neighbour']> = ResolversObject<{
@@ -562,6 +679,7 @@ export type ProductResolvers<ContextType = GraphQLContext, ParentType extends Re
   predictedCategory?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   thumbnail?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  thumbnailUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type ProductConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProductConnection'] = ResolversParentTypes['ProductConnection']> = ResolversObject<{
@@ -577,7 +695,9 @@ export type ProductEdgeResolvers<ContextType = GraphQLContext, ParentType extend
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
+  productBySku?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductBySkuArgs, 'sku'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
+  recommend?: Resolver<ResolversTypes['Similarity'], ParentType, ContextType, RequireFields<QueryRecommendArgs, 'k' | 'negative' | 'positive'>>;
   service?: Resolver<ResolversTypes['ServiceInfo'], ParentType, ContextType>;
   similarProducts?: Resolver<ResolversTypes['Similarity'], ParentType, ContextType, RequireFields<QuerySimilarProductsArgs, 'id' | 'k'>>;
   similarToImage?: Resolver<ResolversTypes['Similarity'], ParentType, ContextType, RequireFields<QuerySimilarToImageArgs, 'image' | 'k'>>;
@@ -598,6 +718,7 @@ export type SimilarityResolvers<ContextType = GraphQLContext, ParentType extends
   metric?: Resolver<ResolversTypes['DistanceMetric'], ParentType, ContextType>;
   modelVersion?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   neighbours?: Resolver<Array<ResolversTypes['Neighbour']>, ParentType, ContextType>;
+  predictedCategory?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   space?: Resolver<ResolversTypes['EmbeddingSpace'], ParentType, ContextType>;
 }>;
 
@@ -631,6 +752,10 @@ export type TrainingRunResolvers<ContextType = GraphQLContext, ParentType extend
   validationSamples?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 }>;
 
+export type UpdateProductPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UpdateProductPayload'] = ResolversParentTypes['UpdateProductPayload']> = ResolversObject<{
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   AddProductPayload?: AddProductPayloadResolvers<ContextType>;
   AddProductsPayload?: AddProductsPayloadResolvers<ContextType>;
@@ -650,5 +775,6 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   TrainModelPayload?: TrainModelPayloadResolvers<ContextType>;
   TrainingMetrics?: TrainingMetricsResolvers<ContextType>;
   TrainingRun?: TrainingRunResolvers<ContextType>;
+  UpdateProductPayload?: UpdateProductPayloadResolvers<ContextType>;
 }>;
 

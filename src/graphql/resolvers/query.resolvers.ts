@@ -1,5 +1,6 @@
 import type { QueryResolvers } from '../generated/resolvers-types.js';
 import { decodeCursor, parseId, productId } from '../ids.js';
+import { similarityFilter } from '../similarity-filter.js';
 
 export const Query: QueryResolvers = {
   service: (_parent, _args, { runtime }) => runtime,
@@ -7,14 +8,19 @@ export const Query: QueryResolvers = {
     const value = parseId(id);
     return value === undefined ? null : ((await catalog.getProduct(value)) ?? null);
   },
+  productBySku: async (_parent, { sku }, { catalog }) => (await catalog.findBySku(sku)) ?? null,
   products: (_parent, { first, after, category }, { catalog }) =>
     catalog.listProducts({
       first,
       afterId: after ? decodeCursor(after) : undefined,
       category: category ?? undefined,
     }),
-  similarProducts: (_parent, { id, k }, { similarity }) => similarity.similarProducts(productId(id), k),
-  similarToImage: (_parent, { image, k }, { similarity }) => similarity.similarToImage(image, k),
+  similarProducts: (_parent, { id, k, filter, maxDistance }, { similarity }) =>
+    similarity.similarProducts(productId(id), k, similarityFilter(filter, maxDistance)),
+  similarToImage: (_parent, { image, k, filter, maxDistance }, { similarity }) =>
+    similarity.similarToImage(image, k, similarityFilter(filter, maxDistance)),
+  recommend: (_parent, { positive, negative, k, filter, maxDistance }, { similarity }) =>
+    similarity.recommend(positive.map(productId), (negative ?? []).map(productId), k, similarityFilter(filter, maxDistance)),
   trainingRun: async (_parent, { id }, { training }) => {
     const value = parseId(id);
     return value === undefined ? null : ((await training.getRun(value)) ?? null);
