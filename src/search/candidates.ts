@@ -1,45 +1,65 @@
 /**
  * Which products can be among pgvector's k nearest, given squared distances
- * from a scan that rounds differently.
+ * from a scan that rounds differently, of vectors that may differ from the
+ * stored ones by a known radius.
  *
- * pgvector ranks by sqrt of a float32 sum of float32 squared differences
- * (auto-vectorized: any summation order, maybe with fused multiply-adds); the
- * scan computes the same sum in another order. For n dimensions and true
- * squared distance s, any such evaluation lies within
+ * Rounding. pgvector ranks by sqrt of a float32 sum of float32 squared
+ * differences (auto-vectorized: any summation order, maybe with fused
+ * multiply-adds); the scan computes such a sum in another order. For n
+ * dimensions and true squared distance s, any such evaluation lies within
  *   [(1 - γ) s - A, (1 + γ) s + A],  γ = γ(n + 2) = (n + 2)u / (1 - (n + 2)u), u = 2^-24
  * (Higham, Accuracy and Stability of Numerical Algorithms, 2nd ed., §2.2 and
  * §4.2: one rounding for the difference, one for the square, at most n - 1
  * for the sum, whatever its tree), while A = 2n·2^-126 covers underflow,
  * gradual or flushed: n products off by under 2^-126 each, grown a little by
- * the sum's roundings.
+ * the sum's roundings. A finite sum had no overflow on the way: partial sums
+ * of non-negative terms only grow.
  *
- * Let t be the scan's k-th smallest distance. Its k rows have, by pgvector,
- *   at most P = (1 + γ)(t + A)/(1 - γ) + A,
- * so each of pgvector's k nearest has at most P by pgvector (whatever its
- * ties), and hence at most T = (1 + γ)(P + A)/(1 - γ) + A by the scan. Every
- * row the scan puts at T or below is a candidate; pgvector then ranks the
- * candidates itself, with its own tie-break by id. sqrt in double is
- * strictly increasing on float32 values, so ranking by the sum is ranking by
- * the distance pgvector returns.
+ * Radii. The scan compares the query y' with a row x' that stands for the
+ * stored vector x, with |x - x'| ≤ r (the row's radius: its quantization
+ * error, vector-table.ts), and y' stands for the true query y with
+ * |y - y'| ≤ q (0 for a query given as a vector; the product's own radius
+ * when the query is a product's vector). By the triangle inequality the true
+ * distance |y - x| lies within |y' - x'| ± (r + q), and |y' - x'| within
+ *   [sqrt(max(0, (ŝ - A) / (1 + γ))), sqrt((ŝ + A) / (1 - γ))]
+ * for the scan's sum ŝ. So each row has an upper bound h and a lower bound l
+ * on its true distance.
+ *
+ * Let U be the k-th smallest h. Those k rows are within U of the query, so
+ * pgvector computes each at most P = (1 + γ)U² + A, and its own k-th value is
+ * at most P. Each of pgvector's k nearest, whatever its ties and their
+ * tie-break by id, has pgvector's value at most P, hence a true squared
+ * distance at most (P + A)/(1 - γ) = D². Every row with l ≤ D, i.e.
+ *   ŝ ≤ (1 + γ)(D + r + q)² + A,
+ * is a candidate, and pgvector then ranks the candidates itself. sqrt in
+ * double is strictly increasing on float32 values, so ranking by the sum is
+ * ranking by the distance pgvector returns. The arithmetic here is double: a
+ * relative margin of 2^-40 on each bound covers its own rounding.
+ *
+ * Filter. pgvector ranks only the rows the filter admits, so U is taken over
+ * admitted rows only: k of them within U still bound its k-th value by P.
+ * U may be taken over any subset of admitted rows whose upper bounds are true
+ * ones (from full sums): fewer rows only make it larger.
+ *
+ * maxDistance M. pgvector returns only rows with sqrt of their sum at most
+ * M, so sums at most M²(1 + 2^-40): a true distance at most
+ * Dm = sqrt((M²(1 + 2^-40) + A)/(1 - γ)). D still holds: if M drops one of
+ * the k rows within U, that row's sum, at most P, is past every sum M keeps.
+ * So each returned row is within min(D, Dm), and a row is a candidate when
+ * l ≤ min(D, Dm): the test above with min(D, Dm) for D, widened by r + q
+ * like D (a row's true distance may be r + q below its scanned one). Dm
+ * needs no k rows, nor a bound on overflow: the sums M keeps are finite.
  */
-export function candidates(
-  scan: { distances: Float32Array; ids: Int32Array },
-  k: number,
-  dimensions: number,
-  excludeId?: number,
-  conditions: CandidateConditions = {},
-): number[] | undefined {
-  const { distances, ids } = conditions.admits ? admitted(scan, conditions.admits) : scan;
-  const bound = conditions.maxDistance === undefined ? Infinity : boundThreshold(conditions.maxDistance, dimensions);
-  const others = ids.length - (excludeId !== undefined && ids.includes(excludeId) ? 1 : 0);
-  const threshold = others <= k ? Infinity : candidateThreshold(kthSmallest({ distances, ids }, k, excludeId), dimensions);
-  if (threshold === undefined) return undefined;
-  const limit = Math.min(threshold, bound);
-  const found: number[] = [];
-  for (let i = 0; i < distances.length; i++) {
-    if (distances[i]! <= limit && ids[i] !== excludeId) found.push(ids[i]!);
-  }
-  return found;
+import type { VectorTable } from './vector-table.js';
+
+export interface Scan {
+  /** Each row's squared distance to the query as the scan's float32 sum computed it. */
+  distances: Float32Array;
+  ids: Int32Array;
+  /** How far each row's stored vector may lie from the one scanned; rows are exact without. */
+  radii?: Float64Array;
+  /** At least every radius. */
+  maxRadius?: number;
 }
 
 /**
@@ -53,75 +73,182 @@ export interface CandidateConditions {
   maxDistance?: number | undefined;
 }
 
-/** The scan's rows the filter admits, copied: the scan's own arrays are views of the index. */
-function admitted(scan: { distances: Float32Array; ids: Int32Array }, admits: (productId: number) => boolean) {
-  const keep: number[] = [];
-  for (let i = 0; i < scan.ids.length; i++) if (admits(scan.ids[i]!)) keep.push(i);
-  return { distances: Float32Array.from(keep, (i) => scan.distances[i]!), ids: Int32Array.from(keep, (i) => scan.ids[i]!) };
+/** With `queryRadius`, the query stands for a vector within that distance of it (q above). */
+export function candidates(
+  scan: Scan,
+  k: number,
+  dimensions: number,
+  excludeId?: number,
+  conditions: CandidateConditions = {},
+  queryRadius = 0,
+): number[] | undefined {
+  const { distances, ids, radii } = scan;
+  const { admits } = conditions;
+  const bound = new CandidateBound(k, dimensions, excludeId, conditions, queryRadius);
+  bound.add(scan, 0, ids.length);
+  // Unbounded: fewer than k admitted rows besides the excluded, all candidates, or sums that could overflow.
+  if (bound.reach === Infinity && admittedOthers(scan, excludeId, admits) > k) return undefined;
+  const widest = bound.limit(scan.maxRadius ?? 0);
+  const found: number[] = [];
+  for (let i = 0; i < distances.length; i++) {
+    const distance = distances[i]!;
+    // An overflowing sum bounds nothing: such a row stays a candidate.
+    if (distance > widest && distance !== Infinity) continue;
+    if (ids[i] === excludeId) continue;
+    if (radii && distance !== Infinity && distance > bound.limit(radii[i]!)) continue;
+    if (admits && !admits(ids[i]!)) continue;
+    found.push(ids[i]!);
+  }
+  return found;
+}
+
+function admittedOthers({ ids }: Scan, excludeId: number | undefined, admits: ((productId: number) => boolean) | undefined): number {
+  let count = 0;
+  for (const id of ids) if (id !== excludeId && (!admits || admits(id))) count++;
+  return count;
+}
+
+/**
+ * candidates() of a scan of the table that stops summing rows once they are
+ * past the limit of the rows before them. With `ofProduct`, the query is that
+ * product's vectorOf, within its radius of the stored vector.
+ */
+export function candidatesIn(
+  table: VectorTable,
+  query: Float32Array,
+  k: number,
+  ofProduct?: number,
+  conditions: CandidateConditions = {},
+): number[] | undefined {
+  const queryRadius = ofProduct === undefined ? 0 : (table.radiusOf(ofProduct) ?? 0);
+  const bound = new CandidateBound(k, table.dimensions, ofProduct, conditions, queryRadius);
+  let added = 0;
+  const scan = table.squaredDistances(query, (scanned) => {
+    bound.add(scanned, added, scanned.ids.length);
+    added = scanned.ids.length;
+    return bound.limit(scanned.maxRadius);
+  });
+  return candidates(scan, k, table.dimensions, ofProduct, conditions, queryRadius);
+}
+
+/**
+ * U, D and min(D, Dm) above over the rows added so far. U only falls as rows
+ * are added, so a limit given early stays at least the final one: a scan may
+ * stop summing a row once its partial sum passes the limit of the moment
+ * (vector-table.ts), and that row is then past every later limit too. A row
+ * past the limit of the moment never enters the heap: a partial sum gives no
+ * upper bound, and a full one that far out cannot make U smaller than D
+ * would allow anyway, or belongs to a row beyond Dm.
+ */
+export class CandidateBound {
+  readonly #heap: Float64Array;
+  #size = 0;
+  #rootSquared = Infinity;
+  /** ranking, worked out once per change of the heap; null when stale. */
+  #ranking: number | undefined | null = null;
+  readonly #gamma: number;
+  readonly #absolute: number;
+  readonly #admits: ((productId: number) => boolean) | undefined;
+  /** Dm above; Infinity without maxDistance. */
+  readonly #distanceBound: number;
+
+  constructor(
+    private readonly k: number,
+    private readonly dimensions: number,
+    private readonly excludeId?: number,
+    { admits, maxDistance }: CandidateConditions = {},
+    private readonly queryRadius = 0,
+  ) {
+    this.#heap = new Float64Array(k);
+    ({ gamma: this.#gamma, absolute: this.#absolute } = rounding(dimensions));
+    this.#admits = admits;
+    this.#distanceBound =
+      maxDistance === undefined
+        ? Infinity
+        : Math.sqrt((maxDistance * maxDistance * (1 + MARGIN) + this.#absolute) / (1 - this.#gamma)) * (1 + MARGIN);
+  }
+
+  /** D, or undefined while it is unbounded: fewer than k finite admitted rows so far, or pgvector's sums could overflow. */
+  get ranking(): number | undefined {
+    if (this.#ranking === null) this.#ranking = this.#size < this.k ? undefined : rankingBound(this.#heap[0]!, this.dimensions);
+    return this.#ranking;
+  }
+
+  /** min(D, Dm): how far from the query a row pgvector returns can truly be; Infinity while unbounded. */
+  get reach(): number {
+    return Math.min(this.ranking ?? Infinity, this.#distanceBound);
+  }
+
+  /** The largest scan sum ŝ that a row of this radius can have and still be a candidate; Infinity while unbounded. */
+  limit(radius: number): number {
+    const reach = this.reach;
+    if (reach === Infinity) return Infinity;
+    return ((1 + this.#gamma) * (reach + radius + this.queryRadius) ** 2 + this.#absolute) * (1 + MARGIN);
+  }
+
+  /**
+   * Rows from..to of the scan into a max-heap of the k smallest upper bounds
+   * of admitted rows, its root U. A row whose sum is past the root squared
+   * cannot enter: its bound is larger.
+   */
+  add({ distances, ids, radii }: Scan, from: number, to: number): void {
+    const heap = this.#heap;
+    const k = this.k;
+    const admits = this.#admits;
+    for (let i = from; i < to; i++) {
+      const distance = distances[i]!;
+      if (distance >= this.#rootSquared || ids[i] === this.excludeId) continue;
+      const radius = radii ? radii[i]! : 0;
+      // Only admitted rows bound pgvector's k-th; none past the limit (the class comment).
+      if ((admits && !admits(ids[i]!)) || distance > this.limit(radius)) continue;
+      const value = Math.sqrt((distance + this.#absolute) / (1 - this.#gamma)) * (1 + MARGIN) + (radius + this.queryRadius) * (1 + MARGIN);
+      if (this.#size < k) {
+        let child = this.#size++;
+        while (child > 0) {
+          const parent = (child - 1) >> 1;
+          if (heap[parent]! >= value) break;
+          heap[child] = heap[parent]!;
+          child = parent;
+        }
+        heap[child] = value;
+      } else if (value < heap[0]!) {
+        let parent = 0;
+        for (;;) {
+          let child = 2 * parent + 1;
+          if (child >= k) break;
+          if (child + 1 < k && heap[child + 1]! > heap[child]!) child++;
+          if (heap[child]! <= value) break;
+          heap[parent] = heap[child]!;
+          parent = child;
+        }
+        heap[parent] = value;
+      } else {
+        continue;
+      }
+      this.#ranking = null;
+      if (this.#size === k) this.#rootSquared = heap[0]! * heap[0]!;
+    }
+  }
 }
 
 const UNIT_ROUNDOFF = 2 ** -24;
 const SMALLEST_NORMAL = 2 ** -126;
 const FLOAT32_MAX = 3.4028234663852886e38;
+const MARGIN = 2 ** -40;
 
-/** T above, or undefined where float32 sums could overflow, and the bound would not hold. */
-export function candidateThreshold(kthDistance: number, dimensions: number): number | undefined {
-  const threshold = scanThreshold(widened(kthDistance, dimensions), dimensions);
-  return threshold < FLOAT32_MAX ? threshold : undefined;
+function rounding(dimensions: number): { gamma: number; absolute: number } {
+  const roundings = (dimensions + 2) * UNIT_ROUNDOFF;
+  return { gamma: roundings / (1 - roundings), absolute: 2 * dimensions * SMALLEST_NORMAL };
 }
 
 /**
- * The largest scan value of a row that pgvector can put at maxDistance or
- * closer. pgvector returns sqrt((double) s) for its float32 sum s: a correctly
- * rounded sqrt at most maxDistance means s at most maxDistance² (1 + 2^-51),
- * which the margin covers along with the square's own rounding.
+ * D above, from U, the k-th smallest upper bound on a true distance; or
+ * undefined where pgvector's float32 sums could overflow, and the bound
+ * would not hold.
  */
-export function boundThreshold(maxDistance: number, dimensions: number): number {
-  return scanThreshold(maxDistance * maxDistance * (1 + 2 ** -40), dimensions);
-}
-
-/** T from P above: the scan's largest value for a row whose pgvector sum is at most P. */
-function scanThreshold(pgvectorSum: number, dimensions: number): number {
-  // The arithmetic here is double: a last margin covers its own rounding.
-  return widened(pgvectorSum, dimensions) * (1 + 2 ** -40);
-}
-
-/** The most one evaluation of a sum can be when another evaluation of it gave `value`. */
-function widened(value: number, dimensions: number): number {
-  const roundings = (dimensions + 2) * UNIT_ROUNDOFF;
-  const gamma = roundings / (1 - roundings);
-  const absolute = 2 * dimensions * SMALLEST_NORMAL;
-  return ((1 + gamma) * (value + absolute)) / (1 - gamma) + absolute;
-}
-
-/** A max-heap of the k smallest distances seen; its root is the k-th smallest. */
-function kthSmallest({ distances, ids }: { distances: Float32Array; ids: Int32Array }, k: number, excludeId?: number): number {
-  const heap = new Float64Array(k);
-  let size = 0;
-  for (let i = 0; i < distances.length; i++) {
-    const value = distances[i]!;
-    if (ids[i] === excludeId) continue;
-    if (size < k) {
-      let child = size++;
-      while (child > 0) {
-        const parent = (child - 1) >> 1;
-        if (heap[parent]! >= value) break;
-        heap[child] = heap[parent]!;
-        child = parent;
-      }
-      heap[child] = value;
-    } else if (value < heap[0]!) {
-      let parent = 0;
-      for (;;) {
-        let child = 2 * parent + 1;
-        if (child >= k) break;
-        if (child + 1 < k && heap[child + 1]! > heap[child]!) child++;
-        if (heap[child]! <= value) break;
-        heap[parent] = heap[child]!;
-        parent = child;
-      }
-      heap[parent] = value;
-    }
-  }
-  return heap[0]!;
+export function rankingBound(kthUpper: number, dimensions: number): number | undefined {
+  const { gamma, absolute } = rounding(dimensions);
+  const ranked = (1 + gamma) * kthUpper * kthUpper * (1 + MARGIN) + absolute;
+  if (!(ranked < FLOAT32_MAX)) return undefined;
+  return Math.sqrt((ranked + absolute) / (1 - gamma)) * (1 + MARGIN);
 }

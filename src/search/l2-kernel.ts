@@ -1,11 +1,20 @@
 /**
- * Squared L2 distances from one query to many float32 rows, in WebAssembly
- * SIMD: four f32x4 accumulators take 16 floats a step. A plain loop over a
- * Float32Array converts and adds one element at a time; this one is bound by
- * memory bandwidth instead (bench/serving.ts measures both).
+ * Squared L2 distances from one query to many rows, in WebAssembly SIMD.
  *
- * The function is short enough to write out as bytecode here, so nothing
- * needs a WebAssembly toolchain. In the text format it reads:
+ * squaredDistances takes float32 rows: four f32x4 accumulators take 16
+ * floats a step, bound by memory bandwidth. It is the scan the index used
+ * before it held int8 rows, kept as the baseline bench/serving-scale.ts
+ * measures against.
+ *
+ * quantizedSquaredDistances takes the index's rows (vector-table.ts): a
+ * float32 scale, 12 bytes of padding, then int8 values. Each value is
+ * widened to float32 (exactly: |q| ≤ 127) and multiplied by the scale, one
+ * IEEE rounding, so the kernel sees x' = fround(q·scale) exactly as the
+ * table computes it in JavaScript; the distance to the float32 query is then
+ * the same float32 sum of squared differences, 16 values a step.
+ *
+ * The functions are short enough to write out as bytecode here, so nothing
+ * needs a WebAssembly toolchain. In the text format the first reads:
  *
  *   (func (export "squaredDistances")
  *     (param $query i32) (param $rows i32) (param $count i32) (param $rowBytes i32) (param $out i32)
@@ -19,6 +28,18 @@
  *       (f32.store $out (sum of the 16 lanes of acc0..acc3))
  *       out += 4, rows += rowBytes, count -= 1
  *       (br 0)))
+ *
+ * and the second, with (param $dataBytes i32) (param $threshold f32) after
+ * $out and locals $scale, $bytes, differs in the row loop:
+ *
+ *       scale := f32x4.splat(f32.load $rows)
+ *       (block (loop                                 ;; 16 int8 values a step
+ *         bytes := v128.load(rows + 16 + offset)
+ *         acc_i += (f32(widen_i(bytes)) * scale - query[4 offset + 16i])^2, i = 0..3
+ *         offset += 16
+ *         (if (i32.eqz (i32.and offset 127))         ;; every 128 values
+ *           (br_if 2 (f32.gt (sum of the lanes) $threshold)))
+ *         (br_if 0 (i32.lt_u offset $dataBytes))))
  */
 /** Node's WebAssembly global, as far as used here: @types/node leaves it undeclared (TypeScript declares it in lib.dom). */
 export interface WasmMemory {
@@ -35,11 +56,24 @@ interface WebAssemblyApi {
 export const webAssembly = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
 
 export interface L2Kernel {
-  /** Byte addresses in `memory`: `count` rows of `rowBytes` (a multiple of 64) each; writes `count` float32s at `out`. */
+  /** Byte addresses in `memory`: `count` float32 rows of `rowBytes` (a multiple of 64) each; writes `count` float32s at `out`. */
   squaredDistances(query: number, rows: number, count: number, rowBytes: number, out: number): void;
+  /**
+   * `count` quantized rows of `rowBytes` each, `dataBytes` (a multiple of 16)
+   * int8 values after a 16-byte header; the query holds `dataBytes` float32s.
+   * A row whose partial sum passes `threshold` at a checkpoint stops there
+   * and gets that partial sum, which is past the threshold and at most the
+   * full sum: accumulators of non-negative terms only grow, and rounded
+   * addition is monotone.
+   */
+  quantizedSquaredDistances(query: number, rows: number, count: number, rowBytes: number, out: number, dataBytes: number, threshold: number): void;
 }
 
 export const KERNEL_STEP_BYTES = 64;
+/** int8 values a step of the quantized kernel, and the size of a quantized row's header. */
+export const QUANTIZED_STEP = 16;
+/** int8 values between two checks of a row's partial sum against the threshold. */
+const CHECKPOINT = 128;
 
 export function createL2Kernel(memory: WasmMemory): L2Kernel {
   return new webAssembly.Instance(MODULE, { env: { memory } }).exports as L2Kernel;
@@ -61,13 +95,22 @@ const op = {
   i32Const: (value: number) => [0x41, ...signedLeb128(value)],
   i32Eqz: [0x45],
   i32LtU: [0x49],
+  if: [0x04, 0x40],
   i32Add: [0x6a],
+  i32And: [0x71],
+  f32Gt: [0x5e],
+  i32Shl: [0x74],
+  f32Load: [0x2a, 2, 0],
   i32Sub: [0x6b],
   f32Add: [0x92],
   f32Store: [0x38, 2, 0],
   v128Load: (offset: number) => [0xfd, 0x00, 4, ...leb128(offset)],
   v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
   f32x4ExtractLane: (lane: number) => [0xfd, 0x1f, lane],
+  f32x4Splat: [0xfd, 0x13],
+  i16x8ExtendI8x16: (high: boolean) => [0xfd, ...leb128(high ? 0x88 : 0x87)],
+  i32x4ExtendI16x8: (high: boolean) => [0xfd, ...leb128(high ? 0xa8 : 0xa7)],
+  f32x4ConvertI32x4: [0xfd, ...leb128(0xfa)],
   f32x4Add: [0xfd, ...leb128(0xe4)],
   f32x4Sub: [0xfd, ...leb128(0xe5)],
   f32x4Mul: [0xfd, ...leb128(0xe6)],
@@ -107,14 +150,58 @@ const body = [
   ...op.end, ...op.end, ...op.end,
 ];
 
+const [DATA_BYTES, THRESHOLD, Q_OFFSET, Q_ACC0, Q_ACC1, Q_ACC2, Q_ACC3, Q_DIFF, Q_SCALE, Q_BYTES] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14] as const;
+const F32 = 0x7d;
+
+/** acc += (f32(values 4·part .. 4·part + 3 of the 16) * scale - query[4 offset + 16 part])^2. */
+function accumulateQuantized(acc: number, part: number): number[] {
+  return [
+    ...op.get(Q_BYTES), ...op.i16x8ExtendI8x16(part >= 2), ...op.i32x4ExtendI16x8(part % 2 === 1), ...op.f32x4ConvertI32x4,
+    ...op.get(Q_SCALE), ...op.f32x4Mul,
+    ...op.get(QUERY), ...op.get(Q_OFFSET), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...op.v128Load(16 * part),
+    ...op.f32x4Sub, ...op.tee(Q_DIFF), ...op.get(Q_DIFF), ...op.f32x4Mul,
+    ...op.get(acc), ...op.f32x4Add, ...op.set(acc),
+  ];
+}
+
+const quantizedSumOfLanes = [
+  ...op.get(Q_ACC0), ...op.get(Q_ACC1), ...op.f32x4Add, ...op.get(Q_ACC2), ...op.get(Q_ACC3), ...op.f32x4Add, ...op.f32x4Add, ...op.tee(Q_DIFF),
+  ...op.f32x4ExtractLane(0), ...op.get(Q_DIFF), ...op.f32x4ExtractLane(1), ...op.f32Add,
+  ...op.get(Q_DIFF), ...op.f32x4ExtractLane(2), ...op.get(Q_DIFF), ...op.f32x4ExtractLane(3), ...op.f32Add, ...op.f32Add,
+];
+
+const quantizedBody = [
+  2, 1, I32, 7, V128,
+  ...op.block, ...op.loop,
+  ...op.get(COUNT), ...op.i32Eqz, ...op.brIf(1),
+  ...[Q_ACC0, Q_ACC1, Q_ACC2, Q_ACC3].flatMap((acc) => [...op.v128Zero, ...op.set(acc)]),
+  ...op.get(ROWS), ...op.f32Load, ...op.f32x4Splat, ...op.set(Q_SCALE),
+  ...op.i32Const(0), ...op.set(Q_OFFSET),
+  ...op.block, ...op.loop,
+  ...op.get(ROWS), ...op.get(Q_OFFSET), ...op.i32Add, ...op.v128Load(QUANTIZED_STEP), ...op.set(Q_BYTES),
+  ...accumulateQuantized(Q_ACC0, 0), ...accumulateQuantized(Q_ACC1, 1), ...accumulateQuantized(Q_ACC2, 2), ...accumulateQuantized(Q_ACC3, 3),
+  ...op.get(Q_OFFSET), ...op.i32Const(QUANTIZED_STEP), ...op.i32Add, ...op.tee(Q_OFFSET),
+  ...op.i32Const(CHECKPOINT - 1), ...op.i32And, ...op.i32Eqz, ...op.if,
+  ...quantizedSumOfLanes, ...op.get(THRESHOLD), ...op.f32Gt, ...op.brIf(2),
+  ...op.end,
+  ...op.get(Q_OFFSET), ...op.get(DATA_BYTES), ...op.i32LtU, ...op.brIf(0),
+  ...op.end, ...op.end,
+  ...op.get(OUT), ...quantizedSumOfLanes, ...op.f32Store,
+  ...op.get(OUT), ...op.i32Const(4), ...op.i32Add, ...op.set(OUT),
+  ...op.get(ROWS), ...op.get(ROW_BYTES), ...op.i32Add, ...op.set(ROWS),
+  ...op.get(COUNT), ...op.i32Const(1), ...op.i32Sub, ...op.set(COUNT),
+  ...op.br(0),
+  ...op.end, ...op.end, ...op.end,
+];
+
 const MODULE = new webAssembly.Module(
   new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, 5, I32, I32, I32, I32, I32, 0]),
+    ...section(1, [2, 0x60, 5, I32, I32, I32, I32, I32, 0, 0x60, 7, I32, I32, I32, I32, I32, I32, F32, 0]),
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name('squaredDistances'), 0x00, 0]),
-    ...section(10, [1, ...leb128(body.length), ...body]),
+    ...section(3, [2, 0, 1]),
+    ...section(7, [2, ...name('squaredDistances'), 0x00, 0, ...name('quantizedSquaredDistances'), 0x00, 1]),
+    ...section(10, [2, ...leb128(body.length), ...body, ...leb128(quantizedBody.length), ...quantizedBody]),
   ]),
 );
 

@@ -1,5 +1,5 @@
 import type { SearchRepository, SpaceId } from '../db/search.repository.js';
-import { candidates, type CandidateConditions } from './candidates.js';
+import { type CandidateConditions, candidatesIn } from './candidates.js';
 import { VectorTable } from './vector-table.js';
 
 /** Vectors per statement when loading or refreshing: a few megabytes of base64 text. */
@@ -41,15 +41,21 @@ export class SpaceIndex {
     }
   }
 
+  /** Within the index's quantization error of the product's vector: a query for candidates(…, productId). */
   vectorOf(productId: number): Float32Array | undefined {
     return this.#table?.vectorOf(productId);
   }
 
-  /** Products that can be among the k nearest to the query; undefined where the scan cannot bound them. */
-  candidates(query: Float32Array, k: number, excludeId?: number, conditions?: CandidateConditions): number[] | undefined {
+  /**
+   * Products that can be among the k nearest to the query; undefined where
+   * the scan cannot bound them. With `ofProduct`, the query is that product's
+   * vectorOf, which stands for its stored vector within its radius, and the
+   * product is left out.
+   */
+  candidates(query: Float32Array, k: number, ofProduct?: number, conditions?: CandidateConditions): number[] | undefined {
     const table = this.#table;
     // Before the first load the index is empty: no product can be a candidate.
-    return table ? candidates(table.squaredDistances(query), k, table.dimensions, excludeId, conditions) : [];
+    return table ? candidatesIn(table, query, k, ofProduct, conditions) : [];
   }
 
   async #load(): Promise<void> {

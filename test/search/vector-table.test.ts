@@ -3,9 +3,11 @@ import { describe, test } from 'node:test';
 import { IndexCapacityError, VectorTable } from '../../src/search/vector-table.js';
 import { randomVector, seededRandom } from '../support/vectors.js';
 
-/** Quarter steps in [-8, 8]: every difference, square and sum of 512 of them is exact in float32. */
-function gridVector(random: () => number, dimensions: number): Float32Array {
-  return Float32Array.from({ length: dimensions }, () => Math.round(random() * 64 - 32) / 4);
+/** Multiples of 1/16 up to 127/16, one of them ±127/16: int8 with scale 1/16 holds them exactly, and every float32 sum of 512 of their squared differences from a quarter-step query is exact. */
+function int8GridVector(random: () => number, dimensions: number): Float32Array {
+  const vector = Float32Array.from({ length: dimensions }, () => Math.round(random() * 254 - 127) / 16 + 0);
+  vector[Math.floor(random() * dimensions)] = random() < 0.5 ? 127 / 16 : -127 / 16;
+  return vector;
 }
 
 function squaredL2(a: Float32Array, b: Float32Array): number {
@@ -20,32 +22,44 @@ function distancesById(table: VectorTable, query: Float32Array): Map<number, num
 }
 
 describe('VectorTable', () => {
-  for (const dimensions of [512, 2048, 3, 17]) {
-    test(`computes exact squared distances where float32 is exact (${dimensions} dimensions)`, () => {
+  for (const dimensions of [512, 3, 17, 100]) {
+    test(`holds int8-exact vectors with radius 0 and exact distances (${dimensions} dimensions)`, () => {
       const random = seededRandom(dimensions);
       const table = new VectorTable();
-      const vectors = new Map(Array.from({ length: 300 }, (_, i) => [i * 7 + 1, gridVector(random, dimensions)]));
+      const vectors = new Map(Array.from({ length: 300 }, (_, i) => [i * 7 + 1, int8GridVector(random, dimensions)]));
       for (const [id, vector] of vectors) table.set(id, vector);
-      const query = gridVector(random, dimensions);
+      const query = Float32Array.from({ length: dimensions }, () => Math.round(random() * 64 - 32) / 4);
       const found = distancesById(table, query);
       assert.equal(found.size, vectors.size);
-      for (const [id, vector] of vectors) assert.equal(found.get(id), squaredL2(query, vector), `product ${id}`);
+      for (const [id, vector] of vectors) {
+        assert.deepEqual(table.vectorOf(id), vector, `product ${id}`);
+        assert.equal(table.radiusOf(id), 0);
+        assert.equal(found.get(id), squaredL2(query, vector), `product ${id}`);
+      }
     });
   }
 
-  test('stays within float32 rounding of the exact distance on arbitrary floats', () => {
-    const random = seededRandom(3);
-    const table = new VectorTable();
-    const vectors = Array.from({ length: 200 }, () => randomVector(random, 512));
-    vectors.forEach((vector, id) => table.set(id, vector));
-    const query = randomVector(random, 512);
-    for (const [id, distance] of distancesById(table, query)) {
-      const exact = squaredL2(query, vectors[id]!);
-      assert.ok(Math.abs(distance - exact) <= 514 * 2 ** -24 * exact, `product ${id}`);
-    }
-  });
+  for (const dimensions of [512, 2048]) {
+    test(`bounds each vector by its radius, and scans the quantized vectors within float32 rounding (${dimensions} dimensions)`, () => {
+      const random = seededRandom(3);
+      const table = new VectorTable();
+      const vectors = Array.from({ length: 200 }, (_, i) => randomVector(random, dimensions).map((x) => x * 10 ** ((i % 9) - 4)));
+      vectors.forEach((vector, id) => table.set(id, vector));
+      const query = randomVector(random, dimensions);
+      for (const [id, distance] of distancesById(table, query)) {
+        const stored = table.vectorOf(id)!;
+        const error = Math.sqrt(squaredL2(stored, vectors[id]!));
+        const scale = Math.max(...vectors[id]!.map(Math.abs)) / 127;
+        assert.ok(error <= table.radiusOf(id)!, `product ${id}: off by ${error}, radius ${table.radiusOf(id)}`);
+        // Rounding to the nearest step: at most half a step per value.
+        assert.ok(table.radiusOf(id)! <= (scale / 2) * Math.sqrt(dimensions) * 1.0001, `product ${id}`);
+        const exact = squaredL2(query, stored);
+        assert.ok(Math.abs(distance - exact) <= (dimensions + 2) * 2 ** -24 * exact, `product ${id}`);
+      }
+    });
+  }
 
-  test('replaces, deletes and moves rows without mixing up their ids', () => {
+  test('replaces, deletes and moves rows without mixing up their ids or radii', () => {
     const random = seededRandom(5);
     const table = new VectorTable();
     const vectors = new Map<number, Float32Array>();
@@ -55,20 +69,60 @@ describe('VectorTable', () => {
         table.delete(id);
         vectors.delete(id);
       } else {
-        const vector = gridVector(random, 20);
+        // Every other vector off the int8 grid: a non-zero radius to carry along.
+        const vector = step % 2 ? int8GridVector(random, 20) : randomVector(random, 20);
         table.set(id, vector);
         vectors.set(id, vector);
       }
     }
     assert.equal(table.size, vectors.size);
-    const query = gridVector(random, 20);
+    const query = int8GridVector(random, 20);
     const found = distancesById(table, query);
     assert.deepEqual([...found.keys()].sort((a, b) => a - b), [...vectors.keys()].sort((a, b) => a - b));
     for (const [id, vector] of vectors) {
-      assert.deepEqual(table.vectorOf(id), vector);
-      assert.equal(found.get(id), squaredL2(query, vector));
+      const stored = table.vectorOf(id)!;
+      assert.ok(Math.sqrt(squaredL2(stored, vector)) <= table.radiusOf(id)!, `product ${id}`);
+      assert.ok(Math.abs(found.get(id)! - squaredL2(query, stored)) <= 22 * 2 ** -24 * squaredL2(query, stored), `product ${id}`);
     }
     assert.equal(table.vectorOf(1000), undefined);
+  });
+
+  test('stops a row past the threshold with a partial sum past it, and sums every other row in full', () => {
+    const random = seededRandom(11);
+    const full = new VectorTable();
+    const chunked = new VectorTable(undefined, 16);
+    const vectors = Array.from({ length: 200 }, () => randomVector(random, 512).map((x) => x * (random() < 0.5 ? 0.1 : 3)));
+    vectors.forEach((vector, id) => {
+      full.set(id, vector);
+      chunked.set(id, vector);
+    });
+    const query = randomVector(random, 512).map((x) => x * 0.1);
+    const exact = full.squaredDistances(query).distances.slice();
+    const asked: number[] = [];
+    const threshold = 100;
+    const { distances } = chunked.squaredDistances(query, (scanned) => {
+      asked.push(scanned.ids.length);
+      return threshold;
+    });
+    assert.deepEqual(asked, Array.from({ length: 13 }, (_, i) => i * 16));
+    let stopped = 0;
+    for (let i = 0; i < exact.length; i++) {
+      if (exact[i]! <= threshold) assert.equal(distances[i], exact[i], `row ${i}`);
+      else {
+        assert.ok(distances[i]! > threshold && distances[i]! <= exact[i]!, `row ${i}`);
+        if (distances[i]! < exact[i]!) stopped++;
+      }
+    }
+    // Far rows pass 100 well before their last column.
+    assert.ok(stopped > 50, `${stopped} rows stopped early`);
+  });
+
+  test('holds a vector in about a quarter of its float32 bytes', () => {
+    const table = new VectorTable();
+    const random = seededRandom(8);
+    for (let id = 0; id < 4000; id++) table.set(id, randomVector(random, 512));
+    // 512 int8 values, a 16-byte header and 4 bytes of scratch a row; reserve grows by a quarter.
+    assert.ok(table.bytes < 4000 * 1.25 * (512 + 20) + 3 * 65_536, `${table.bytes} bytes`);
   });
 
   test('refuses vectors and queries of other dimensions', () => {

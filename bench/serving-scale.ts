@@ -1,0 +1,289 @@
+// The in-process index at catalog sizes up to a million products (issue 15):
+// memory and scan latency of the int8 index (src/search/vector-table.ts)
+// beside the float32 full scan it replaced, measured in the same run on the
+// same queries, and answers checked against pgvector's exact ORDER BY on a
+// real Postgres.
+//
+// Catalogs: "structured" takes Fashion-MNIST's 70,000 images (train + test),
+// pools their pixels to 14 x 14 (0..1), projects those 196 values to the
+// space's dimensions with a fixed sparse random matrix (each dimension the
+// signed sum of 4 pixels: a cheap Johnson-Lindenstrauss map, neighbourhoods
+// roughly kept) and makes product i from image i mod 70,000 plus uniform
+// noise of ±0.02 a value: a million products are ~14 jittered copies of
+// each image. No ResNet50 runs: 70,000
+// embeddings would take hours on this machine. "random" is uniform in
+// [-1, 1], where no pruning can help.
+//
+// Queries are similarProducts': a product's own vector, itself excluded.
+// Each runs as today's scan (float32 rows, candidates.ts without radii) and
+// as the int8 scan (candidatesIn), interleaved. With --database, the
+// catalog is bulk-loaded into Postgres by a binary COPY file, and for
+// --reference-queries queries pgvector ranks both candidate sets
+// (the re-rank the service runs) and the whole table; all three answers
+// must be identical, ids and distances.
+//
+//   node --import tsx bench/serving-scale.ts [--sizes 100000,1000000] [--kinds structured,random]
+//     [--dimensions 512] [--queries 200] [--reference-queries 10] [--k 6]
+//     [--database postgres://postgres@127.0.0.1:5433/lookalike_scale]
+import { open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { readFile } from 'node:fs/promises';
+import pg from 'pg';
+import { candidates, candidatesIn } from '../src/search/candidates.js';
+import { createL2Kernel, webAssembly } from '../src/search/l2-kernel.js';
+import { VectorTable } from '../src/search/vector-table.js';
+import { seededRandom } from '../test/support/vectors.js';
+import { positiveInteger } from './flags.js';
+import { machine, ms, ratio, table } from './table.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '100000,1000000' },
+    kinds: { type: 'string', default: 'structured,random' },
+    dimensions: { type: 'string', default: '512' },
+    queries: { type: 'string', default: '200' },
+    'reference-queries': { type: 'string', default: '10' },
+    k: { type: 'string', default: '6' },
+    database: { type: 'string' },
+    'fashion-mnist': { type: 'string', default: '/usr/share/datasets/fashion-mnist' },
+  },
+});
+const sizes = flags.sizes.split(',').map(Number);
+const kinds = flags.kinds.split(',') as ('structured' | 'random')[];
+const dimensions = positiveInteger(flags, 'dimensions');
+const queries = positiveInteger(flags, 'queries');
+const referenceQueries = positiveInteger(flags, 'reference-queries');
+const k = positiveInteger(flags, 'k');
+/** Above this the float32 baseline does not fit beside the rest in this process's ~6 GB. */
+const FLOAT32_BASELINE_BYTES = 2.5 * 2 ** 30;
+const IMAGES = 70_000;
+const NOISE = 0.02;
+const PIXELS = 196;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** The images pooled 2 x 2 to 14 x 14 pixels (0..1): a quarter of the projection's work, on a loaded machine. */
+async function fashionImages(): Promise<Float32Array> {
+  const files = ['train-images-idx3-ubyte.gz', 't10k-images-idx3-ubyte.gz'];
+  const bytes = Buffer.concat(await Promise.all(files.map(async (file) => gunzipSync(await readFile(join(flags['fashion-mnist'], file))).subarray(16))));
+  const images = new Float32Array(IMAGES * PIXELS);
+  for (let image = 0; image < IMAGES; image++) {
+    for (let p = 0; p < 784; p++) {
+      const pooled = image * PIXELS + Math.floor(Math.floor(p / 28) / 2) * 14 + Math.floor((p % 28) / 2);
+      images[pooled] = images[pooled]! + bytes[image * 784 + p]! / (4 * 255);
+    }
+  }
+  return images;
+}
+
+/** Product i's vector, the same every time it is asked for. */
+async function catalog(kind: 'structured' | 'random'): Promise<(i: number, into: Float32Array) => void> {
+  if (kind === 'random') {
+    return (i, into) => {
+      const random = seededRandom(i + 1);
+      for (let d = 0; d < dimensions; d++) into[d] = random() * 2 - 1;
+    };
+  }
+  const images = await fashionImages();
+  const random = seededRandom(784);
+  // A sparse random projection: each dimension the signed sum of 4 pooled pixels, halved.
+  const taps = Array.from({ length: dimensions * 4 }, () => ({ pixel: Math.floor(random() * PIXELS), sign: random() < 0.5 ? -0.5 : 0.5 }));
+  const embedded = new Float32Array(IMAGES * dimensions);
+  for (let image = 0; image < IMAGES; image++) {
+    for (let d = 0; d < dimensions; d++) {
+      let sum = 0;
+      for (let t = 4 * d; t < 4 * d + 4; t++) sum += taps[t]!.sign * images[image * PIXELS + taps[t]!.pixel]!;
+      embedded[image * dimensions + d] = sum;
+    }
+  }
+  return (i, into) => {
+    const random = seededRandom(i + 1);
+    const base = (i % IMAGES) * dimensions;
+    for (let d = 0; d < dimensions; d++) into[d] = embedded[base + d]! + (random() * 2 - 1) * NOISE;
+  };
+}
+
+/** PGCOPY: id int4, embedding as vector_recv reads it (int16 dimensions, int16 unused, float4s, big-endian). */
+async function writeCopyFile(path: string, size: number, vectorOf: (i: number, into: Float32Array) => void): Promise<void> {
+  const file = await open(path, 'w', 0o644);
+  const header = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
+  await file.write(header);
+  const rowBytes = 2 + 4 + 4 + 4 + 4 + 4 * dimensions;
+  const batch = 4096;
+  const buffer = Buffer.alloc(rowBytes * batch);
+  const vector = new Float32Array(dimensions);
+  for (let start = 0; start < size; start += batch) {
+    const rows = Math.min(batch, size - start);
+    for (let r = 0; r < rows; r++) {
+      let at = r * rowBytes;
+      vectorOf(start + r, vector);
+      at = buffer.writeInt16BE(2, at);
+      at = buffer.writeInt32BE(4, at);
+      at = buffer.writeInt32BE(start + r + 1, at);
+      at = buffer.writeInt32BE(4 + 4 * dimensions, at);
+      at = buffer.writeInt16BE(dimensions, at);
+      at = buffer.writeInt16BE(0, at);
+      for (let d = 0; d < dimensions; d++) at = buffer.writeFloatBE(vector[d]!, at);
+    }
+    await file.write(buffer, 0, rows * rowBytes);
+  }
+  const trailer = Buffer.alloc(2);
+  trailer.writeInt16BE(-1);
+  await file.write(trailer);
+  await file.close();
+}
+
+const text = (vector: Float32Array) => `[${Array.from(vector).join(',')}]`;
+
+interface Ranked {
+  ids: number[];
+  distances: number[];
+}
+
+async function rank(client: pg.Client, tableName: string, query: Float32Array, exclude: number, among?: number[]): Promise<Ranked> {
+  const where = among ? 'and id = any($3::integer[])' : '';
+  const { rows } = await client.query<{ id: number; distance: number }>(
+    `select id, embedding <-> $1::vector as distance from ${tableName} where id <> $2 ${where} order by embedding <-> $1::vector, id limit ${k}`,
+    among ? [text(query), exclude, among] : [text(query), exclude],
+  );
+  return { ids: rows.map((row) => row.id), distances: rows.map((row) => row.distance) };
+}
+
+console.log(`${machine()}\n${dimensions}-d, k = ${k}, ${queries} queries a catalog\n`);
+const client = flags.database ? new pg.Client({ connectionString: flags.database }) : undefined;
+await client?.connect();
+const rows: (string | number)[][] = [];
+for (const kind of kinds) {
+  const vectorOf = await catalog(kind);
+  for (const size of sizes) {
+    const vector = new Float32Array(dimensions);
+    global.gc?.();
+    const rssBefore = process.memoryUsage().rss;
+    const index = new VectorTable();
+    for (let i = 0; i < size; i++) {
+      vectorOf(i, vector);
+      index.set(i + 1, vector);
+    }
+    global.gc?.();
+    const indexRss = process.memoryUsage().rss - rssBefore;
+
+    const floatBytes = size * dimensions * 4;
+    const baseline = floatBytes + (dimensions + size) * 4 <= FLOAT32_BASELINE_BYTES ? float32Table(size, vectorOf) : undefined;
+
+    const random = seededRandom(size + dimensions);
+    const picks = Array.from({ length: queries }, () => Math.floor(random() * size));
+    const int8Times: number[] = [];
+    const floatTimes: number[] = [];
+    const counts: number[] = [];
+    const baselineCounts: number[] = [];
+    const found = new Map<number, { int8: number[]; float32?: number[] }>();
+    for (const pick of picks) {
+      const id = pick + 1;
+      let start = performance.now();
+      const int8 = candidatesIn(index, index.vectorOf(id)!, k, id)!;
+      int8Times.push(performance.now() - start);
+      counts.push(int8.length);
+      let float32: number[] | undefined;
+      if (baseline) {
+        vectorOf(pick, vector);
+        start = performance.now();
+        float32 = baseline.candidates(vector, id)!;
+        floatTimes.push(performance.now() - start);
+        baselineCounts.push(float32.length);
+      }
+      found.set(id, { int8, float32 });
+    }
+
+    let identical = '—';
+    let rerank = '—';
+    let pgvectorScan = '—';
+    if (client) {
+      const tableName = `scale_${kind}_${size}_${dimensions}`;
+      const path = join(tmpdir(), `${tableName}.pgcopy`);
+      const exists = await client.query(`select count(*)::int as n from pg_class where relname = $1`, [tableName]);
+      if (exists.rows[0].n === 0) {
+        await writeCopyFile(path, size, vectorOf);
+        await client.query(`create table ${tableName} (id integer primary key, embedding vector(${dimensions}) not null)`);
+        await client.query(`alter table ${tableName} alter column embedding set storage plain`);
+        await client.query(`copy ${tableName} from '${path}' with (format binary)`);
+        await client.query(`analyze ${tableName}`);
+        await rm(path);
+      }
+      const rerankTimes: number[] = [];
+      const scanTimes: number[] = [];
+      let same = 0;
+      for (const [id, sets] of [...found].slice(0, referenceQueries)) {
+        vectorOf(id - 1, vector);
+        let start = performance.now();
+        const fromInt8 = await rank(client, tableName, vector, id, sets.int8);
+        rerankTimes.push(performance.now() - start);
+        start = performance.now();
+        const whole = await rank(client, tableName, vector, id);
+        scanTimes.push(performance.now() - start);
+        const fromFloat32 = sets.float32 ? await rank(client, tableName, vector, id, sets.float32) : whole;
+        const agree = (a: Ranked) => JSON.stringify(a) === JSON.stringify(whole);
+        if (agree(fromInt8) && agree(fromFloat32)) same++;
+        else console.log(`query ${id}: int8 ${JSON.stringify(fromInt8)} float32 ${JSON.stringify(fromFloat32)} pgvector ${JSON.stringify(whole)}`);
+      }
+      identical = `${same}/${rerankTimes.length}`;
+      rerank = ms(percentile(rerankTimes, 50));
+      pgvectorScan = ms(percentile(scanTimes, 50));
+    }
+    const p50 = percentile(int8Times, 50);
+    const p95 = percentile(int8Times, 95);
+    rows.push([
+      kind,
+      size.toLocaleString('en-US'),
+      `${(index.bytes / 2 ** 20).toFixed(0)} / ${(indexRss / 2 ** 20).toFixed(0)}`,
+      baseline ? (floatBytes / 2 ** 20).toFixed(0) : '—',
+      ms(p50),
+      ms(p95),
+      baseline ? ms(percentile(floatTimes, 50)) : '—',
+      baseline ? ms(percentile(floatTimes, 95)) : '—',
+      baseline ? ratio(p50, percentile(floatTimes, 50)) : '—',
+      Math.round(percentile(counts, 50)),
+      baseline ? Math.round(percentile(baselineCounts, 50)) : '—',
+      rerank,
+      pgvectorScan,
+      identical,
+    ]);
+    console.log(rows.at(-1)!.join(' | '));
+    baseline?.free();
+  }
+}
+await client?.end();
+console.log(`\n${machine()}\n`);
+console.log(
+  table(
+    ['catalog', 'products', 'int8 index MiB (reserved / RSS)', 'float32 MiB', 'int8 p50 ms', 'int8 p95 ms', 'float32 p50 ms', 'float32 p95 ms', 'p50 ratio', 'candidates int8', 'candidates float32', 're-rank p50 ms', 'pgvector scan p50 ms', 'identical'],
+    rows,
+  ),
+);
+
+/** Today's index before this change: float32 rows, the full scan, candidates without radii. */
+function float32Table(size: number, vectorOf: (i: number, into: Float32Array) => void) {
+  const rowBytes = Math.ceil((dimensions * 4) / 64) * 64;
+  const bytes = rowBytes * (size + 1) + size * 4;
+  const memory = new webAssembly.Memory({ initial: Math.ceil(bytes / 65_536), maximum: Math.ceil(bytes / 65_536) });
+  const kernel = createL2Kernel(memory);
+  const ids = Int32Array.from({ length: size }, (_, i) => i + 1);
+  for (let i = 0; i < size; i++) vectorOf(i, new Float32Array(memory.buffer, (i + 1) * rowBytes, dimensions));
+  const out = rowBytes * (size + 1);
+  let held: typeof memory | undefined = memory;
+  return {
+    candidates(query: Float32Array, exclude: number) {
+      new Float32Array(held!.buffer, 0, dimensions).set(query);
+      kernel.squaredDistances(0, rowBytes, size, rowBytes, out);
+      return candidates({ distances: new Float32Array(held!.buffer, out, size), ids }, k, dimensions, exclude);
+    },
+    free() {
+      held = undefined;
+    },
+  };
+}
