@@ -62,16 +62,16 @@ describe('an import spread over two running services on one database', () => {
   test('an import stopped by Ctrl-C continues where it stopped when run again', async () => {
     const args = importArgs(100, 32);
     const env = { ...process.env, ADMIN_TOKEN: TOKEN, DATA_DIR: join(dir, 'never-opened') };
-    const before = await catalogSize(urls[0]!);
+    const already = await catalogSize(urls[0]!);
     const interrupted = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     interrupted.stderr.on('data', (chunk) => (stderr += chunk));
     const exited = once(interrupted, 'exit');
-    while ((await catalogSize(urls[0]!)) === before) await sleep(100);
+    while ((await catalogSize(urls[0]!)) === already) await sleep(100);
     interrupted.kill('SIGINT');
     const [code] = await exited;
     assert.equal(code, 130, stderr);
-    const stored = (await catalogSize(urls[1]!)) - before;
+    const stored = (await catalogSize(urls[1]!)) - already;
     assert.ok(stored > 0 && stored < 32, `stopped part way: ${stored} stored`);
 
     // A batch the service was already analysing when Ctrl-C came may still land after the exit: the rerun skips it too.
@@ -79,6 +79,6 @@ describe('an import spread over two running services on one database', () => {
     const [, imported, skipped] = /imported (\d+), skipped (\d+)/.exec(stdout)!.map(Number);
     assert.equal(imported! + skipped!, 32);
     assert.ok(skipped! >= stored && imported! > 0, stdout);
-    assert.deepEqual(await Promise.all(urls.map(catalogSize)), [before + 32, before + 32]);
+    assert.deepEqual(await Promise.all(urls.map(catalogSize)), [already + 32, already + 32]);
   });
 });
