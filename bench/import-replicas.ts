@@ -19,7 +19,7 @@ const run = promisify(execFile);
 
 const dir = await mkdtemp(join(tmpdir(), 'lookalike-bench-import-'));
 const database = await startDatabaseServer(join(dir, 'db'));
-const env = { DATABASE_URL: database.url, ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'warn' };
+const env = { DATABASE_URL: database.url, ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'info' };
 const first = startApi(env);
 const a = await first.ready;
 const second = startApi(env);
