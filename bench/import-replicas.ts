@@ -11,7 +11,7 @@ import { startDatabaseServer } from '../test/support/database-server.js';
 // the same database (the `pg` path, PGlite behind pglite-socket), in the same
 // run: images/s of each and the ratio two / one (issue 15, item 4). Each
 // service has one feature worker; both imports keep two batches in flight.
-// Usage: tsx bench/import-replicas.ts [images per import, default 500]
+// Usage: node --import tsx bench/import-replicas.ts [images per import, default 500]
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const TOKEN = 'import-replicas-bench-token';
 const images = Number(process.argv[2] ?? 500);
