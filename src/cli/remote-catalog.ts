@@ -21,8 +21,10 @@ export interface RemoteCatalogOptions {
   signal?: AbortSignal | undefined;
   /** Tries per batch while the services answer TOO_BUSY or cannot be reached. */
   attempts?: number;
-  /** The first wait between tries when the service gives no Retry-After; it doubles each try, up to 30 s. */
+  /** The first wait between tries when the service gives no Retry-After; it doubles each try, up to 30 s, with jitter. */
   backoffMs?: number;
+  /** Batches in flight, all services together, handed out round-robin (default: one per service). */
+  concurrency?: number;
 }
 
 type Answer = { added: { sku: string }[] } | { duplicates: string[] } | { retry: string; afterMs: number | undefined };
@@ -35,7 +37,7 @@ interface GraphQLAnswer {
 /**
  * The catalog of running services, as an import sees it: batches go to them
  * as `addProducts` mutations instead of this process opening the database,
- * one batch in flight per service, each batch to the next free one in turn.
+ * a bounded number in flight per service, each batch to the next free one in turn.
  */
 export class RemoteCatalog implements ImportTarget {
   readonly #idle: string[];
@@ -46,7 +48,9 @@ export class RemoteCatalog implements ImportTarget {
     private readonly options: RemoteCatalogOptions = {},
   ) {
     if (urls.length === 0) throw new RangeError('give at least one service URL');
-    this.#idle = [...urls];
+    const slots = options.concurrency ?? urls.length;
+    if (!Number.isInteger(slots) || slots < 1) throw new RangeError(`the concurrency must be a positive integer, got ${slots}`);
+    this.#idle = Array.from({ length: slots }, (_, i) => urls[i % urls.length]!);
   }
 
   /** The API has no lookup by sku; addProducts learns which skus are there from the service's DUPLICATE_SKU answer. */
@@ -85,9 +89,10 @@ export class RemoteCatalog implements ImportTarget {
       }
       if (!('retry' in answer)) return answer;
       if (attempt >= attempts) throw new RemoteImportError(`${url}: ${answer.retry}; gave up after ${attempts} tries`);
-      const backoff = (this.options.backoffMs ?? 500) * 2 ** (attempt - 1);
+      // Jitter spreads the retries of batches refused together, so they do not all come back at once.
+      const backoff = (this.options.backoffMs ?? 500) * 2 ** (attempt - 1) * (0.5 + Math.random());
       const signal = this.options.signal;
-      await sleep(Math.min(answer.afterMs ?? backoff, MAX_WAIT_MS), undefined, { signal }).catch((error: unknown) => {
+      await sleep(Math.min(Math.max(answer.afterMs ?? 0, backoff), MAX_WAIT_MS), undefined, { signal }).catch((error: unknown) => {
         signal?.throwIfAborted();
         throw error;
       });
@@ -116,7 +121,7 @@ export class RemoteCatalog implements ImportTarget {
     }
     const error = body?.errors?.[0];
     const code = error?.extensions?.code;
-    if (response.status === 503 || code === 'TOO_BUSY') {
+    if (response.status === 503 || code === 'TOO_BUSY' || code === 'DATABASE_UNAVAILABLE') {
       return { retry: `busy (${code ?? `HTTP ${response.status}`})`, afterMs: retryAfterMs(response.headers.get('retry-after')) };
     }
     if (code === 'DUPLICATE_SKU') {

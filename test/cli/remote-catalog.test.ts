@@ -26,3 +26,9 @@ test('Ctrl-C during the wait between tries stops the import at once', async () =
 test('at least one service URL is needed', () => {
   assert.throws(() => new RemoteCatalog([]), RangeError);
 });
+
+test('the batches in flight must be a positive whole number', () => {
+  for (const concurrency of [0, -1, 1.5]) {
+    assert.throws(() => new RemoteCatalog(['http://127.0.0.1:1/'], { concurrency }), RangeError);
+  }
+});

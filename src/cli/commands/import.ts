@@ -26,6 +26,7 @@ interface ImportOptions {
   batchSize: number | undefined;
   url: string[];
   token: string | undefined;
+  concurrency: number | undefined;
 }
 
 function importOptions(command: Command): Command {
@@ -37,7 +38,8 @@ function importOptions(command: Command): Command {
       serviceUrl,
       [],
     )
-    .option('--token <token>', "the service's admin token (default: ADMIN_TOKEN)");
+    .option('--token <token>', "the service's admin token (default: ADMIN_TOKEN)")
+    .option('--concurrency <n>', 'with --url: batches in flight, spread over the services in turn (default: one per --url)', positiveInteger);
 }
 
 function serviceUrl(value: string, previous: string[]): string[] {
@@ -84,8 +86,9 @@ async function runImport(items: ImportItem[], options: ImportOptions): Promise<v
   }
   const token = options.token ?? loadConfig(process.env).adminToken;
   await runInterruptible(async (signal) => {
-    const services = new RemoteCatalog(options.url, { token, signal });
-    report(await importWithProgress(services, items, options.batchSize ?? 32, signal, options.url.length));
+    const concurrency = options.concurrency ?? options.url.length;
+    const services = new RemoteCatalog(options.url, { token, signal, concurrency });
+    report(await importWithProgress(services, items, options.batchSize ?? 32, signal, concurrency));
   });
 }
 
