@@ -67,7 +67,7 @@ describe('a first run from a fresh clone', { skip: !existsSync(FASHION_MNIST_DIR
   test('npm run demo -- --size small fills data/ with a trained catalog and says what to try; a rerun has nothing left to do', async () => {
     const first = await npm('run', 'demo', '--', '--size', 'small');
     assert.match(first.stdout, /imported 300, skipped 0/);
-    assert.match(first.stdout, /training run 1 succeeded: model version 1 active, val_acc [\d.]+, 300 products embedded/);
+    assert.match(first.stdout, /training run 1 succeeded: model version 1 active, val_acc [\d.]+ \(epoch 2 of 2\), 300 products embedded/);
     assert.match(first.stdout, /Start the service with `npm start` and open http:\/\/127\.0\.0\.1:0\//);
     assert.equal(first.stdout.match(/^ {2}curl -s /gm)?.length, 3);
     assert.match(first.stderr, /import \[#+\] 100% \| 300\/300 images/, 'progress');
@@ -95,8 +95,12 @@ describe('a first run from a fresh clone', { skip: !existsSync(FASHION_MNIST_DIR
       "# The six products most similar to product 1, the demo catalog's first.",
       '# The six products most similar to an image that is not in the catalog.',
       '# What the service runs on.',
+      '# Neighbours of product 1 among two categories (ignoring case), within a distance, not product 7.',
+      '# More like products 1 and 2, less like 3: mean(p) + (mean(p) - mean(n)) in the active space.',
+      '# Pairs of products at distance 0.5 or less (the same photo under two skus is at 0), 50 a page; pass endCursor as after.',
+      '# Rename product 1 and move it to another category (a new image would be analysed and replace the old one).',
     ]);
-    const [add, similar, toImage, info] = [...examples.values()];
+    const [add, similar, toImage, info, filtered, recommend, nearDuplicates, update] = [...examples.values()];
 
     const added = await sh(add!);
     assert.deepEqual(added.errors, undefined);
@@ -113,6 +117,21 @@ describe('a first run from a fresh clone', { skip: !existsSync(FASHION_MNIST_DIR
     assert.ok(lookalikes.filter((n) => n.product.category === 'Bag').length >= 3, JSON.stringify(lookalikes));
 
     assert.equal((await sh(info!)).data!.service.catalogSize, 301);
+
+    const within = await sh(filtered!);
+    assert.deepEqual(within.errors, undefined);
+    for (const n of within.data!.similarProducts.neighbours as { distance: number; product: { category: string } }[]) {
+      assert.ok(['Ankle boot', 'Sneaker'].includes(n.product.category) && n.distance <= 25, JSON.stringify(n));
+    }
+    const recommended = await sh(recommend!);
+    assert.deepEqual(recommended.errors, undefined);
+    assert.equal(recommended.data!.recommend.neighbours.length, 6);
+    const pairs = await sh(nearDuplicates!);
+    assert.deepEqual(pairs.errors, undefined);
+    assert.equal(pairs.data!.nearDuplicates.space, 'TRAINED_HEAD');
+    const updated = await sh(update!);
+    assert.deepEqual(updated.errors, undefined);
+    assert.deepEqual(updated.data!.updateProduct.product, { id: '1', name: 'Ankle boot, black', category: 'Boots' });
 
     const training = await readmeCommands(clone, '## Training the head');
     const [train, newest] = [...training.values()];
