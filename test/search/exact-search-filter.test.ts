@@ -9,7 +9,7 @@ import { toVector } from '../../src/db/vector.js';
 import { ExactSearch } from '../../src/search/exact-search.js';
 import { DATABASE_KINDS, openTestDatabase } from '../support/database.js';
 import { randomVector, seededRandom } from '../support/vectors.js';
-import { activate, createVersion, hardVectors, newProduct } from './fixtures.js';
+import { activate, createShuffledVersion, hardVectors, newProduct } from './fixtures.js';
 
 const PRODUCTS = 60;
 /** Stored spellings: two products in 'Rare', none in 'Absent'. */
@@ -87,9 +87,7 @@ for (const kind of DATABASE_KINDS) {
         features.map((vector, i) => ({ ...newProduct(`p${i}`, vector), category: i === 7 || i === 40 ? 'Rare' : CATEGORIES[i % CATEGORIES.length]! })),
       );
       ids = products.map((p) => p.id);
-      const embeddings = hardVectors(random, 512, PRODUCTS);
-      const shuffled = [...ids].sort(() => random() - 0.5);
-      versionId = await createVersion(store, new Map(shuffled.map((id, i) => [id, embeddings[i]!])));
+      versionId = await createShuffledVersion(store, random, ids);
     });
     after(() => database.close());
 

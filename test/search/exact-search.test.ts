@@ -6,7 +6,7 @@ import { Store } from '../../src/db/store.js';
 import { ExactSearch } from '../../src/search/exact-search.js';
 import { DATABASE_KINDS, openTestDatabase } from '../support/database.js';
 import { randomVector, seededRandom } from '../support/vectors.js';
-import { activate, createVersion, hardVectors, newProduct } from './fixtures.js';
+import { activate, createShuffledVersion, hardVectors, newProduct } from './fixtures.js';
 
 const PRODUCTS = 60;
 
@@ -39,10 +39,7 @@ for (const kind of DATABASE_KINDS) {
       store = new Store(database.db);
       const products = await store.products.insertMany(hardVectors(random, 2048, PRODUCTS).map((features, i) => newProduct(`p${i}`, features)));
       ids = products.map((p) => p.id);
-      // Shuffled, so the tie structure of the embeddings differs from the features'.
-      const embeddings = hardVectors(random, 512, PRODUCTS);
-      const shuffled = [...ids].sort(() => random() - 0.5);
-      versionId = await createVersion(store, new Map(shuffled.map((id, i) => [id, embeddings[i]!])));
+      versionId = await createShuffledVersion(store, random, ids);
     });
     after(() => database.close());
 

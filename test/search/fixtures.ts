@@ -45,6 +45,17 @@ export function hardVectors(random: () => number, dimensions: number, count: num
   return vectors.slice(0, count);
 }
 
+/**
+ * A stored, inactive model version of hard 512-d embeddings, given to the
+ * products in shuffled order so that its tie structure differs from the
+ * features'.
+ */
+export async function createShuffledVersion(store: Store, random: () => number, ids: readonly number[]): Promise<number> {
+  const embeddings = hardVectors(random, 512, ids.length);
+  const shuffled = [...ids].sort(() => random() - 0.5);
+  return createVersion(store, new Map(shuffled.map((id, i) => [id, embeddings[i]!])));
+}
+
 /** A stored, inactive model version holding these embeddings; the head is a stand-in, never run. */
 export async function createVersion(store: Store, embeddings: Map<number, Float32Array>): Promise<number> {
   const run = await store.trainingRuns.create(resolveHyperparameters());
