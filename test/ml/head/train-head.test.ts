@@ -13,18 +13,25 @@ before(async () => {
   await selectBackend('wasm');
 });
 
-/** Four unbalanced Gaussian clusters in 2048-d, standardized as the method does: far fewer samples than dimensions. */
-function clusterTask(dimensions: number): HeadTrainingInput {
-  const task = gaussianClusters(4, dimensions, 8, 1);
-  const perClass = [100, 50, 25, 100];
-  const train = task.sample(perClass, 2);
-  const validation = task.sample(perClass.map((count) => Math.ceil(count / 4)), 3);
+/**
+ * Unbalanced Gaussian clusters, one per class, sampled with the given seeds
+ * and standardized as the method does.
+ */
+function standardizedClusters(dimensions: number, separation: number, perClass: number[]): HeadTrainingInput {
+  const clusters = gaussianClusters(perClass.length, dimensions, separation, 1);
+  const train = clusters.sample(perClass, 2);
+  const validation = clusters.sample(perClass.map((count) => Math.ceil(count / 4)), 3);
   const scaler = StandardScaler.fit(train.x);
   return {
     train: { x: scaler.transform(train.x), labels: train.labels },
     validation: { x: scaler.transform(validation.x), labels: validation.labels },
-    classes: 4,
+    classes: perClass.length,
   };
+}
+
+/** Four unbalanced Gaussian clusters in 2048-d: far fewer samples than dimensions. */
+function clusterTask(dimensions: number): HeadTrainingInput {
+  return standardizedClusters(dimensions, 8, [100, 50, 25, 100]);
 }
 
 const task = clusterTask(2048);
@@ -126,16 +133,7 @@ test('labels outside the classes are refused before any work', async () => {
 
 /** Few samples, no dropout, a fast learning rate: the validation loss bottoms out at epoch 3 of 12 and rises after. */
 function overfittingTask(): HeadTrainingInput {
-  const clusters = gaussianClusters(4, 256, 4, 1);
-  const perClass = [16, 12, 8, 16];
-  const train = clusters.sample(perClass, 2);
-  const validation = clusters.sample(perClass.map((count) => Math.ceil(count / 4)), 3);
-  const scaler = StandardScaler.fit(train.x);
-  return {
-    train: { x: scaler.transform(train.x), labels: train.labels },
-    validation: { x: scaler.transform(validation.x), labels: validation.labels },
-    classes: 4,
-  };
+  return standardizedClusters(256, 4, [16, 12, 8, 16]);
 }
 
 const overfitting = { hiddenUnits: 64, midUnits: 32, learningRate: 0.01, epochs: 12, batchSize: 16, dropout: 0 };
