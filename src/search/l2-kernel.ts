@@ -126,11 +126,14 @@ function accumulate(acc: number, bytes: number): number[] {
   ];
 }
 
-const sumOfLanes = [
-  ...op.get(ACC0), ...op.get(ACC1), ...op.f32x4Add, ...op.get(ACC2), ...op.get(ACC3), ...op.f32x4Add, ...op.f32x4Add, ...op.tee(DIFF),
-  ...op.f32x4ExtractLane(0), ...op.get(DIFF), ...op.f32x4ExtractLane(1), ...op.f32Add,
-  ...op.get(DIFF), ...op.f32x4ExtractLane(2), ...op.get(DIFF), ...op.f32x4ExtractLane(3), ...op.f32Add, ...op.f32Add,
-];
+/** (acc0 + acc1) + (acc2 + acc3), its lanes summed pairwise: one f32, through the scratch local. */
+function sumOfLanes([acc0, acc1, acc2, acc3]: readonly number[], scratch: number): number[] {
+  return [
+    ...op.get(acc0!), ...op.get(acc1!), ...op.f32x4Add, ...op.get(acc2!), ...op.get(acc3!), ...op.f32x4Add, ...op.f32x4Add, ...op.tee(scratch),
+    ...op.f32x4ExtractLane(0), ...op.get(scratch), ...op.f32x4ExtractLane(1), ...op.f32Add,
+    ...op.get(scratch), ...op.f32x4ExtractLane(2), ...op.get(scratch), ...op.f32x4ExtractLane(3), ...op.f32Add, ...op.f32Add,
+  ];
+}
 
 const body = [
   2, 1, I32, 5, V128,
@@ -142,7 +145,7 @@ const body = [
   ...accumulate(ACC0, 0), ...accumulate(ACC1, 16), ...accumulate(ACC2, 32), ...accumulate(ACC3, 48),
   ...op.get(OFFSET), ...op.i32Const(KERNEL_STEP_BYTES), ...op.i32Add, ...op.tee(OFFSET), ...op.get(ROW_BYTES), ...op.i32LtU, ...op.brIf(0),
   ...op.end,
-  ...op.get(OUT), ...sumOfLanes, ...op.f32Store,
+  ...op.get(OUT), ...sumOfLanes([ACC0, ACC1, ACC2, ACC3], DIFF), ...op.f32Store,
   ...op.get(OUT), ...op.i32Const(4), ...op.i32Add, ...op.set(OUT),
   ...op.get(ROWS), ...op.get(ROW_BYTES), ...op.i32Add, ...op.set(ROWS),
   ...op.get(COUNT), ...op.i32Const(1), ...op.i32Sub, ...op.set(COUNT),
@@ -164,11 +167,7 @@ function accumulateQuantized(acc: number, part: number): number[] {
   ];
 }
 
-const quantizedSumOfLanes = [
-  ...op.get(Q_ACC0), ...op.get(Q_ACC1), ...op.f32x4Add, ...op.get(Q_ACC2), ...op.get(Q_ACC3), ...op.f32x4Add, ...op.f32x4Add, ...op.tee(Q_DIFF),
-  ...op.f32x4ExtractLane(0), ...op.get(Q_DIFF), ...op.f32x4ExtractLane(1), ...op.f32Add,
-  ...op.get(Q_DIFF), ...op.f32x4ExtractLane(2), ...op.get(Q_DIFF), ...op.f32x4ExtractLane(3), ...op.f32Add, ...op.f32Add,
-];
+const quantizedSumOfLanes = sumOfLanes([Q_ACC0, Q_ACC1, Q_ACC2, Q_ACC3], Q_DIFF);
 
 const quantizedBody = [
   2, 1, I32, 7, V128,
