@@ -19,6 +19,8 @@ export interface ApiProcess {
   readonly exited: Promise<number | null>;
   running(): boolean;
   stop(): Promise<void>;
+  /** Ends it as a crash or an OOM killer would: SIGKILL, no shutdown. */
+  kill(): Promise<void>;
 }
 
 export function startApi(env: Record<string, string>): ApiProcess {
@@ -59,6 +61,11 @@ export function startApi(env: Record<string, string>): ApiProcess {
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
       await exited;
     },
   };
