@@ -8,7 +8,7 @@ import { startApi } from '../test/support/api-process.js';
 import { startDatabaseServer } from '../test/support/database-server.js';
 
 // `lookalike import idx --url ...` into one running service, then into two on
-// the same database (the `pg` path, PGlite behind pglite-socket), in the same
+// the same database (the `pg` path, PGlite served over the wire), in the same
 // run: images/s of each and the ratio two / one (issue 15, item 4). Each
 // service has one feature worker; both imports keep two batches in flight.
 // Usage: node --import tsx bench/import-replicas.ts [images per import, default 500]
