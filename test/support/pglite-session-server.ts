@@ -160,11 +160,16 @@ export class PGliteSessionServer {
   /** A client that left while it held the session: close its exchange and roll its transaction back. */
   async #release(connection: Connection): Promise<void> {
     const discard = { onRawData: () => {} };
-    await this.db.runExclusive(async () => {
-      await this.db.execProtocolRawStream(SYNC, discard);
-      if (this.db.isInTransaction()) await this.db.execProtocolRawStream(ROLLBACK, discard);
-    });
-    if (this.#holder === connection) this.#holder = undefined;
+    try {
+      await this.db.runExclusive(async () => {
+        await this.db.execProtocolRawStream(SYNC, discard);
+        if (this.db.isInTransaction()) await this.db.execProtocolRawStream(ROLLBACK, discard);
+      });
+    } catch (error) {
+      console.error(`pglite-session-server: could not roll back after a client left: ${String(error)}`);
+    } finally {
+      if (this.#holder === connection) this.#holder = undefined;
+    }
   }
 }
 
