@@ -1,5 +1,5 @@
 import type { Store } from '../db/store.js';
-import type { ProductFeatures } from '../db/product.repository.js';
+import type { ProductFeatures } from '../catalog/product.js';
 import { StandardScaler } from '../ml/head/standard-scaler.js';
 import { nearestNeighbours, type NeighbourList } from '../ml/nearest-neighbours.js';
 import { describeEpoch, describeKept, fitHead } from '../training/fit-head.js';

@@ -1,4 +1,4 @@
-import type { ProductFeatures } from '../db/product.repository.js';
+import type { ProductFeatures } from '../catalog/product.js';
 import { StandardScaler } from '../ml/head/standard-scaler.js';
 import { splitDataset, type Dataset, type ExcludedCategory } from './dataset.js';
 import type { Head, HeadEngine } from './head.js';

@@ -1,7 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { Product as ProductModel } from '../../catalog/product.js';
+import type { Product as ProductModel, ProductPage as ProductPageModel } from '../../catalog/product.js';
 import type { Similarity as SimilarityModel } from '../../catalog/similarity.service.js';
-import type { ProductPage as ProductPageModel } from '../../db/product.repository.js';
 import type { NearDuplicatePage as NearDuplicatePageModel, ProductPair as ProductPairModel } from '../../catalog/near-duplicates.js';
 import type { ServiceInfoSource as ServiceInfoSourceModel, GraphQLContext } from '../context.js';
 import type { TrainingRun as TrainingRunModel } from '../../training/training-run.js';
