@@ -21,7 +21,6 @@ export interface Services {
   readonly catalog: CatalogService;
   readonly similarity: SimilarityService;
   readonly training: TrainingService;
-  readonly evaluation: EvaluationService;
   close(): Promise<void>;
 }
 
@@ -90,7 +89,6 @@ export async function createServices(config: Config, log: (line: string) => void
       catalog: new CatalogService(store, images, models),
       similarity: new SimilarityService(store, images, models, new ExactSearch(store)),
       training,
-      evaluation: new EvaluationService(store, engine, log),
       async close() {
         await training.close();
         await services.extractor.close();
@@ -103,6 +101,11 @@ export async function createServices(config: Config, log: (line: string) => void
     await database.close();
     throw error;
   }
+}
+
+/** The offline evaluation of the method, for the evaluate command: the API never runs it. */
+export function evaluationService(services: Services, log: (line: string) => void): EvaluationService {
+  return new EvaluationService(new Store(services.database.db), createHeadEngine(services.extractor.tfBackend), log);
 }
 
 async function trainingService(store: Store, database: Database, engine: HeadEngine, config: Config, log: (line: string) => void): Promise<TrainingService> {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { toMatrix } from './head/matrix.js';
+import { toMatrix } from '../ml/head/matrix.js';
 
 export interface NeighbourList {
   /** Positions in the catalog, nearest first; equal distances in position order. */
