@@ -28,7 +28,7 @@ export async function openBenchCatalog(extractor: FeatureExtractor): Promise<Ben
   const database = await openDatabase({ pgliteDataDir: 'memory://' });
   await migrate(database.db);
   const store = new Store(database.db);
-  const engine = createHeadEngine(extractor.tfBackend);
+  const engine = createHeadEngine(extractor.backend);
   const training = new TrainingService(store, engine);
   return {
     database,

@@ -56,7 +56,7 @@ export async function measureEngines({ images, baselineImages, rounds, maxBatchS
     await measureAddProducts(bench.catalog, files, 2, 'warm-up');
     const figures: Figures = { model: [], extraction: [], addProducts: [], loneMs: 0 };
     started.push({ setup, extractor, bench, figures });
-    console.log(`started ${setup.name} (ResNet50 on ${extractor.backend})`);
+    console.log(`started ${setup.name} (ResNet50 on ${extractor.engine} / ${extractor.backend})`);
   }
   // Rounds interleave the setups, so a burst of other load on the machine
   // touches every setup's figures alike; each setup's best round is reported.

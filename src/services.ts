@@ -75,11 +75,11 @@ export async function createServices(config: Config, log: (line: string) => void
   let extractor: FeatureExtractor | undefined;
   try {
     extractor = await createFeatureExtractor(featureExtractorOptions(config, log));
-    log(`ResNet50 on the ${extractor.backend} backend, ${extractor.workers} worker thread(s); database: ${database.kind}`);
+    log(`ResNet50 on ${extractor.engine}, the head on TensorFlow.js ${extractor.backend}, ${extractor.workers} worker thread(s); database: ${database.kind}`);
 
     const store = new Store(database.db);
     const images = new ProductImages(extractor, productImagesOptions(config));
-    const engine = createHeadEngine(extractor.tfBackend);
+    const engine = createHeadEngine(extractor.backend);
     const models = new ActiveModel(engine);
     const training = await trainingService(store, database, engine, config, log);
 
@@ -105,7 +105,7 @@ export async function createServices(config: Config, log: (line: string) => void
 
 /** The offline evaluation of the method, for the evaluate command: the API never runs it. */
 export function evaluationService(services: Services, log: (line: string) => void): EvaluationService {
-  return new EvaluationService(new Store(services.database.db), createHeadEngine(services.extractor.tfBackend), log);
+  return new EvaluationService(new Store(services.database.db), createHeadEngine(services.extractor.backend), log);
 }
 
 async function trainingService(store: Store, database: Database, engine: HeadEngine, config: Config, log: (line: string) => void): Promise<TrainingService> {
