@@ -64,7 +64,7 @@ export async function fitLayersHead(
       batchSize: hyperparameters.batchSize,
       shuffle: hyperparameters.shuffle,
       classWeight:
-        hyperparameters.classWeight === 'balanced' ? { ...balancedClassWeights(input.train.labels, classes) } : undefined,
+        hyperparameters.classWeight === 'BALANCED' ? { ...balancedClassWeights(input.train.labels, classes) } : undefined,
       validationData: [tensors.validationX, tensors.validationY],
       verbose: 0,
       callbacks: {

@@ -46,7 +46,7 @@ export function createHeadEngine(backend: BackendName): HeadEngine {
             dropout: hp.dropout,
             hiddenUnits: hp.hiddenUnits,
             midUnits: EMBEDDING_DIMENSIONS,
-            classWeight: hp.classWeight === 'BALANCED' ? 'balanced' : 'none',
+            classWeight: hp.classWeight,
             seed: hp.seed,
             earlyStoppingPatience: hp.earlyStoppingPatience,
             restoreBestWeights: hp.restoreBestWeights,
