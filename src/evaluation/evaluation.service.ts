@@ -4,7 +4,7 @@ import { StandardScaler } from '../ml/head/standard-scaler.js';
 import { nearestNeighbours, type NeighbourList } from './nearest-neighbours.js';
 import { describeEpoch, describeKept, fitHead } from '../training/fit-head.js';
 import { MIN_PRODUCTS_PER_CATEGORY } from '../training/dataset.js';
-import type { HeadEngine } from '../training/head.js';
+import type { HeadEngine } from '../training/head-engine.js';
 import type { Hyperparameters } from '../training/hyperparameters.js';
 import type { EpochMetrics } from '../training/training-run.js';
 import { bootstrapMean, type MeanEstimate } from './bootstrap-interval.js';

@@ -5,7 +5,7 @@ import { MIN_PRODUCTS_PER_CATEGORY, planCategories } from './dataset.js';
 import { EmbeddingModel } from './embedding-model.js';
 import { describeEpoch, describeKept, fitHead } from './fit-head.js';
 import { startHeartbeat } from './heartbeat.js';
-import type { Head, HeadEngine } from './head.js';
+import type { Head, HeadEngine } from './head-engine.js';
 import { resolveHyperparameters, type HyperparameterOverrides, type Hyperparameters } from './hyperparameters.js';
 import { StandardScaler } from '../ml/head/standard-scaler.js';
 import type { ModelVersion, ModelVersionSummary } from './model-version.js';
