@@ -19,7 +19,7 @@ export interface EngineOptions {
 }
 
 /**
- * The engines compared (issue 5, part 1): images per second through ResNet50
+ * The engines compared: images per second through ResNet50
  * alone, through the feature extractor with decoding (decode + ResNet50) and
  * through CatalogService.addProducts (decode + ResNet50 + store, in-memory
  * PGlite), for TensorFlow.js on wasm (the baseline) and ONNX Runtime, with one

@@ -1,4 +1,4 @@
-// Storage cost per product and import throughput end to end (issue 5, part 3):
+// Storage cost per product and import throughput end to end:
 // Fashion-MNIST items through the CLI's import path (idxItems + importProducts:
 // PNG encoding of the IDX pixels, decode, ResNet50, store) into an in-memory
 // PGlite, up to each size in turn; bytes per product with pg_column_size and
