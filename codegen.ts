@@ -30,7 +30,7 @@ const code = await codegen({
     mappers: {
       Product: '../../catalog/product.js#Product',
       Similarity: '../../catalog/similarity.service.js#Similarity',
-      ProductConnection: '../../db/product.repository.js#ProductPage',
+      ProductConnection: '../../catalog/product.js#ProductPage',
       ProductPairConnection: '../../catalog/near-duplicates.js#NearDuplicatePage',
       ProductPair: '../../catalog/near-duplicates.js#ProductPair',
       ServiceInfo: '../context.js#ServiceInfoSource',

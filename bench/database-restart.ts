@@ -1,4 +1,4 @@
-// A real Postgres restarted under load (issue 11): two API processes
+// A real Postgres restarted under load: two API processes
 // (src/main.ts, as deployed) share one database while clients query
 // similarProducts and add products through both; the server's own restart
 // command runs mid-way. It reports the requests that failed and how, how long

@@ -16,7 +16,7 @@ import { BACKENDS, type BackendChoice } from '../src/config.js';
 import { selectBackend } from '../src/ml/backend.js';
 import { CategoricalHead } from '../src/ml/head/categorical-head.js';
 import { resolveHeadHyperparameters } from '../src/ml/head/head-hyperparameters.js';
-import { fitLayersHead } from '../src/ml/head/layers-head.js';
+import { fitLayersHead } from '../harness/layers-head.js';
 import type { Matrix } from '../src/ml/head/matrix.js';
 import { initialHead } from '../src/ml/head/serialized-head.js';
 import { StandardScaler } from '../src/ml/head/standard-scaler.js';

@@ -1,4 +1,4 @@
-// The hostile list of issue 10 against one server: the service runs as
+// The hostile requests against one server: the service runs as
 // `src/main.ts` in a process of its own (embedded PGlite in a temporary
 // folder, an admin token set) with a small catalog of real photos. A
 // well-behaved client measures similarProducts latency alone (the baseline),

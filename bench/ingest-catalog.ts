@@ -6,7 +6,7 @@ import { migrate } from '../src/db/migrator.js';
 import { Store } from '../src/db/store.js';
 import type { FeatureExtractor } from '../src/ml/feature-extractor.js';
 import { ActiveModel } from '../src/training/active-model.js';
-import { createHeadEngine } from '../src/training/head-engine.js';
+import { createTensorflowHeadEngine } from '../src/training/tensorflow-head-engine.js';
 import { productImagesOptions } from '../src/services.js';
 import { TrainingService } from '../src/training/training.service.js';
 
@@ -28,7 +28,7 @@ export async function openBenchCatalog(extractor: FeatureExtractor): Promise<Ben
   const database = await openDatabase({ pgliteDataDir: 'memory://' });
   await migrate(database.db);
   const store = new Store(database.db);
-  const engine = createHeadEngine(extractor.tfBackend);
+  const engine = createTensorflowHeadEngine(extractor.backend);
   const training = new TrainingService(store, engine);
   return {
     database,

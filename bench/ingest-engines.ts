@@ -19,7 +19,7 @@ export interface EngineOptions {
 }
 
 /**
- * The engines compared (issue 5, part 1): images per second through ResNet50
+ * The engines compared: images per second through ResNet50
  * alone, through the feature extractor with decoding (decode + ResNet50) and
  * through CatalogService.addProducts (decode + ResNet50 + store, in-memory
  * PGlite), for TensorFlow.js on wasm (the baseline) and ONNX Runtime, with one
@@ -56,7 +56,7 @@ export async function measureEngines({ images, baselineImages, rounds, maxBatchS
     await measureAddProducts(bench.catalog, files, 2, 'warm-up');
     const figures: Figures = { model: [], extraction: [], addProducts: [], loneMs: 0 };
     started.push({ setup, extractor, bench, figures });
-    console.log(`started ${setup.name} (ResNet50 on ${extractor.backend})`);
+    console.log(`started ${setup.name} (ResNet50 on ${extractor.engine} / ${extractor.backend})`);
   }
   // Rounds interleave the setups, so a burst of other load on the machine
   // touches every setup's figures alike; each setup's best round is reported.

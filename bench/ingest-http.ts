@@ -44,8 +44,8 @@ interface Product {
 type AddCall = (products: readonly Product[]) => () => Promise<void>;
 
 /**
- * addProducts over HTTP against the same calls in process (issue 10, item 4:
- * the edge's bounds must not cost throughput). The service runs as deployed:
+ * addProducts over HTTP against the same calls in process: the edge's
+ * bounds must not cost throughput. The service runs as deployed:
  * `src/main.ts` in a process of its own (so the client does not share its
  * event loop), in-memory PGlite, ADMIN_TOKEN set, every limit at its default;
  * the baseline is CatalogService.addProducts of services made from the same

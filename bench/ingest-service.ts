@@ -20,7 +20,7 @@ try {
   // Warm-up: the model and the database run once before anything is timed.
   await measureAddProducts(services.catalog, files, 4, 'warm-up');
   const imagesPerSecond = await measureAddProducts(services.catalog, files, images, 'timed');
-  console.log(JSON.stringify({ engine: services.extractor.backend, workers: services.extractor.workers, imagesPerSecond }));
+  console.log(JSON.stringify({ engine: services.extractor.engine, workers: services.extractor.workers, imagesPerSecond }));
 } finally {
   await services.close();
 }

@@ -43,7 +43,7 @@ export function setups(options: SetupOptions): Setup[] {
  * its settings no longer ask for this layout.
  */
 async function sessionPerCore(cores: number, options: SetupOptions): Promise<FeatureExtractor> {
-  const tfBackend = await selectBackend('wasm');
+  const backend = await selectBackend('wasm');
   const { modelUrl } = await resolveResnet50Model({ cacheDir: options.cacheDir });
   const { path } = await ensureOnnxResnet50({ cacheDir: options.cacheDir, modelUrl });
   const runners = await Promise.all(
@@ -51,8 +51,8 @@ async function sessionPerCore(cores: number, options: SetupOptions): Promise<Fea
   );
   const batcher = new Batcher(runners, options);
   return {
-    backend: 'onnx',
-    tfBackend,
+    engine: 'onnx',
+    backend,
     workers: cores,
     extract: (images) => Promise.all(images.map((image) => batcher.submit(image))),
     stats: () => {

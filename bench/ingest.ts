@@ -1,7 +1,7 @@
 // Ingestion speed. Two sections, each printing its tables:
-// - engines (issue 5, part 1; bench/ingest-engines.ts): ResNet50, decoding and
+// - engines (bench/ingest-engines.ts): ResNet50, decoding and
 //   addProducts by engine and cores, against the FLOP floor; ~10 minutes;
-// - http (issue 10, item 4; bench/ingest-http.ts): addProducts over HTTP to
+// - http (bench/ingest-http.ts): addProducts over HTTP to
 //   the service as deployed, limits on, beside the same calls in process;
 //   ~4 minutes.
 // `--only engines` or `--only http` runs one of them.

@@ -1,4 +1,4 @@
-// Latency of similarProducts (issue 6, part 1) on synthetic catalogs of
+// Latency of similarProducts on synthetic catalogs of
 // 512-d embeddings under an active model version, on the embedded PGlite and
 // on the `pg` path (PGlite served over the wire protocol on loopback). Each
 // query runs, interleaved, as: the baseline, a brute-force exact L2 scan over

@@ -1,4 +1,4 @@
-// Throughput of similarProducts under load (issue 6, part 4): autocannon,
+// Throughput of similarProducts under load: autocannon,
 // 32 connections for 30 s on loopback, against the service run as `src/main.ts`
 // in a process of its own on the embedded PGlite, with a catalog of synthetic
 // products and a head trained on them (one epoch: the space is what matters).

@@ -1,4 +1,4 @@
-// Storage cost per product and import throughput end to end (issue 5, part 3):
+// Storage cost per product and import throughput end to end:
 // Fashion-MNIST items through the CLI's import path (idxItems + importProducts:
 // PNG encoding of the IDX pixels, decode, ResNet50, store) into an in-memory
 // PGlite, up to each size in turn; bytes per product with pg_column_size and
@@ -70,7 +70,7 @@ console.log(`baseline, ResNet50 on ${baseline.engine}: ${baselineCount} imported
 const extractor = await createFeatureExtractor(extractorOptions);
 const bench = await openBenchCatalog(extractor);
 const db = bench.database.db;
-console.log(`ResNet50 on ${extractor.backend}, ${extractor.workers} worker thread(s); import batches of ${batchSize}`);
+console.log(`ResNet50 on ${extractor.engine}, ${extractor.workers} worker thread(s); import batches of ${batchSize}`);
 
 const steps = [];
 let imported = 0;
@@ -116,7 +116,7 @@ printTable(
     [String(baseline.count), `${baseline.engine} (baseline)`, String(baseline.count), baseline.seconds.toFixed(1), baselineRate.toFixed(2), baselineRate.toFixed(2), '1.00x'],
     ...steps.map((step) => [
       String(step.size),
-      extractor.backend,
+      extractor.engine,
       String(step.added),
       step.seconds.toFixed(1),
       step.imagesPerSecond.toFixed(2),
@@ -157,7 +157,7 @@ await mkdir(dirname(flags.out), { recursive: true });
 const results = {
   date: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
-  engine: extractor.backend,
+  engine: extractor.engine,
   workers: extractor.workers,
   flags,
   baseline,

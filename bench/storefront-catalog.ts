@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-// The storefront page's catalog (issue 13, item 5): from navigation to a grid
+// The storefront page's catalog: from navigation to a grid
 // of 50 decoded thumbnails in headless Chromium on loopback, cold (a new
 // browser context: nothing cached) and warm (the same context again). The
 // baseline, in the same run and the same browser, is the page's own catalog

@@ -3,7 +3,7 @@ import { fastifyApolloHandler } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ConfigError, type Config } from './config.js';
-import type { GraphQLContext } from './graphql/context.js';
+import { servicesContext, type GraphQLContext } from './graphql/context.js';
 import { documentLengthRefusal } from './graphql/query-limits.js';
 import { createGraphQLServer, SCHEMA_PATH } from './graphql/server.js';
 import { writeAccessPlugin } from './graphql/write-access.plugin.js';
@@ -110,12 +110,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
     server,
     async serve(ready) {
       services = ready;
-      context = {
-        catalog: ready.catalog,
-        similarity: ready.similarity,
-        training: ready.training,
-        runtime: { backend: ready.extractor.backend, featureWorkers: ready.extractor.workers, database: ready.database.kind },
-      };
+      context = servicesContext(ready);
       const warming = performance.now();
       await whileDatabaseAway(() => ready.similarity.warm(), ready.database, config.database.startupWaitMs, (line) => logger.info(line));
       searchIndexLoaded = true;

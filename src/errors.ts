@@ -33,3 +33,7 @@ export class DomainError extends Error {
     super(message);
   }
 }
+
+export function productNotFound(id: number | string): DomainError {
+  return new DomainError('NOT_FOUND', `no product with id ${id}`, { id: String(id) });
+}

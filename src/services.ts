@@ -10,8 +10,8 @@ import { ExactSearch } from './search/exact-search.js';
 import { selectBackend } from './ml/backend.js';
 import { createFeatureExtractor, type FeatureExtractor, type FeatureExtractorOptions } from './ml/feature-extractor.js';
 import { ActiveModel } from './training/active-model.js';
-import { createHeadEngine } from './training/head-engine.js';
-import type { HeadEngine } from './training/head.js';
+import { createTensorflowHeadEngine } from './training/tensorflow-head-engine.js';
+import type { HeadEngine } from './training/head-engine.js';
 import { TrainingService } from './training/training.service.js';
 
 /** Everything the API and the command line share: one database, one model pool, the services over them. */
@@ -21,7 +21,6 @@ export interface Services {
   readonly catalog: CatalogService;
   readonly similarity: SimilarityService;
   readonly training: TrainingService;
-  readonly evaluation: EvaluationService;
   close(): Promise<void>;
 }
 
@@ -56,7 +55,7 @@ export type TrainingServices = Pick<Services, 'database' | 'training' | 'close'>
 export async function createTrainingServices(config: Config, log: (line: string) => void): Promise<TrainingServices> {
   const database = await openMigratedDatabase(config, log);
   try {
-    const training = await trainingService(new Store(database.db), database, createHeadEngine(await selectBackend(config.backend)), config, log);
+    const training = await trainingService(new Store(database.db), database, createTensorflowHeadEngine(await selectBackend(config.backend)), config, log);
     return {
       database,
       training,
@@ -76,11 +75,11 @@ export async function createServices(config: Config, log: (line: string) => void
   let extractor: FeatureExtractor | undefined;
   try {
     extractor = await createFeatureExtractor(featureExtractorOptions(config, log));
-    log(`ResNet50 on the ${extractor.backend} backend, ${extractor.workers} worker thread(s); database: ${database.kind}`);
+    log(`ResNet50 on ${extractor.engine}, the head on TensorFlow.js ${extractor.backend}, ${extractor.workers} worker thread(s); database: ${database.kind}`);
 
     const store = new Store(database.db);
     const images = new ProductImages(extractor, productImagesOptions(config));
-    const engine = createHeadEngine(extractor.tfBackend);
+    const engine = createTensorflowHeadEngine(extractor.backend);
     const models = new ActiveModel(engine);
     const training = await trainingService(store, database, engine, config, log);
 
@@ -90,7 +89,6 @@ export async function createServices(config: Config, log: (line: string) => void
       catalog: new CatalogService(store, images, models),
       similarity: new SimilarityService(store, images, models, new ExactSearch(store)),
       training,
-      evaluation: new EvaluationService(store, engine, log),
       async close() {
         await training.close();
         await services.extractor.close();
@@ -103,6 +101,11 @@ export async function createServices(config: Config, log: (line: string) => void
     await database.close();
     throw error;
   }
+}
+
+/** The offline evaluation of the method, for the evaluate command: the API never runs it. */
+export function evaluationService(services: Services, log: (line: string) => void): EvaluationService {
+  return new EvaluationService(new Store(services.database.db), createTensorflowHeadEngine(services.extractor.backend), log);
 }
 
 async function trainingService(store: Store, database: Database, engine: HeadEngine, config: Config, log: (line: string) => void): Promise<TrainingService> {

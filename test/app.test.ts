@@ -57,9 +57,11 @@ describe('the service over HTTP, with the real ResNet50', () => {
 
   after(() => app?.stop());
 
-  test('reports the backend, the workers, the database and the catalog size', async () => {
-    const { data } = await graphql(url, `{ service { backend featureWorkers database catalogSize modelVersion embeddingSpace } }`);
-    assert.ok(['onnx', 'tensorflow', 'wasm', 'cpu'].includes(data.service.backend));
+  test('reports the feature engine, the TensorFlow.js backend, the workers, the database and the catalog size', async () => {
+    const { data } = await graphql(url, `{ service { featureEngine tensorflowBackend backend featureWorkers database catalogSize modelVersion embeddingSpace } }`);
+    assert.equal(data.service.featureEngine, 'ONNX_RUNTIME');
+    assert.ok(['tensorflow', 'wasm', 'cpu'].includes(data.service.tensorflowBackend));
+    assert.equal(data.service.backend, 'onnx', 'the deprecated field keeps its old answer');
     assert.equal(data.service.database, 'pglite');
     assert.equal(data.service.catalogSize, 6);
     assert.equal(data.service.modelVersion, null);

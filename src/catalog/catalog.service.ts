@@ -1,7 +1,7 @@
 import type { Repositories, Store } from '../db/store.js';
-import { DomainError } from '../errors.js';
-import type { ProductPage } from '../db/product.repository.js';
-import type { Product } from './product.js';
+import { isUniqueViolation } from '../db/database-errors.js';
+import { DomainError, productNotFound } from '../errors.js';
+import type { Product, ProductPage } from './product.js';
 import type { ActiveModel } from '../training/active-model.js';
 import type { ProductImage, ProductImages } from './product-images.js';
 import { normalizeCategory } from './category.js';
@@ -98,7 +98,7 @@ export class CatalogService {
       await repositories.products.lockCatalog();
       const [spelling] = category === undefined ? [undefined] : await repositories.products.categorySpellings([category]);
       const changes = { name, category: spelling, image: image && productImage(image) };
-      if (!(await repositories.products.update(id, changes))) throw notFound(id);
+      if (!(await repositories.products.update(id, changes))) throw productNotFound(id);
       if (image) {
         await repositories.embeddings.deleteOf([id]);
         await this.embed(repositories, [{ productId: id, features: image.features }]);
@@ -152,7 +152,7 @@ export class CatalogService {
   }
 
   async deleteProduct(id: number): Promise<void> {
-    if (!(await this.store.products.delete(id))) throw notFound(id);
+    if (!(await this.store.products.delete(id))) throw productNotFound(id);
   }
 
   async findBySkus(skus: readonly string[]): Promise<Product[]> {
@@ -195,10 +195,6 @@ function productImage(image: ProductImage) {
   return { thumbnail: image.thumbnail, imageWidth: image.width, imageHeight: image.height, features: image.features };
 }
 
-export function notFound(id: number | string): DomainError {
-  return new DomainError('NOT_FOUND', `no product with id ${id}`, { id: String(id) });
-}
-
 function validate(input: ProductInput) {
   assertProductText('sku', input.sku);
   const sku = input.sku.trim();
@@ -235,7 +231,7 @@ function labelled(error: unknown, index: number, total: number): unknown {
 }
 
 function rethrowDuplicateSku(error: unknown): never {
-  if ((error as { code?: string }).code === '23505') {
+  if (isUniqueViolation(error)) {
     throw new DomainError('DUPLICATE_SKU', 'sku already in the catalog');
   }
   throw error;

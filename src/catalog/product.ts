@@ -22,6 +22,19 @@ export interface NewProduct {
   features: Float32Array;
 }
 
+/** A product as training and evaluation see it: its label and its ResNet50 features. */
+export interface ProductFeatures {
+  id: number;
+  category: string | null;
+  features: Float32Array;
+}
+
+/** One page of the catalog in id order. */
+export interface ProductPage {
+  products: Product[];
+  hasNextPage: boolean;
+}
+
 export interface Neighbour {
   product: Product;
   /** Plain (not squared) Euclidean distance in the space that ranked it. */

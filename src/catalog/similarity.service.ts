@@ -1,8 +1,7 @@
 import type { SpaceId } from '../db/search.repository.js';
 import type { Store } from '../db/store.js';
-import { DomainError } from '../errors.js';
+import { DomainError, productNotFound } from '../errors.js';
 import type { ExactSearch } from '../search/exact-search.js';
-import { notFound } from './catalog.service.js';
 import { NO_FILTER, type NeighbourFilter } from './neighbour-filter.js';
 import type { Neighbour } from './product.js';
 import type { ActiveModel } from '../training/active-model.js';
@@ -52,7 +51,7 @@ export class SimilarityService {
   async similarProducts(id: number, k: number, filter: NeighbourFilter = NO_FILTER): Promise<Similarity> {
     assertK(k);
     const found = await this.search.similarTo(id, k, filter);
-    if (!found) throw notFound(id);
+    if (!found) throw productNotFound(id);
     return similarity(found.space, found.neighbours);
   }
 

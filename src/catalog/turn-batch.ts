@@ -1,3 +1,5 @@
+import DataLoader from 'dataloader';
+
 /**
  * Reads by key, coalescing the keys asked within one turn of the event loop
  * into a single readMany: a page of 50 products asking for their thumbnails,
@@ -5,42 +7,13 @@
  * Nothing is cached past the read, so a later turn sees later writes.
  */
 export function turnBatch<K, V>(readMany: (keys: K[]) => Promise<Map<K, V>>): (key: K) => Promise<V | undefined> {
-  let pending: Map<K, PromiseWithResolvers<V | undefined>[]> | undefined;
-  const flush = async (batch: Map<K, PromiseWithResolvers<V | undefined>[]>) => {
-    try {
-      const values = await readMany([...batch.keys()]);
-      for (const [key, waiters] of batch) for (const waiter of waiters) waiter.resolve(values.get(key));
-    } catch (error) {
-      for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error);
-    }
-  };
-  return (key) => {
-    if (!pending) {
-      const batch = (pending = new Map());
-      setImmediate(() => {
-        pending = undefined;
-        void flush(batch);
-      });
-    }
-    const waiter = resolvers<V | undefined>();
-    pending.set(key, [...(pending.get(key) ?? []), waiter]);
-    return waiter.promise;
-  };
-}
-
-interface PromiseWithResolvers<T> {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (reason: unknown) => void;
-}
-
-/** Promise.withResolvers, which Node 20 lacks. */
-function resolvers<T>(): PromiseWithResolvers<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
+  const loader = new DataLoader<K, V | undefined>(
+    async (keys) => {
+      const values = await readMany([...new Set(keys)]);
+      return keys.map((key) => values.get(key));
+    },
+    // setImmediate, not DataLoader's default microtask: requests parsed in the same turn join one batch.
+    { cache: false, batchScheduleFn: (dispatch) => setImmediate(dispatch) },
+  );
+  return (key) => loader.load(key);
 }

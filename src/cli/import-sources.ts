@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { ImportItem } from '../catalog/catalog-import.js';
 import { listImageFolder } from '../datasets/image-folder.js';
 import type { IdxDataset, IdxSplit } from '../datasets/idx-dataset.js';
-import { grayscaleToPng } from '../ml/raw-image.js';
+import { grayscaleToPng } from '../datasets/grayscale-png.js';
 
 /** Items `from` to `from + count` of an IDX split, with a sku per item that stays the same across imports. */
 export function idxItems(

@@ -25,6 +25,7 @@ const UNREACHABLE_MESSAGES = [
 ];
 /** query_canceled: statement_timeout ran out. The connection is fine; the database is too slow to answer. */
 const STATEMENT_TIMEOUT = '57014';
+const UNIQUE_VIOLATION = '23505';
 
 export type DatabaseFailure =
   /** The connection is gone or cannot be made: the database is down until a query succeeds. */
@@ -34,8 +35,8 @@ export type DatabaseFailure =
 
 /**
  * The one place that tells a database being away from a query being wrong.
- * Everything else (a unique violation '23505', a syntax error) is the
- * caller's to handle and passes through untouched.
+ * Everything else (a unique violation, a syntax error) is the caller's to
+ * handle and passes through untouched.
  */
 export function classifyDatabaseError(error: unknown): DatabaseFailure | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -47,6 +48,11 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure | undefin
   }
   if (typeof message === 'string' && UNREACHABLE_MESSAGES.some((known) => message.startsWith(known))) return 'unreachable';
   return undefined;
+}
+
+/** A unique index refused the row: the sku is taken, or another training run is queued. */
+export function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION;
 }
 
 /** One line saying why, never the error object: clients of pg carry their whole connection state. */

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { categoryKey } from '../catalog/category.js';
-import type { NewProduct, Neighbour, Product } from '../catalog/product.js';
+import type { NewProduct, Neighbour, Product, ProductFeatures, ProductPage } from '../catalog/product.js';
 import type { NeighbourFilter } from '../catalog/neighbour-filter.js';
 import { byteaAsBase64, fromBase64, toBytea } from './bytes.js';
 import { filterCondition } from './neighbour-filter.js';
@@ -22,22 +22,11 @@ export type ProductRow = Omit<Selectable<ProductTable>, 'features' | 'thumbnail'
   predicted_category: string | null;
 };
 
-export interface ProductFeatures {
-  id: number;
-  category: string | null;
-  features: Float32Array;
-}
-
 /** What an update changes: each field left undefined keeps its value; a null category removes it. */
 export interface ProductChanges {
   name?: string | undefined;
   category?: string | null | undefined;
   image?: Pick<NewProduct, 'thumbnail' | 'imageWidth' | 'imageHeight' | 'features'> | undefined;
-}
-
-export interface ProductPage {
-  products: Product[];
-  hasNextPage: boolean;
 }
 
 export class ProductRepository {

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { TrainingStatus } from '../training/training-run.js';
 
 /** Vectors travel as pgvector's text form ('[1,2,3]'); repositories convert at the boundary. */
 type VectorColumn = ColumnType<string, string, string>;
@@ -16,8 +17,6 @@ export interface ProductTable {
   features: VectorColumn;
   created_at: ColumnType<Date, never, never>;
 }
-
-export type TrainingStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
 export interface TrainingRunTable {
   id: Generated<number>;

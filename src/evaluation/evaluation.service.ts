@@ -1,10 +1,10 @@
 import type { Store } from '../db/store.js';
-import type { ProductFeatures } from '../db/product.repository.js';
+import type { ProductFeatures } from '../catalog/product.js';
 import { StandardScaler } from '../ml/head/standard-scaler.js';
-import { nearestNeighbours, type NeighbourList } from '../ml/nearest-neighbours.js';
+import { nearestNeighbours, type NeighbourList } from './nearest-neighbours.js';
 import { describeEpoch, describeKept, fitHead } from '../training/fit-head.js';
 import { MIN_PRODUCTS_PER_CATEGORY } from '../training/dataset.js';
-import type { HeadEngine } from '../training/head.js';
+import type { HeadEngine } from '../training/head-engine.js';
 import type { Hyperparameters } from '../training/hyperparameters.js';
 import type { EpochMetrics } from '../training/training-run.js';
 import { bootstrapMean, type MeanEstimate } from './bootstrap-interval.js';

@@ -1,4 +1,4 @@
-import type { NeighbourList } from '../ml/nearest-neighbours.js';
+import type { NeighbourList } from './nearest-neighbours.js';
 
 /**
  * Precision@k of each query: the share of its k neighbours whose category is

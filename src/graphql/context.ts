@@ -1,10 +1,14 @@
 import type { CatalogService } from '../catalog/catalog.service.js';
 import type { SimilarityService } from '../catalog/similarity.service.js';
+import type { BackendName } from '../ml/backend.js';
+import type { FeatureEngine } from '../ml/feature-extractor.js';
+import type { Services } from '../services.js';
 import type { TrainingService } from '../training/training.service.js';
 
 /** What the service runs on; fixed for the life of the process. */
 export interface ServiceInfoSource {
-  backend: string;
+  featureEngine: FeatureEngine;
+  tensorflowBackend: BackendName;
   featureWorkers: number;
   database: string;
 }
@@ -16,4 +20,19 @@ export interface GraphQLContext {
   runtime: ServiceInfoSource;
   /** Whether this request may run mutations (it bears the admin token, or writes are open on loopback). */
   mayWrite: boolean;
+}
+
+/** Every request's context but its write access, over one process's services. */
+export function servicesContext(services: Services): Omit<GraphQLContext, 'mayWrite'> {
+  return {
+    catalog: services.catalog,
+    similarity: services.similarity,
+    training: services.training,
+    runtime: {
+      featureEngine: services.extractor.engine,
+      tensorflowBackend: services.extractor.backend,
+      featureWorkers: services.extractor.workers,
+      database: services.database.kind,
+    },
+  };
 }

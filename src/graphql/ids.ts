@@ -1,5 +1,4 @@
-import { notFound } from '../catalog/catalog.service.js';
-import { DomainError } from '../errors.js';
+import { DomainError, productNotFound } from '../errors.js';
 
 const MAX_ID = 2_147_483_647;
 
@@ -11,7 +10,7 @@ export function parseId(id: string): number | undefined {
 
 export function productId(id: string): number {
   const value = parseId(id);
-  if (value === undefined) throw notFound(id);
+  if (value === undefined) throw productNotFound(id);
   return value;
 }
 

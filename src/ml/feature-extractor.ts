@@ -8,8 +8,8 @@ import { ensureOnnxResnet50 } from './onnx/onnx-model-cache.js';
 import { Resnet50 } from './resnet50.js';
 import { resolveResnet50Model } from './resnet50-weights.js';
 
-/** What runs ResNet50: ONNX Runtime, or TensorFlow.js on the named backend. */
-export type FeatureBackend = 'onnx' | BackendName;
+/** What runs ResNet50: ONNX Runtime, or TensorFlow.js (on `FeatureExtractor.backend`). */
+export type FeatureEngine = Exclude<FeatureEngineChoice, 'auto'>;
 
 export interface FeatureExtractorOptions {
   /**
@@ -49,10 +49,10 @@ export interface FeatureExtractorStats {
 }
 
 export interface FeatureExtractor {
-  /** What ResNet50 runs on: 'onnx', or the TensorFlow.js backend. */
-  readonly backend: FeatureBackend;
-  /** The TensorFlow.js backend active in this thread, the one the categorical head runs on. */
-  readonly tfBackend: BackendName;
+  /** What runs ResNet50. */
+  readonly engine: FeatureEngine;
+  /** The TensorFlow.js backend active in this thread: the categorical head runs on it, and ResNet50 too on the tfjs engine. */
+  readonly backend: BackendName;
   /** Worker threads, each with its own model (one for ONNX Runtime); 0 when the model runs in this thread. */
   readonly workers: number;
   /** 2048-d ResNet50 `avg_pool` features, one per image of prepared 224x224x3 RGB pixels; TOO_BUSY when the queue is full. */
@@ -85,20 +85,20 @@ export async function createFeatureExtractor(options: FeatureExtractorOptions): 
     throw new Error(`feature workers must be a positive integer, got ${options.workers}`);
   }
   const { modelUrl } = await resolveResnet50Model({ cacheDir: options.cacheDir, modelUrl: options.modelUrl });
-  const tfBackend = await selectBackend(options.backend);
-  const engine = options.engine ?? 'tfjs';
-  let backend: FeatureBackend = tfBackend;
+  const backend = await selectBackend(options.backend);
+  const choice = options.engine ?? 'tfjs';
+  let engine: FeatureEngine = 'tfjs';
   let runners: ClosableRunner[] | undefined;
-  if (engine === 'onnx' || (engine === 'auto' && tfBackend !== 'tensorflow')) {
+  if (choice === 'onnx' || (choice === 'auto' && backend !== 'tensorflow')) {
     try {
       runners = await onnxWorker(options.workers, options.cacheDir, modelUrl);
-      backend = 'onnx';
+      engine = 'onnx';
     } catch (error) {
-      if (engine === 'onnx') throw error;
+      if (choice === 'onnx') throw error;
       options.log?.(`ONNX Runtime did not start, ResNet50 runs on TensorFlow.js: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
-  runners ??= tfBackend === 'tensorflow' ? [await inProcess(modelUrl)] : await inWorkers(options.workers, { backend: tfBackend, modelUrl });
+  runners ??= backend === 'tensorflow' ? [await inProcess(modelUrl)] : await inWorkers(options.workers, { backend, modelUrl });
   const batcher = new Batcher(runners, {
     maxBatchSize: options.maxBatchSize,
     batchWindowMs: options.batchWindowMs,
@@ -107,9 +107,9 @@ export async function createFeatureExtractor(options: FeatureExtractorOptions): 
   let closing: Promise<void> | undefined;
 
   return {
+    engine,
     backend,
-    tfBackend,
-    workers: backend === 'tensorflow' ? 0 : runners.length,
+    workers: engine === 'tfjs' && backend === 'tensorflow' ? 0 : runners.length,
     extract(images) {
       const wrong = images.findIndex((image) => !(image instanceof Uint8Array) || image.length !== INPUT_LENGTH);
       if (wrong >= 0) {

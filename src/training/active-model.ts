@@ -1,6 +1,6 @@
 import type { Repositories } from '../db/store.js';
 import { EmbeddingModel } from './embedding-model.js';
-import type { HeadEngine } from './head.js';
+import type { HeadEngine } from './head-engine.js';
 
 /**
  * The active model version, loaded once per process. The active id is read

@@ -1,4 +1,4 @@
-import type { ProductFeatures } from '../db/product.repository.js';
+import type { ProductFeatures } from '../catalog/product.js';
 import { DomainError } from '../errors.js';
 import { seededRandom, shuffleInPlace } from '../ml/head/seeded-random.js';
 

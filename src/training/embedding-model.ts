@@ -1,5 +1,5 @@
 import { StandardScaler } from '../ml/head/standard-scaler.js';
-import type { Head } from './head.js';
+import type { Head } from './head-engine.js';
 import type { ModelVersion } from './model-version.js';
 
 export interface CatalogEmbedding {

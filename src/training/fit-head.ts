@@ -1,7 +1,7 @@
-import type { ProductFeatures } from '../db/product.repository.js';
+import type { ProductFeatures } from '../catalog/product.js';
 import { StandardScaler } from '../ml/head/standard-scaler.js';
 import { splitDataset, type Dataset, type ExcludedCategory } from './dataset.js';
-import type { Head, HeadEngine } from './head.js';
+import type { Head, HeadEngine } from './head-engine.js';
 import type { Hyperparameters } from './hyperparameters.js';
 import type { EpochMetrics } from './training-run.js';
 

@@ -1,62 +1,34 @@
-import type { BackendName } from '../ml/backend.js';
-import { CategoricalHead } from '../ml/head/categorical-head.js';
-import { embedInWorker, trainHeadInWorker } from '../ml/head/head-worker-client.js';
-import { matrixRows } from '../ml/head/matrix.js';
-import { headWeightBytes, parseSerializedHead, type SerializedHead } from '../ml/head/serialized-head.js';
-import type { Head, HeadEngine } from './head.js';
-import { EMBEDDING_DIMENSIONS } from './hyperparameters.js';
+import type { Hyperparameters } from './hyperparameters.js';
+import type { Dataset } from './dataset.js';
+import type { StoredHead } from './model-version.js';
+import type { EpochMetrics } from './training-run.js';
 
-/**
- * Rows above which embedding moves to a worker thread: a few query images
- * are quicker here, a catalog would hold this thread's event loop for seconds.
- */
-const WORKER_ROWS = 256;
+/** A trained categorical head, ready to embed standardized ResNet50 features. */
+export interface Head {
+  readonly stored: StoredHead;
+  /** The raw (not yet standardized) 512-d mid layer and the predicted class index of each row. */
+  embed(features: readonly Float32Array[]): Promise<{ embeddings: Float32Array[]; predicted: number[] }>;
+  dispose(): void;
+}
 
-/** The categorical head on TensorFlow.js: trained on a worker thread, on the backend ResNet50 runs on. */
-export function createHeadEngine(backend: BackendName): HeadEngine {
-  const headFrom = (serialized: SerializedHead): Head => {
-    const model = CategoricalHead.fromSerialized(serialized);
-    return {
-      stored: { weights: headWeightBytes(serialized), layout: serialized.layout },
-      async embed(features) {
-        const { embeddings, predicted } =
-          features.length > WORKER_ROWS ? await embedInWorker(serialized, features, { backend }) : model.embed(features);
-        return { embeddings: matrixRows(embeddings), predicted: Array.from(predicted) };
-      },
-      dispose: () => model.dispose(),
-    };
-  };
+export interface TrainRequest {
+  /** Features already standardized with the training set's scaler. */
+  dataset: Dataset;
+  hyperparameters: Hyperparameters;
+  onEpoch(metrics: EpochMetrics): Promise<void>;
+  signal: AbortSignal;
+}
 
-  return {
-    async train({ dataset, hyperparameters: hp, onEpoch, signal }) {
-      const { head, keptEpoch, stoppedEarly } = await trainHeadInWorker(
-        {
-          train: { x: dataset.train.features, labels: dataset.train.labels },
-          validation: { x: dataset.validation.features, labels: dataset.validation.labels },
-          classes: dataset.classes.length,
-        },
-        {
-          backend,
-          signal,
-          onEpoch,
-          hyperparameters: {
-            epochs: hp.epochs,
-            batchSize: hp.batchSize,
-            learningRate: hp.learningRate,
-            dropout: hp.dropout,
-            hiddenUnits: hp.hiddenUnits,
-            midUnits: EMBEDDING_DIMENSIONS,
-            classWeight: hp.classWeight === 'BALANCED' ? 'balanced' : 'none',
-            seed: hp.seed,
-            earlyStoppingPatience: hp.earlyStoppingPatience,
-            restoreBestWeights: hp.restoreBestWeights,
-          },
-        },
-      );
-      return { head: headFrom(head), keptEpoch, stoppedEarly };
-    },
-    async load(stored) {
-      return headFrom(parseSerializedHead(stored));
-    },
-  };
+export interface TrainedHead {
+  head: Head;
+  /** The epoch whose weights the head holds (1-based). */
+  keptEpoch: number;
+  /** Whether early stopping ended training before the planned epochs. */
+  stoppedEarly: boolean;
+}
+
+/** Where the head's tensors run: the training service only knows this interface. */
+export interface HeadEngine {
+  train(request: TrainRequest): Promise<TrainedHead>;
+  load(stored: StoredHead): Promise<Head>;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from '../errors.js';
+import { CLASS_WEIGHTS } from '../ml/head/head-hyperparameters.js';
 
 /**
  * The method's defaults: Adam 4e-4, 32 epochs, batch 64, dropout 0.7, 20% validation, balanced class weights,
@@ -12,7 +13,7 @@ const schema = z.object({
   dropout: z.number().min(0).lt(1).default(0.7),
   hiddenUnits: z.number().int().min(1).max(8192).default(1024),
   validationSplit: z.number().gt(0).lt(1).default(0.2),
-  classWeight: z.enum(['BALANCED', 'NONE']).default('BALANCED'),
+  classWeight: z.enum(CLASS_WEIGHTS).default('BALANCED'),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
   /** Null: every epoch is trained. */
   earlyStoppingPatience: z.number().int().min(1).max(1000).nullable().default(null),

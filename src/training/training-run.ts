@@ -1,9 +1,10 @@
-import type { TrainingStatus } from '../db/schema.js';
 import type { EpochMetrics } from '../ml/head/train-head.js';
 import type { ExcludedCategory } from './dataset.js';
 import type { Hyperparameters } from './hyperparameters.js';
 
-export type { EpochMetrics, ExcludedCategory, TrainingStatus };
+export type { EpochMetrics, ExcludedCategory };
+
+export type TrainingStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
 export interface TrainingMetrics {
   /** The kept epoch's. */

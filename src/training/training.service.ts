@@ -1,10 +1,11 @@
 import type { Repositories, Store } from '../db/store.js';
+import { isUniqueViolation } from '../db/database-errors.js';
 import { DomainError } from '../errors.js';
 import { MIN_PRODUCTS_PER_CATEGORY, planCategories } from './dataset.js';
 import { EmbeddingModel } from './embedding-model.js';
 import { describeEpoch, describeKept, fitHead } from './fit-head.js';
 import { startHeartbeat } from './heartbeat.js';
-import type { Head, HeadEngine } from './head.js';
+import type { Head, HeadEngine } from './head-engine.js';
 import { resolveHyperparameters, type HyperparameterOverrides, type Hyperparameters } from './hyperparameters.js';
 import { StandardScaler } from '../ml/head/standard-scaler.js';
 import type { ModelVersion, ModelVersionSummary } from './model-version.js';
@@ -85,7 +86,7 @@ export class TrainingService {
   private async createRun(hyperparameters: Hyperparameters): Promise<TrainingRun> {
     return this.store.trainingRuns.create(hyperparameters).catch((error: unknown) => {
       // The unique index that allows one queued or running run.
-      if ((error as { code?: string }).code === '23505') {
+      if (isUniqueViolation(error)) {
         throw new DomainError('TRAINING_IN_PROGRESS', 'a training run is already queued or running; wait for it to finish');
       }
       throw error;

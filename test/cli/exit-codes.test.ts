@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { FASHION_MNIST_DIR } from '../../src/datasets/idx-dataset.js';
+import { lookalike, startLookalike } from '../support/command-line.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const run = promisify(execFile);
-
-function lookalike(dataDir: string, ...args: string[]) {
-  return run(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, DATA_DIR: dataDir, FEATURE_WORKERS: '2' } });
+function lookalikeOn(dataDir: string, ...args: string[]) {
+  return lookalike(args, { DATA_DIR: dataDir });
 }
 
 function failure(promise: Promise<unknown>): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -32,25 +27,25 @@ describe('the command line, what it says and how it exits', () => {
   after(() => rm(dir, { recursive: true, force: true }));
 
   test('help names every command, exits 0, and shows no 2^53 default', async () => {
-    const { stdout } = await lookalike(join(dir, 'unused'), '--help');
+    const { stdout } = await lookalikeOn(join(dir, 'unused'), '--help');
     for (const command of ['demo', 'import', 'train', 'evaluate', 'fetch-weights']) assert.match(stdout, new RegExp(`^\\s+${command}\\b`, 'm'));
-    const idx = (await lookalike(join(dir, 'unused'), 'import', 'idx', '--help')).stdout;
+    const idx = (await lookalikeOn(join(dir, 'unused'), 'import', 'idx', '--help')).stdout;
     assert.match(idx, /--count <n>\s+number of items \(default: all\)/);
     assert.doesNotMatch(idx, /9007199254740991/);
-    assert.match((await lookalike(join(dir, 'unused'), 'demo', '--help')).stdout, /--size <size>.*choices: "small", "medium".*default: "medium"/s);
+    assert.match((await lookalikeOn(join(dir, 'unused'), 'demo', '--help')).stdout, /--size <size>.*choices: "small", "medium".*default: "medium"/s);
     assert.equal(existsSync(join(dir, 'unused')), false, 'help opened no database');
   });
 
   test('a bad argument exits 1 with one line', async () => {
     for (const args of [['import', 'idx', '--count', 'many'], ['demo', '--size', 'huge'], ['no-such-command']]) {
-      const refused = await failure(lookalike(join(dir, 'unused'), ...args));
+      const refused = await failure(lookalikeOn(join(dir, 'unused'), ...args));
       assert.equal(refused.code, 1, args.join(' '));
       assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
     }
   });
 
   test('the demo without Fashion-MNIST says in one line where it looked and how to install it', async () => {
-    const refused = await failure(lookalike(join(dir, 'no-dataset'), 'demo', '--size', 'small', '--dir', join(dir, 'nowhere')));
+    const refused = await failure(lookalikeOn(join(dir, 'no-dataset'), 'demo', '--size', 'small', '--dir', join(dir, 'nowhere')));
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /nowhere.*install-debian-packages\.sh/);
     assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
@@ -60,9 +55,7 @@ describe('the command line, what it says and how it exits', () => {
     'Ctrl-C during an import stops it after the batches in flight, in one line without a stack, with exit 130',
     { skip: !existsSync(FASHION_MNIST_DIR) && 'Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)' },
     async () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'import', 'idx', '--count', '2000', '--batch-size', '8'], {
-        env: { ...process.env, DATA_DIR: join(dir, 'interrupted'), FEATURE_WORKERS: '2' },
-      });
+      const child = startLookalike(['import', 'idx', '--count', '2000', '--batch-size', '8'], { DATA_DIR: join(dir, 'interrupted') });
       let stderr = '';
       let stdout = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));

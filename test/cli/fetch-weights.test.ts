@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const run = promisify(execFile);
+import { lookalike } from '../support/command-line.js';
 
 function fetchWeights(cacheDir: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, MODEL_CACHE_DIR: cacheDir };
-  delete env.RESNET50_MODEL_URL;
-  return run(process.execPath, ['--import', 'tsx', CLI, 'fetch-weights'], { env, maxBuffer: 16 * 1024 * 1024, timeout: 300_000 });
+  return lookalike(['fetch-weights'], { MODEL_CACHE_DIR: cacheDir, RESNET50_MODEL_URL: undefined }, { timeout: 300_000 });
 }
 
 describe('lookalike fetch-weights', () => {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
@@ -7,29 +6,22 @@ import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { startApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { FASHION_MNIST_DIR } from '../../src/datasets/idx-dataset.js';
 import { photoCatalog } from '../support/photo-catalog.js';
+import { lookalike } from '../support/command-line.js';
 import { closedUrl } from '../support/free-port.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const run = promisify(execFile);
-
-/** The command line as a user runs it, in its own process, on its own database. */
-function lookalike(dataDir: string, ...args: string[]) {
-  return lookalikeWith({ DATA_DIR: dataDir }, ...args);
+/** The command line on its own database. */
+function lookalikeOn(dataDir: string, ...args: string[]) {
+  return lookalike(args, { DATA_DIR: dataDir });
 }
 
 function lookalikeWith(env: Record<string, string>, ...args: string[]) {
-  return run(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    env: { ...process.env, FEATURE_WORKERS: '2', ...env },
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  return lookalike(args, env);
 }
 
 describe('the lookalike command line', () => {
@@ -40,7 +32,7 @@ describe('the lookalike command line', () => {
   after(() => rm(dir, { recursive: true, force: true }));
 
   test('--help lists the subcommands', async () => {
-    const { stdout } = await lookalike(join(dir, 'unused'), '--help');
+    const { stdout } = await lookalikeOn(join(dir, 'unused'), '--help');
     for (const command of ['import', 'train', 'evaluate']) assert.match(stdout, new RegExp(`\\b${command}\\b`));
   });
 
@@ -53,8 +45,8 @@ describe('the lookalike command line', () => {
     }
     await writeFile(join(folder, 'cats', 'notes.txt'), 'not an image');
     const data = join(dir, 'folder-db');
-    assert.match((await lookalike(data, 'import', 'folder', folder)).stdout, /imported 4, skipped 0/);
-    assert.match((await lookalike(data, 'import', 'folder', folder)).stdout, /imported 0, skipped 4/);
+    assert.match((await lookalikeOn(data, 'import', 'folder', folder)).stdout, /imported 4, skipped 0/);
+    assert.match((await lookalikeOn(data, 'import', 'folder', folder)).stdout, /imported 0, skipped 4/);
   });
 
   test(
@@ -62,7 +54,7 @@ describe('the lookalike command line', () => {
     { skip: !existsSync(FASHION_MNIST_DIR) && 'Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)' },
     async () => {
       const out = join(dir, 'report');
-      const { stdout } = await lookalike(
+      const { stdout } = await lookalikeOn(
         join(dir, 'evaluation-db'),
         'evaluate', '--train-size', '80', '--catalog-size', '40', '--held-out', '20', '--query', '5033',
         '--epochs', '4', '--examples', '2', '--out', out,
@@ -98,7 +90,7 @@ describe('the lookalike command line', () => {
     async () => {
       const out = join(dir, 'comparison');
       // The same slice as the test above, on its database: already imported when it ran.
-      const { stdout } = await lookalike(
+      const { stdout } = await lookalikeOn(
         join(dir, 'evaluation-db'),
         'evaluate', '--train-size', '80', '--catalog-size', '40', '--held-out', '20', '--query', '5033',
         '--epochs', '6', '--examples', '2', '--compare-restore-best-weights', '--compare-early-stopping-patience', '2', '--out', out,
@@ -147,7 +139,7 @@ describe('the command line beside a running service', { skip: !existsSync(FASHIO
   });
 
   test("an import on the service's own folder is refused in one line naming the service's pid, and writes nothing", async () => {
-    const refused = await lookalike(serviceData, 'import', 'idx', '--count', '3').then(
+    const refused = await lookalikeOn(serviceData, 'import', 'idx', '--count', '3').then(
       () => assert.fail('the import opened the database the service holds'),
       (error: { code: number; stdout: string; stderr: string }) => error,
     );

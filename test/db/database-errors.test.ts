@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classifyDatabaseError, databaseUnavailable, describeDatabaseError } from '../../src/db/database-errors.js';
+import { classifyDatabaseError, databaseUnavailable, describeDatabaseError, isUniqueViolation } from '../../src/db/database-errors.js';
 
 // The shapes node-pg gives these errors: a DatabaseError with a SQLSTATE
 // `code`, a Node system error with an errno `code`, or a plain Error.
@@ -35,6 +35,13 @@ test('errors about the query itself pass through for their callers', () => {
     undefined,
   ]) {
     assert.equal(classifyDatabaseError(error), undefined, String(error));
+  }
+});
+
+test('a unique violation is told apart from every other error', () => {
+  assert.equal(isUniqueViolation(withCode('duplicate key value violates unique constraint "products_sku_key"', '23505')), true);
+  for (const error of [withCode('null value in column "sku"', '23502'), new Error('23505'), '23505', undefined, null]) {
+    assert.equal(isUniqueViolation(error), false, String(error));
   }
 });
 

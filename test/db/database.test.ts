@@ -15,40 +15,21 @@ import { migrate } from '../../src/db/migrator.js';
 import { Store } from '../../src/db/store.js';
 import { newProduct } from '../search/fixtures.js';
 import { startDatabaseServer } from '../support/database-server.js';
+import { openIntermittentDatabase, type IntermittentDatabase } from '../support/intermittent-database.js';
 import { randomVector, seededRandom } from '../support/vectors.js';
 
 const random = seededRandom(3);
 
 describe('the pg path while its database goes away and comes back', () => {
-  let pglite: PGlite;
-  let server: PGLiteSocketServer;
-  let port = 0;
+  let served: IntermittentDatabase;
   let database: Database;
   const lines: string[] = [];
 
-  async function serve(): Promise<void> {
-    server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port, maxConnections: 4 });
-    await server.start();
-    port = Number(server.getServerConn().split(':')[1]);
-  }
-
   before(async () => {
-    pglite = await PGlite.create({ extensions: { vector } });
-    await serve();
-    database = await openDatabase({
-      databaseUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
-      databasePoolSize: 2,
-      pgliteDataDir: 'memory://',
-      database: { connectTimeoutMs: 1000, poolWaitMs: 1000 },
-      log: (line) => lines.push(line),
-    });
-    await migrate(database.db);
+    served = await openIntermittentDatabase({ poolSize: 2, log: (line) => lines.push(line) });
+    database = served.database;
   });
-  after(async () => {
-    await database?.close();
-    await server?.stop();
-    await pglite?.close();
-  });
+  after(() => served?.close());
 
   test('statements answer DATABASE_UNAVAILABLE while it is away, ping and health say why, and both recover when it returns', async () => {
     const store = new Store(database.db);
@@ -56,7 +37,7 @@ describe('the pg path while its database goes away and comes back', () => {
     await database.ping();
     assert.equal(database.health().up, true);
 
-    await server.stop();
+    await served.goAway();
     const started = performance.now();
     await assert.rejects(store.products.insertMany([newProduct('during', randomVector(random, 2048))]), { code: 'DATABASE_UNAVAILABLE' });
     await assert.rejects(database.ping(), { code: 'DATABASE_UNAVAILABLE', message: /the database is unavailable/ });
@@ -65,11 +46,11 @@ describe('the pg path while its database goes away and comes back', () => {
     assert.equal(down.up, false);
     assert.ok(!down.up && down.reason.length > 0);
 
-    await serve();
+    await served.comeBack();
     await database.ping();
     assert.equal(database.health().up, true);
     await store.products.insertMany([newProduct('after', randomVector(random, 2048))]);
-    assert.deepEqual((await pglite.query<{ sku: string }>('select sku from products order by id')).rows.map((r) => r.sku), ['before', 'after']);
+    assert.deepEqual((await served.pglite.query<{ sku: string }>('select sku from products order by id')).rows.map((r) => r.sku), ['before', 'after']);
     assert.equal(lines.filter((line) => line.startsWith('database unavailable: ')).length, 1, lines.join('\n'));
     assert.equal(lines.filter((line) => line.startsWith('database available again after ')).length, 1, lines.join('\n'));
   });

@@ -25,7 +25,7 @@ const REAL_QUERIES: Record<string, [string, Record<string, unknown>?]> = {
     { input: input(1) },
   ],
   'README similarProducts': ['{ similarProducts(id: "1", k: 6) { space metric neighbours { rank distance product { id sku category } } } }'],
-  'README service': ['{ service { backend featureWorkers database catalogSize embeddingSpace } }'],
+  'README service': ['{ service { featureEngine tensorflowBackend featureWorkers database catalogSize embeddingSpace } }'],
   'README trainModel': ['mutation { trainModel(input: { epochs: 32 }) { trainingRun { id status } } }'],
   'README modelVersions': ['{ modelVersions { id active createdAt trainingRun { id } classes metrics { valAccuracy keptEpoch } embeddedProducts } }'],
   'README activateModelVersion': ['mutation { activateModelVersion(id: "2") { modelVersion { id active } } }'],

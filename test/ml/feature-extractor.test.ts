@@ -34,6 +34,7 @@ function assertClose(actual: Float32Array, expected: Float32Array): void {
 }
 
 test('on wasm the models run in the configured number of worker threads', () => {
+  assert.equal(extractor.engine, 'tfjs');
   assert.equal(extractor.backend, 'wasm');
   assert.equal(extractor.workers, 2);
 });

@@ -1,6 +1,6 @@
 import type { ApolloServer } from '@apollo/server';
 import { loadConfig, type Config } from '../../src/config.js';
-import type { GraphQLContext } from '../../src/graphql/context.js';
+import { servicesContext, type GraphQLContext } from '../../src/graphql/context.js';
 import { createGraphQLServer } from '../../src/graphql/server.js';
 import type { Services } from '../../src/services.js';
 
@@ -11,11 +11,5 @@ export function testGraphQLServer(config: Config = loadConfig({})): ApolloServer
 
 /** What a request with the admin token gets as its context. */
 export function staffContext(services: Services): GraphQLContext {
-  return {
-    catalog: services.catalog,
-    similarity: services.similarity,
-    training: services.training,
-    runtime: { backend: services.extractor.backend, featureWorkers: services.extractor.workers, database: services.database.kind },
-    mayWrite: true,
-  };
+  return { ...servicesContext(services), mayWrite: true };
 }

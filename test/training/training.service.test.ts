@@ -10,8 +10,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config.js';
 import { Store } from '../../src/db/store.js';
-import { createHeadEngine } from '../../src/training/head-engine.js';
-import type { HeadEngine } from '../../src/training/head.js';
+import { createTensorflowHeadEngine } from '../../src/training/tensorflow-head-engine.js';
+import type { HeadEngine } from '../../src/training/head-engine.js';
 import { resolveHyperparameters } from '../../src/training/hyperparameters.js';
 import { TrainingService } from '../../src/training/training.service.js';
 import { openTestDatabase } from '../support/database.js';
@@ -34,7 +34,7 @@ async function until(check: () => Promise<boolean>, what: string, seconds = 120)
 
 /** The real engine, with a hook after each epoch: to pause a run, or make it fail, at a known point. */
 function withEpochHook(hook: (epoch: number) => Promise<void>): HeadEngine {
-  const engine = createHeadEngine(services.extractor.tfBackend);
+  const engine = createTensorflowHeadEngine(services.extractor.backend);
   return {
     ...engine,
     train: (request) =>
@@ -50,7 +50,7 @@ function withEpochHook(hook: (epoch: number) => Promise<void>): HeadEngine {
 
 /** The real engine, with a hook when the trained head first embeds: after the run has read the catalog, before it stores anything. */
 function withEmbedHook(hook: () => Promise<void>): HeadEngine {
-  const engine = createHeadEngine(services.extractor.tfBackend);
+  const engine = createTensorflowHeadEngine(services.extractor.backend);
   let called = false;
   return {
     ...engine,
@@ -109,7 +109,7 @@ describe('training the head on a catalog of real photos, through the real ResNet
     const database = await openTestDatabase('pglite');
     try {
       const store = new Store(database.db);
-      const training = new TrainingService(store, createHeadEngine(services.extractor.tfBackend));
+      const training = new TrainingService(store, createTensorflowHeadEngine(services.extractor.backend));
       await store.products.insertMany(
         ['a', 'b', 'c'].map((sku) => ({ sku, name: sku, category: 'cats', thumbnail: new Uint8Array(1), imageWidth: 1, imageHeight: 1, features: new Float32Array(2048) })),
       );
@@ -211,7 +211,7 @@ describe('training the head on a catalog of real photos, through the real ResNet
     const released = new Promise<void>((resolve) => (release = resolve));
     const store = new Store(services.database.db);
     const busy = new TrainingService(store, pausedAfterEpoch(1, released), { heartbeatMs: 50 });
-    const starting = new TrainingService(store, createHeadEngine(services.extractor.tfBackend), { abandonedAfterMs: 300 });
+    const starting = new TrainingService(store, createTensorflowHeadEngine(services.extractor.backend), { abandonedAfterMs: 300 });
     const run = await busy.startTraining({ epochs: 2 });
     await until(async () => (await busy.getRun(run.id))!.epochs.length === 1, 'the run to train an epoch');
     await sleep(900);
@@ -357,7 +357,7 @@ describe('training the head on a catalog of real photos, through the real ResNet
     const previous = (await services.similarity.activeSpace()).modelVersionId!;
     const before = await services.database.db.selectFrom('model_versions').select('id').execute();
     assert.ok(before.length >= 3, `${before.length} versions to prune from`);
-    const training = new TrainingService(new Store(services.database.db), createHeadEngine(services.extractor.tfBackend), {
+    const training = new TrainingService(new Store(services.database.db), createTensorflowHeadEngine(services.extractor.backend), {
       keepModelVersions: 1,
     });
     const run = await training.startTraining({ epochs: 2 });

@@ -64,6 +64,6 @@ function tryIt(url: string, products: number, bootId: number | undefined): strin
     `The demo catalog is ready: ${products} products. Start the service with \`npm start\` and open ${url}, or try:`,
     curl(`{ similarProducts(id: "${bootId ?? 1}", k: 6) { space neighbours { distance product { id sku category } } } }`),
     curl('{ products(first: 3, category: "Bag") { totalCount edges { node { id sku category } } } }'),
-    curl('{ service { catalogSize embeddingSpace backend } }'),
+    curl('{ service { catalogSize embeddingSpace featureEngine } }'),
   ].join('\n');
 }

@@ -73,7 +73,11 @@ export function evaluateCommand(): Command {
       showcase: slice(test, 'test', options.query, 1),
     };
 
-    await runWithServices(async ({ catalog, evaluation }, signal) => {
+    await runWithServices(async (services, signal) => {
+      const { catalog } = services;
+      // Loaded with the services, as runWithServices loads them: help stays quick.
+      const { evaluationService } = await import('../../services.js');
+      const evaluation = evaluationService(services, (line) => console.error(line));
       const all = [...items.train, ...items.catalog, ...items.heldOut, ...items.showcase.filter((s) => !items.heldOut.some((h) => h.sku === s.sku))];
       const importStarted = performance.now();
       await importWithProgress(catalog, all, options.importBatchSize, signal);

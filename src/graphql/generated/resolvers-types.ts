@@ -1,7 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { Product as ProductModel } from '../../catalog/product.js';
+import type { Product as ProductModel, ProductPage as ProductPageModel } from '../../catalog/product.js';
 import type { Similarity as SimilarityModel } from '../../catalog/similarity.service.js';
-import type { ProductPage as ProductPageModel } from '../../db/product.repository.js';
 import type { NearDuplicatePage as NearDuplicatePageModel, ProductPair as ProductPairModel } from '../../catalog/near-duplicates.js';
 import type { ServiceInfoSource as ServiceInfoSourceModel, GraphQLContext } from '../context.js';
 import type { TrainingRun as TrainingRunModel } from '../../training/training-run.js';
@@ -100,6 +99,12 @@ export type ExistingSku =
   | 'SKIP'
   /** Replace that product's name, category (none when the input has none) and image with the input's, keeping its id. */
   | 'UPDATE';
+
+export type FeatureEngine =
+  /** ONNX Runtime on the CPU. */
+  | 'ONNX_RUNTIME'
+  /** TensorFlow.js, on the service's tensorflowBackend. */
+  | 'TENSORFLOW_JS';
 
 export type Hyperparameters = {
   __typename?: 'Hyperparameters';
@@ -449,17 +454,24 @@ export type QueryTrainingRunsArgs = {
 
 export type ServiceInfo = {
   __typename?: 'ServiceInfo';
-  /** What runs ResNet50: onnx (ONNX Runtime on the CPU), or the TensorFlow.js backend: tensorflow, wasm or cpu. */
+  /**
+   * onnx when ResNet50 runs on ONNX Runtime, else the TensorFlow.js backend.
+   * @deprecated Mixed two things; read featureEngine and tensorflowBackend.
+   */
   backend: Scalars['String']['output'];
   catalogSize: Scalars['Int']['output'];
   /** pglite (embedded) or postgres. */
   database: Scalars['String']['output'];
   /** The space similarity queries are answered in now. */
   embeddingSpace: EmbeddingSpace;
+  /** What runs ResNet50. */
+  featureEngine: FeatureEngine;
   /** Parallel ResNet50 workers. */
   featureWorkers: Scalars['Int']['output'];
   /** The active trained model version, null until one is trained. */
   modelVersion?: Maybe<Scalars['ID']['output']>;
+  /** The TensorFlow.js backend the categorical head runs on, and ResNet50 too on TENSORFLOW_JS: tensorflow (native), wasm or cpu. */
+  tensorflowBackend: Scalars['String']['output'];
 };
 
 export type Similarity = {
@@ -674,6 +686,7 @@ export type ResolversTypes = ResolversObject<{
   EpochMetrics: ResolverTypeWrapper<EpochMetrics>;
   ExcludedCategory: ResolverTypeWrapper<ExcludedCategory>;
   ExistingSku: ExistingSku;
+  FeatureEngine: FeatureEngine;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Hyperparameters: ResolverTypeWrapper<Hyperparameters>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -875,8 +888,10 @@ export type ServiceInfoResolvers<ContextType = GraphQLContext, ParentType extend
   catalogSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   database?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   embeddingSpace?: Resolver<ResolversTypes['EmbeddingSpace'], ParentType, ContextType>;
+  featureEngine?: Resolver<ResolversTypes['FeatureEngine'], ParentType, ContextType>;
   featureWorkers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   modelVersion?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  tensorflowBackend?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type SimilarityResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Similarity'] = ResolversParentTypes['Similarity']> = ResolversObject<{

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The schema's ClassWeight: BALANCED weighs each class inversely to its count, as Keras/sklearn "balanced". */
+export const CLASS_WEIGHTS = ['BALANCED', 'NONE'] as const;
+
 const schema = z.object({
   hiddenUnits: z.number().int().min(1).default(1024),
   /** Width of `dense_mid`, the embedding. */
@@ -19,7 +22,7 @@ const schema = z.object({
   beta1: z.number().min(0).lt(1).default(0.9),
   beta2: z.number().min(0).lt(1).default(0.999),
   epsilon: z.number().gt(0).default(1e-7),
-  classWeight: z.enum(['balanced', 'none']).default('balanced'),
+  classWeight: z.enum(CLASS_WEIGHTS).default('BALANCED'),
   shuffle: z.boolean().default(true),
   /** Seeds the initial weights, the batch order and the dropout masks. */
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(42),

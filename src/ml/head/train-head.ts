@@ -89,7 +89,7 @@ export async function trainHead(input: HeadTrainingInput, options: HeadTrainingO
   assertUnits(start, units);
 
   const classWeights =
-    hyperparameters.classWeight === 'balanced'
+    hyperparameters.classWeight === 'BALANCED'
       ? balancedClassWeights(train.labels, classes)
       : new Float64Array(classes).fill(1);
   const parameters = toTrainingParameters(start);

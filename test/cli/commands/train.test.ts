@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { loadConfig } from '../../../src/config.js';
 import { createServices } from '../../../src/services.js';
+import { lookalike, startLookalike } from '../../support/command-line.js';
 import { photoCatalog } from '../../support/photo-catalog.js';
-
-const CLI = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
-const run = promisify(execFile);
 
 let dir: string;
 before(async () => {
@@ -28,20 +23,16 @@ after(() => rm(dir, { recursive: true, force: true }));
 
 test('train trains on the stored features without loading ResNet50', async () => {
   // No weights anywhere: a command that loaded ResNet50 would fail here.
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', CLI, 'train', '--epochs', '2'], {
-    env: {
-      ...process.env,
-      DATA_DIR: join(dir, 'data'),
-      MODEL_CACHE_DIR: join(dir, 'empty-model-cache'),
-      RESNET50_MODEL_URL: join(dir, 'no-such-model', 'model.json'),
-    },
+  const { stdout } = await lookalike(['train', '--epochs', '2'], {
+    DATA_DIR: join(dir, 'data'),
+    MODEL_CACHE_DIR: join(dir, 'empty-model-cache'),
+    RESNET50_MODEL_URL: join(dir, 'no-such-model', 'model.json'),
   });
   assert.match(stdout, /^training run 1 succeeded: model version \d+ active, val_acc [\d.]+ \(epoch 2 of 2\), 8 products embedded$/m);
 });
 
 test('Ctrl-C stops the run in one line, exit 130, and leaves the active model version as it was', async () => {
-  const env = { ...process.env, DATA_DIR: join(dir, 'data') };
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'train', '--epochs', '1000', '--batch-size', '1'], { env });
+  const child = startLookalike(['train', '--epochs', '1000', '--batch-size', '1'], { DATA_DIR: join(dir, 'data') });
   let stderr = '';
   const exited = once(child, 'exit');
   await new Promise<void>((resolve, reject) => {
@@ -69,9 +60,8 @@ test('Ctrl-C stops the run in one line, exit 130, and leaves the active model ve
 });
 
 test('--early-stopping-patience and --restore-best-weights reach the run, which says which epoch it kept', async () => {
-  const env = { ...process.env, DATA_DIR: join(dir, 'data') };
-  const args = ['--import', 'tsx', CLI, 'train', '--epochs', '6', '--early-stopping-patience', '1', '--restore-best-weights'];
-  const { stdout } = await run(process.execPath, args, { env });
+  const env = { DATA_DIR: join(dir, 'data') };
+  const { stdout } = await lookalike(['train', '--epochs', '6', '--early-stopping-patience', '1', '--restore-best-weights'], env);
   const [, runId, kept, trained] = /^training run (\d+) succeeded: .* \(epoch (\d+) of (\d+)\)/m.exec(stdout) ?? [];
   assert.ok(runId, stdout);
   const services = await createServices(loadConfig({ DATA_DIR: join(dir, 'data'), FEATURE_WORKERS: '1' }), () => {});
@@ -84,7 +74,7 @@ test('--early-stopping-patience and --restore-best-weights reach the run, which 
   } finally {
     await services.close();
   }
-  await assert.rejects(run(process.execPath, ['--import', 'tsx', CLI, 'train', '--early-stopping-patience', 'soon'], { env }), {
+  await assert.rejects(lookalike(['train', '--early-stopping-patience', 'soon'], env), {
     stderr: /earlyStoppingPatience/,
   });
 });

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../src/ml/backend.js';
 import { CategoricalHead } from '../../../src/ml/head/categorical-head.js';
 import { resolveHeadHyperparameters } from '../../../src/ml/head/head-hyperparameters.js';
-import { buildLayersHead } from '../../../src/ml/head/layers-head.js';
+import { buildLayersHead } from '../../../harness/layers-head.js';
 import {
   headTensors,
   headTensorSpecs,

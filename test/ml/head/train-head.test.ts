@@ -3,7 +3,7 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../src/ml/backend.js';
 import { CategoricalHead } from '../../../src/ml/head/categorical-head.js';
-import { fitLayersHead } from '../../../src/ml/head/layers-head.js';
+import { fitLayersHead } from '../../../harness/layers-head.js';
 import { initialHead } from '../../../src/ml/head/serialized-head.js';
 import { StandardScaler } from '../../../src/ml/head/standard-scaler.js';
 import { trainHead, type EpochMetrics, type HeadTrainingInput } from '../../../src/ml/head/train-head.js';

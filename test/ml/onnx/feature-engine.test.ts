@@ -38,8 +38,8 @@ test('FEATURE_ENGINE is auto unless set to onnx or tfjs', () => {
 test('auto runs ResNet50 on ONNX Runtime with dynamic batching, and reports it', { skip: nativeLoads }, async () => {
   const extractor = await createFeatureExtractor({ ...options, engine: 'auto', backend: 'auto', cacheDir: MODEL_CACHE_DIR });
   try {
-    assert.equal(extractor.backend, 'onnx');
-    assert.equal(extractor.tfBackend, 'wasm');
+    assert.equal(extractor.engine, 'onnx');
+    assert.equal(extractor.backend, 'wasm');
     assert.equal(extractor.workers, 1);
 
     const before = extractor.stats();
@@ -65,8 +65,8 @@ test('FEATURE_ENGINE=tfjs keeps ResNet50 on TensorFlow.js and converts nothing',
   const modelUrl = await writeSmallKerasModel(join(dir, 'model'), { seed: 1 });
   const extractor = await createFeatureExtractor({ ...options, engine: 'tfjs', cacheDir, modelUrl });
   try {
+    assert.equal(extractor.engine, 'tfjs');
     assert.equal(extractor.backend, 'wasm');
-    assert.equal(extractor.tfBackend, 'wasm');
     assert.equal((await extractor.extract([chelsea]))[0]!.length, FEATURE_LENGTH);
     assert.deepEqual(await readdir(cacheDir).catch(() => []), []);
   } finally {
@@ -79,6 +79,7 @@ test('auto falls back to TensorFlow.js when ONNX cannot take the model, and says
   const lines: string[] = [];
   const extractor = await createFeatureExtractor({ ...options, engine: 'auto', cacheDir: join(dir, 'auto'), modelUrl, log: (line) => lines.push(line) });
   try {
+    assert.equal(extractor.engine, 'tfjs');
     assert.equal(extractor.backend, 'wasm');
     assert.equal((await extractor.extract([coffee]))[0]!.length, FEATURE_LENGTH);
     assert.equal(lines.length, 1);

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { balancedClassWeights } from './class-weights.js';
-import { resolveHeadHyperparameters } from './head-hyperparameters.js';
-import { toMatrix } from './matrix.js';
-import { headTensors, headWeightCount, initialHead, type HeadUnits, type SerializedHead } from './serialized-head.js';
-import type { EpochMetrics, HeadTrainingInput, HeadTrainingOptions, HeadTrainingResult } from './train-head.js';
+import { balancedClassWeights } from '../src/ml/head/class-weights.js';
+import { resolveHeadHyperparameters } from '../src/ml/head/head-hyperparameters.js';
+import { toMatrix } from '../src/ml/head/matrix.js';
+import { headTensors, headWeightCount, initialHead, type HeadUnits, type SerializedHead } from '../src/ml/head/serialized-head.js';
+import type { EpochMetrics, HeadTrainingInput, HeadTrainingOptions, HeadTrainingResult } from '../src/ml/head/train-head.js';
 
 /** The head as the method builds it in Keras, with tfjs-layers. */
 export function buildLayersHead(units: HeadUnits, dropout: number): tf.Sequential {
@@ -64,7 +64,7 @@ export async function fitLayersHead(
       batchSize: hyperparameters.batchSize,
       shuffle: hyperparameters.shuffle,
       classWeight:
-        hyperparameters.classWeight === 'balanced' ? { ...balancedClassWeights(input.train.labels, classes) } : undefined,
+        hyperparameters.classWeight === 'BALANCED' ? { ...balancedClassWeights(input.train.labels, classes) } : undefined,
       validationData: [tensors.validationX, tensors.validationY],
       verbose: 0,
       callbacks: {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { toMatrix } from './head/matrix.js';
+import { toMatrix } from '../ml/head/matrix.js';
 
 export interface NeighbourList {
   /** Positions in the catalog, nearest first; equal distances in position order. */
@@ -27,7 +27,7 @@ export function nearestNeighbours(
   const catalogMatrix = tf.tensor2d(toMatrix(catalog).data, [catalog.length, dims]);
   const catalogNorms = tf.tidy(() => tf.sum(tf.square(catalogMatrix), 1));
   // Transposed once here: on wasm a matMul with a transpose flag falls back
-  // to a naive loop, ~40x slower (bench/RESULTS.md, issue 5, part 2).
+  // to a naive loop, ~40x slower (bench/RESULTS.md, "training the categorical head").
   const catalogColumns = tf.transpose(catalogMatrix);
   try {
     const results: NeighbourList[] = [];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { selectBackend } from '../../src/ml/backend.js';
-import { nearestNeighbours } from '../../src/ml/nearest-neighbours.js';
+import { nearestNeighbours } from '../../src/evaluation/nearest-neighbours.js';
 
 /** Deterministic pseudo-random rows, so a failure repeats. */
 function rows(count: number, dims: number, seed: number): Float32Array[] {

@@ -1,0 +1,282 @@
+-- Compiled by scripts/repository-sql.ts (npm run sql:snapshots); do not edit.
+
+-- state()
+select
+  (
+    select
+      generation
+    from
+      search_generation
+  ) as "generation",
+  (
+    select
+      id
+    from
+      model_versions
+    where
+      active
+  ) as "active_space"
+from
+  "search_generation";
+
+-- changedSince(generation = 41)
+select
+  "g"."generation",
+  "c"."product_id"
+from
+  "search_generation" as "g"
+  left join "search_changes" as "c" on "c"."generation" > $1;
+
+-- vectorsAfter(raw features, afterId = 0, limit = 2000)
+select
+  "products"."id" as "product_id",
+  encode(vector_send ("products"."features"), 'base64') as "vector"
+from
+  "products"
+where
+  "products"."id" > $1
+order by
+  "products"."id"
+limit
+  $2;
+
+-- vectorsAfter(model version 2, afterId = 0, limit = 2000)
+select
+  "embeddings"."product_id",
+  encode(vector_send ("embeddings"."embedding"), 'base64') as "vector"
+from
+  "embeddings"
+where
+  "embeddings"."model_version_id" = $1
+  and "embeddings"."product_id" > $2
+order by
+  "embeddings"."product_id"
+limit
+  $3;
+
+-- vectorsOf(raw features, [3, 4])
+select
+  "products"."id" as "product_id",
+  encode(vector_send ("products"."features"), 'base64') as "vector"
+from
+  "products"
+where
+  "products"."id" = any ($1::integer[]);
+
+-- vectorsOf(model version 2, [3, 4])
+select
+  "embeddings"."product_id",
+  encode(vector_send ("embeddings"."embedding"), 'base64') as "vector"
+from
+  "embeddings"
+where
+  "embeddings"."model_version_id" = $1
+  and "embeddings"."product_id" = any ($2::integer[]);
+
+-- nearestAmong(raw features, query, k = 6, candidates)
+select
+  "products"."id",
+  "products"."sku",
+  "products"."name",
+  "products"."category",
+  "products"."image_width",
+  "products"."image_height",
+  "products"."created_at",
+  "embeddings"."predicted_category",
+  products.features <-> $1 as "distance",
+  (
+    select
+      generation
+    from
+      search_generation
+  ) as "generation",
+  (
+    select
+      id
+    from
+      model_versions
+    where
+      active
+  ) as "active_space"
+from
+  "products"
+  left join "embeddings" on "embeddings"."product_id" = "products"."id"
+  and "embeddings"."model_version_id" = (
+    select
+      "model_versions"."id"
+    from
+      "model_versions"
+    where
+      "model_versions"."active" = $2
+  )
+where
+  "products"."id" = any ($3::integer[])
+order by
+  "distance",
+  "products"."id"
+limit
+  $4;
+
+-- nearestAmong(raw features, product 3, k = 6, candidates, filter)
+select
+  "products"."id",
+  "products"."sku",
+  "products"."name",
+  "products"."category",
+  "products"."image_width",
+  "products"."image_height",
+  "products"."created_at",
+  "embeddings"."predicted_category",
+  products.features <-> (
+    select
+      features
+    from
+      products
+    where
+      id = $1
+  ) as "distance",
+  (
+    select
+      generation
+    from
+      search_generation
+  ) as "generation",
+  (
+    select
+      id
+    from
+      model_versions
+    where
+      active
+  ) as "active_space"
+from
+  "products"
+  left join "embeddings" on "embeddings"."product_id" = "products"."id"
+  and "embeddings"."model_version_id" = (
+    select
+      "model_versions"."id"
+    from
+      "model_versions"
+    where
+      "model_versions"."active" = $2
+  )
+where
+  true
+  and products.category_key = any ($3::text[])
+  and (
+    products.category_key is null
+    or products.category_key <> all ($4::text[])
+  )
+  and products.id <> all ($5::integer[])
+  and products.features <-> (
+    select
+      features
+    from
+      products
+    where
+      id = $6
+  ) <= $7::float8
+  and "products"."id" = any ($8::integer[])
+order by
+  "distance",
+  "products"."id"
+limit
+  $9;
+
+-- nearestAmong(model version 2, query, k = 6, candidates)
+select
+  "products"."id",
+  "products"."sku",
+  "products"."name",
+  "products"."category",
+  "products"."image_width",
+  "products"."image_height",
+  "products"."created_at",
+  "embeddings"."predicted_category",
+  embeddings.embedding <-> $1 as "distance",
+  (
+    select
+      generation
+    from
+      search_generation
+  ) as "generation",
+  (
+    select
+      id
+    from
+      model_versions
+    where
+      active
+  ) as "active_space"
+from
+  "embeddings"
+  inner join "products" on "products"."id" = "embeddings"."product_id"
+where
+  "embeddings"."model_version_id" = $2
+  and "products"."id" = any ($3::integer[])
+order by
+  "distance",
+  "products"."id"
+limit
+  $4;
+
+-- nearestAmong(model version 2, product 3, k = 6, candidates, filter)
+select
+  "products"."id",
+  "products"."sku",
+  "products"."name",
+  "products"."category",
+  "products"."image_width",
+  "products"."image_height",
+  "products"."created_at",
+  "embeddings"."predicted_category",
+  embeddings.embedding <-> (
+    select
+      embedding
+    from
+      embeddings
+    where
+      model_version_id = $1
+      and product_id = $2
+  ) as "distance",
+  (
+    select
+      generation
+    from
+      search_generation
+  ) as "generation",
+  (
+    select
+      id
+    from
+      model_versions
+    where
+      active
+  ) as "active_space"
+from
+  "embeddings"
+  inner join "products" on "products"."id" = "embeddings"."product_id"
+where
+  "embeddings"."model_version_id" = $3
+  and true
+  and products.category_key = any ($4::text[])
+  and (
+    products.category_key is null
+    or products.category_key <> all ($5::text[])
+  )
+  and products.id <> all ($6::integer[])
+  and embeddings.embedding <-> (
+    select
+      embedding
+    from
+      embeddings
+    where
+      model_version_id = $7
+      and product_id = $8
+  ) <= $9::float8
+  and "products"."id" = any ($10::integer[])
+order by
+  "distance",
+  "products"."id"
+limit
+  $11;
