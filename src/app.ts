@@ -56,6 +56,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
   let services: Services | undefined;
   let context: Omit<GraphQLContext, 'mayWrite'> | undefined;
   let searchIndexLoaded = false;
+  let closing = false;
 
   const loggerInstance: FastifyBaseLogger = logger;
   const server = Fastify({ loggerInstance, genReqId: requestId, bodyLimit: bodyLimit(config), requestTimeout: REQUEST_TIMEOUT_MS, routerOptions: { maxParamLength: MAX_PARAM_LENGTH } });
@@ -63,6 +64,11 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
   registerBodyBudget(server, new BodyBudget(config.maxBodyBytesInFlight));
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // Closing drops only the connections idle at that instant: one whose request
+  // finishes later would idle on for Fastify's 72 s keep-alive and hold the stop.
+  server.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
   await server.register(cors, { origin: config.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['Authorization', 'Content-Type'] });
 
@@ -117,6 +123,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
       logger.info(`search index loaded in ${((performance.now() - warming) / 1000).toFixed(1)} s`);
     },
     async close() {
+      closing = true;
       const force = setTimeout(() => server.server.closeAllConnections(), config.shutdownTimeoutMs);
       try {
         await server.close();

@@ -122,10 +122,13 @@ describe('stopping', () => {
     const inFlight = graphql(url, ADD_MANY, { inputs: inputs.slice(8) }, TOKEN);
     await until(async () => (await imagesSoFar()) > before, 'the request to reach ResNet50', 60);
 
+    const signalled = performance.now();
     child.kill('SIGTERM');
     const { code, signal, stderr } = await exit;
     assert.equal(signal, null);
     assert.equal(code, 0, stderr);
+    // The request's keep-alive connection must not hold the stop to SHUTDOWN_TIMEOUT_MS.
+    assert.ok(performance.now() - signalled < 30_000, `stopped ${((performance.now() - signalled) / 1000).toFixed(1)} s after SIGTERM`);
     const finished = await inFlight;
     assert.equal(finished.errors, undefined);
     assert.equal(finished.data.addProducts.products.length, 4);
