@@ -123,10 +123,13 @@ export function candidatesIn(
   const queryRadius = ofProduct === undefined ? 0 : (table.radiusOf(ofProduct) ?? 0);
   const bound = new CandidateBound(k, table.dimensions, ofProduct, conditions, queryRadius);
   let added = 0;
-  const scan = table.squaredDistances(query, (scanned) => {
-    bound.add(scanned, added, scanned.ids.length);
-    added = scanned.ids.length;
-    return bound.limit(scanned.maxRadius);
+  const scan = table.squaredDistances(query, {
+    threshold: (scanned) => {
+      bound.add(scanned, added, scanned.ids.length);
+      added = scanned.ids.length;
+      return bound.limit(scanned.maxRadius);
+    },
+    reach: () => bound.reach + queryRadius,
   });
   return candidates(scan, k, table.dimensions, ofProduct, conditions, queryRadius);
 }
@@ -236,7 +239,7 @@ const SMALLEST_NORMAL = 2 ** -126;
 const FLOAT32_MAX = 3.4028234663852886e38;
 const MARGIN = 2 ** -40;
 
-function rounding(dimensions: number): { gamma: number; absolute: number } {
+export function rounding(dimensions: number): { gamma: number; absolute: number } {
   const roundings = (dimensions + 2) * UNIT_ROUNDOFF;
   return { gamma: roundings / (1 - roundings), absolute: 2 * dimensions * SMALLEST_NORMAL };
 }
