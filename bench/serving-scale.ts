@@ -24,8 +24,8 @@
 //
 //   node --import tsx bench/serving-scale.ts [--sizes 100000,1000000] [--kinds structured,random]
 //     [--dimensions 512] [--queries 200] [--reference-queries 10] [--k 6]
-//     [--database postgres://postgres@127.0.0.1:5433/lookalike_scale]
-import { open, rm } from 'node:fs/promises';
+//     [--database postgres://postgres@127.0.0.1:5433/lookalike_scale] [--json results.json]
+import { open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -49,6 +49,7 @@ const { values: flags } = parseArgs({
     k: { type: 'string', default: '6' },
     database: { type: 'string' },
     'fashion-mnist': { type: 'string', default: '/usr/share/datasets/fashion-mnist' },
+    json: { type: 'string' },
   },
 });
 const sizes = flags.sizes.split(',').map(Number);
@@ -159,6 +160,8 @@ console.log(`${machine()}\n${dimensions}-d, k = ${k}, ${queries} queries a catal
 const client = flags.database ? new pg.Client({ connectionString: flags.database }) : undefined;
 await client?.connect();
 const rows: (string | number)[][] = [];
+/** What --json writes, for bench/serving-scale-plot.ts. */
+const records: Record<string, number | string | null>[] = [];
 for (const kind of kinds) {
   const vectorOf = await catalog(kind);
   for (const size of sizes) {
@@ -257,11 +260,24 @@ for (const kind of kinds) {
       pgvectorScan,
       identical,
     ]);
+    records.push({
+      kind,
+      products: size,
+      dimensions,
+      indexMiB: index.bytes / 2 ** 20,
+      partitionSeconds: buildMs / 1000,
+      p50,
+      p95,
+      float32P50: baseline ? percentile(floatTimes, 50) : null,
+      float32P95: baseline ? percentile(floatTimes, 95) : null,
+      identical,
+    });
     console.log(rows.at(-1)!.join(' | '));
     baseline?.free();
   }
 }
 await client?.end();
+if (flags.json) await writeFile(flags.json, `${JSON.stringify({ machine: machine(), k, queries, records }, null, 2)}\n`);
 console.log(`\n${machine()}\n`);
 console.log(
   table(
