@@ -7,28 +7,28 @@ const MARGIN = 2 ** -40;
  * The blocks of a partitioned VectorTable and what each may hold. Rows are
  * grouped by their nearest pivot (a row of the table picked at build time);
  * within a group they are sorted by their distance to the pivot and cut into
- * blocks of consecutive slots, so each block is a ring around its pivot.
- * For each block, `inner` and `outer` bound |x - c| for every stored vector
- * x filed in it (not the quantized x', whose distance is widened by the
- * row's radius r): by the triangle inequality a query y' within q of the
- * true query y then has, for every row of the block,
+ * blocks of consecutive slots. For each block and each pivot c (not only its
+ * own), `inner` and `outer` bound |x - c| for every stored vector x filed in
+ * the block (not the quantized x': the row's radius r is added): a ring
+ * around every pivot. By the triangle inequality a query y' within q of the
+ * true query y then has, for every row of the block and every pivot,
  *   |y - x| ≥ max(|y' - c| - outer, inner - |y' - c|) - q,
- * and a block whose lower end is past the candidate bound's reach (the
- * largest true distance a row pgvector returns can have, candidates.ts) holds
- * no row that can be among pgvector's k nearest: it is skipped whole.
- * Bounds only widen between builds (a rewritten row widens its block's
- * ring), so they hold whatever is written; new rows go to the tail, which
- * every query scans.
+ * and a block whose lower end, the largest over the pivots, is past the
+ * candidate bound's reach (the largest true distance a row pgvector returns
+ * can have, candidates.ts) holds no row that can be among pgvector's k
+ * nearest: it is skipped whole. Bounds only widen between builds (a
+ * rewritten row widens its block's rings), so they hold whatever is
+ * written; new rows go to the tail, which every query scans.
  */
 export class Partition {
   constructor(
     readonly dimensions: number,
     /** One pivot after another, `dimensions` float32s each. */
     readonly pivots: Float32Array,
-    /** Per block: its pivot, its first slot, its rows, and its ring. */
-    readonly groupOf: Int32Array,
+    /** Per block: its first slot and its rows. */
     readonly starts: Int32Array,
     readonly counts: Int32Array,
+    /** Per block and pivot, at block·groups + pivot: the ring. */
     readonly inner: Float64Array,
     readonly outer: Float64Array,
     /** Slots from here to the table's end are the tail. */
@@ -43,11 +43,15 @@ export class Partition {
     return this.pivots.length / this.dimensions;
   }
 
-  /** The ring of `block` grows to hold a stored vector within `radius` of x' (a rewritten row). */
+  /** The rings of `block` grow to hold a stored vector within `radius` of x' (a rewritten row). */
   widen(block: number, quantized: Float32Array, radius: number): void {
-    const [low, high] = pivotDistance(quantized, this.pivots, this.groupOf[block]!, this.dimensions);
-    this.inner[block] = Math.min(this.inner[block]!, down(low - radius));
-    this.outer[block] = Math.max(this.outer[block]!, up(high + radius));
+    const groups = this.groups;
+    for (let g = 0; g < groups; g++) {
+      const [low, high] = pivotDistance(quantized, this.pivots, g, this.dimensions);
+      const at = block * groups + g;
+      this.inner[at] = Math.min(this.inner[at]!, down(low - radius));
+      this.outer[at] = Math.max(this.outer[at]!, up(high + radius));
+    }
   }
 
   /**
@@ -63,11 +67,18 @@ export class Partition {
     const blocks = this.blocks;
     const keys = new Float64Array(blocks);
     for (let b = 0; b < blocks; b++) {
-      const g = this.groupOf[b]!;
-      const outer = this.outer[b]!;
-      // The subtractions round by 2^-53 of their larger operand at most; the slack covers them.
-      const slack = (high[g]! + outer) * MARGIN;
-      keys[b] = this.counts[b] === 0 ? Infinity : Math.max(low[g]! - outer, this.inner[b]! - high[g]!) - slack;
+      if (this.counts[b] === 0) {
+        keys[b] = Infinity;
+        continue;
+      }
+      let key = -Infinity;
+      for (let g = 0, at = b * groups; g < groups; g++, at++) {
+        const outer = this.outer[at]!;
+        // The subtractions round by 2^-53 of their larger operand at most; the slack covers them.
+        const bound = Math.max(low[g]! - outer, this.inner[at]! - high[g]!) - (high[g]! + outer) * MARGIN;
+        if (bound > key) key = bound;
+      }
+      keys[b] = key;
     }
     const order = Int32Array.from({ length: blocks }, (_, b) => b).sort((a, b) => keys[a]! - keys[b]!);
     return { order, lower: Float64Array.from(order, (b) => keys[b]!) };

@@ -27,11 +27,12 @@ export interface ScanLimits {
   reach(): number;
 }
 
-/** Per slot, while a partition is being built: the nearest pivot so far and its sum; NaN where the row changed since. */
+/** Per slot, while a partition is being built: the nearest pivot so far and its sum, NaN where the row changed since; and its sum to every pivot, at pivot·rows + slot. */
 interface Assignment {
   rows: number;
   group: Int32Array;
   sum: Float32Array;
+  sums: Float32Array;
 }
 
 export class IndexCapacityError extends Error {
@@ -259,7 +260,12 @@ export class VectorTable {
       [live[g], live[pick]] = [live[pick]!, live[g]!];
       pivots.set(this.#vectorAt(live[g]!), g * dimensions);
     }
-    const assignment: Assignment = { rows, group: new Int32Array(rows), sum: new Float32Array(rows).fill(Infinity) };
+    const assignment: Assignment = {
+      rows,
+      group: new Int32Array(rows),
+      sum: new Float32Array(rows).fill(Infinity),
+      sums: new Float32Array(rows * pivotCount),
+    };
     this.#assignment = assignment;
     try {
       for (let g = 0; g < pivotCount; g++) {
@@ -270,6 +276,7 @@ export class VectorTable {
         new Float32Array(this.#memory.buffer, 0, dimensions).set(pivots.subarray(g * dimensions, (g + 1) * dimensions));
         this.#kernel.quantizedSquaredDistances(0, this.#rowOffset(0), scanned, this.#rowBytes, out, this.#columns, Infinity);
         const sums = new Float32Array(this.#memory.buffer, out, scanned);
+        assignment.sums.set(sums, g * rows);
         const { group, sum } = assignment;
         // A NaN sum (a changed row) stays NaN: no comparison with it holds.
         for (let slot = 0; slot < scanned; slot++) {
@@ -286,7 +293,7 @@ export class VectorTable {
   }
 
   /** The last step of partition(): moves every row to its slot in its block, in place. */
-  #file({ rows, group, sum }: Assignment, pivots: Float32Array, blockRows: number): void {
+  #file({ rows, group, sum, sums }: Assignment, pivots: Float32Array, blockRows: number): void {
     const dimensions = this.#dimensions;
     const groups = pivots.length / dimensions;
     const filed: number[][] = Array.from({ length: groups }, () => []);
@@ -298,40 +305,35 @@ export class VectorTable {
     const order: number[] = [];
     const starts: number[] = [];
     const counts: number[] = [];
-    const groupOf: number[] = [];
     const inner: number[] = [];
     const outer: number[] = [];
     for (let g = 0; g < groups; g++) {
       const slots = filed[g]!.sort((a, b) => sum[a]! - sum[b]!);
       for (let from = 0; from < slots.length; from += blockRows) {
-        let low = Infinity;
-        let high = 0;
+        const block = slots.slice(from, from + blockRows);
         starts.push(order.length);
-        for (const slot of slots.slice(from, from + blockRows)) {
-          const [near, far] = scannedDistance(sum[slot]!, dimensions);
-          low = Math.min(low, down(near - this.#radii[slot]!));
-          high = Math.max(high, up(far + this.#radii[slot]!));
-          order.push(slot);
+        counts.push(block.length);
+        order.push(...block);
+        let radius = 0;
+        for (const slot of block) radius = Math.max(radius, this.#radii[slot]!);
+        // Per pivot, the ring of the smallest and largest sums widened by the largest radius holds every row's.
+        for (let pivot = 0; pivot < groups; pivot++) {
+          let least = Infinity;
+          let most = 0;
+          for (const slot of block) {
+            const value = sums[pivot * rows + slot]!;
+            if (value < least) least = value;
+            if (!(value <= most)) most = value;
+          }
+          inner.push(down(scannedDistance(least, dimensions)[0] - radius));
+          outer.push(up(scannedDistance(most, dimensions)[1] + radius));
         }
-        counts.push(order.length - starts.at(-1)!);
-        groupOf.push(g);
-        inner.push(low);
-        outer.push(high);
       }
     }
     const tailStart = order.length;
     order.push(...tail);
     this.#permute(order);
-    this.#partition = new Partition(
-      dimensions,
-      pivots,
-      Int32Array.from(groupOf),
-      Int32Array.from(starts),
-      Int32Array.from(counts),
-      Float64Array.from(inner),
-      Float64Array.from(outer),
-      tailStart,
-    );
+    this.#partition = new Partition(dimensions, pivots, Int32Array.from(starts), Int32Array.from(counts), Float64Array.from(inner), Float64Array.from(outer), tailStart);
     this.#used = order.length;
     this.#blockOf.fill(TAIL);
     for (let block = 0; block < starts.length; block++) this.#blockOf.fill(block, starts[block]!, starts[block]! + counts[block]!);
@@ -392,6 +394,7 @@ export class VectorTable {
     }
     assignment.sum[to] = assignment.sum[from]!;
     assignment.group[to] = assignment.group[from]!;
+    for (let at = 0; at < assignment.sums.length; at += assignment.rows) assignment.sums[at + to] = assignment.sums[at + from]!;
   }
 
   /**
