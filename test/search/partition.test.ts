@@ -186,6 +186,36 @@ describe('a partitioned VectorTable', () => {
     assertCandidatesHoldTopK(table, stored, [...stored.keys()].filter((id) => id % 3 === 0 || id > 8000), 6);
   });
 
+  test('asks for a partition from 16,384 rows, and again once the tail holds more than an eighth of them; the rebuild files the tail', async () => {
+    const random = seededRandom(13);
+    const table = new VectorTable();
+    const stored = new Map<number, Float32Array>();
+    const add = (id: number) => {
+      const vector = randomVector(random, 8);
+      stored.set(id, vector);
+      table.set(id, vector);
+    };
+    for (let id = 1; id < 16_384; id++) add(id);
+    assert.equal(table.wantsPartition, false);
+    add(16_384);
+    assert.equal(table.wantsPartition, true);
+    await table.partition();
+    const blocks = table.blocks;
+    assert.ok(blocks >= 32, `${blocks} blocks`);
+    assert.equal(table.wantsPartition, false);
+    // More than an eighth of the rows, tail included: 2,341 of 18,725.
+    for (let id = 16_385; id <= 16_384 + 2340; id++) add(id);
+    assert.equal(table.wantsPartition, false);
+    add(16_384 + 2341);
+    assert.equal(table.wantsPartition, true);
+    await table.partition();
+    assert.equal(table.wantsPartition, false);
+    assert.ok(table.blocks > blocks);
+    const query = randomVector(random, 8);
+    const found = new Set(candidatesIn(table, query, 6));
+    for (const id of pgvectorTopK(stored, query, 6)) assert.ok(found.has(id), `product ${id} missing`);
+  });
+
   test('scans every row of random vectors, where nothing can be skipped, and finds the same products', async () => {
     const random = seededRandom(10);
     const stored = new Map(Array.from({ length: 600 }, (_, i) => [i + 1, randomVector(random, DIMENSIONS)]));
