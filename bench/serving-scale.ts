@@ -54,8 +54,15 @@ const { values: flags } = parseArgs({
     database: { type: 'string' },
     'fashion-mnist': { type: 'string', default: '/usr/share/datasets/fashion-mnist' },
     json: { type: 'string' },
+    help: { type: 'boolean' },
   },
 });
+if (flags.help) {
+  // The usage is the header comment of this file.
+  const source = await readFile(new URL(import.meta.url), 'utf8');
+  console.log(source.split('\n').filter((line) => line.startsWith('//')).map((line) => line.slice(3)).join('\n'));
+  process.exit(0);
+}
 const sizes = flags.sizes.split(',').map(Number);
 const kinds = flags.kinds.split(',') as ('structured' | 'random')[];
 const dimensions = positiveInteger(flags, 'dimensions');
