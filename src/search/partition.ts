@@ -76,9 +76,10 @@ export class Partition {
         const outer = this.outer[at]!;
         // The subtractions round by 2^-53 of their larger operand at most; the slack covers them.
         const bound = Math.max(low[g]! - outer, this.inner[at]! - high[g]!) - (high[g]! + outer) * MARGIN;
-        if (bound > key) key = bound;
+        if (bound > key || Number.isNaN(bound)) key = bound;
       }
-      keys[b] = key;
+      // NaN where a row or pivot overflowed float32 (infinite values): such a block bounds nothing and is read first.
+      keys[b] = Number.isNaN(key) ? -Infinity : key;
     }
     const order = Int32Array.from({ length: blocks }, (_, b) => b).sort((a, b) => keys[a]! - keys[b]!);
     return { order, lower: Float64Array.from(order, (b) => keys[b]!) };
