@@ -87,7 +87,7 @@ export async function createServices(config: Config, log: (line: string) => void
       database,
       extractor,
       catalog: new CatalogService(store, images, models),
-      similarity: new SimilarityService(store, images, models, new ExactSearch(store)),
+      similarity: new SimilarityService(store, images, models, new ExactSearch(store, undefined, log)),
       training,
       async close() {
         await training.close();

@@ -49,6 +49,21 @@
  * l ≤ min(D, Dm): the test above with min(D, Dm) for D, widened by r + q
  * like D (a row's true distance may be r + q below its scanned one). Dm
  * needs no k rows, nor a bound on overflow: the sums M keeps are finite.
+ *
+ * Skipped rows. So no row whose true distance exceeds min(D, Dm) is among
+ * pgvector's answer, and a scan may leave such rows out unread: U over the
+ * rows it did read is still U over a subset of admitted rows, and D, Dm and
+ * the test above hold for the rows it returns. A partitioned table
+ * (partition.ts) skips a block when, for every stored vector x filed in it,
+ * |x - c| lies in [inner, outer] around its pivot c, and
+ *   max(|y' - c| - outer, inner - |y' - c|) - q > min(D, Dm)
+ * (computed in double with margins that only make the left side smaller):
+ * by the triangle inequality |y - x| ≥ |y' - x| - q ≥ ||y' - c| - |x - c|| - q,
+ * so every row of it is further than min(D, Dm). The scan compares with the
+ * reach of the moment, over the rows read so far; the reach only falls as
+ * rows are added, so the final one is smaller still and the skip stands.
+ * A row is equal to the bound, not past it, when a tie sits on the k-th
+ * distance: the comparison is strict, so such a block is read.
  */
 import type { VectorTable } from './vector-table.js';
 
@@ -123,10 +138,13 @@ export function candidatesIn(
   const queryRadius = ofProduct === undefined ? 0 : (table.radiusOf(ofProduct) ?? 0);
   const bound = new CandidateBound(k, table.dimensions, ofProduct, conditions, queryRadius);
   let added = 0;
-  const scan = table.squaredDistances(query, (scanned) => {
-    bound.add(scanned, added, scanned.ids.length);
-    added = scanned.ids.length;
-    return bound.limit(scanned.maxRadius);
+  const scan = table.squaredDistances(query, {
+    threshold: (scanned) => {
+      bound.add(scanned, added, scanned.ids.length);
+      added = scanned.ids.length;
+      return bound.limit(scanned.maxRadius);
+    },
+    reach: () => bound.reach + queryRadius,
   });
   return candidates(scan, k, table.dimensions, ofProduct, conditions, queryRadius);
 }
@@ -236,7 +254,7 @@ const SMALLEST_NORMAL = 2 ** -126;
 const FLOAT32_MAX = 3.4028234663852886e38;
 const MARGIN = 2 ** -40;
 
-function rounding(dimensions: number): { gamma: number; absolute: number } {
+export function rounding(dimensions: number): { gamma: number; absolute: number } {
   const roundings = (dimensions + 2) * UNIT_ROUNDOFF;
   return { gamma: roundings / (1 - roundings), absolute: 2 * dimensions * SMALLEST_NORMAL };
 }

@@ -39,6 +39,7 @@ export class ExactSearch {
   constructor(
     private readonly store: Store,
     private readonly maxIndexBytes?: number,
+    private readonly log: (line: string) => void = () => {},
   ) {}
 
   /** Loads the active space's index now, so the first query does not wait for it. */
@@ -82,13 +83,14 @@ export class ExactSearch {
     if (refresh || !this.#state) await this.#readState();
     const { generation, activeSpace } = this.#state!;
     if (activeSpace === this.#tooLarge) return undefined;
-    if (this.#index?.space !== activeSpace) this.#index = new SpaceIndex(activeSpace, this.store.search, this.maxIndexBytes);
+    if (this.#index?.space !== activeSpace) this.#index = new SpaceIndex(activeSpace, this.store.search, this.maxIndexBytes, this.log);
     const index = this.#index;
     try {
       await index.reach(generation);
     } catch (error) {
       if (!(error instanceof IndexCapacityError)) throw error;
       // The space stays in pgvector alone until another version is active.
+      this.log(`search: the active space does not fit in the in-process index (${error.message}); pgvector answers every query alone`);
       this.#tooLarge = activeSpace;
       if (this.#index === index) this.#index = undefined;
       return undefined;

@@ -22,6 +22,7 @@ export class SpaceIndex {
     readonly space: SpaceId,
     private readonly repository: SearchRepository,
     private readonly maxBytes?: number,
+    private readonly log: (line: string) => void = () => {},
   ) {}
 
   /** Products held in memory. */
@@ -70,6 +71,21 @@ export class SpaceIndex {
     }
     this.#table = table;
     this.#generation = generation;
+    this.#partitionInBackground(table);
+  }
+
+  /**
+   * Queries scan every row until the partition is built; it is built after
+   * the load, not before, so that a process is ready as soon as its rows are
+   * in memory, and again when new rows have piled up in the tail.
+   */
+  #partitionInBackground(table: VectorTable): void {
+    if (!table.wantsPartition) return;
+    const start = performance.now();
+    table.partition().then(
+      () => this.log(`search: ${table.size} products of the active space filed in ${table.blocks} blocks in ${Math.round(performance.now() - start)} ms`),
+      (error: unknown) => this.log(`search: partitioning the index failed, every query scans it all: ${String(error)}`),
+    );
   }
 
   /**
@@ -85,5 +101,6 @@ export class SpaceIndex {
       for (const { productId, vector } of found) table.set(productId, vector);
     }
     this.#generation = generation;
+    this.#partitionInBackground(table);
   }
 }

@@ -1,5 +1,8 @@
 import { createL2Kernel, QUANTIZED_STEP, webAssembly, type L2Kernel, type WasmMemory } from './l2-kernel.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Scan } from './candidates.js';
+import { down, Partition, scannedDistance, up } from './partition.js';
+import { seededRandom } from '../ml/head/seeded-random.js';
 
 const PAGE_BYTES = 65_536;
 /** WebAssembly's 32-bit address space: 4 GiB. */
@@ -9,6 +12,28 @@ const INT8_MAX = 127;
 const SCAN_CHUNK = 8192;
 /** Relative room for the double sum of a radius: (n + 2)·2^-53 at most, for any n a vector can have. */
 const RADIUS_MARGIN = 1 + 2 ** -40;
+/** A row filed in no block: in the tail, or while there is no partition. */
+const TAIL = -1;
+/** Below this many rows a full scan is as quick as reading a partition. */
+const MIN_PARTITIONED_ROWS = 16_384;
+/** Rows a block holds at most when built: small enough to skip finely, large enough that a kernel call is worth it. */
+const BLOCK_ROWS = 512;
+
+/** What a scan asks, with the rows scanned so far, before each chunk or block. */
+export interface ScanLimits {
+  /** The sum past which a row no longer matters (its scan may stop there). */
+  threshold(scanned: Required<Scan>): number;
+  /** How far from the scanned query y' a row that matters can truly be; Infinity while unbounded. */
+  reach(): number;
+}
+
+/** Per slot, while a partition is being built: the nearest pivot so far and its sum, NaN where the row changed since; and its sum to every pivot, at pivot·rows + slot. */
+interface Assignment {
+  rows: number;
+  group: Int32Array;
+  sum: Float32Array;
+  sums: Float32Array;
+}
 
 export class IndexCapacityError extends Error {
   override name = 'IndexCapacityError';
@@ -21,8 +46,14 @@ export class IndexCapacityError extends Error {
  * the vector x' = fround(q·s). Beside it the table keeps the row's radius,
  * an upper bound on |x - x'| computed when the row is written, so that
  * candidates.ts can widen its bounds by exactly what quantization lost.
- * Rows are unordered: a deletion moves the last row into the gap. The first
- * vector fixes the dimensions.
+ * The first vector fixes the dimensions.
+ *
+ * Until partition() runs, rows are unordered and every scan reads them all:
+ * a deletion moves the last row into the gap. After it, rows are filed in
+ * the blocks of a Partition (partition.ts), each block a run of slots that
+ * a scan skips whole when no row of it can matter; a deletion moves the
+ * block's last row into the gap, a rewritten row widens its block's bounds,
+ * and a new row goes to the tail, which every scan reads.
  *
  * Memory layout: the query (float32, one value per int8 column), then the
  * rows, then one float32 per row of scratch for the distances. Rows are
@@ -34,8 +65,17 @@ export class VectorTable {
   #columns = 0;
   #rowBytes = 0;
   #capacity = 0;
+  /** Slots in use, holes between blocks included: the tail ends here. */
+  #used = 0;
   #ids = new Int32Array(0);
   #radii = new Float64Array(0);
+  /** Per slot, its block, or TAIL. */
+  #blockOf = new Int32Array(0);
+  /** A scan's ids and radii, in the order it read the rows. */
+  #scanIds = new Int32Array(0);
+  #scanRadii = new Float64Array(0);
+  #partition: Partition | undefined;
+  #assignment: Assignment | undefined;
   /** Never lowered: stays an upper bound on every radius. */
   #maxRadius = 0;
   readonly #slots = new Map<number, number>();
@@ -65,10 +105,25 @@ export class VectorTable {
     return this.#memory.buffer.byteLength;
   }
 
+  /** Blocks of the partition, 0 without one. */
+  get blocks(): number {
+    return this.#partition?.blocks ?? 0;
+  }
+
+  /** Whether partition() would pay: enough rows, and no partition yet, or a tail past an eighth of the rows. */
+  get wantsPartition(): boolean {
+    if (this.#assignment || this.size < MIN_PARTITIONED_ROWS) return false;
+    const partition = this.#partition;
+    return !partition || (this.#used - partition.tailStart) * 8 > this.size;
+  }
+
   /** The vector the row stands for, x' (a copy); within radiusOf(id) of the stored one. */
   vectorOf(id: number): Float32Array | undefined {
     const slot = this.#slots.get(id);
-    if (slot === undefined) return undefined;
+    return slot === undefined ? undefined : this.#vectorAt(slot);
+  }
+
+  #vectorAt(slot: number): Float32Array {
     const scale = this.#scaleOf(slot);
     const values = this.#values(slot);
     return Float32Array.from({ length: this.#dimensions }, (_, i) => values[i]! * scale);
@@ -86,60 +141,260 @@ export class VectorTable {
     }
     let slot = this.#slots.get(id);
     if (slot === undefined) {
-      slot = this.#slots.size;
+      slot = this.#used;
       this.#reserve(slot + 1);
+      this.#used++;
       this.#slots.set(id, slot);
       this.#ids[slot] = id;
+      this.#blockOf[slot] = TAIL;
     }
+    this.#unassign(slot);
     const radius = this.#quantize(slot, vector);
     this.#radii[slot] = radius;
     if (radius > this.#maxRadius) this.#maxRadius = radius;
+    const block = this.#blockOf[slot]!;
+    if (block !== TAIL) this.#partition!.widen(block, this.#vectorAt(slot), radius);
   }
 
   delete(id: number): void {
     const slot = this.#slots.get(id);
     if (slot === undefined) return;
-    const last = this.#slots.size - 1;
+    const block = this.#blockOf[slot]!;
+    const partition = this.#partition;
+    const last = block === TAIL ? this.#used - 1 : partition!.starts[block]! + partition!.counts[block]! - 1;
     if (slot !== last) {
       const start = this.#rowOffset(last);
       new Uint8Array(this.#memory.buffer).copyWithin(this.#rowOffset(slot), start, start + this.#rowBytes);
       this.#ids[slot] = this.#ids[last]!;
       this.#radii[slot] = this.#radii[last]!;
       this.#slots.set(this.#ids[slot]!, slot);
+      this.#moveAssignment(last, slot);
     }
+    this.#unassign(last);
     this.#slots.delete(id);
+    if (block === TAIL) this.#used--;
+    else partition!.counts[block]!--;
   }
 
   /**
-   * Each row's squared distance to the query, a float32 sum over x', beside
-   * the row's product id and radius. Views valid until the table next changes.
+   * Squared distances to the query, float32 sums over x', of the rows the
+   * scan reads, beside their product ids and radii. Views valid until the
+   * table next changes.
    *
-   * Rows go through the kernel a chunk at a time; before each chunk
-   * `threshold` is asked, with the rows scanned so far, for the sum past
-   * which a row no longer matters. A row whose partial sum passes it stops
-   * there and reports a value past the threshold and at most its full sum.
+   * Before each chunk of rows (or each block) `limits.threshold` is asked,
+   * with the rows scanned so far, for the sum past which a row no longer
+   * matters: a row whose partial sum passes it stops there and reports a
+   * value past the threshold and at most its full sum. With a partition,
+   * blocks are read nearest first, and the scan ends at the first block
+   * whose rows are all further than `limits.reach()` from the query: they,
+   * and every later block's, cannot matter (partition.ts). Without limits
+   * every row is read.
    */
-  squaredDistances(query: Float32Array, threshold: (scanned: Required<Scan>) => number = () => Infinity): Required<Scan> {
+  squaredDistances(query: Float32Array, limits?: ScanLimits): Required<Scan> {
     const out = this.#rowOffset(this.#capacity);
-    const count = this.#slots.size;
+    const partition = this.#partition;
+    const count = partition ? this.#slots.size : this.#used;
     const scan = {
       distances: new Float32Array(this.#memory.buffer, out, count),
-      ids: this.#ids.subarray(0, count),
-      radii: this.#radii.subarray(0, count),
+      ids: partition ? this.#scanIds.subarray(0, count) : this.#ids.subarray(0, count),
+      radii: partition ? this.#scanRadii.subarray(0, count) : this.#radii.subarray(0, count),
       maxRadius: this.#maxRadius,
     };
     if (count === 0) return scan;
     if (query.length !== this.#dimensions) throw new Error(`a query of ${query.length} dimensions, the index has ${this.#dimensions}`);
     new Float32Array(this.#memory.buffer, 0, this.#dimensions).set(query);
-    for (let from = 0; from < count; from += this.scanChunk) {
-      const rows = Math.min(this.scanChunk, count - from);
-      const scanned = { ...scan, distances: scan.distances.subarray(0, from), ids: scan.ids.subarray(0, from), radii: scan.radii.subarray(0, from) };
-      const limit = threshold(scanned);
-      // The kernel compares in float32: rounded up, so a row it stops is past the limit itself.
-      const stop = limit === Infinity ? Infinity : limit * (1 + 2 ** -23);
-      this.#kernel.quantizedSquaredDistances(0, this.#rowOffset(from), rows, this.#rowBytes, out + from * 4, this.#columns, stop);
+    let read = 0;
+    const readRows = (from: number, to: number) => {
+      for (let chunk = from; chunk < to; chunk += this.scanChunk) {
+        const rows = Math.min(this.scanChunk, to - chunk);
+        const limit = limits ? limits.threshold(this.#prefix(scan, read)) : Infinity;
+        // The kernel compares in float32: rounded up, so a row it stops is past the limit itself.
+        const stop = limit === Infinity ? Infinity : limit * (1 + 2 ** -23);
+        this.#kernel.quantizedSquaredDistances(0, this.#rowOffset(chunk), rows, this.#rowBytes, out + read * 4, this.#columns, stop);
+        if (partition) {
+          scan.ids.set(this.#ids.subarray(chunk, chunk + rows), read);
+          scan.radii.set(this.#radii.subarray(chunk, chunk + rows), read);
+        }
+        read += rows;
+      }
+    };
+    if (!partition) {
+      readRows(0, count);
+      return scan;
     }
-    return scan;
+    readRows(partition.tailStart, this.#used);
+    const { order, lower } = partition.visitOrder(query);
+    for (let i = 0; i < order.length; i++) {
+      if (limits) {
+        // The rows read so far bring the reach in before it is compared.
+        limits.threshold(this.#prefix(scan, read));
+        if (lower[i]! > limits.reach()) break;
+      }
+      const block = order[i]!;
+      const start = partition.starts[block]!;
+      readRows(start, start + partition.counts[block]!);
+    }
+    return { ...this.#prefix(scan, read), maxRadius: this.#maxRadius };
+  }
+
+  #prefix(scan: Required<Scan>, rows: number): Required<Scan> {
+    return { ...scan, distances: scan.distances.subarray(0, rows), ids: scan.ids.subarray(0, rows), radii: scan.radii.subarray(0, rows) };
+  }
+
+  /**
+   * Files the rows in blocks (the class comment), in the background: the
+   * table serves scans and takes writes meanwhile, and changes to its
+   * layout only in the last, synchronous step. Pivots are rows drawn at
+   * random; each row goes to its nearest pivot, by one kernel pass over the
+   * table per pivot. Rows written meanwhile go to the tail.
+   */
+  async partition(groups = Math.max(1, Math.min(48, Math.round(Math.sqrt(this.size) / 24))), blockRows = BLOCK_ROWS, random = seededRandom(this.size)): Promise<void> {
+    if (this.#assignment || this.size === 0) return;
+    const dimensions = this.#dimensions;
+    const rows = this.#used;
+    const live = [...this.#slots.values()];
+    const pivotCount = Math.min(groups, live.length);
+    const pivots = new Float32Array(pivotCount * dimensions);
+    for (let g = 0; g < pivotCount; g++) {
+      const pick = g + Math.floor(random() * (live.length - g));
+      [live[g], live[pick]] = [live[pick]!, live[g]!];
+      pivots.set(this.#vectorAt(live[g]!), g * dimensions);
+    }
+    const assignment: Assignment = {
+      rows,
+      group: new Int32Array(rows),
+      sum: new Float32Array(rows).fill(Infinity),
+      sums: new Float32Array(rows * pivotCount),
+    };
+    this.#assignment = assignment;
+    try {
+      for (let g = 0; g < pivotCount; g++) {
+        await nextTurn();
+        // Rows past those present at the start are new: the tail takes them.
+        const scanned = Math.min(rows, this.#capacity);
+        const out = this.#rowOffset(this.#capacity);
+        new Float32Array(this.#memory.buffer, 0, dimensions).set(pivots.subarray(g * dimensions, (g + 1) * dimensions));
+        this.#kernel.quantizedSquaredDistances(0, this.#rowOffset(0), scanned, this.#rowBytes, out, this.#columns, Infinity);
+        const sums = new Float32Array(this.#memory.buffer, out, scanned);
+        assignment.sums.set(sums, g * rows);
+        const { group, sum } = assignment;
+        // A NaN sum (a changed row) stays NaN: no comparison with it holds.
+        for (let slot = 0; slot < scanned; slot++) {
+          if (sums[slot]! < sum[slot]!) {
+            sum[slot] = sums[slot]!;
+            group[slot] = g;
+          }
+        }
+      }
+      this.#file(assignment, pivots, blockRows);
+    } finally {
+      this.#assignment = undefined;
+    }
+  }
+
+  /** The last step of partition(): moves every row to its slot in its block, in place. */
+  #file({ rows, group, sum, sums }: Assignment, pivots: Float32Array, blockRows: number): void {
+    const dimensions = this.#dimensions;
+    const groups = pivots.length / dimensions;
+    const filed: number[][] = Array.from({ length: groups }, () => []);
+    const tail: number[] = [];
+    for (const slot of this.#slots.values()) {
+      if (slot < rows && !Number.isNaN(sum[slot]!)) filed[group[slot]!]!.push(slot);
+      else tail.push(slot);
+    }
+    const order: number[] = [];
+    const starts: number[] = [];
+    const counts: number[] = [];
+    const inner: number[] = [];
+    const outer: number[] = [];
+    for (let g = 0; g < groups; g++) {
+      const slots = filed[g]!.sort((a, b) => sum[a]! - sum[b]!);
+      for (let from = 0; from < slots.length; from += blockRows) {
+        const block = slots.slice(from, from + blockRows);
+        starts.push(order.length);
+        counts.push(block.length);
+        order.push(...block);
+        let radius = 0;
+        for (const slot of block) radius = Math.max(radius, this.#radii[slot]!);
+        // Per pivot, the ring of the smallest and largest sums widened by the largest radius holds every row's.
+        for (let pivot = 0; pivot < groups; pivot++) {
+          let least = Infinity;
+          let most = 0;
+          for (const slot of block) {
+            const value = sums[pivot * rows + slot]!;
+            if (value < least) least = value;
+            if (!(value <= most)) most = value;
+          }
+          inner.push(down(scannedDistance(least, dimensions)[0] - radius));
+          outer.push(up(scannedDistance(most, dimensions)[1] + radius));
+        }
+      }
+    }
+    const tailStart = order.length;
+    order.push(...tail);
+    this.#permute(order);
+    this.#partition = new Partition(dimensions, pivots, Int32Array.from(starts), Int32Array.from(counts), Float64Array.from(inner), Float64Array.from(outer), tailStart);
+    this.#used = order.length;
+    this.#blockOf.fill(TAIL);
+    for (let block = 0; block < starts.length; block++) this.#blockOf.fill(block, starts[block]!, starts[block]! + counts[block]!);
+  }
+
+  /**
+   * Moves the row at slot order[i] to slot i, each row once: a row carried
+   * out of its slot displaces the row there, if that one has not moved yet.
+   */
+  #permute(order: number[]): void {
+    const destination = new Int32Array(this.#capacity).fill(-1);
+    order.forEach((slot, i) => (destination[slot] = i));
+    const memory = new Uint8Array(this.#memory.buffer);
+    const rowBytes = this.#rowBytes;
+    let carried = new Uint8Array(rowBytes);
+    let spare = new Uint8Array(rowBytes);
+    for (const start of order) {
+      if (destination[start] === -1) continue;
+      carried.set(memory.subarray(this.#rowOffset(start), this.#rowOffset(start) + rowBytes));
+      let id = this.#ids[start]!;
+      let radius = this.#radii[start]!;
+      let to = destination[start]!;
+      destination[start] = -1;
+      for (;;) {
+        const at = this.#rowOffset(to);
+        if (destination[to] === -1) {
+          memory.set(carried, at);
+          this.#ids[to] = id;
+          this.#radii[to] = radius;
+          this.#slots.set(id, to);
+          break;
+        }
+        spare.set(memory.subarray(at, at + rowBytes));
+        memory.set(carried, at);
+        [carried, spare] = [spare, carried];
+        const next = destination[to]!;
+        destination[to] = -1;
+        [id, this.#ids[to]] = [this.#ids[to]!, id];
+        [radius, this.#radii[to]] = [this.#radii[to]!, radius];
+        this.#slots.set(this.#ids[to]!, to);
+        to = next;
+      }
+    }
+  }
+
+  /** While a partition is being built: the row at `slot` changed, and goes to the tail. */
+  #unassign(slot: number): void {
+    const assignment = this.#assignment;
+    if (assignment && slot < assignment.rows) assignment.sum[slot] = Number.NaN;
+  }
+
+  #moveAssignment(from: number, to: number): void {
+    const assignment = this.#assignment;
+    if (!assignment || to >= assignment.rows) return;
+    if (from >= assignment.rows) {
+      assignment.sum[to] = Number.NaN;
+      return;
+    }
+    assignment.sum[to] = assignment.sum[from]!;
+    assignment.group[to] = assignment.group[from]!;
+    for (let at = 0; at < assignment.sums.length; at += assignment.rows) assignment.sums[at + to] = assignment.sums[at + from]!;
   }
 
   /**
@@ -195,11 +450,16 @@ export class VectorTable {
     const current = this.#memory.buffer.byteLength / PAGE_BYTES;
     if (pages > current) this.#memory.grow(pages - current);
     const ids = new Int32Array(capacity);
-    ids.set(this.#ids.subarray(0, this.#slots.size));
+    ids.set(this.#ids.subarray(0, this.#used));
     this.#ids = ids;
     const radii = new Float64Array(capacity);
-    radii.set(this.#radii.subarray(0, this.#slots.size));
+    radii.set(this.#radii.subarray(0, this.#used));
     this.#radii = radii;
+    const blockOf = new Int32Array(capacity);
+    blockOf.set(this.#blockOf.subarray(0, this.#used));
+    this.#blockOf = blockOf;
+    this.#scanIds = new Int32Array(capacity);
+    this.#scanRadii = new Float64Array(capacity);
     this.#capacity = capacity;
   }
 }

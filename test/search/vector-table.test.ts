@@ -100,9 +100,12 @@ describe('VectorTable', () => {
     const exact = full.squaredDistances(query).distances.slice();
     const asked: number[] = [];
     const threshold = 100;
-    const { distances } = chunked.squaredDistances(query, (scanned) => {
-      asked.push(scanned.ids.length);
-      return threshold;
+    const { distances } = chunked.squaredDistances(query, {
+      threshold: (scanned) => {
+        asked.push(scanned.ids.length);
+        return threshold;
+      },
+      reach: () => Infinity,
     });
     assert.deepEqual(asked, Array.from({ length: 13 }, (_, i) => i * 16));
     let stopped = 0;
