@@ -35,6 +35,8 @@ export class VectorTable {
   #rowBytes = 0;
   #capacity = 0;
   #ids = new Int32Array(0);
+  /** A number the caller gives each row, scanned beside its id: space-index.ts's category code. */
+  #categories = new Int32Array(0);
   #radii = new Float64Array(0);
   /** Never lowered: stays an upper bound on every radius. */
   #maxRadius = 0;
@@ -79,7 +81,7 @@ export class VectorTable {
     return slot === undefined ? undefined : this.#radii[slot];
   }
 
-  set(id: number, vector: Float32Array): void {
+  set(id: number, vector: Float32Array, category = 0): void {
     if (this.#dimensions === 0) this.#fixDimensions(vector.length);
     if (vector.length !== this.#dimensions) {
       throw new Error(`product ${id} has ${vector.length} dimensions, the index ${this.#dimensions}`);
@@ -91,6 +93,7 @@ export class VectorTable {
       this.#slots.set(id, slot);
       this.#ids[slot] = id;
     }
+    this.#categories[slot] = category;
     const radius = this.#quantize(slot, vector);
     this.#radii[slot] = radius;
     if (radius > this.#maxRadius) this.#maxRadius = radius;
@@ -104,6 +107,7 @@ export class VectorTable {
       const start = this.#rowOffset(last);
       new Uint8Array(this.#memory.buffer).copyWithin(this.#rowOffset(slot), start, start + this.#rowBytes);
       this.#ids[slot] = this.#ids[last]!;
+      this.#categories[slot] = this.#categories[last]!;
       this.#radii[slot] = this.#radii[last]!;
       this.#slots.set(this.#ids[slot]!, slot);
     }
@@ -112,7 +116,7 @@ export class VectorTable {
 
   /**
    * Each row's squared distance to the query, a float32 sum over x', beside
-   * the row's product id and radius. Views valid until the table next changes.
+   * the row's product id, category and radius. Views valid until the table next changes.
    *
    * Rows go through the kernel a chunk at a time; before each chunk
    * `threshold` is asked, with the rows scanned so far, for the sum past
@@ -125,6 +129,7 @@ export class VectorTable {
     const scan = {
       distances: new Float32Array(this.#memory.buffer, out, count),
       ids: this.#ids.subarray(0, count),
+      categories: this.#categories.subarray(0, count),
       radii: this.#radii.subarray(0, count),
       maxRadius: this.#maxRadius,
     };
@@ -133,7 +138,13 @@ export class VectorTable {
     new Float32Array(this.#memory.buffer, 0, this.#dimensions).set(query);
     for (let from = 0; from < count; from += this.scanChunk) {
       const rows = Math.min(this.scanChunk, count - from);
-      const scanned = { ...scan, distances: scan.distances.subarray(0, from), ids: scan.ids.subarray(0, from), radii: scan.radii.subarray(0, from) };
+      const scanned = {
+        ...scan,
+        distances: scan.distances.subarray(0, from),
+        ids: scan.ids.subarray(0, from),
+        categories: scan.categories.subarray(0, from),
+        radii: scan.radii.subarray(0, from),
+      };
       const limit = threshold(scanned);
       // The kernel compares in float32: rounded up, so a row it stops is past the limit itself.
       const stop = limit === Infinity ? Infinity : limit * (1 + 2 ** -23);
@@ -197,6 +208,9 @@ export class VectorTable {
     const ids = new Int32Array(capacity);
     ids.set(this.#ids.subarray(0, this.#slots.size));
     this.#ids = ids;
+    const categories = new Int32Array(capacity);
+    categories.set(this.#categories.subarray(0, this.#slots.size));
+    this.#categories = categories;
     const radii = new Float64Array(capacity);
     radii.set(this.#radii.subarray(0, this.#slots.size));
     this.#radii = radii;

@@ -67,11 +67,13 @@ describe('updateProduct, productBySku and addProducts(onExisting), through the G
 
   test('a new name and category change only those; the category takes the stored spelling, and filtered search sees it', async () => {
     const before = await bySku('cat-2');
+    const drinks = { id: (await bySku('drink-1')).id, filter: { categories: ['DRINKS'], excludeIds: [(await bySku('drink-2')).id] } };
+    // Searched before the update too: the search index then learns of it from the change log.
+    assert.deepEqual((await execute(NEAREST_CATEGORY, drinks)).data.similarProducts.neighbours, []);
     const { data, errors } = await execute(UPDATE, { id: before.id, input: { name: ' Cat two ', category: 'drinks' } });
     assert.equal(errors, undefined, JSON.stringify(errors));
     assert.deepEqual(data.updateProduct.product, { ...before, name: 'Cat two', category: 'Drinks' });
-    const drink = await bySku('drink-1');
-    const near = await execute(NEAREST_CATEGORY, { id: drink.id, filter: { categories: ['DRINKS'], excludeIds: [(await bySku('drink-2')).id] } });
+    const near = await execute(NEAREST_CATEGORY, drinks);
     assert.equal(near.data.similarProducts.neighbours[0].product.sku, 'cat-2');
     const cleared = await execute(UPDATE, { id: before.id, input: { category: null } });
     assert.equal(cleared.data.updateProduct.product.category, null);
