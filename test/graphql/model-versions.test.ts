@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { loadConfig } from '../../src/config.js';
 import { Store } from '../../src/db/store.js';
 import { writeAccessPlugin } from '../../src/graphql/write-access.plugin.js';
 import { createGraphQLServer } from '../../src/graphql/server.js';
-import { createServices, type Services } from '../../src/services.js';
+import type { Services } from '../../src/services.js';
+import { DATABASE_KINDS } from '../support/database.js';
 import { staffContext } from '../support/graphql-server.js';
+import { createTestServices } from '../support/services.js';
 import { randomVector, seededRandom } from '../support/vectors.js';
 
 const config = loadConfig({});
@@ -20,7 +19,6 @@ const server = createGraphQLServer({
 });
 
 let services: Services;
-let dataDir: string;
 let older: number;
 let newer: number;
 
@@ -54,12 +52,11 @@ async function answeredBy(productId: number): Promise<{ modelVersion: string; id
   };
 }
 
-describe('model versions over GraphQL, on a real database', () => {
+for (const kind of DATABASE_KINDS) describe(`model versions over GraphQL, on ${kind}`, () => {
   let probe: number;
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'lookalike-versions-'));
-    services = await createServices(loadConfig({ DATA_DIR: dataDir, FEATURE_WORKERS: '1' }), () => {});
+    services = await createTestServices(kind);
     const random = seededRandom(5);
     const store = new Store(services.database.db);
     const products = await store.products.insertMany(
@@ -80,10 +77,7 @@ describe('model versions over GraphQL, on a real database', () => {
     }
     [newer, older] = (await services.training.listModelVersions(2)).map((v) => v.id) as [number, number];
   });
-  after(async () => {
-    await services?.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => services?.close());
 
   test('modelVersions lists the kept versions newest first, with their run, classes, metrics and embedded products', async () => {
     const { data, errors } = await graphql(
