@@ -104,8 +104,12 @@ export class SearchRepository {
   private embeddingVectors(modelVersionId: number) {
     return this.db
       .selectFrom('embeddings')
-      .innerJoin('products', 'products.id', 'embeddings.product_id')
-      .select(['embeddings.product_id', byteaAsBase64(vectorSend('embeddings.embedding')).as('vector'), 'products.category_key'])
+      .select((eb) => [
+        'embeddings.product_id',
+        byteaAsBase64(vectorSend('embeddings.embedding')).as('vector'),
+        // A lookup per row: a join may be planned as a merge from the first product on every page.
+        eb.selectFrom('products').select('products.category_key').whereRef('products.id', '=', 'embeddings.product_id').as('category_key'),
+      ])
       .where('embeddings.model_version_id', '=', modelVersionId);
   }
 }
