@@ -118,6 +118,23 @@ for (const kind of DATABASE_KINDS) describe(`model versions over GraphQL, on ${k
     assert.deepEqual(listed, [{ id: String(newer), active: true }, { id: String(older), active: false }]);
   });
 
+  test('switching versions while queries run: every answer is one version\'s exact answer, never a mix', async () => {
+    const activate = 'mutation ($id: ID!) { activateModelVersion(id: $id) { modelVersion { id } } }';
+    const exact = new Map([older, newer].map((version) => [String(version), exactNeighbours(version, probe)]));
+    const answers: { modelVersion: string; ids: number[] }[] = [];
+    // Each switch with queries in flight on both sides of it: back, forward, back, forward.
+    for (const version of [older, newer, older, newer]) {
+      const round = Array.from({ length: 4 }, () => answeredBy(probe));
+      const switched = graphql(activate, { id: String(version) });
+      round.push(...Array.from({ length: 4 }, () => answeredBy(probe)));
+      assert.equal((await switched).errors, undefined);
+      const after = await answeredBy(probe);
+      assert.equal(after.modelVersion, String(version), 'a query begun after the switch answers from the version switched to');
+      answers.push(...(await Promise.all(round)), after);
+    }
+    for (const { modelVersion, ids } of answers) assert.deepEqual(ids, await exact.get(modelVersion), `an answer from version ${modelVersion}`);
+  });
+
   test('an id that names no kept version is MODEL_VERSION_NOT_FOUND, and the active version stays', async () => {
     for (const id of ['999999', 'abc', '-1', '9'.repeat(400)]) {
       const { errors } = await graphql('mutation ($id: ID!) { activateModelVersion(id: $id) { modelVersion { id } } }', { id });
