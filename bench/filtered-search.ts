@@ -1,22 +1,25 @@
-// Latency of filtered similarity queries (issue 14): a synthetic catalog of
-// 512-d embeddings under an active model version, products spread over 100
-// categories, searched in process (ExactSearch, as the similarity service
-// does) on the embedded PGlite. The baseline is the unfiltered query,
-// measured in the same run, interleaved with the others: a filter keeping 1%
-// of the catalog (one category), one keeping 50% (50 categories), and 1%
-// with a distance bound. A few of each also run as the plain pgvector query
-// with the same WHERE, which must give the same answer.
+// Latency of filtered similarity queries and of recommend (issue 14): a
+// synthetic catalog of 512-d embeddings under an active model version,
+// products spread over 100 categories, queried through the similarity
+// service (in-process index checked against pgvector) on the embedded PGlite.
+// The baseline is the unfiltered similarProducts, measured in the same run,
+// interleaved with the others: filters keeping 1% (one category, or all but
+// 99) and 50% (50 categories) of the catalog, 1000 excluded ids, a distance
+// bound, and recommend from 5 positives and 2 negatives. A few of each also
+// run as the plain pgvector query with the same WHERE, which must give the
+// same answer.
 //
 //   node --import tsx bench/filtered-search.ts [--size 100000] [--queries 100] [--reference-queries 5] [--k 6] [--seed 1]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { neighbourFilter, NO_FILTER, type NeighbourFilter } from '../src/catalog/neighbour-filter.js';
-import { openDatabase } from '../src/db/database.js';
-import { migrate } from '../src/db/migrator.js';
+import { MAX_FILTER_IDS, neighbourFilter, NO_FILTER, type NeighbourFilter } from '../src/catalog/neighbour-filter.js';
+import type { Neighbour } from '../src/catalog/product.js';
+import { recommendationQuery } from '../src/catalog/similarity.service.js';
+import { loadConfig } from '../src/config.js';
 import { Store } from '../src/db/store.js';
-import { ExactSearch } from '../src/search/exact-search.js';
+import { createServices } from '../src/services.js';
 import { activate, createVersion, newProduct } from '../test/search/fixtures.js';
 import { seededRandom } from '../test/support/vectors.js';
 import { positiveInteger } from './flags.js';
@@ -42,13 +45,12 @@ const CATEGORIES = 100;
 const INSERT_CHUNK = 1000;
 const category = (i: number) => `c${String(i % CATEGORIES).padStart(2, '0')}`;
 
-console.log(`${machine()}\n${size} products, ${DIMENSIONS}-d embeddings in ${CATEGORIES} categories, k = ${k}, ${queries} queries per filter\n`);
+console.log(`${machine()}\n${size} products, ${DIMENSIONS}-d embeddings in ${CATEGORIES} categories, k = ${k}, ${queries} queries per case\n`);
 
 const root = await mkdtemp(join(tmpdir(), 'lookalike-filtered-'));
-const database = await openDatabase({ pgliteDataDir: join(root, 'pglite') });
+const services = await createServices(loadConfig({ DATA_DIR: root, FEATURE_WORKERS: '1' }), () => {});
 try {
-  await migrate(database.db);
-  const store = new Store(database.db);
+  const store = new Store(services.database.db);
   const started = performance.now();
   const versionId = await createVersion(store, new Map());
   await activate(store, versionId);
@@ -71,49 +73,98 @@ try {
   }
   console.log(`catalog built in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
-  const search = new ExactSearch(store);
+  const { similarity } = services;
   const loadStarted = performance.now();
-  await search.warm();
+  await similarity.warm();
   console.log(`index loaded in ${ms(performance.now() - loadStarted)} ms`);
 
-  const filters: [string, (id: number) => NeighbourFilter][] = [
-    ['none (baseline)', () => NO_FILTER],
-    ['categories: 1 of 100 (1%)', (id) => neighbourFilter({ categories: [category(id * 7)] }, undefined)],
-    ['categories: 50 of 100 (50%)', () => neighbourFilter({ categories: Array.from({ length: 50 }, (_, i) => category(i)) }, undefined)],
-    ['excludeCategories: 99 of 100 (1%)', (id) => neighbourFilter({ excludeCategories: Array.from({ length: 99 }, (_, i) => category(id * 7 + i + 1)) }, undefined)],
-    ['1% and maxDistance 100', (id) => neighbourFilter({ categories: [category(id * 7)] }, 100)],
+  const pick = () => ids[Math.floor(random() * ids.length)]!;
+  const embeddingOf = async (id: number) => (await store.embeddings.embeddingOf(versionId, id))!;
+  const oneCategory = (id: number) => neighbourFilter({ categories: [category(id * 7)] }, undefined);
+
+  /** One query: the product it is about, the unfiltered answer for it (measured first), and its random parts. */
+  interface Query {
+    id: number;
+    unfiltered: Neighbour[];
+    /** Besides the unfiltered neighbours. */
+    excluded: number[];
+    positives: number[];
+    negatives: number[];
+  }
+  interface Case {
+    name: string;
+    run(query: Query): Promise<Neighbour[]>;
+    /** The plain pgvector statement with the same WHERE. */
+    reference(query: Query): Promise<Neighbour[]>;
+  }
+  const similar = (name: string, filterOf: (query: Query) => NeighbourFilter): Case => ({
+    name,
+    run: async (query) => (await similarity.similarProducts(query.id, k, filterOf(query))).neighbours,
+    reference: async (query) => store.embeddings.nearest(versionId, await embeddingOf(query.id), k, query.id, filterOf(query)),
+  });
+  const recommend = (name: string, filterOf: (query: Query) => NeighbourFilter): Case => ({
+    name,
+    run: async ({ positives, negatives, ...query }) => (await similarity.recommend(positives, negatives, k, filterOf({ positives, negatives, ...query }))).neighbours,
+    async reference(query) {
+      const vector = recommendationQuery(await Promise.all(query.positives.map(embeddingOf)), await Promise.all(query.negatives.map(embeddingOf)));
+      const filter = filterOf(query);
+      return store.embeddings.nearest(versionId, vector, k, undefined, { ...filter, excludedIds: [...filter.excludedIds, ...query.positives, ...query.negatives] });
+    },
+  });
+  // The third unfiltered neighbour's distance: a bound that keeps fewer than k.
+  const bound = ({ unfiltered }: Query) => unfiltered[2]!.distance;
+  const cases: Case[] = [
+    similar('none (baseline)', () => NO_FILTER),
+    similar('categories: 1 of 100 (1%)', ({ id }) => oneCategory(id)),
+    similar('categories: 50 of 100 (50%)', () => neighbourFilter({ categories: Array.from({ length: 50 }, (_, i) => category(i)) }, undefined)),
+    similar('excludeCategories: 99 of 100 (1%)', ({ id }) => neighbourFilter({ excludeCategories: Array.from({ length: 99 }, (_, i) => category(id * 7 + i + 1)) }, undefined)),
+    similar(`excludeIds: ${MAX_FILTER_IDS}, the ${k} nearest among them`, ({ unfiltered, excluded }) =>
+      neighbourFilter({ excludeIds: [...unfiltered.map((n) => n.product.id), ...excluded] }, undefined),
+    ),
+    similar('maxDistance: the 3rd neighbour\'s distance', (query) => neighbourFilter(undefined, bound(query))),
+    similar('1% and that maxDistance', (query) => neighbourFilter({ categories: [category(query.id * 7)] }, bound(query))),
+    recommend('recommend: 5 positives, 2 negatives', () => NO_FILTER),
+    recommend('recommend: 5 positives, 2 negatives, 1%', ({ id }) => oneCategory(id)),
   ];
-  const times = filters.map(() => [] as number[]);
-  const reference = filters.map(() => [] as number[]);
+  const times = cases.map(() => [] as number[]);
+  const reference = cases.map(() => [] as number[]);
   let identical = 0;
   let compared = 0;
   for (let n = 0; n < queries; n++) {
-    const id = ids[Math.floor(random() * ids.length)]!;
-    for (const [f, [, filterOf]] of filters.entries()) {
-      const filter = filterOf(id);
+    const id = pick();
+    const query: Query = {
+      id,
+      unfiltered: [],
+      excluded: Array.from({ length: MAX_FILTER_IDS - k }, pick),
+      positives: [id, pick(), pick(), pick(), pick()],
+      negatives: [pick(), pick()],
+    };
+    for (const [c, { run, reference: plain }] of cases.entries()) {
       const begun = performance.now();
-      const found = await search.similarTo(id, k, filter);
-      times[f]!.push(performance.now() - begun);
+      const found = await run(query);
+      times[c]!.push(performance.now() - begun);
+      if (c === 0) query.unfiltered = found;
       if (n < referenceQueries) {
-        const query = (await store.embeddings.embeddingOf(versionId, id))!;
         const plainStarted = performance.now();
-        const expected = await store.embeddings.nearest(versionId, query, k, id, filter);
-        reference[f]!.push(performance.now() - plainStarted);
+        const expected = await plain(query);
+        reference[c]!.push(performance.now() - plainStarted);
         compared++;
-        if (JSON.stringify(expected) === JSON.stringify(found!.neighbours)) identical++;
+        if (JSON.stringify(expected) === JSON.stringify(found)) identical++;
+        else console.log(`${cases[c]!.name}, product ${id}: differs from pgvector`);
       }
     }
   }
   const p = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(q * values.length) - 1)]!;
   const base50 = p(times[0]!, 0.5);
   const base95 = p(times[0]!, 0.95);
+  console.log(`\n${machine()} (at the end)\n`);
   printTable(
-    ['filter', 'p50 ms', 'p95 ms', 'p50 / unfiltered', 'p95 / unfiltered', `plain pgvector p50 ms (${referenceQueries})`],
-    filters.map(([name], f) => [name, ms(p(times[f]!, 0.5)), ms(p(times[f]!, 0.95)), ratio(p(times[f]!, 0.5), base50), ratio(p(times[f]!, 0.95), base95), ms(p(reference[f]!, 0.5))]),
+    ['case', 'p50 ms', 'p95 ms', 'p50 / unfiltered', 'p95 / unfiltered', `plain pgvector p50 ms (${referenceQueries})`],
+    cases.map(({ name }, c) => [name, ms(p(times[c]!, 0.5)), ms(p(times[c]!, 0.95)), ratio(p(times[c]!, 0.5), base50), ratio(p(times[c]!, 0.95), base95), ms(p(reference[c]!, 0.5))]),
   );
   console.log(`\n${identical}/${compared} answers identical to pgvector's with the same WHERE`);
   if (identical !== compared) process.exitCode = 1;
 } finally {
-  await database.close();
+  await services.close();
   await rm(root, { recursive: true, force: true });
 }

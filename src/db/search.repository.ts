@@ -18,6 +18,8 @@ export interface SearchState {
 export interface StoredVector {
   productId: number;
   vector: Float32Array;
+  /** The product's category key (catalog/category.ts), read with the vector: the index filters by it. */
+  categoryKey: string | null;
 }
 
 /** Neighbours ranked by pgvector, with the state of the snapshot that ranked them. */
@@ -91,23 +93,23 @@ export class SearchRepository {
     return { neighbours: rows.map(toNeighbour), state: rows[0] && toState(rows[0]) };
   }
 
-  /** The products of these categories (keys, as stored), for a filter the index applies by id. */
-  async productsInCategories(categoryKeys: readonly string[]): Promise<number[]> {
-    if (categoryKeys.length === 0) return [];
-    const rows = await this.db.selectFrom('products').select('id').where('category_key', '=', sql<string>`any(${categoryKeys}::text[])`).execute();
-    return rows.map((row) => row.id);
-  }
-
   // vector_send is pgvector's binary form. As base64 text it travels through
   // both drivers as a plain string: PGlite's own bytea parsing is slow.
   private featureVectors() {
-    return this.db.selectFrom('products').select(['products.id as product_id', byteaAsBase64(vectorSend('products.features')).as('vector')]);
+    return this.db
+      .selectFrom('products')
+      .select(['products.id as product_id', byteaAsBase64(vectorSend('products.features')).as('vector'), 'products.category_key']);
   }
 
   private embeddingVectors(modelVersionId: number) {
     return this.db
       .selectFrom('embeddings')
-      .select(['embeddings.product_id', byteaAsBase64(vectorSend('embeddings.embedding')).as('vector')])
+      .select((eb) => [
+        'embeddings.product_id',
+        byteaAsBase64(vectorSend('embeddings.embedding')).as('vector'),
+        // A lookup per row: a join may be planned as a merge from the first product on every page.
+        eb.selectFrom('products').select('products.category_key').whereRef('products.id', '=', 'embeddings.product_id').as('category_key'),
+      ])
       .where('embeddings.model_version_id', '=', modelVersionId);
   }
 }
@@ -132,11 +134,11 @@ function anyOf(ids: readonly number[]) {
 }
 
 /** vector_send: int16 dimensions, int16 unused, then float4s, all big-endian. */
-function toStoredVector(row: { product_id: number; vector: string }): StoredVector {
+function toStoredVector(row: { product_id: number; vector: string; category_key: string | null }): StoredVector {
   const bytes = Buffer.from(row.vector, 'base64');
   const dimensions = bytes.readUInt16BE(0);
   bytes.swap32();
   const vector = new Float32Array(dimensions);
   new Uint8Array(vector.buffer).set(bytes.subarray(4, 4 + 4 * dimensions));
-  return { productId: row.product_id, vector };
+  return { productId: row.product_id, vector, categoryKey: row.category_key };
 }

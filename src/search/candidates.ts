@@ -71,6 +71,8 @@ export interface Scan {
   /** Each row's squared distance to the query as the scan's float32 sum computed it. */
   distances: Float32Array;
   ids: Int32Array;
+  /** A category code per row, as the table's caller gave it (space-index.ts); 0 for every row without. */
+  categories?: Int32Array;
   /** How far each row's stored vector may lie from the one scanned; rows are exact without. */
   radii?: Float64Array;
   /** At least every radius. */
@@ -83,10 +85,13 @@ export interface Scan {
  * afterwards, which could come back short while matches exist.
  */
 export interface CandidateConditions {
-  admits?: ((productId: number) => boolean) | undefined;
+  admits?: Admission | undefined;
   /** pgvector's distance (not squared) a neighbour may have at most. */
   maxDistance?: number | undefined;
 }
+
+/** Whether a row may be a neighbour, by its product id and category code: called for many rows, so a few array reads. */
+export type Admission = (productId: number, category: number) => boolean;
 
 /** With `queryRadius`, the query stands for a vector within that distance of it (q above). */
 export function candidates(
@@ -97,7 +102,7 @@ export function candidates(
   conditions: CandidateConditions = {},
   queryRadius = 0,
 ): number[] | undefined {
-  const { distances, ids, radii } = scan;
+  const { distances, ids, categories, radii } = scan;
   const { admits } = conditions;
   const bound = new CandidateBound(k, dimensions, excludeId, conditions, queryRadius);
   bound.add(scan, 0, ids.length);
@@ -111,15 +116,15 @@ export function candidates(
     if (distance > widest && distance !== Infinity) continue;
     if (ids[i] === excludeId) continue;
     if (radii && distance !== Infinity && distance > bound.limit(radii[i]!)) continue;
-    if (admits && !admits(ids[i]!)) continue;
+    if (admits && !admits(ids[i]!, categories ? categories[i]! : 0)) continue;
     found.push(ids[i]!);
   }
   return found;
 }
 
-function admittedOthers({ ids }: Scan, excludeId: number | undefined, admits: ((productId: number) => boolean) | undefined): number {
+function admittedOthers({ ids, categories }: Scan, excludeId: number | undefined, admits: Admission | undefined): number {
   let count = 0;
-  for (const id of ids) if (id !== excludeId && (!admits || admits(id))) count++;
+  for (let i = 0; i < ids.length; i++) if (ids[i] !== excludeId && (!admits || admits(ids[i]!, categories ? categories[i]! : 0))) count++;
   return count;
 }
 
@@ -166,7 +171,7 @@ export class CandidateBound {
   #ranking: number | undefined | null = null;
   readonly #gamma: number;
   readonly #absolute: number;
-  readonly #admits: ((productId: number) => boolean) | undefined;
+  readonly #admits: Admission | undefined;
   /** Dm above; Infinity without maxDistance. */
   readonly #distanceBound: number;
 
@@ -209,7 +214,7 @@ export class CandidateBound {
    * of admitted rows, its root U. A row whose sum is past the root squared
    * cannot enter: its bound is larger.
    */
-  add({ distances, ids, radii }: Scan, from: number, to: number): void {
+  add({ distances, ids, categories, radii }: Scan, from: number, to: number): void {
     const heap = this.#heap;
     const k = this.k;
     const admits = this.#admits;
@@ -218,7 +223,7 @@ export class CandidateBound {
       if (distance >= this.#rootSquared || ids[i] === this.excludeId) continue;
       const radius = radii ? radii[i]! : 0;
       // Only admitted rows bound pgvector's k-th; none past the limit (the class comment).
-      if ((admits && !admits(ids[i]!)) || distance > this.limit(radius)) continue;
+      if ((admits && !admits(ids[i]!, categories ? categories[i]! : 0)) || distance > this.limit(radius)) continue;
       const value = Math.sqrt((distance + this.#absolute) / (1 - this.#gamma)) * (1 + MARGIN) + (radius + this.queryRadius) * (1 + MARGIN);
       if (this.#size < k) {
         let child = this.#size++;

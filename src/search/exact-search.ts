@@ -132,10 +132,9 @@ export class ExactSearch {
    */
   async #rank(index: SpaceIndex, query: Float32Array, k: number, filter: NeighbourFilter, ofProduct?: number): Promise<Ranking> {
     const generation = index.generation;
-    // Read after the index reached `generation`: if the re-rank still sees
-    // it, no category changed in between (an update of a product logs it).
-    const admits = await this.#admission(filter);
-    const found = index.candidates(query, k, ofProduct, { admits, maxDistance: filter.maxDistance });
+    // The index's categories are at `generation` too: if the re-rank sees
+    // it, no category changed since (an update of a product logs it).
+    const found = index.candidates(query, k, ofProduct, filter);
     if (found === undefined || found.length > MAX_CANDIDATES) return 'unbounded';
     if (found.length === 0) return (await this.#isCurrent(index, generation)) ? [] : 'stale';
     const before = this.#observed;
@@ -145,15 +144,6 @@ export class ExactSearch {
     if (!state) return (await this.#isCurrent(index, generation)) ? [] : 'stale';
     this.#observe(state, before);
     return state.generation === generation && state.activeSpace === index.space ? neighbours : 'stale';
-  }
-
-  /** The filter as a test of product ids, or undefined when it admits every product. */
-  async #admission(filter: NeighbourFilter): Promise<((productId: number) => boolean) | undefined> {
-    const { categoryKeys, excludedCategoryKeys, excludedIds } = filter;
-    if (!categoryKeys && excludedCategoryKeys.length === 0 && excludedIds.length === 0) return undefined;
-    const kept = categoryKeys && new Set(await this.store.search.productsInCategories(categoryKeys));
-    const dropped = new Set([...excludedIds, ...(await this.store.search.productsInCategories(excludedCategoryKeys))]);
-    return (id) => (kept === undefined || kept.has(id)) && !dropped.has(id);
   }
 
   async #confirmAbsent(index: SpaceIndex): Promise<undefined | 'stale'> {

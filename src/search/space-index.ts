@@ -1,5 +1,6 @@
-import type { SearchRepository, SpaceId } from '../db/search.repository.js';
-import { type CandidateConditions, candidatesIn } from './candidates.js';
+import { NO_FILTER, type NeighbourFilter } from '../catalog/neighbour-filter.js';
+import type { SearchRepository, SpaceId, StoredVector } from '../db/search.repository.js';
+import { type Admission, candidatesIn } from './candidates.js';
 import { VectorTable } from './vector-table.js';
 
 /** Vectors per statement when loading or refreshing: a few megabytes of base64 text. */
@@ -17,6 +18,14 @@ export class SpaceIndex {
   #table: VectorTable | undefined;
   #generation = -1;
   #updating: Promise<void> | undefined;
+  /**
+   * Category keys as the codes the table holds beside each row, 1 up in the
+   * order first read; 0 is no category. A filter then costs an array read a
+   * row, and a category changed by any process comes with the change log,
+   * as its vector does. Codes are never reused: a category emptied since
+   * keeps its code, one entry among the catalog's few categories.
+   */
+  readonly #categoryCodes = new Map<string, number>();
 
   constructor(
     readonly space: SpaceId,
@@ -51,12 +60,39 @@ export class SpaceIndex {
    * Products that can be among the k nearest to the query; undefined where
    * the scan cannot bound them. With `ofProduct`, the query is that product's
    * vectorOf, which stands for its stored vector within its radius, and the
-   * product is left out.
+   * product is left out. Under a filter, the candidates are drawn from the
+   * products the filter admits as the index holds them.
    */
-  candidates(query: Float32Array, k: number, ofProduct?: number, conditions?: CandidateConditions): number[] | undefined {
+  candidates(query: Float32Array, k: number, ofProduct?: number, filter: NeighbourFilter = NO_FILTER): number[] | undefined {
     const table = this.#table;
     // Before the first load the index is empty: no product can be a candidate.
-    return table ? candidatesIn(table, query, k, ofProduct, conditions) : [];
+    return table ? candidatesIn(table, query, k, ofProduct, { admits: this.#admission(filter), maxDistance: filter.maxDistance }) : [];
+  }
+
+  /** The filter as a test of rows, or undefined when it admits every product. */
+  #admission({ categoryKeys, excludedCategoryKeys, excludedIds }: NeighbourFilter): Admission | undefined {
+    if (!categoryKeys && excludedCategoryKeys.length === 0 && excludedIds.length === 0) return undefined;
+    // As the SQL (db/neighbour-filter.ts): a product without a category matches no list and no exclusion.
+    const admitted = new Uint8Array(this.#categoryCodes.size + 1).fill(categoryKeys ? 0 : 1);
+    for (const code of this.#codesOf(categoryKeys ?? [])) admitted[code] = 1;
+    for (const code of this.#codesOf(excludedCategoryKeys)) admitted[code] = 0;
+    if (excludedIds.length === 0) return (_, category) => admitted[category] === 1;
+    const excluded = new Set(excludedIds);
+    return (productId, category) => admitted[category] === 1 && !excluded.has(productId);
+  }
+
+  /** The codes of the keys the index holds; a key no product of it has drops out. */
+  #codesOf(keys: readonly string[]): number[] {
+    return keys.flatMap((key) => this.#categoryCodes.get(key) ?? []);
+  }
+
+  #set(table: VectorTable, { productId, vector, categoryKey }: StoredVector): void {
+    let code = 0;
+    if (categoryKey !== null) {
+      code = this.#categoryCodes.get(categoryKey) ?? this.#categoryCodes.size + 1;
+      this.#categoryCodes.set(categoryKey, code);
+    }
+    table.set(productId, vector, code);
   }
 
   async #load(): Promise<void> {
@@ -66,7 +102,7 @@ export class SpaceIndex {
     for (let after = 0; ; ) {
       const page = await this.repository.vectorsAfter(this.space, after, PAGE);
       if (page.length === 0) break;
-      for (const { productId, vector } of page) table.set(productId, vector);
+      for (const stored of page) this.#set(table, stored);
       after = page.at(-1)!.productId;
     }
     this.#table = table;
@@ -98,7 +134,7 @@ export class SpaceIndex {
       const ids = productIds.slice(i, i + PAGE);
       const found = await this.repository.vectorsOf(this.space, ids);
       for (const id of ids) table.delete(id);
-      for (const { productId, vector } of found) table.set(productId, vector);
+      for (const stored of found) this.#set(table, stored);
     }
     this.#generation = generation;
     this.#partitionInBackground(table);

@@ -68,11 +68,14 @@ export class VectorTable {
   /** Slots in use, holes between blocks included: the tail ends here. */
   #used = 0;
   #ids = new Int32Array(0);
+  /** A number the caller gives each row, scanned beside its id: space-index.ts's category code. */
+  #categories = new Int32Array(0);
   #radii = new Float64Array(0);
   /** Per slot, its block, or TAIL. */
   #blockOf = new Int32Array(0);
-  /** A scan's ids and radii, in the order it read the rows. */
+  /** A scan's ids, categories and radii, in the order it read the rows. */
   #scanIds = new Int32Array(0);
+  #scanCategories = new Int32Array(0);
   #scanRadii = new Float64Array(0);
   #partition: Partition | undefined;
   #assignment: Assignment | undefined;
@@ -134,7 +137,7 @@ export class VectorTable {
     return slot === undefined ? undefined : this.#radii[slot];
   }
 
-  set(id: number, vector: Float32Array): void {
+  set(id: number, vector: Float32Array, category = 0): void {
     if (this.#dimensions === 0) this.#fixDimensions(vector.length);
     if (vector.length !== this.#dimensions) {
       throw new Error(`product ${id} has ${vector.length} dimensions, the index ${this.#dimensions}`);
@@ -149,6 +152,7 @@ export class VectorTable {
       this.#blockOf[slot] = TAIL;
     }
     this.#unassign(slot);
+    this.#categories[slot] = category;
     const radius = this.#quantize(slot, vector);
     this.#radii[slot] = radius;
     if (radius > this.#maxRadius) this.#maxRadius = radius;
@@ -166,6 +170,7 @@ export class VectorTable {
       const start = this.#rowOffset(last);
       new Uint8Array(this.#memory.buffer).copyWithin(this.#rowOffset(slot), start, start + this.#rowBytes);
       this.#ids[slot] = this.#ids[last]!;
+      this.#categories[slot] = this.#categories[last]!;
       this.#radii[slot] = this.#radii[last]!;
       this.#slots.set(this.#ids[slot]!, slot);
       this.#moveAssignment(last, slot);
@@ -178,7 +183,7 @@ export class VectorTable {
 
   /**
    * Squared distances to the query, float32 sums over x', of the rows the
-   * scan reads, beside their product ids and radii. Views valid until the
+   * scan reads, beside their product ids, categories and radii. Views valid until the
    * table next changes.
    *
    * Before each chunk of rows (or each block) `limits.threshold` is asked,
@@ -197,6 +202,7 @@ export class VectorTable {
     const scan = {
       distances: new Float32Array(this.#memory.buffer, out, count),
       ids: partition ? this.#scanIds.subarray(0, count) : this.#ids.subarray(0, count),
+      categories: partition ? this.#scanCategories.subarray(0, count) : this.#categories.subarray(0, count),
       radii: partition ? this.#scanRadii.subarray(0, count) : this.#radii.subarray(0, count),
       maxRadius: this.#maxRadius,
     };
@@ -213,6 +219,7 @@ export class VectorTable {
         this.#kernel.quantizedSquaredDistances(0, this.#rowOffset(chunk), rows, this.#rowBytes, out + read * 4, this.#columns, stop);
         if (partition) {
           scan.ids.set(this.#ids.subarray(chunk, chunk + rows), read);
+          scan.categories.set(this.#categories.subarray(chunk, chunk + rows), read);
           scan.radii.set(this.#radii.subarray(chunk, chunk + rows), read);
         }
         read += rows;
@@ -238,7 +245,13 @@ export class VectorTable {
   }
 
   #prefix(scan: Required<Scan>, rows: number): Required<Scan> {
-    return { ...scan, distances: scan.distances.subarray(0, rows), ids: scan.ids.subarray(0, rows), radii: scan.radii.subarray(0, rows) };
+    return {
+      ...scan,
+      distances: scan.distances.subarray(0, rows),
+      ids: scan.ids.subarray(0, rows),
+      categories: scan.categories.subarray(0, rows),
+      radii: scan.radii.subarray(0, rows),
+    };
   }
 
   /**
@@ -354,6 +367,7 @@ export class VectorTable {
       if (destination[start] === -1) continue;
       carried.set(memory.subarray(this.#rowOffset(start), this.#rowOffset(start) + rowBytes));
       let id = this.#ids[start]!;
+      let category = this.#categories[start]!;
       let radius = this.#radii[start]!;
       let to = destination[start]!;
       destination[start] = -1;
@@ -362,6 +376,7 @@ export class VectorTable {
         if (destination[to] === -1) {
           memory.set(carried, at);
           this.#ids[to] = id;
+          this.#categories[to] = category;
           this.#radii[to] = radius;
           this.#slots.set(id, to);
           break;
@@ -372,6 +387,7 @@ export class VectorTable {
         const next = destination[to]!;
         destination[to] = -1;
         [id, this.#ids[to]] = [this.#ids[to]!, id];
+        [category, this.#categories[to]] = [this.#categories[to]!, category];
         [radius, this.#radii[to]] = [this.#radii[to]!, radius];
         this.#slots.set(this.#ids[to]!, to);
         to = next;
@@ -452,6 +468,9 @@ export class VectorTable {
     const ids = new Int32Array(capacity);
     ids.set(this.#ids.subarray(0, this.#used));
     this.#ids = ids;
+    const categories = new Int32Array(capacity);
+    categories.set(this.#categories.subarray(0, this.#used));
+    this.#categories = categories;
     const radii = new Float64Array(capacity);
     radii.set(this.#radii.subarray(0, this.#used));
     this.#radii = radii;
@@ -459,6 +478,7 @@ export class VectorTable {
     blockOf.set(this.#blockOf.subarray(0, this.#used));
     this.#blockOf = blockOf;
     this.#scanIds = new Int32Array(capacity);
+    this.#scanCategories = new Int32Array(capacity);
     this.#scanRadii = new Float64Array(capacity);
     this.#capacity = capacity;
   }

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { loadConfig } from '../../src/config.js';
 import { Store } from '../../src/db/store.js';
 import { writeAccessPlugin } from '../../src/graphql/write-access.plugin.js';
 import { createGraphQLServer } from '../../src/graphql/server.js';
-import { createServices, type Services } from '../../src/services.js';
+import type { Services } from '../../src/services.js';
+import { DATABASE_KINDS } from '../support/database.js';
 import { staffContext } from '../support/graphql-server.js';
+import { createTestServices } from '../support/services.js';
 import { randomVector, seededRandom } from '../support/vectors.js';
 
 const config = loadConfig({});
@@ -20,7 +19,6 @@ const server = createGraphQLServer({
 });
 
 let services: Services;
-let dataDir: string;
 let older: number;
 let newer: number;
 
@@ -54,12 +52,11 @@ async function answeredBy(productId: number): Promise<{ modelVersion: string; id
   };
 }
 
-describe('model versions over GraphQL, on a real database', () => {
+for (const kind of DATABASE_KINDS) describe(`model versions over GraphQL, on ${kind}`, () => {
   let probe: number;
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'lookalike-versions-'));
-    services = await createServices(loadConfig({ DATA_DIR: dataDir, FEATURE_WORKERS: '1' }), () => {});
+    services = await createTestServices(kind);
     const random = seededRandom(5);
     const store = new Store(services.database.db);
     const products = await store.products.insertMany(
@@ -80,10 +77,7 @@ describe('model versions over GraphQL, on a real database', () => {
     }
     [newer, older] = (await services.training.listModelVersions(2)).map((v) => v.id) as [number, number];
   });
-  after(async () => {
-    await services?.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => services?.close());
 
   test('modelVersions lists the kept versions newest first, with their run, classes, metrics and embedded products', async () => {
     const { data, errors } = await graphql(
@@ -122,6 +116,23 @@ describe('model versions over GraphQL, on a real database', () => {
     assert.notDeepEqual(await exactNeighbours(older, probe), await exactNeighbours(newer, probe), 'the two spaces differ, so the check can tell them apart');
     const listed = (await graphql('{ modelVersions { id active } }')).data.modelVersions;
     assert.deepEqual(listed, [{ id: String(newer), active: true }, { id: String(older), active: false }]);
+  });
+
+  test('switching versions while queries run: every answer is one version\'s exact answer, never a mix', async () => {
+    const activate = 'mutation ($id: ID!) { activateModelVersion(id: $id) { modelVersion { id } } }';
+    const exact = new Map([older, newer].map((version) => [String(version), exactNeighbours(version, probe)]));
+    const answers: { modelVersion: string; ids: number[] }[] = [];
+    // Each switch with queries in flight on both sides of it: back, forward, back, forward.
+    for (const version of [older, newer, older, newer]) {
+      const round = Array.from({ length: 4 }, () => answeredBy(probe));
+      const switched = graphql(activate, { id: String(version) });
+      round.push(...Array.from({ length: 4 }, () => answeredBy(probe)));
+      assert.equal((await switched).errors, undefined);
+      const after = await answeredBy(probe);
+      assert.equal(after.modelVersion, String(version), 'a query begun after the switch answers from the version switched to');
+      answers.push(...(await Promise.all(round)), after);
+    }
+    for (const { modelVersion, ids } of answers) assert.deepEqual(ids, await exact.get(modelVersion), `an answer from version ${modelVersion}`);
   });
 
   test('an id that names no kept version is MODEL_VERSION_NOT_FOUND, and the active version stays', async () => {

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ApolloServer } from '@apollo/server';
 import { sql } from 'kysely';
-import { loadConfig } from '../../src/config.js';
 import { Store } from '../../src/db/store.js';
 import type { GraphQLContext } from '../../src/graphql/context.js';
 import { encodeCursor } from '../../src/graphql/ids.js';
-import { createServices, type Services } from '../../src/services.js';
+import type { Services } from '../../src/services.js';
+import { DATABASE_KINDS } from '../support/database.js';
 import { staffContext, testGraphQLServer } from '../support/graphql-server.js';
+import { createTestServices } from '../support/services.js';
 import { randomVector, seededRandom } from '../support/vectors.js';
 import { activate, createVersion, hardVectors, newProduct } from '../search/fixtures.js';
 
@@ -28,7 +29,7 @@ interface Pair {
 /** 110 products: above the 100 pairs a product may have, so a bound around everything is refused. */
 const CATALOG = 110;
 
-describe('nearDuplicates, through the GraphQL schema', () => {
+for (const kind of DATABASE_KINDS) describe(`nearDuplicates, through the GraphQL schema, on ${kind}`, () => {
   let services: Services;
   let server: ApolloServer<GraphQLContext>;
   let store: Store;
@@ -69,7 +70,7 @@ describe('nearDuplicates, through the GraphQL schema', () => {
   }
 
   before(async () => {
-    services = await createServices(loadConfig({ DATA_DIR: 'memory://', FEATURE_WORKERS: '1' }), () => {});
+    services = await createTestServices(kind);
     server = testGraphQLServer();
     store = new Store(services.database.db);
     const products = await store.products.insertMany(hardVectors(seededRandom(14), 2048, CATALOG).map((v, i) => newProduct(`sku${i}`, v)));

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ApolloServer } from '@apollo/server';
 import { sql } from 'kysely';
-import { loadConfig } from '../../src/config.js';
 import { toVector } from '../../src/db/vector.js';
 import { Store } from '../../src/db/store.js';
 import type { GraphQLContext } from '../../src/graphql/context.js';
-import { createServices, type Services } from '../../src/services.js';
+import type { Services } from '../../src/services.js';
+import { DATABASE_KINDS } from '../support/database.js';
 import { staffContext, testGraphQLServer } from '../support/graphql-server.js';
+import { createTestServices } from '../support/services.js';
 import { seededRandom } from '../support/vectors.js';
 import { hardVectors, newProduct } from '../search/fixtures.js';
 
@@ -20,7 +21,7 @@ const RECOMMEND = `query ($positive: [ID!]!, $negative: [ID!], $k: Int!, $filter
   }
 }`;
 
-describe('similarProducts with a filter and maxDistance, through the GraphQL schema', () => {
+for (const kind of DATABASE_KINDS) describe(`similarProducts and recommend with a filter and maxDistance, through the GraphQL schema, on ${kind}`, () => {
   let services: Services;
   let server: ApolloServer<GraphQLContext>;
   let ids: string[];
@@ -46,7 +47,7 @@ describe('similarProducts with a filter and maxDistance, through the GraphQL sch
   }
 
   before(async () => {
-    services = await createServices(loadConfig({ DATA_DIR: 'memory://', FEATURE_WORKERS: '1' }), () => {});
+    services = await createTestServices(kind);
     server = testGraphQLServer();
     const store = new Store(services.database.db);
     vectors = hardVectors(seededRandom(5), 2048, 24);
@@ -100,7 +101,7 @@ describe('similarProducts with a filter and maxDistance, through the GraphQL sch
 
   describe('recommend', () => {
     /** mean(p) + (mean(p) - mean(n)), written out here, then pgvector's plain ORDER BY with the examples left out. */
-    async function reference(positive: number[], negative: number[], k: number, maxDistance?: number) {
+    async function reference(positive: number[], negative: number[], k: number, maxDistance?: number, categoryKeys?: string[]) {
       const mean = (picks: number[]) => Array.from({ length: 2048 }, (_, d) => picks.reduce((sum, i) => sum + vectors[i]![d]!, 0) / picks.length);
       const p = mean(positive);
       const query = negative.length === 0 ? Float32Array.from(p) : Float32Array.from(p, (x, d) => 2 * x - mean(negative)[d]!);
@@ -108,17 +109,19 @@ describe('similarProducts with a filter and maxDistance, through the GraphQL sch
       const { rows } = await sql<{ id: number; distance: number }>`
         select id, features <-> ${toVector(query)}::vector as distance from products
         where id <> all(${examples}::integer[]) and (${maxDistance ?? null}::float8 is null or features <-> ${toVector(query)}::vector <= ${maxDistance ?? null}::float8)
+          and (${categoryKeys ?? null}::text[] is null or category_key = any(${categoryKeys ?? null}::text[]))
         order by distance, id limit ${k}`.execute(services.database.db);
       return rows.map((row) => ({ distance: row.distance, product: { id: String(row.id) } }));
     }
 
-    async function recommend(positive: number[], negative: number[], k: number, maxDistance?: number) {
-      const { data, errors } = await execute(RECOMMEND, { positive: positive.map((i) => ids[i]), negative: negative.map((i) => ids[i]), k, maxDistance });
+    async function recommend(positive: number[], negative: number[], k: number, maxDistance?: number, categories?: string[]) {
+      const examples = { positive: positive.map((i) => ids[i]), negative: negative.map((i) => ids[i]) };
+      const { data, errors } = await execute(RECOMMEND, { ...examples, k, maxDistance, filter: categories && { categories } });
       assert.equal(errors, undefined, JSON.stringify(errors));
       return data.recommend.neighbours;
     }
 
-    test('answers as pgvector with the documented query vector, the examples left out, ties and duplicates included', async () => {
+    test('answers as pgvector with the documented query vector, the examples left out, under a filter and a bound, ties and duplicates included', async () => {
       for (const [positive, negative] of [[[0], []], [[1, 2, 3], []], [[0, 5, 9, 13, 17], [2, 6]], [[4, 4, 8], [8]]] as [number[], number[]][]) {
         for (const k of [1, 6, 30]) {
           assert.deepEqual(await recommend(positive, negative, k), await reference(positive, negative, k), `${positive} / ${negative}, k ${k}`);
@@ -126,6 +129,7 @@ describe('similarProducts with a filter and maxDistance, through the GraphQL sch
       }
       const bound = (await reference([1, 2], [3], 6))[2]!.distance;
       assert.deepEqual(await recommend([1, 2], [3], 6, bound), await reference([1, 2], [3], 6, bound));
+      assert.deepEqual(await recommend([0, 5, 9], [2], 6, undefined, ['BAGS', 'hats']), await reference([0, 5, 9], [2], 6, undefined, ['bags', 'hats']));
     });
 
     test('hostile examples: none, too many, unknown or malformed ids', async () => {

@@ -5,8 +5,10 @@ import { loadConfig } from '../../src/config.js';
 import type { GraphQLContext } from '../../src/graphql/context.js';
 import { createGraphQLServer } from '../../src/graphql/server.js';
 import { writeAccessPlugin } from '../../src/graphql/write-access.plugin.js';
-import { createServices, type Services } from '../../src/services.js';
+import type { Services } from '../../src/services.js';
+import { DATABASE_KINDS } from '../support/database.js';
 import { staffContext } from '../support/graphql-server.js';
+import { createTestServices } from '../support/services.js';
 import { photoCatalog } from '../support/photo-catalog.js';
 
 const PRODUCT = 'id sku name category thumbnail imageWidth';
@@ -21,7 +23,7 @@ const NEAREST_CATEGORY = `query ($id: ID!, $filter: SimilarityFilter) {
 
 type Result = { data?: any; errors?: { message: string; extensions: Record<string, unknown> }[] };
 
-describe('updateProduct, productBySku and addProducts(onExisting), through the GraphQL schema with the real ResNet50', () => {
+for (const kind of DATABASE_KINDS) describe(`updateProduct, productBySku and addProducts(onExisting), through the GraphQL schema with the real ResNet50, on ${kind}`, () => {
   let services: Services;
   let server: ApolloServer<GraphQLContext>;
   let photos: { cats: string[]; drinks: string[] };
@@ -42,7 +44,7 @@ describe('updateProduct, productBySku and addProducts(onExisting), through the G
   }
 
   before(async () => {
-    services = await createServices(loadConfig({ DATA_DIR: 'memory://', FEATURE_WORKERS: '1' }), () => {});
+    services = await createTestServices(kind);
     const catalog = await photoCatalog(3, 7);
     const base64 = (image: unknown) => Buffer.from(image as Buffer).toString('base64');
     photos = { cats: catalog.slice(0, 3).map((p) => base64(p.image)), drinks: catalog.slice(3).map((p) => base64(p.image)) };
@@ -67,11 +69,13 @@ describe('updateProduct, productBySku and addProducts(onExisting), through the G
 
   test('a new name and category change only those; the category takes the stored spelling, and filtered search sees it', async () => {
     const before = await bySku('cat-2');
+    const drinks = { id: (await bySku('drink-1')).id, filter: { categories: ['DRINKS'], excludeIds: [(await bySku('drink-2')).id] } };
+    // Searched before the update too: the search index then learns of it from the change log.
+    assert.deepEqual((await execute(NEAREST_CATEGORY, drinks)).data.similarProducts.neighbours, []);
     const { data, errors } = await execute(UPDATE, { id: before.id, input: { name: ' Cat two ', category: 'drinks' } });
     assert.equal(errors, undefined, JSON.stringify(errors));
     assert.deepEqual(data.updateProduct.product, { ...before, name: 'Cat two', category: 'Drinks' });
-    const drink = await bySku('drink-1');
-    const near = await execute(NEAREST_CATEGORY, { id: drink.id, filter: { categories: ['DRINKS'], excludeIds: [(await bySku('drink-2')).id] } });
+    const near = await execute(NEAREST_CATEGORY, drinks);
     assert.equal(near.data.similarProducts.neighbours[0].product.sku, 'cat-2');
     const cleared = await execute(UPDATE, { id: before.id, input: { category: null } });
     assert.equal(cleared.data.updateProduct.product.category, null);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { neighbourFilter } from '../../src/catalog/neighbour-filter.js';
 import type { SpaceId } from '../../src/db/search.repository.js';
 import { ExactSearch } from '../../src/search/exact-search.js';
 import { DATABASE_KINDS } from '../support/database.js';
@@ -77,6 +78,25 @@ for (const kind of DATABASE_KINDS) {
       await activate(writer, secondVersion);
       await similarTo(ids[3]!, secondVersion);
       await similarTo(ids.at(-1)!, secondVersion);
+    });
+
+    test('sees a product another process updates: its new image and its new category, filters included', async () => {
+      const { writer, reader } = processes;
+      const space = (await reader.search.state()).activeSpace;
+      const rare = neighbourFilter({ categories: ['rare'] }, undefined);
+      assert.deepEqual((await search.similarTo(ids[4]!, 6, rare))?.neighbours, []);
+      // As updateProduct stores a new image and category: the active embedding replaced in the same transaction.
+      const embedding = (await writer.embeddings.embeddingOf(space!, ids[4]!))!;
+      await writer.transaction(async (repositories) => {
+        await repositories.products.lockCatalog();
+        const image = { thumbnail: new Uint8Array([2]), imageWidth: 1, imageHeight: 1, features: randomVector(random, 2048) };
+        await repositories.products.update(ids[5]!, { category: 'Rare', image });
+        await repositories.embeddings.deleteOf([ids[5]!]);
+        await repositories.embeddings.insertMany(space!, [{ productId: ids[5]!, embedding, predictedCategory: 'a' }]);
+      });
+      const nearest = await similarTo(ids[4]!, space, 1);
+      assert.deepEqual([nearest[0]!.product.id, nearest[0]!.distance], [ids[5], 0]);
+      assert.deepEqual((await search.similarTo(ids[4]!, 6, rare))?.neighbours.map((n) => [n.product.id, n.distance]), [[ids[5], 0]]);
     });
   });
 }

@@ -22,7 +22,7 @@ function pgvectorSquaredL2(a: Float32Array, b: Float32Array): number {
 /** ORDER BY embedding <-> query, id LIMIT k over the stored vectors, filter and maxDistance applied first. */
 function pgvectorTopK(stored: Map<number, Float32Array>, query: Float32Array, k: number, excludeId?: number, conditions: CandidateConditions = {}): number[] {
   return [...stored]
-    .filter(([id]) => id !== excludeId && (!conditions.admits || conditions.admits(id)))
+    .filter(([id]) => id !== excludeId && (!conditions.admits || conditions.admits(id, categoryOf(id))))
     .map(([id, vector]) => ({ id, distance: Math.sqrt(pgvectorSquaredL2(vector, query)) }))
     .filter(({ distance }) => conditions.maxDistance === undefined || distance <= conditions.maxDistance)
     .sort((a, b) => a.distance - b.distance || a.id - b.id)
@@ -40,9 +40,12 @@ function clusteredCatalog(random: () => number, clusters: number, perCluster: nu
   return stored;
 }
 
+/** Each row's category code: moved with its row when the partition files it in a block. */
+const categoryOf = (id: number) => id % 7;
+
 async function partitionedTable(stored: Map<number, Float32Array>): Promise<VectorTable> {
   const table = new VectorTable();
-  for (const [id, vector] of stored) table.set(id, vector);
+  for (const [id, vector] of stored) table.set(id, vector, categoryOf(id));
   await table.partition(GROUPS, BLOCK_ROWS);
   assert.ok(table.blocks > GROUPS, `${table.blocks} blocks`);
   return table;
@@ -160,6 +163,8 @@ describe('a partitioned VectorTable', () => {
     assertCandidatesHoldTopK(table, stored, [1, 2, 100, 401, 799], 6, { admits });
     assertCandidatesHoldTopK(table, stored, [5, 250, 640], 6, { admits, maxDistance: 0.6 });
     assertCandidatesHoldTopK(table, stored, [6, 251], 30, { maxDistance: 0.6 });
+    const inTwoCategories = (_id: number, category: number) => category === 2 || category === 5;
+    assertCandidatesHoldTopK(table, stored, [1, 2, 100, 401, 799], 6, { admits: inTwoCategories });
   });
 
   test('takes writes while the partition is built in the background; rows changed meanwhile go to the tail', async () => {

@@ -59,26 +59,32 @@ describe('VectorTable', () => {
     });
   }
 
-  test('replaces, deletes and moves rows without mixing up their ids or radii', () => {
+  test('replaces, deletes and moves rows without mixing up their ids, categories or radii', () => {
     const random = seededRandom(5);
     const table = new VectorTable();
     const vectors = new Map<number, Float32Array>();
+    const categories = new Map<number, number>();
     for (let step = 0; step < 3000; step++) {
       const id = Math.floor(random() * 400);
       if (random() < 0.3) {
         table.delete(id);
         vectors.delete(id);
+        categories.delete(id);
       } else {
         // Every other vector off the int8 grid: a non-zero radius to carry along.
         const vector = step % 2 ? int8GridVector(random, 20) : randomVector(random, 20);
-        table.set(id, vector);
+        const category = Math.floor(random() * 50);
+        table.set(id, vector, category);
         vectors.set(id, vector);
+        categories.set(id, category);
       }
     }
     assert.equal(table.size, vectors.size);
     const query = int8GridVector(random, 20);
     const found = distancesById(table, query);
     assert.deepEqual([...found.keys()].sort((a, b) => a - b), [...vectors.keys()].sort((a, b) => a - b));
+    const scan = table.squaredDistances(query);
+    assert.deepEqual(new Map(Array.from(scan.ids, (id, i) => [id, scan.categories[i]])), categories);
     for (const [id, vector] of vectors) {
       const stored = table.vectorOf(id)!;
       assert.ok(Math.sqrt(squaredL2(stored, vector)) <= table.radiusOf(id)!, `product ${id}`);

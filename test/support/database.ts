@@ -17,15 +17,9 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<Database> {
     await migrate(database.db);
     return database;
   }
-  const pglite = await PGlite.create({ extensions: { vector } });
-  const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0 });
-  await server.start();
+  const served = await servedPGlite();
   // PGlite is one session: one client connection keeps transactions apart.
-  const database = await openDatabase({
-    databaseUrl: `postgres://postgres@${server.getServerConn()}/postgres`,
-    databasePoolSize: 1,
-    pgliteDataDir: 'memory://',
-  });
+  const database = await openDatabase({ databaseUrl: served.url, databasePoolSize: 1, pgliteDataDir: 'memory://' });
   await migrate(database.db);
   return {
     db: database.db,
@@ -34,6 +28,19 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<Database> {
     health: () => database.health(),
     async close() {
       await database.close();
+      await served.close();
+    },
+  };
+}
+
+/** An in-memory PGlite with pgvector, served over the wire protocol on loopback for the `pg` driver. */
+export async function servedPGlite(): Promise<{ url: string; close(): Promise<void> }> {
+  const pglite = await PGlite.create({ extensions: { vector } });
+  const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0 });
+  await server.start();
+  return {
+    url: `postgres://postgres@${server.getServerConn()}/postgres`,
+    async close() {
       await server.stop();
       await pglite.close();
     },
