@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { EmbeddingNormalization } from '../training/embedding-space.js';
 
 /** Vectors travel as pgvector's text form ('[1,2,3]'); repositories convert at the boundary. */
 type VectorColumn = ColumnType<string, string, string>;
@@ -46,6 +47,7 @@ export interface ModelVersionTable {
   feature_scale: number[];
   embedding_mean: number[];
   embedding_scale: number[];
+  embedding_normalization: ColumnType<EmbeddingNormalization, EmbeddingNormalization | undefined, never>;
   active: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: ColumnType<Date, never, never>;
   activated_at: ColumnType<Date | null, never, Date | null>;

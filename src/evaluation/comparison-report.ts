@@ -12,21 +12,23 @@ export interface EvaluatedVariant {
 }
 
 /** How a variant trains the head, in the product's words: what differs from the method. */
-export function variantLabel(hyperparameters: Pick<Hyperparameters, 'earlyStoppingPatience' | 'restoreBestWeights'>): string {
-  const { earlyStoppingPatience, restoreBestWeights } = hyperparameters;
+export function variantLabel(hyperparameters: Pick<Hyperparameters, 'earlyStoppingPatience' | 'restoreBestWeights' | 'embeddingNormalization'>): string {
+  const { earlyStoppingPatience, restoreBestWeights, embeddingNormalization } = hyperparameters;
   const parts = [
     ...(restoreBestWeights ? ['restoreBestWeights'] : []),
     ...(earlyStoppingPatience !== null ? [`earlyStoppingPatience ${earlyStoppingPatience}`] : []),
+    ...(embeddingNormalization !== 'STANDARDIZE' ? [`embeddingNormalization ${embeddingNormalization}`] : []),
   ];
   return parts.length === 0 ? 'the method as-is' : parts.join(', ');
 }
 
-/** A folder name for the variant: 'method', 'restore-best-weights', 'early-stopping-5', or both joined. */
-export function variantFolder(hyperparameters: Pick<Hyperparameters, 'earlyStoppingPatience' | 'restoreBestWeights'>): string {
-  const { earlyStoppingPatience, restoreBestWeights } = hyperparameters;
+/** A folder name for the variant: 'method', 'restore-best-weights', 'early-stopping-5', 'unit-length', or several joined. */
+export function variantFolder(hyperparameters: Pick<Hyperparameters, 'earlyStoppingPatience' | 'restoreBestWeights' | 'embeddingNormalization'>): string {
+  const { earlyStoppingPatience, restoreBestWeights, embeddingNormalization } = hyperparameters;
   const parts = [
     ...(restoreBestWeights ? ['restore-best-weights'] : []),
     ...(earlyStoppingPatience !== null ? [`early-stopping-${earlyStoppingPatience}`] : []),
+    ...(embeddingNormalization === 'UNIT_LENGTH' ? ['unit-length'] : []),
   ];
   return parts.length === 0 ? 'method' : parts.join('-');
 }

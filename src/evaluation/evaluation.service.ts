@@ -1,7 +1,7 @@
 import type { Store } from '../db/store.js';
 import type { ProductFeatures } from '../db/product.repository.js';
-import { StandardScaler } from '../ml/head/standard-scaler.js';
 import { nearestNeighbours, type NeighbourList } from '../ml/nearest-neighbours.js';
+import { EmbeddingSpace } from '../training/embedding-space.js';
 import { describeEpoch, describeKept, fitHead } from '../training/fit-head.js';
 import { MIN_PRODUCTS_PER_CATEGORY } from '../training/dataset.js';
 import type { HeadEngine } from '../training/head.js';
@@ -55,7 +55,7 @@ export interface EvaluationResult {
   epochs: EpochMetrics[];
   /** The kept epoch's validation figures; the held-out accuracy of the head that epoch left. */
   head: { validationAccuracy: number; validationLoss: number; heldOutAccuracy: number; keptEpoch: number; stoppedEarly: boolean };
-  /** Raw 2048-d ResNet50 features against the trained, standardized 512-d space. */
+  /** Raw 2048-d ResNet50 features against the trained 512-d space, normalized as the hyperparameters say. */
   precision: { raw: SpaceMetrics; trained: SpaceMetrics };
   showcase: QueryResult;
   /** Whether the showcase query is one of the held-out queries, and so in their metrics. */
@@ -104,10 +104,10 @@ export class EvaluationService {
     try {
       const embed = async (products: ProductFeatures[]) => fitted.head.embed(fitted.featureScaler.transformRows(products.map((p) => p.features)));
       const catalogEmbedded = await embed(catalog);
-      const embeddingScaler = StandardScaler.fit(catalogEmbedded.embeddings);
+      const space = EmbeddingSpace.fit(hyperparameters.embeddingNormalization, catalogEmbedded.embeddings);
       const queriesEmbedded = await embed(queries);
-      const trainedCatalog = embeddingScaler.transformRows(catalogEmbedded.embeddings);
-      const trainedQueries = embeddingScaler.transformRows(queriesEmbedded.embeddings);
+      const trainedCatalog = space.transformRows(catalogEmbedded.embeddings);
+      const trainedQueries = space.transformRows(queriesEmbedded.embeddings);
       const embedSeconds = timer();
 
       const searches = {

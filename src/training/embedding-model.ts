@@ -1,30 +1,31 @@
 import { StandardScaler } from '../ml/head/standard-scaler.js';
+import { EmbeddingSpace } from './embedding-space.js';
 import type { Head } from './head.js';
 import type { ModelVersion } from './model-version.js';
 
 export interface CatalogEmbedding {
-  /** Standardized 512-d mid layer: what similarity is measured on. */
+  /** The 512-d mid layer in the version's embedding space: what similarity is measured on. */
   embedding: Float32Array;
   predictedCategory: string;
 }
 
-/** A model version at work: feature scaler -> head -> embedding scaler. */
+/** A model version at work: feature scaler -> head -> embedding space. */
 export class EmbeddingModel {
   readonly #featureScaler: StandardScaler;
-  readonly #embeddingScaler: StandardScaler;
+  readonly #embeddingSpace: EmbeddingSpace;
 
   constructor(
-    readonly version: Pick<ModelVersion, 'id' | 'classes' | 'featureScaler' | 'embeddingScaler'>,
+    readonly version: Pick<ModelVersion, 'id' | 'classes' | 'featureScaler' | 'embeddingScaler' | 'embeddingNormalization'>,
     private readonly head: Head,
   ) {
     this.#featureScaler = StandardScaler.from(version.featureScaler);
-    this.#embeddingScaler = StandardScaler.from(version.embeddingScaler);
+    this.#embeddingSpace = EmbeddingSpace.from({ normalization: version.embeddingNormalization, scaler: version.embeddingScaler });
   }
 
   async embed(features: readonly Float32Array[]): Promise<CatalogEmbedding[]> {
     if (features.length === 0) return [];
     const { embeddings, predicted } = await this.head.embed(this.#featureScaler.transformRows(features));
-    return this.#embeddingScaler.transformRows(embeddings).map((embedding, i) => ({
+    return this.#embeddingSpace.transformRows(embeddings).map((embedding, i) => ({
       embedding,
       predictedCategory: this.version.classes[predicted[i]!]!,
     }));

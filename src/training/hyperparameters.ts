@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from '../errors.js';
+import { EMBEDDING_NORMALIZATIONS } from './embedding-space.js';
 
 /**
  * The method's defaults: Adam 4e-4, 32 epochs, batch 64, dropout 0.7, 20% validation, balanced class weights,
@@ -17,6 +18,8 @@ const schema = z.object({
   /** Null: every epoch is trained. */
   earlyStoppingPatience: z.number().int().min(1).max(1000).nullable().default(null),
   restoreBestWeights: z.boolean().default(false),
+  /** Not a training setting: how the run's model version turns mid-layer outputs into embeddings. */
+  embeddingNormalization: z.enum(EMBEDDING_NORMALIZATIONS).default('STANDARDIZE'),
 });
 
 export type Hyperparameters = z.infer<typeof schema>;

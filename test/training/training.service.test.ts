@@ -386,6 +386,7 @@ describe('training the head on a catalog of real photos, through the real ResNet
       head: { weights: new Uint8Array(4), layout: [] },
       featureScaler: scaler(2048),
       embeddingScaler: scaler(512),
+      embeddingNormalization: 'STANDARDIZE',
     });
     const product = (await services.catalog.listProducts({ first: 1 })).products[0]!;
     await store.embeddings.insertMany(versionId, [{ productId: product.id, embedding: new Float32Array(512), predictedCategory: 'cats' }]);
