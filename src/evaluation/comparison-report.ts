@@ -45,11 +45,12 @@ export function comparisonMarkdown(variants: readonly EvaluatedVariant[]): strin
   const row = (name: string, cell: (result: EvaluationResult) => string) =>
     `| ${name} | ${variants.map((v) => cell(v.result)).join(' | ')} |`;
   const lines = [
-    '# lookalike evaluation: ways of training the head, side by side',
+    '# lookalike evaluation: ways of training and measuring the head, side by side',
     '',
     `Each column trained the head on the same ${sizes.train} products (${sizes.trainingSamples} to train, ${sizes.validationSamples} to validate, ` +
       `seed ${first.result.hyperparameters.seed}), from the same ResNet50 features imported once; ` +
-      `catalog of ${sizes.catalog}, ${sizes.heldOut} held-out test images as queries, k = ${k}.`,
+      `catalog of ${sizes.catalog}, ${sizes.heldOut} held-out test images as queries, k = ${k}. ` +
+      'Columns that differ only in embeddingNormalization measure one trained head in two embedding spaces.',
     '',
     `| | ${variants.map((v) => v.label).join(' | ')} |`,
     `| --- |${' --: |'.repeat(variants.length)}`,
