@@ -19,6 +19,7 @@ export class ModelVersionRepository {
         feature_scale: Array.from(version.featureScaler.scale),
         embedding_mean: Array.from(version.embeddingScaler.mean),
         embedding_scale: Array.from(version.embeddingScaler.scale),
+        embedding_normalization: version.embeddingNormalization,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -44,6 +45,7 @@ export class ModelVersionRepository {
         'feature_scale',
         'embedding_mean',
         'embedding_scale',
+        'embedding_normalization',
         'active',
         'created_at',
         'activated_at',
@@ -156,6 +158,7 @@ function toModelVersion(row: Selectable<ModelVersionTable>): ModelVersion {
     head: { weights: row.head_weights, layout: row.head_layout },
     featureScaler: { mean: Float32Array.from(row.feature_mean), scale: Float32Array.from(row.feature_scale) },
     embeddingScaler: { mean: Float32Array.from(row.embedding_mean), scale: Float32Array.from(row.embedding_scale) },
+    embeddingNormalization: row.embedding_normalization,
     active: row.active,
     createdAt: row.created_at,
     activatedAt: row.activated_at,

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { TrainingStatus } from '../training/training-run.js';
+import type { EmbeddingNormalization } from '../training/embedding-normalizer.js';
 
 /** Vectors travel as pgvector's text form ('[1,2,3]'); repositories convert at the boundary. */
 type VectorColumn = ColumnType<string, string, string>;
@@ -45,6 +46,7 @@ export interface ModelVersionTable {
   feature_scale: number[];
   embedding_mean: number[];
   embedding_scale: number[];
+  embedding_normalization: ColumnType<EmbeddingNormalization, EmbeddingNormalization | undefined, never>;
   active: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: ColumnType<Date, never, never>;
   activated_at: ColumnType<Date | null, never, Date | null>;

@@ -30,7 +30,8 @@ from
 -- vectorsAfter(raw features, afterId = 0, limit = 2000)
 select
   "products"."id" as "product_id",
-  encode(vector_send ("products"."features"), 'base64') as "vector"
+  encode(vector_send ("products"."features"), 'base64') as "vector",
+  "products"."category_key"
 from
   "products"
 where
@@ -43,7 +44,15 @@ limit
 -- vectorsAfter(model version 2, afterId = 0, limit = 2000)
 select
   "embeddings"."product_id",
-  encode(vector_send ("embeddings"."embedding"), 'base64') as "vector"
+  encode(vector_send ("embeddings"."embedding"), 'base64') as "vector",
+  (
+    select
+      "products"."category_key"
+    from
+      "products"
+    where
+      "products"."id" = "embeddings"."product_id"
+  ) as "category_key"
 from
   "embeddings"
 where
@@ -57,7 +66,8 @@ limit
 -- vectorsOf(raw features, [3, 4])
 select
   "products"."id" as "product_id",
-  encode(vector_send ("products"."features"), 'base64') as "vector"
+  encode(vector_send ("products"."features"), 'base64') as "vector",
+  "products"."category_key"
 from
   "products"
 where
@@ -66,7 +76,15 @@ where
 -- vectorsOf(model version 2, [3, 4])
 select
   "embeddings"."product_id",
-  encode(vector_send ("embeddings"."embedding"), 'base64') as "vector"
+  encode(vector_send ("embeddings"."embedding"), 'base64') as "vector",
+  (
+    select
+      "products"."category_key"
+    from
+      "products"
+    where
+      "products"."id" = "embeddings"."product_id"
+  ) as "category_key"
 from
   "embeddings"
 where

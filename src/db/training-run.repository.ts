@@ -101,8 +101,8 @@ export class TrainingRunRepository {
   }
 }
 
-/** Runs stored before early stopping existed trained every epoch and kept the last. */
-const BEFORE_EARLY_STOPPING = { earlyStoppingPatience: null, restoreBestWeights: false };
+/** Runs stored before early stopping existed trained every epoch and kept the last; before the choice of embedding space, they standardized. */
+const BEFORE_EARLY_STOPPING = { earlyStoppingPatience: null, restoreBestWeights: false, embeddingNormalization: 'STANDARDIZE' } as const;
 
 function toTrainingRun(row: Selectable<TrainingRunTable>, modelVersionId: number | null): TrainingRun {
   const epochs = row.epochs as EpochMetrics[];

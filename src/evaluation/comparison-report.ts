@@ -12,21 +12,23 @@ export interface EvaluatedVariant {
 }
 
 /** How a variant trains the head, in the product's words: what differs from the method. */
-export function variantLabel(hyperparameters: Pick<Hyperparameters, 'earlyStoppingPatience' | 'restoreBestWeights'>): string {
-  const { earlyStoppingPatience, restoreBestWeights } = hyperparameters;
+export function variantLabel(hyperparameters: Pick<Hyperparameters, 'earlyStoppingPatience' | 'restoreBestWeights' | 'embeddingNormalization'>): string {
+  const { earlyStoppingPatience, restoreBestWeights, embeddingNormalization } = hyperparameters;
   const parts = [
     ...(restoreBestWeights ? ['restoreBestWeights'] : []),
     ...(earlyStoppingPatience !== null ? [`earlyStoppingPatience ${earlyStoppingPatience}`] : []),
+    ...(embeddingNormalization !== 'STANDARDIZE' ? [`embeddingNormalization ${embeddingNormalization}`] : []),
   ];
   return parts.length === 0 ? 'the method as-is' : parts.join(', ');
 }
 
-/** A folder name for the variant: 'method', 'restore-best-weights', 'early-stopping-5', or both joined. */
-export function variantFolder(hyperparameters: Pick<Hyperparameters, 'earlyStoppingPatience' | 'restoreBestWeights'>): string {
-  const { earlyStoppingPatience, restoreBestWeights } = hyperparameters;
+/** A folder name for the variant: 'method', 'restore-best-weights', 'early-stopping-5', 'unit-length', or several joined. */
+export function variantFolder(hyperparameters: Pick<Hyperparameters, 'earlyStoppingPatience' | 'restoreBestWeights' | 'embeddingNormalization'>): string {
+  const { earlyStoppingPatience, restoreBestWeights, embeddingNormalization } = hyperparameters;
   const parts = [
     ...(restoreBestWeights ? ['restore-best-weights'] : []),
     ...(earlyStoppingPatience !== null ? [`early-stopping-${earlyStoppingPatience}`] : []),
+    ...(embeddingNormalization === 'UNIT_LENGTH' ? ['unit-length'] : []),
   ];
   return parts.length === 0 ? 'method' : parts.join('-');
 }
@@ -43,11 +45,12 @@ export function comparisonMarkdown(variants: readonly EvaluatedVariant[]): strin
   const row = (name: string, cell: (result: EvaluationResult) => string) =>
     `| ${name} | ${variants.map((v) => cell(v.result)).join(' | ')} |`;
   const lines = [
-    '# lookalike evaluation: ways of training the head, side by side',
+    '# lookalike evaluation: ways of training and measuring the head, side by side',
     '',
     `Each column trained the head on the same ${sizes.train} products (${sizes.trainingSamples} to train, ${sizes.validationSamples} to validate, ` +
       `seed ${first.result.hyperparameters.seed}), from the same ResNet50 features imported once; ` +
-      `catalog of ${sizes.catalog}, ${sizes.heldOut} held-out test images as queries, k = ${k}.`,
+      `catalog of ${sizes.catalog}, ${sizes.heldOut} held-out test images as queries, k = ${k}. ` +
+      'Columns that differ only in embeddingNormalization measure one trained head in two embedding spaces.',
     '',
     `| | ${variants.map((v) => v.label).join(' | ')} |`,
     `| --- |${' --: |'.repeat(variants.length)}`,

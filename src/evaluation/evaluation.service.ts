@@ -1,7 +1,7 @@
 import type { Store } from '../db/store.js';
 import type { ProductFeatures } from '../catalog/product.js';
-import { StandardScaler } from '../ml/head/standard-scaler.js';
 import { nearestNeighbours, type NeighbourList } from './nearest-neighbours.js';
+import { EmbeddingNormalizer, type EmbeddingNormalization } from '../training/embedding-normalizer.js';
 import { describeEpoch, describeKept, fitHead } from '../training/fit-head.js';
 import { MIN_PRODUCTS_PER_CATEGORY } from '../training/dataset.js';
 import type { HeadEngine } from '../training/head-engine.js';
@@ -55,7 +55,7 @@ export interface EvaluationResult {
   epochs: EpochMetrics[];
   /** The kept epoch's validation figures; the held-out accuracy of the head that epoch left. */
   head: { validationAccuracy: number; validationLoss: number; heldOutAccuracy: number; keptEpoch: number; stoppedEarly: boolean };
-  /** Raw 2048-d ResNet50 features against the trained, standardized 512-d space. */
+  /** Raw 2048-d ResNet50 features against the trained 512-d space, normalized as the hyperparameters say. */
   precision: { raw: SpaceMetrics; trained: SpaceMetrics };
   showcase: QueryResult;
   /** Whether the showcase query is one of the held-out queries, and so in their metrics. */
@@ -79,11 +79,17 @@ export class EvaluationService {
     private readonly log: (line: string) => void = () => {},
   ) {}
 
+  /**
+   * Trains one head and measures it in each embedding space asked for (by
+   * default the hyperparameters' own): one result per space, each carrying
+   * the hyperparameters with that space, so that a space compares against
+   * another on the very same head.
+   */
   async evaluate(
     sets: EvaluationSets,
     hyperparameters: Hyperparameters,
-    options: { k: number; examples: number; signal: AbortSignal },
-  ): Promise<EvaluationResult> {
+    options: { k: number; examples: number; signal: AbortSignal; spaces?: readonly EmbeddingNormalization[] },
+  ): Promise<EvaluationResult[]> {
     const { k } = options;
     const timer = stopwatch();
     const train = await this.features(sets.train);
@@ -104,76 +110,83 @@ export class EvaluationService {
     try {
       const embed = async (products: ProductFeatures[]) => fitted.head.embed(fitted.featureScaler.transformRows(products.map((p) => p.features)));
       const catalogEmbedded = await embed(catalog);
-      const embeddingScaler = StandardScaler.fit(catalogEmbedded.embeddings);
       const queriesEmbedded = await embed(queries);
-      const trainedCatalog = embeddingScaler.transformRows(catalogEmbedded.embeddings);
-      const trainedQueries = embeddingScaler.transformRows(queriesEmbedded.embeddings);
       const embedSeconds = timer();
-
-      const searches = {
-        rawCatalog: nearestNeighbours(catalog.map((p) => p.features), catalog.map((p) => p.features), k, { excludeSelf: true }),
-        rawQueries: nearestNeighbours(queries.map((p) => p.features), catalog.map((p) => p.features), k),
-        trainedCatalog: nearestNeighbours(trainedCatalog, trainedCatalog, k, { excludeSelf: true }),
-        trainedQueries: nearestNeighbours(trainedQueries, trainedCatalog, k),
+      const rawSearches = {
+        catalog: nearestNeighbours(catalog.map((p) => p.features), catalog.map((p) => p.features), k, { excludeSelf: true }),
+        queries: nearestNeighbours(queries.map((p) => p.features), catalog.map((p) => p.features), k),
       };
-      const searchSeconds = timer();
+      const rawSearchSeconds = timer();
 
       const categoriesOf = (products: ProductFeatures[]) => products.map((p) => p.category!);
       const catalogCategories = categoriesOf(catalog);
       const heldOutCategories = categoriesOf(heldOut);
       const estimate = (categories: string[], lists: NeighbourList[]) =>
         bootstrapMean(precisionsAtK(categories, lists, catalogCategories), { seed: hyperparameters.seed });
-      const queryResult = (i: number): QueryResult => {
-        const recommend = (list: NeighbourList): Recommendation[] =>
-          Array.from(list.indices, (index, r) => ({ sku: catalog[index]!.sku, category: catalogCategories[index]!, distance: list.distances[r]! }));
-        return {
-          sku: queries[i]!.sku,
-          category: queries[i]!.category!,
-          predictedCategory: fitted.classes[queriesEmbedded.predicted[i]!]!,
-          trained: recommend(searches.trainedQueries[i]!),
-          raw: recommend(searches.rawQueries[i]!),
-        };
+      const raw = {
+        catalog: estimate(catalogCategories, rawSearches.catalog),
+        heldOut: estimate(heldOutCategories, rawSearches.queries.slice(0, heldOut.length)),
       };
       const correct = heldOutCategories.filter((category, i) => fitted.classes[queriesEmbedded.predicted[i]!] === category).length;
       const { kept, stoppedEarly } = fitted;
       const showcaseIndex = queries.findIndex((p) => p.sku === sets.showcase);
+      const exampleIndices = Array.from({ length: Math.min(options.examples, heldOut.length) }, (_, i) => i).filter((i) => i !== showcaseIndex);
 
-      return {
-        k,
-        sizes: {
-          train: train.length,
-          trainingSamples: fitted.trainingSamples,
-          validationSamples: fitted.validationSamples,
-          catalog: catalog.length,
-          heldOut: heldOut.length,
-        },
-        classes: fitted.classes,
-        hyperparameters,
-        epochs: fitted.epochs,
-        head: {
-          validationAccuracy: kept.valAccuracy,
-          validationLoss: kept.valLoss,
-          heldOutAccuracy: correct / heldOut.length,
-          keptEpoch: kept.epoch,
-          stoppedEarly,
-        },
-        precision: {
-          raw: {
-            catalog: estimate(catalogCategories, searches.rawCatalog),
-            heldOut: estimate(heldOutCategories, searches.rawQueries.slice(0, heldOut.length)),
+      const inSpace = (normalization: EmbeddingNormalization): EvaluationResult => {
+        const spaceTimer = stopwatch();
+        const normalizer = EmbeddingNormalizer.fit(normalization, catalogEmbedded.embeddings);
+        const trainedCatalog = normalizer.transformRows(catalogEmbedded.embeddings);
+        const trainedQueries = normalizer.transformRows(queriesEmbedded.embeddings);
+        const normalizeSeconds = spaceTimer();
+        const searches = {
+          catalog: nearestNeighbours(trainedCatalog, trainedCatalog, k, { excludeSelf: true }),
+          queries: nearestNeighbours(trainedQueries, trainedCatalog, k),
+        };
+        const searchSeconds = spaceTimer();
+        const queryResult = (i: number): QueryResult => {
+          const recommend = (list: NeighbourList): Recommendation[] =>
+            Array.from(list.indices, (index, r) => ({ sku: catalog[index]!.sku, category: catalogCategories[index]!, distance: list.distances[r]! }));
+          return {
+            sku: queries[i]!.sku,
+            category: queries[i]!.category!,
+            predictedCategory: fitted.classes[queriesEmbedded.predicted[i]!]!,
+            trained: recommend(searches.queries[i]!),
+            raw: recommend(rawSearches.queries[i]!),
+          };
+        };
+        return {
+          k,
+          sizes: {
+            train: train.length,
+            trainingSamples: fitted.trainingSamples,
+            validationSamples: fitted.validationSamples,
+            catalog: catalog.length,
+            heldOut: heldOut.length,
           },
-          trained: {
-            catalog: estimate(catalogCategories, searches.trainedCatalog),
-            heldOut: estimate(heldOutCategories, searches.trainedQueries.slice(0, heldOut.length)),
+          classes: fitted.classes,
+          hyperparameters: { ...hyperparameters, embeddingNormalization: normalization },
+          epochs: fitted.epochs,
+          head: {
+            validationAccuracy: kept.valAccuracy,
+            validationLoss: kept.valLoss,
+            heldOutAccuracy: correct / heldOut.length,
+            keptEpoch: kept.epoch,
+            stoppedEarly,
           },
-        },
-        showcase: queryResult(showcaseIndex),
-        showcaseIsHeldOut,
-        examples: Array.from({ length: Math.min(options.examples, heldOut.length) }, (_, i) => i)
-          .filter((i) => i !== showcaseIndex)
-          .map(queryResult),
-        seconds: { loadFeatures, train: trainSeconds, embed: embedSeconds, search: searchSeconds },
+          precision: {
+            raw,
+            trained: {
+              catalog: estimate(catalogCategories, searches.catalog),
+              heldOut: estimate(heldOutCategories, searches.queries.slice(0, heldOut.length)),
+            },
+          },
+          showcase: queryResult(showcaseIndex),
+          showcaseIsHeldOut,
+          examples: exampleIndices.map(queryResult),
+          seconds: { loadFeatures, train: trainSeconds, embed: embedSeconds + normalizeSeconds, search: rawSearchSeconds + searchSeconds },
+        };
       };
+      return (options.spaces ?? [hyperparameters.embeddingNormalization]).map(inSpace);
     } finally {
       fitted.head.dispose();
     }

@@ -29,6 +29,8 @@ export function cautions({ precision, sizes }: EvaluationResult): string[] {
 }
 
 /** The evaluation as Markdown: the method's printout first, then the metrics, the pictures and the timings. */
+const SPACE_NAMES = { STANDARDIZE: 'standardized', UNIT_LENGTH: 'unit length' } as const;
+
 export function evaluationMarkdown(result: EvaluationResult, pictures: { curves: string; grid: string; rawGrid: string }): string {
   const { sizes, precision, head, showcase } = result;
   const showcasePlace = result.showcaseIsHeldOut
@@ -48,7 +50,7 @@ export function evaluationMarkdown(result: EvaluationResult, pictures: { curves:
     '',
     '## Metrics',
     '',
-    '| | raw ResNet50 features (2048-d) | trained head (512-d, standardized) |',
+    `| | raw ResNet50 features (2048-d) | trained head (512-d, ${SPACE_NAMES[result.hyperparameters.embeddingNormalization]}) |`,
     '| --- | --: | --: |',
     `| mean precision@${result.k}, catalog items as queries (self excluded) | ${percentWithInterval(precision.raw.catalog)} | ${percentWithInterval(precision.trained.catalog)} |`,
     `| mean precision@${result.k}, held-out test images as queries | ${percentWithInterval(precision.raw.heldOut)} | ${percentWithInterval(precision.trained.heldOut)} |`,

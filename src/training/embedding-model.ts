@@ -1,30 +1,31 @@
 import { StandardScaler } from '../ml/head/standard-scaler.js';
+import { EmbeddingNormalizer } from './embedding-normalizer.js';
 import type { Head } from './head-engine.js';
 import type { ModelVersion } from './model-version.js';
 
 export interface CatalogEmbedding {
-  /** Standardized 512-d mid layer: what similarity is measured on. */
+  /** The 512-d mid layer in the version's embedding space: what similarity is measured on. */
   embedding: Float32Array;
   predictedCategory: string;
 }
 
-/** A model version at work: feature scaler -> head -> embedding scaler. */
+/** A model version at work: feature scaler -> head -> embedding normalizer. */
 export class EmbeddingModel {
   readonly #featureScaler: StandardScaler;
-  readonly #embeddingScaler: StandardScaler;
+  readonly #normalizer: EmbeddingNormalizer;
 
   constructor(
-    readonly version: Pick<ModelVersion, 'id' | 'classes' | 'featureScaler' | 'embeddingScaler'>,
+    readonly version: Pick<ModelVersion, 'id' | 'classes' | 'featureScaler' | 'embeddingScaler' | 'embeddingNormalization'>,
     private readonly head: Head,
   ) {
     this.#featureScaler = StandardScaler.from(version.featureScaler);
-    this.#embeddingScaler = StandardScaler.from(version.embeddingScaler);
+    this.#normalizer = EmbeddingNormalizer.from({ normalization: version.embeddingNormalization, scaler: version.embeddingScaler });
   }
 
   async embed(features: readonly Float32Array[]): Promise<CatalogEmbedding[]> {
     if (features.length === 0) return [];
     const { embeddings, predicted } = await this.head.embed(this.#featureScaler.transformRows(features));
-    return this.#embeddingScaler.transformRows(embeddings).map((embedding, i) => ({
+    return this.#normalizer.transformRows(embeddings).map((embedding, i) => ({
       embedding,
       predictedCategory: this.version.classes[predicted[i]!]!,
     }));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from '../errors.js';
 import { CLASS_WEIGHTS } from '../ml/head/head-hyperparameters.js';
+import { EMBEDDING_NORMALIZATIONS } from './embedding-normalizer.js';
 
 /**
  * The method's defaults: Adam 4e-4, 32 epochs, batch 64, dropout 0.7, 20% validation, balanced class weights,
@@ -18,6 +19,8 @@ const schema = z.object({
   /** Null: every epoch is trained. */
   earlyStoppingPatience: z.number().int().min(1).max(1000).nullable().default(null),
   restoreBestWeights: z.boolean().default(false),
+  /** Not a training setting: how the run's model version turns mid-layer outputs into embeddings. */
+  embeddingNormalization: z.enum(EMBEDDING_NORMALIZATIONS).default('STANDARDIZE'),
 });
 
 export type Hyperparameters = z.infer<typeof schema>;

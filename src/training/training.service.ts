@@ -3,11 +3,12 @@ import { isUniqueViolation } from '../db/database-errors.js';
 import { DomainError } from '../errors.js';
 import { MIN_PRODUCTS_PER_CATEGORY, planCategories } from './dataset.js';
 import { EmbeddingModel } from './embedding-model.js';
+import { EmbeddingNormalizer, type EmbeddingNormalization } from './embedding-normalizer.js';
 import { describeEpoch, describeKept, fitHead } from './fit-head.js';
 import { startHeartbeat } from './heartbeat.js';
 import type { Head, HeadEngine } from './head-engine.js';
 import { resolveHyperparameters, type HyperparameterOverrides, type Hyperparameters } from './hyperparameters.js';
-import { StandardScaler } from '../ml/head/standard-scaler.js';
+import type { StandardScaler } from '../ml/head/standard-scaler.js';
 import type { ModelVersion, ModelVersionSummary } from './model-version.js';
 import type { TrainingMetrics, TrainingRun } from './training-run.js';
 
@@ -142,7 +143,7 @@ export class TrainingService {
       const kept = describeKept(fitted);
       if (kept) this.log(`training run ${runId}: ${kept}`);
 
-      const versionId = await this.embedCatalog(runId, fitted.classes, head, fitted.featureScaler);
+      const versionId = await this.embedCatalog(runId, fitted.classes, head, fitted.featureScaler, hyperparameters.embeddingNormalization);
       const embeddedProducts = await this.activate(versionId, head, runId, {
         valLoss: fitted.kept.valLoss,
         valAccuracy: fitted.kept.valAccuracy,
@@ -183,9 +184,15 @@ export class TrainingService {
 
   /**
    * Embeds the catalog as it stands into a new, inactive version: raw mid-layer
-   * outputs first, then the embedding scaler fitted over all of them.
+   * outputs first, then the embedding normalizer fitted over all of them.
    */
-  private async embedCatalog(runId: number, classes: string[], head: Head, featureScaler: StandardScaler): Promise<number> {
+  private async embedCatalog(
+    runId: number,
+    classes: string[],
+    head: Head,
+    featureScaler: StandardScaler,
+    normalization: EmbeddingNormalization,
+  ): Promise<number> {
     const raw: { productId: number; embedding: Float32Array; predicted: number }[] = [];
     for (let after = 0; ; ) {
       this.#stopping.signal.throwIfAborted();
@@ -195,18 +202,19 @@ export class TrainingService {
       page.forEach((p, i) => raw.push({ productId: p.id, embedding: embeddings[i]!, predicted: predicted[i]! }));
       after = page.at(-1)!.id;
     }
-    const embeddingScaler = StandardScaler.fit(raw.map((r) => r.embedding));
+    const normalizer = EmbeddingNormalizer.fit(normalization, raw.map((r) => r.embedding));
     const versionId = await this.store.modelVersions.create({
       trainingRunId: runId,
       classes,
       head: head.stored,
       featureScaler,
-      embeddingScaler,
+      embeddingScaler: normalizer.scaler,
+      embeddingNormalization: normalizer.normalization,
     });
     for (let i = 0; i < raw.length; i += INSERT_CHUNK) {
       this.#stopping.signal.throwIfAborted();
       const chunk = raw.slice(i, i + INSERT_CHUNK);
-      const embeddings = embeddingScaler.transformRows(chunk.map((r) => r.embedding));
+      const embeddings = normalizer.transformRows(chunk.map((r) => r.embedding));
       await this.store.embeddings.insertMany(
         versionId,
         chunk.map((r, j) => ({ productId: r.productId, embedding: embeddings[j]!, predictedCategory: classes[r.predicted]! })),

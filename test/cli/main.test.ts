@@ -120,6 +120,30 @@ describe('the lookalike command line', () => {
       }
     },
   );
+
+  test(
+    'evaluate --compare-embedding-normalization measures one trained head in both embedding spaces, side by side',
+    { skip: !existsSync(FASHION_MNIST_DIR) && 'Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)' },
+    async () => {
+      const out = join(dir, 'spaces');
+      const { stdout } = await lookalikeOn(
+        join(dir, 'evaluation-db'),
+        'evaluate', '--train-size', '80', '--catalog-size', '40', '--held-out', '20', '--query', '5033',
+        '--epochs', '3', '--examples', '2', '--compare-embedding-normalization', 'unit-length', '--out', out,
+      );
+      assert.deepEqual(stdout.match(/^training the head: .*$/gm), ['training the head: the method as-is; measured as: embeddingNormalization UNIT_LENGTH']);
+      type Result = { hyperparameters: { embeddingNormalization: string }; epochs: unknown[]; showcase: { trained: { distance: number }[] } };
+      const { variants } = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as { variants: { folder: string; result: Result }[] };
+      assert.deepEqual(variants.map((v) => v.folder), ['method', 'unit-length']);
+      const [standardized, unitLength] = variants.map((v) => v.result);
+      assert.deepEqual(unitLength!.epochs, standardized!.epochs, 'one head, trained once');
+      assert.equal(unitLength!.hyperparameters.embeddingNormalization, 'UNIT_LENGTH');
+      // Unit vectors are at most 2 apart; standardized 512-d ones are not bound so.
+      for (const { distance } of unitLength!.showcase.trained) assert.ok(distance <= 2 + 1e-6, String(distance));
+      assert.ok(standardized!.showcase.trained.some(({ distance }) => distance > 2));
+      assert.match(await readFile(join(out, 'report.md'), 'utf8'), /\| \| the method as-is \| embeddingNormalization UNIT_LENGTH \|/);
+    },
+  );
 });
 
 const TOKEN = 'an-admin-token-of-the-service';

@@ -37,6 +37,7 @@ for (const kind of DATABASE_KINDS) {
         head: { weights: new Uint8Array(4), layout: [] },
         featureScaler: scaler(2048),
         embeddingScaler: scaler(512),
+        embeddingNormalization: 'STANDARDIZE',
       });
       for (const p of products.slice(0, 25)) embeddings.set(p.id, randomVector(random, 512));
       await store.embeddings.insertMany(

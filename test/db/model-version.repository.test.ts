@@ -22,6 +22,7 @@ for (const kind of DATABASE_KINDS) {
         head: { weights: Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]), layout: [{ name: 'dense', shape: [2, 1] }] },
         featureScaler: { mean: randomVector(random, 2048), scale: randomVector(random, 2048) },
         embeddingScaler: { mean: randomVector(random, 512), scale: randomVector(random, 512) },
+        embeddingNormalization: 'UNIT_LENGTH',
       };
     }
 
@@ -31,7 +32,7 @@ for (const kind of DATABASE_KINDS) {
     });
     after(() => database.close());
 
-    test('stores a version inactive with its head and scalers, bit for bit', async () => {
+    test('stores a version inactive with its head, scalers and embedding normalization, bit for bit', async () => {
       const version = await newVersion();
       const id = await store.modelVersions.create(version);
       const stored = (await store.modelVersions.findById(id))!;
@@ -41,6 +42,7 @@ for (const kind of DATABASE_KINDS) {
       assert.deepEqual(stored.head.layout, version.head.layout);
       assert.deepEqual(stored.featureScaler, version.featureScaler);
       assert.deepEqual(stored.embeddingScaler, version.embeddingScaler);
+      assert.equal(stored.embeddingNormalization, 'UNIT_LENGTH');
       assert.equal(await store.modelVersions.activeId(), undefined);
     });
 

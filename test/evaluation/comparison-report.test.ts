@@ -26,6 +26,8 @@ test('variants are named and filed by what differs from the method', () => {
     'restoreBestWeights, earlyStoppingPatience 5',
     'restore-best-weights-early-stopping-5',
   ]);
+  assert.deepEqual(named({ embeddingNormalization: 'UNIT_LENGTH' }), ['embeddingNormalization UNIT_LENGTH', 'unit-length']);
+  assert.deepEqual(named({ embeddingNormalization: 'STANDARDIZE' }), ['the method as-is', 'method']);
 });
 
 test('the comparison puts both precisions with their intervals, the accuracies and the kept epochs side by side', () => {

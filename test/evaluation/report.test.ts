@@ -57,3 +57,10 @@ test('the report says which epoch the head kept, and whether training stopped ea
   const stopped = { ...result, epochs, head: { ...result.head, keptEpoch: 2, stoppedEarly: true } };
   assert.match(evaluationMarkdown(stopped, pictures), /Kept epoch 2 of 4 trained, stopped early by earlyStoppingPatience\./);
 });
+
+test('the trained column names the embedding space it was measured in', () => {
+  const standardized = evaluationResult(winning);
+  assert.match(evaluationMarkdown(standardized, pictures), /\| trained head \(512-d, standardized\) \|/);
+  const unitLength = { ...standardized, hyperparameters: { ...standardized.hyperparameters, embeddingNormalization: 'UNIT_LENGTH' as const } };
+  assert.match(evaluationMarkdown(unitLength, pictures), /\| trained head \(512-d, unit length\) \|/);
+});

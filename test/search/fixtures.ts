@@ -67,6 +67,7 @@ export async function createVersion(store: Store, embeddings: Map<number, Float3
     head: { weights: new Uint8Array(4), layout: [] },
     featureScaler: scaler(2048),
     embeddingScaler: scaler(512),
+    embeddingNormalization: 'STANDARDIZE',
   });
   await store.embeddings.insertMany(
     versionId,

@@ -14,6 +14,7 @@ test("defaults are the method's", () => {
     seed: 42,
     earlyStoppingPatience: null,
     restoreBestWeights: false,
+    embeddingNormalization: 'STANDARDIZE',
   });
 });
 
@@ -44,6 +45,8 @@ test('hostile numbers are BAD_USER_INPUT before any work: huge, negative, NaN, i
     { earlyStoppingPatience: 0 },
     { earlyStoppingPatience: 2.5 },
     { earlyStoppingPatience: 1e9 },
+    { embeddingNormalization: 'unit_length' as 'UNIT_LENGTH' },
+    { embeddingNormalization: '__proto__' as 'UNIT_LENGTH' },
   ];
   for (const bad of hostile) {
     assert.throws(() => resolveHyperparameters(bad), { code: 'BAD_USER_INPUT', message: new RegExp(Object.keys(bad)[0]!) }, JSON.stringify(bad));

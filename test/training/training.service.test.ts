@@ -332,6 +332,33 @@ describe('training the head on a catalog of real photos, through the real ResNet
     assert.match(refused.errors[0].message, /earlyStoppingPatience/);
   });
 
+  test('trainModel with embeddingNormalization UNIT_LENGTH: the version stores unit-length embeddings, for products added later too', async () => {
+    const server = testGraphQLServer();
+    const execute = async (query: string) => {
+      const response = await server.executeOperation({ query }, { contextValue: staffContext(services) });
+      return response.body.kind === 'single' ? JSON.parse(JSON.stringify(response.body.singleResult)) : undefined;
+    };
+    const started = await execute(
+      'mutation { trainModel(input: { epochs: 3, embeddingNormalization: UNIT_LENGTH }) { trainingRun { id hyperparameters { embeddingNormalization } } } }',
+    );
+    assert.equal(started.data.trainModel.trainingRun.hyperparameters.embeddingNormalization, 'UNIT_LENGTH');
+    await services.training.idle();
+    const run = (await services.training.getRun(started.data.trainModel.trainingRun.id))!;
+    assert.equal(run.status, 'succeeded', run.error ?? '');
+    const [late] = await services.catalog.addProducts([{ ...(await photoCatalog(1, 7))[0]!, sku: 'late-unit-length' }]);
+    const rows = await services.database.db.selectFrom('embeddings').select(['product_id', 'embedding']).where('model_version_id', '=', run.modelVersionId!).execute();
+    assert.ok(rows.some((row) => row.product_id === late!.id), 'the product added after the switch is embedded');
+    for (const row of rows) {
+      const length = Math.hypot(...(JSON.parse(row.embedding) as number[]));
+      assert.ok(Math.abs(length - 1) < 1e-5, `product ${row.product_id}: length ${length}`);
+    }
+    const similar = await services.similarity.similarProducts(late!.id, 6);
+    assert.ok(similar.neighbours.every((n) => n.distance <= 2 + 1e-6), 'unit vectors are at most 2 apart');
+
+    const refused = await execute('mutation { trainModel(input: { embeddingNormalization: SIDEWAYS }) { trainingRun { id } } }');
+    assert.match(refused.errors[0].message, /EmbeddingNormalization/);
+  });
+
   test('a run stopped after it created its model version leaves neither the version nor its embeddings', async () => {
     const active = (await services.similarity.activeSpace()).modelVersionId;
     const training: TrainingService = new TrainingService(
@@ -386,6 +413,7 @@ describe('training the head on a catalog of real photos, through the real ResNet
       head: { weights: new Uint8Array(4), layout: [] },
       featureScaler: scaler(2048),
       embeddingScaler: scaler(512),
+      embeddingNormalization: 'STANDARDIZE',
     });
     const product = (await services.catalog.listProducts({ first: 1 })).products[0]!;
     await store.embeddings.insertMany(versionId, [{ productId: product.id, embedding: new Float32Array(512), predictedCategory: 'cats' }]);

@@ -9,7 +9,7 @@ import { comparisonMarkdown, variantFolder, variantLabel, type EvaluatedVariant 
 import { cautions, evaluationMarkdown, keptEpochSentence, percent, percentWithInterval } from '../../evaluation/report.js';
 import { learningCurvesPng } from '../../reports/learning-curves.js';
 import { neighbourGridPng } from '../../reports/neighbour-grid.js';
-import { resolveHyperparameters } from '../../training/hyperparameters.js';
+import { resolveHyperparameters, type Hyperparameters } from '../../training/hyperparameters.js';
 import { idxItems, idxSku } from '../import-sources.js';
 import { runWithServices } from '../run-with-services.js';
 import { CATEGORY_NAMES, importWithProgress, positiveInteger, wholeNumber } from './import.js';
@@ -41,10 +41,18 @@ export function evaluateCommand(): Command {
         '--compare-early-stopping-patience <n>',
         'also train the head with this --early-stopping-patience (with --compare-restore-best-weights: both at once), and write both reports side by side',
         Number,
+      )
+      .addOption(
+        new Option(
+          '--compare-embedding-normalization <kind>',
+          'also measure in this embedding space (with the other --compare options: on their head), and write both reports side by side; alone, it needs no second training',
+        ).choices(['standardize', 'unit-length']),
       ),
   ).action(async (options) => {
     const hyperparameters = resolveHyperparameters(hyperparametersFrom(options));
-    const comparing = options.compareRestoreBestWeights === true || options.compareEarlyStoppingPatience !== undefined;
+    const comparedSpace = hyperparametersFrom({ embeddingNormalization: options.compareEmbeddingNormalization }).embeddingNormalization;
+    const comparing =
+      options.compareRestoreBestWeights === true || options.compareEarlyStoppingPatience !== undefined || comparedSpace !== undefined;
     const variants = [
       hyperparameters,
       ...(comparing
@@ -53,6 +61,7 @@ export function evaluateCommand(): Command {
               ...hyperparametersFrom(options),
               restoreBestWeights: options.compareRestoreBestWeights === true || hyperparameters.restoreBestWeights,
               earlyStoppingPatience: options.compareEarlyStoppingPatience ?? hyperparameters.earlyStoppingPatience,
+              embeddingNormalization: comparedSpace ?? hyperparameters.embeddingNormalization,
             }),
           ]
         : []),
@@ -60,6 +69,8 @@ export function evaluateCommand(): Command {
     if (comparing && variantFolder(variants[0]!) === variantFolder(variants[1]!)) {
       throw new Error('the compared variant trains the head as the first one does; compare against different options');
     }
+    // Variants that differ only in the embedding space share one trained head.
+    const trainings = sameTraining(variants[0]!, variants.at(-1)!) ? [variants] : variants.map((variant) => [variant]);
     const train = await openIdxDataset(options.dir, 'train');
     const test = await openIdxDataset(options.dir, 'test');
     if (options.query < options.catalogSize) throw new Error(`--query ${options.query} is in the catalog; pick an item from ${options.catalogSize} on`);
@@ -90,14 +101,16 @@ export function evaluateCommand(): Command {
         showcase: idxSku(options.name, 'test', options.query),
       };
       const evaluated: EvaluatedVariant[] = [];
-      for (const variant of variants) {
-        const label = variantLabel(variant);
-        if (comparing) console.log(`training the head: ${label}`);
-        const result = await evaluation.evaluate(sets, variant, { k: options.k, examples: options.examples, signal });
-        // The features were imported once, for every variant.
-        const withImport = { ...result, seconds: { import: importSeconds, ...result.seconds } };
-        printShowcase(withImport);
-        evaluated.push({ label, folder: variantFolder(variant), result: withImport });
+      for (const training of trainings) {
+        if (comparing) console.log(`training the head: ${training.map(variantLabel).join('; measured as: ')}`);
+        const spaces = training.map((variant) => variant.embeddingNormalization);
+        const results = await evaluation.evaluate(sets, training[0]!, { k: options.k, examples: options.examples, signal, spaces });
+        for (const result of results) {
+          // The features were imported once, for every variant.
+          const withImport = { ...result, seconds: { import: importSeconds, ...result.seconds } };
+          printShowcase(withImport);
+          evaluated.push({ label: variantLabel(result.hyperparameters), folder: variantFolder(result.hyperparameters), result: withImport });
+        }
       }
       if (!comparing) return writeReport(options.out, evaluated[0]!.result, catalog);
       for (const { folder, result } of evaluated) await writeReport(join(options.out, folder), result, catalog);
@@ -106,6 +119,10 @@ export function evaluateCommand(): Command {
       console.log(`comparison written to ${join(options.out, 'report.md')}`);
     });
   });
+}
+
+function sameTraining(a: Hyperparameters, b: Hyperparameters): boolean {
+  return JSON.stringify({ ...a, embeddingNormalization: null }) === JSON.stringify({ ...b, embeddingNormalization: null });
 }
 
 function printShowcase(result: EvaluationResult): void {

@@ -15,7 +15,13 @@ export function hyperparameterOptions(command: Command): Command {
     .addOption(new Option('--class-weight <kind>', 'class weights (default balanced)').choices(['balanced', 'none']))
     .option('--seed <n>', 'random seed (default 42)', Number)
     .option('--early-stopping-patience <n>', 'stop after this many epochs without a lower validation loss (default: train every epoch)', Number)
-    .option('--restore-best-weights', 'keep the epoch with the lowest validation loss instead of the last (default: the last)');
+    .option('--restore-best-weights', 'keep the epoch with the lowest validation loss instead of the last (default: the last)')
+    .addOption(
+      new Option('--embedding-normalization <kind>', "how the model version turns the head's mid-layer outputs into embeddings (default standardize)").choices([
+        'standardize',
+        'unit-length',
+      ]),
+    );
 }
 
 export function hyperparametersFrom(options: Record<string, unknown>): HyperparameterOverrides {
@@ -30,6 +36,10 @@ export function hyperparametersFrom(options: Record<string, unknown>): Hyperpara
     seed: options.seed as number | undefined,
     earlyStoppingPatience: options.earlyStoppingPatience as number | undefined,
     restoreBestWeights: options.restoreBestWeights as boolean | undefined,
+    embeddingNormalization: (options.embeddingNormalization as string | undefined)?.toUpperCase().replace('-', '_') as
+      | 'STANDARDIZE'
+      | 'UNIT_LENGTH'
+      | undefined,
   };
 }
 

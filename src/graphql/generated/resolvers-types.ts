@@ -65,6 +65,13 @@ export type DistanceMetric =
   /** Plain Euclidean distance (not squared), pgvector's <->. */
   | 'L2';
 
+/** How a model version turns the head's 512-d mid-layer outputs into embeddings. */
+export type EmbeddingNormalization =
+  /** The method's: a StandardScaler fitted over the catalog's outputs. */
+  | 'STANDARDIZE'
+  /** Each output divided by its Euclidean length, so that distances rank neighbours by cosine similarity; a row of zeros stays zeros. */
+  | 'UNIT_LENGTH';
+
 /** The space in which distances were measured. */
 export type EmbeddingSpace =
   /** The raw 2048-d ResNet50 avg_pool features: used until a head is trained. */
@@ -113,6 +120,7 @@ export type Hyperparameters = {
   dropout: Scalars['Float']['output'];
   /** Null when every epoch is trained. */
   earlyStoppingPatience?: Maybe<Scalars['Int']['output']>;
+  embeddingNormalization: EmbeddingNormalization;
   epochs: Scalars['Int']['output'];
   hiddenUnits: Scalars['Int']['output'];
   learningRate: Scalars['Float']['output'];
@@ -515,6 +523,8 @@ export type TrainModelInput = {
   dropout?: InputMaybe<Scalars['Float']['input']>;
   /** Stop once this many epochs in a row have not lowered the validation loss (as Keras's EarlyStopping on val_loss), 1 to 1000; default none: every epoch is trained, as the method does. */
   earlyStoppingPatience?: InputMaybe<Scalars['Int']['input']>;
+  /** How the run's model version turns the head's mid-layer outputs into the embeddings it searches; default STANDARDIZE, as the method does. */
+  embeddingNormalization?: InputMaybe<EmbeddingNormalization>;
   /** Default 32. */
   epochs?: InputMaybe<Scalars['Int']['input']>;
   /** Width of the first hidden layer; default 1024. The mid layer is always 512. */
@@ -682,6 +692,7 @@ export type ResolversTypes = ResolversObject<{
   ClassWeight: ClassWeight;
   DeleteProductPayload: ResolverTypeWrapper<DeleteProductPayload>;
   DistanceMetric: DistanceMetric;
+  EmbeddingNormalization: EmbeddingNormalization;
   EmbeddingSpace: EmbeddingSpace;
   EpochMetrics: ResolverTypeWrapper<EpochMetrics>;
   ExcludedCategory: ResolverTypeWrapper<ExcludedCategory>;
@@ -787,6 +798,7 @@ export type HyperparametersResolvers<ContextType = GraphQLContext, ParentType ex
   classWeight?: Resolver<ResolversTypes['ClassWeight'], ParentType, ContextType>;
   dropout?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   earlyStoppingPatience?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  embeddingNormalization?: Resolver<ResolversTypes['EmbeddingNormalization'], ParentType, ContextType>;
   epochs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   hiddenUnits?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   learningRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;

@@ -29,6 +29,13 @@ export type DistanceMetric =
   /** Plain Euclidean distance (not squared), pgvector's <->. */
   | 'L2';
 
+/** How a model version turns the head's 512-d mid-layer outputs into embeddings. */
+export type EmbeddingNormalization =
+  /** The method's: a StandardScaler fitted over the catalog's outputs. */
+  | 'STANDARDIZE'
+  /** Each output divided by its Euclidean length, so that distances rank neighbours by cosine similarity; a row of zeros stays zeros. */
+  | 'UNIT_LENGTH';
+
 /** The space in which distances were measured. */
 export type EmbeddingSpace =
   /** The raw 2048-d ResNet50 avg_pool features: used until a head is trained. */
@@ -46,6 +53,8 @@ export type TrainModelInput = {
   dropout?: number | null | undefined;
   /** Stop once this many epochs in a row have not lowered the validation loss (as Keras's EarlyStopping on val_loss), 1 to 1000; default none: every epoch is trained, as the method does. */
   earlyStoppingPatience?: number | null | undefined;
+  /** How the run's model version turns the head's mid-layer outputs into the embeddings it searches; default STANDARDIZE, as the method does. */
+  embeddingNormalization?: EmbeddingNormalization | null | undefined;
   /** Default 32. */
   epochs?: number | null | undefined;
   /** Width of the first hidden layer; default 1024. The mid layer is always 512. */
