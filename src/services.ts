@@ -7,6 +7,7 @@ import { openMigratedDatabase, whileDatabaseAway } from './db/database-startup.j
 import { EvaluationService } from './evaluation/evaluation.service.js';
 import { Store } from './db/store.js';
 import { ExactSearch } from './search/exact-search.js';
+import { IndexSnapshots } from './search/index-snapshot.js';
 import { selectBackend } from './ml/backend.js';
 import { createFeatureExtractor, type FeatureExtractor, type FeatureExtractorOptions } from './ml/feature-extractor.js';
 import { ActiveModel } from './training/active-model.js';
@@ -84,15 +85,18 @@ export async function createServices(config: Config, log: (line: string) => void
     const models = new ActiveModel(engine);
     const training = await trainingService(store, database, engine, config, log);
 
+    const snapshots = config.searchSnapshotDir === undefined ? undefined : new IndexSnapshots(config.searchSnapshotDir, log);
+    const similarity = new SimilarityService(store, images, models, new ExactSearch(store, undefined, snapshots));
     const services: Services = {
       database,
       extractor,
       catalog: new CatalogService(store, images, models),
-      similarity: new SimilarityService(store, images, models, new ExactSearch(store)),
+      similarity,
       training,
       evaluation: new EvaluationService(store, engine, log),
       async close() {
         await training.close();
+        await similarity.saveSearchIndex().catch((error: unknown) => log(`search index snapshot not written: ${(error as Error).message}`));
         await services.extractor.close();
         await database.close();
       },
