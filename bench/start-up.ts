@@ -12,16 +12,20 @@
 //   full scan   every embedding read and serialized by the server, nothing
 //               sent: `select sum(octet_length(vector_send(embedding)))`;
 //   read+decode the repository's pages alone, decoded, no index built;
-//   index load  SpaceIndex.reach: read, decode and build, as the service does;
-//   /readyz     src/main.ts started as a process (--process): seconds from
-//               spawn to /readyz answering 200, ResNet50 included, and the
-//               index load it logs.
+//   load from database
+//               SpaceIndex.reach with no snapshot: read, decode and build;
+//   snapshot    that index written to its snapshot (src/search/index-snapshot.ts),
+//               then a new SpaceIndex reaching the same generation from it;
+//   /readyz     src/main.ts started as a process (--process) on an empty
+//               SEARCH_SNAPSHOT_DIR, stopped (it writes its snapshot), started
+//               again: seconds from spawn to /readyz answering 200, ResNet50
+//               included, with the index load each logs.
 // With --pglite N, the same index load on the embedded PGlite at N products
 // (in memory, seeded by a binary COPY).
 //
 //   node --import tsx bench/start-up.ts [--sizes 100000,1000000] [--pglite 100000]
 //     [--database postgres://postgres@127.0.0.1:5433/lookalike_startup] [--process]
-import { open, rm } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,6 +38,7 @@ import { migrate } from '../src/db/migrator.js';
 import { PGliteDialect } from '../src/db/pglite-dialect.js';
 import type { DB } from '../src/db/schema.js';
 import { SearchRepository, type SpaceId } from '../src/db/search.repository.js';
+import { IndexSnapshots } from '../src/search/index-snapshot.js';
 import { SpaceIndex } from '../src/search/space-index.js';
 import { startApi } from '../test/support/api-process.js';
 import { seededRandom } from '../test/support/vectors.js';
@@ -111,12 +116,51 @@ async function timed<T>(work: () => Promise<T>): Promise<number> {
   return performance.now() - start;
 }
 
-/** The index load as the service runs it; returns its milliseconds and how many products it holds. */
-async function indexLoad(repository: SearchRepository): Promise<{ ms: number; size: number }> {
-  const { generation, activeSpace } = await repository.state();
-  const index = new SpaceIndex(activeSpace, repository);
-  const took = await timed(() => index.reach(generation));
-  return { ms: took, size: index.size };
+interface Loads {
+  fromDatabase: number;
+  size: number;
+  snapshotBytes: number;
+  write: number;
+  fromSnapshot: number;
+}
+
+/** The index load as the service runs it, from the database into an empty snapshot folder, then from the snapshot it writes. */
+async function indexLoads(repository: SearchRepository): Promise<Loads> {
+  const dir = await mkdtemp(join(tmpdir(), 'lookalike-start-up-'));
+  try {
+    const snapshots = new IndexSnapshots(dir);
+    const { generation, activeSpace } = await repository.state();
+    const index = new SpaceIndex(activeSpace, repository, undefined, snapshots);
+    const fromDatabase = await timed(() => index.reach(generation));
+    const write = await timed(() => index.saveSnapshot());
+    const [file] = await readdir(dir);
+    const restored = new SpaceIndex(activeSpace, repository, undefined, snapshots);
+    const fromSnapshot = await timed(() => restored.reach(generation));
+    if (restored.size !== index.size) throw new Error(`${restored.size} products from the snapshot, ${index.size} from the database`);
+    return { fromDatabase, size: index.size, snapshotBytes: (await stat(join(dir, file!))).size, write, fromSnapshot };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Seconds to /readyz and the index load logged, from the database and then from the snapshot the first process left. */
+async function processStarts(url: string): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'lookalike-start-up-process-'));
+  const cells: string[] = [];
+  try {
+    for (let run = 0; run < 2; run++) {
+      const start = performance.now();
+      const api = startApi({ DATABASE_URL: url, SEARCH_SNAPSHOT_DIR: dir, LOG_LEVEL: 'info' });
+      await api.ready;
+      const ready = (performance.now() - start) / 1000;
+      const logged = /search index loaded in ([\d.]+) s/.exec(api.lines.join('\n'))?.[1] ?? '?';
+      cells.push(`${ready.toFixed(1)} (${logged})`);
+      await api.stop();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return cells;
 }
 
 /** The repository's pages alone, decoded and dropped. */
@@ -164,32 +208,11 @@ async function measurePostgres(size: number): Promise<void> {
   await client.end();
 
   const decoded = await readAndDecode(repository, activeSpace);
-  const load = await indexLoad(repository);
-  if (load.size !== size) throw new Error(`the index holds ${load.size} products, the database ${size}`);
+  const loads = await indexLoads(repository);
+  if (loads.size !== size) throw new Error(`the index holds ${loads.size} products, the database ${size}`);
   await database.close();
-
-  let ready = '—';
-  let logged = '—';
-  if (flags.process) {
-    const start = performance.now();
-    const api = startApi({ DATABASE_URL: url, LOG_LEVEL: 'info' });
-    await api.ready;
-    ready = ms(performance.now() - start);
-    logged = /search index loaded in ([\d.]+) s/.exec(api.lines.join('\n'))?.[1] ?? '?';
-    await api.stop();
-  }
-  rows.push([
-    `Postgres 15, pg`,
-    size.toLocaleString('en-US'),
-    ms(count),
-    ms(scan),
-    ms(decoded),
-    ms(load.ms),
-    ms(Math.max(0, load.ms - decoded)),
-    ratio(load.ms, scan),
-    ready,
-    logged,
-  ]);
+  const [fromDatabase, fromSnapshot] = flags.process ? await processStarts(url) : ['—', '—'];
+  rows.push(['Postgres 15, pg', size.toLocaleString('en-US'), ms(count), ms(scan), ...loadCells(decoded, loads, scan), fromDatabase!, fromSnapshot!]);
   console.log(rows.at(-1)!.join(' | '));
 }
 
@@ -211,11 +234,25 @@ async function measurePGlite(size: number): Promise<void> {
   const count = await timed(() => sql`select count(*) from embeddings where model_version_id = ${activeSpace}`.execute(db));
   const scan = await timed(() => sql`select sum(octet_length(vector_send(embedding))) from embeddings where model_version_id = ${activeSpace}`.execute(db));
   const decoded = await readAndDecode(repository, activeSpace);
-  const load = await indexLoad(repository);
-  if (load.size !== size) throw new Error(`the index holds ${load.size} products, the database ${size}`);
-  rows.push(['PGlite, in memory', size.toLocaleString('en-US'), ms(count), ms(scan), ms(decoded), ms(load.ms), ms(Math.max(0, load.ms - decoded)), ratio(load.ms, scan), '—', '—']);
+  const loads = await indexLoads(repository);
+  if (loads.size !== size) throw new Error(`the index holds ${loads.size} products, the database ${size}`);
+  rows.push(['PGlite, in memory', size.toLocaleString('en-US'), ms(count), ms(scan), ...loadCells(decoded, loads, scan), '—', '—']);
   console.log(rows.at(-1)!.join(' | '));
   await db.destroy();
+}
+
+function loadCells(decoded: number, loads: Loads, scan: number): string[] {
+  return [
+    ms(decoded),
+    ms(Math.max(0, loads.fromDatabase - decoded)),
+    ms(loads.fromDatabase),
+    ratio(loads.fromDatabase, scan),
+    (loads.snapshotBytes / 2 ** 20).toFixed(0),
+    ms(loads.write),
+    ms(loads.fromSnapshot),
+    ratio(loads.fromSnapshot, scan),
+    ratio(loads.fromSnapshot, loads.fromDatabase),
+  ];
 }
 
 console.log(`${machine()}\n`);
@@ -224,7 +261,23 @@ if (pgliteSize > 0) await measurePGlite(pgliteSize);
 console.log(`\n${machine()}\n`);
 console.log(
   table(
-    ['database', 'products', 'count ms', 'full scan ms', 'read+decode ms', 'index load ms', 'index build ms', 'load / full scan', '/readyz ms', 'logged load s'],
+    [
+      'database',
+      'products',
+      'count ms',
+      'full scan ms',
+      'read+decode ms',
+      'index build ms',
+      'load from database ms',
+      '/ full scan',
+      'snapshot MiB',
+      'snapshot write ms',
+      'load from snapshot ms',
+      '/ full scan',
+      '/ from database',
+      '/readyz s from database (index wait after ResNet50)',
+      '/readyz s from snapshot (index wait after ResNet50)',
+    ],
     rows,
   ),
 );

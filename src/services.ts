@@ -74,19 +74,23 @@ export async function createTrainingServices(config: Config, log: (line: string)
 
 export async function createServices(config: Config, log: (line: string) => void): Promise<Services> {
   const database = await openMigratedDatabase(config, log);
+  const store = new Store(database.db);
+  const snapshots = config.searchSnapshotDir === undefined ? undefined : new IndexSnapshots(config.searchSnapshotDir, log);
+  const search = new ExactSearch(store, undefined, snapshots);
+  // The index loads while ResNet50 does; the app's warm() then waits for the
+  // same load, and tries again if the database was away.
+  search.warm().catch(() => {});
   let extractor: FeatureExtractor | undefined;
   try {
     extractor = await createFeatureExtractor(featureExtractorOptions(config, log));
     log(`ResNet50 on the ${extractor.backend} backend, ${extractor.workers} worker thread(s); database: ${database.kind}`);
 
-    const store = new Store(database.db);
     const images = new ProductImages(extractor, productImagesOptions(config));
     const engine = createHeadEngine(extractor.tfBackend);
     const models = new ActiveModel(engine);
     const training = await trainingService(store, database, engine, config, log);
 
-    const snapshots = config.searchSnapshotDir === undefined ? undefined : new IndexSnapshots(config.searchSnapshotDir, log);
-    const similarity = new SimilarityService(store, images, models, new ExactSearch(store, undefined, snapshots));
+    const similarity = new SimilarityService(store, images, models, search);
     const services: Services = {
       database,
       extractor,
