@@ -19,7 +19,9 @@
 //   /readyz     src/main.ts started as a process (--process) on an empty
 //               SEARCH_SNAPSHOT_DIR, stopped (it writes its snapshot), started
 //               again: seconds from spawn to /readyz answering 200, ResNet50
-//               included, with the index load each logs.
+//               included, with the index load each logs; beside them, the
+//               same process on an empty catalog (`<--database>_empty`):
+//               what start-up costs without any index.
 // With --pglite N, the same index load on the embedded PGlite at N products
 // (in memory, seeded by a binary COPY).
 //
@@ -174,14 +176,21 @@ async function readAndDecode(repository: SearchRepository, space: SpaceId): Prom
   });
 }
 
-async function measurePostgres(size: number): Promise<void> {
-  const url = `${flags.database}_${size}`;
+/** `<--database>_<suffix>`, created if absent. */
+async function databaseUrl(suffix: string): Promise<string> {
+  const url = `${flags.database}_${suffix}`;
   const admin = new pg.Client({ connectionString: flags.database.replace(/\/[^/]*$/, '/postgres') });
   await admin.connect();
   const name = new URL(url).pathname.slice(1);
   const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
   if (exists.rowCount === 0) await admin.query(`create database ${name}`);
   await admin.end();
+  return url;
+}
+
+async function measurePostgres(size: number): Promise<void> {
+  const url = await databaseUrl(String(size));
+  const name = new URL(url).pathname.slice(1);
 
   const database = await openDatabase({ databaseUrl: url, databasePoolSize: 2, pgliteDataDir: 'memory://', database: { statementTimeoutMs: 600_000 } });
   await migrate(database.db);
@@ -256,6 +265,13 @@ function loadCells(decoded: number, loads: Loads, scan: number): string[] {
 }
 
 console.log(`${machine()}\n`);
+if (flags.process) {
+  const start = performance.now();
+  const api = startApi({ DATABASE_URL: await databaseUrl('empty'), SEARCH_SNAPSHOT_DIR: 'off', LOG_LEVEL: 'info' });
+  await api.ready;
+  console.log(`/readyz on an empty catalog: ${((performance.now() - start) / 1000).toFixed(1)} s`);
+  await api.stop();
+}
 for (const size of sizes) await measurePostgres(size);
 if (pgliteSize > 0) await measurePGlite(pgliteSize);
 console.log(`\n${machine()}\n`);
