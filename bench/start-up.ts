@@ -27,6 +27,7 @@
 //
 //   node --import tsx bench/start-up.ts [--sizes 100000,1000000] [--pglite 100000]
 //     [--database postgres://postgres@127.0.0.1:5433/lookalike_startup] [--process]
+//     [--process-only]   (the process starts alone, on databases seeded before)
 import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +53,7 @@ const { values: flags } = parseArgs({
     pglite: { type: 'string', default: '0' },
     database: { type: 'string', default: 'postgres://postgres@127.0.0.1:5433/lookalike_startup' },
     process: { type: 'boolean', default: false },
+    'process-only': { type: 'boolean', default: false },
   },
 });
 const sizes = flags.sizes.split(',').filter(Boolean).map(Number);
@@ -190,6 +192,11 @@ async function databaseUrl(suffix: string): Promise<string> {
 
 async function measurePostgres(size: number): Promise<void> {
   const url = await databaseUrl(String(size));
+  if (flags['process-only']) {
+    const [fromDatabase, fromSnapshot] = await processStarts(url);
+    console.log(`${size.toLocaleString('en-US')} products: /readyz from the database ${fromDatabase} s, from the snapshot ${fromSnapshot} s`);
+    return;
+  }
   const name = new URL(url).pathname.slice(1);
 
   const database = await openDatabase({ databaseUrl: url, databasePoolSize: 2, pgliteDataDir: 'memory://', database: { statementTimeoutMs: 600_000 } });
@@ -265,7 +272,7 @@ function loadCells(decoded: number, loads: Loads, scan: number): string[] {
 }
 
 console.log(`${machine()}\n`);
-if (flags.process) {
+if (flags.process || flags['process-only']) {
   const start = performance.now();
   const api = startApi({ DATABASE_URL: await databaseUrl('empty'), SEARCH_SNAPSHOT_DIR: 'off', LOG_LEVEL: 'info' });
   await api.ready;
