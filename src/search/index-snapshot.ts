@@ -44,10 +44,11 @@ export class IndexSnapshots {
   ) {}
 
   /**
-   * Writes the table as it is now. The rows are copied to the file before
-   * this yields, so the table may change once it returns a promise; that
-   * costs the event loop one pass over the table (about half a second at a
-   * million 512-d products), the sync and rename happen after.
+   * Writes the table under the key. The table goes to the file in one
+   * synchronous pass, so that no catch-up changes it half way (rows move on
+   * a deletion); the event loop waits for that pass (515 MiB at a million
+   * 512-d products), not for the sync and rename after it. The table may be
+   * newer than the key's generation, never older: see space-index.ts.
    */
   async save(key: SnapshotKey, table: VectorTable): Promise<void> {
     await mkdir(this.dir, { recursive: true });
