@@ -74,8 +74,12 @@ test('a process started on its snapshot while another process writes serves ever
     } finally {
       await api.stop();
     }
-    // Stopping wrote the index as it stood: one file, no temporary left.
-    assert.equal((await readdir(snapshotDir)).filter((name) => name.endsWith('.tmp')).length, 0);
+    // Stopping wrote the index as its last queries left it, at the database's generation, and no temporary file.
+    const { generation, origin } = await writer.search.stateWithOrigin();
+    const written = await new IndexSnapshots(snapshotDir).restore(null, origin, generation);
+    assert.equal(written?.generation, generation);
+    assert.equal(written.table.size, ids.length);
+    assert.deepEqual((await readdir(snapshotDir)).filter((name) => name.endsWith('.tmp')), []);
   } finally {
     await database.close();
     await server.kill();
