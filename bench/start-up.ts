@@ -28,7 +28,7 @@
 //   node --import tsx bench/start-up.ts [--sizes 100000,1000000] [--pglite 100000]
 //     [--database postgres://postgres@127.0.0.1:5433/lookalike_startup] [--process]
 //     [--process-only]   (the process starts alone, on databases seeded before)
-import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -239,7 +239,6 @@ async function measurePGlite(size: number): Promise<void> {
   const path = join(tmpdir(), `lookalike_startup_pglite_${size}.pgcopy`);
   await seed(db, size, async (version) => {
     await writeCopyFile(path, size, version);
-    const { readFile } = await import('node:fs/promises');
     await pglite.query(`copy embeddings (model_version_id, product_id, embedding, predicted_category) from '/dev/blob' with (format binary)`, [], {
       blob: new Blob([await readFile(path)]),
     });
