@@ -121,6 +121,8 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
       await whileDatabaseAway(() => ready.similarity.warm(), ready.database, config.database.startupWaitMs, (line) => logger.info(line));
       searchIndexLoaded = true;
       logger.info(`search index loaded in ${((performance.now() - warming) / 1000).toFixed(1)} s`);
+      // In the background: the next start reads it instead of the database.
+      ready.similarity.saveSearchIndex().catch((error: unknown) => logger.warn(`search index snapshot not written: ${(error as Error).message}`));
     },
     async close() {
       closing = true;

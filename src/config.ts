@@ -15,6 +15,7 @@ const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   DATABASE_POOL_SIZE: integer(1, 1000).default(10),
   DATA_DIR: z.string().default('data'),
+  SEARCH_SNAPSHOT_DIR: z.string().optional(),
   MODEL_CACHE_DIR: z.string().default(join(homedir(), '.cache', 'lookalike')),
   RESNET50_MODEL_URL: z.string().optional(),
   TF_BACKEND: z.enum(BACKENDS).default('auto'),
@@ -50,6 +51,13 @@ export interface Config {
   databasePoolSize: number;
   /** PGlite data folder; `memory://` keeps the embedded database in memory. */
   pgliteDataDir: string;
+  /**
+   * Where each process keeps a copy of its search index on local disk, read
+   * at start-up instead of every vector (src/search/index-snapshot.ts);
+   * undefined: none. By default `DATA_DIR/search-index`, none when DATA_DIR
+   * is `memory://`; `off` turns it off.
+   */
+  searchSnapshotDir: string | undefined;
   modelCacheDir: string;
   /** Path or URL of a ResNet50 layers-model `model.json` to use instead of the pinned npm package. */
   resnet50ModelUrl: string | undefined;
@@ -102,6 +110,12 @@ export interface Config {
   };
 }
 
+function searchSnapshotDir(setting: string | undefined, dataDir: string): string | undefined {
+  if (setting === 'off') return undefined;
+  if (setting !== undefined) return setting;
+  return dataDir === 'memory://' ? undefined : join(dataDir, 'search-index');
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -118,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     pgliteDataDir: e.DATA_DIR === 'memory://' ? 'memory://' : join(e.DATA_DIR, 'pglite'),
+    searchSnapshotDir: searchSnapshotDir(e.SEARCH_SNAPSHOT_DIR, e.DATA_DIR),
     modelCacheDir: e.MODEL_CACHE_DIR,
     resnet50ModelUrl: e.RESNET50_MODEL_URL,
     backend: e.TF_BACKEND,

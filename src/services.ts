@@ -7,6 +7,7 @@ import { openMigratedDatabase, whileDatabaseAway } from './db/database-startup.j
 import { EvaluationService } from './evaluation/evaluation.service.js';
 import { Store } from './db/store.js';
 import { ExactSearch } from './search/exact-search.js';
+import { IndexSnapshots } from './search/index-snapshot.js';
 import { selectBackend } from './ml/backend.js';
 import { createFeatureExtractor, type FeatureExtractor, type FeatureExtractorOptions } from './ml/feature-extractor.js';
 import { ActiveModel } from './training/active-model.js';
@@ -72,25 +73,32 @@ export async function createTrainingServices(config: Config, log: (line: string)
 
 export async function createServices(config: Config, log: (line: string) => void): Promise<Services> {
   const database = await openMigratedDatabase(config, log);
+  const store = new Store(database.db);
+  const snapshots = config.searchSnapshotDir === undefined ? undefined : new IndexSnapshots(config.searchSnapshotDir, log);
+  const search = new ExactSearch(store, undefined, snapshots, log);
+  // The index loads while ResNet50 does; the app's warm() then waits for the
+  // same load, and tries again if the database was away.
+  search.warm().catch(() => {});
   let extractor: FeatureExtractor | undefined;
   try {
     extractor = await createFeatureExtractor(featureExtractorOptions(config, log));
     log(`ResNet50 on ${extractor.engine}, the head on TensorFlow.js ${extractor.backend}, ${extractor.workers} worker thread(s); database: ${database.kind}`);
 
-    const store = new Store(database.db);
     const images = new ProductImages(extractor, productImagesOptions(config));
     const engine = createTensorflowHeadEngine(extractor.backend);
     const models = new ActiveModel(engine);
     const training = await trainingService(store, database, engine, config, log);
 
+    const similarity = new SimilarityService(store, images, models, search);
     const services: Services = {
       database,
       extractor,
       catalog: new CatalogService(store, images, models),
-      similarity: new SimilarityService(store, images, models, new ExactSearch(store, undefined, log)),
+      similarity,
       training,
       async close() {
         await training.close();
+        await similarity.saveSearchIndex().catch((error: unknown) => log(`search index snapshot not written: ${(error as Error).message}`));
         await services.extractor.close();
         await database.close();
       },

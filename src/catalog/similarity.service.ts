@@ -36,6 +36,11 @@ export class SimilarityService {
     await this.search.warm();
   }
 
+  /** Writes the search index's snapshot on disk, if it keeps one and the index has moved since. */
+  async saveSearchIndex(): Promise<void> {
+    await this.search.saveSnapshot();
+  }
+
   /** Products in the in-memory search index. */
   indexedProducts(): number {
     return this.search.indexedProducts;

@@ -63,6 +63,7 @@ export interface EmbeddingTable {
 export interface SearchGenerationTable {
   one: ColumnType<boolean, never, never>;
   generation: ColumnType<string | number | bigint, never, never>;
+  database_id: ColumnType<string, never, never>;
 }
 
 export interface SearchChangeTable {

@@ -15,6 +15,17 @@ export interface SearchState {
   activeSpace: SpaceId;
 }
 
+/**
+ * What a copy of the active space's index is valid for: this database, and
+ * this activation of the space (a version's embeddings change unlogged while
+ * it is inactive, so a later activation is another space).
+ */
+export interface SpaceOrigin {
+  database: string;
+  /** When the active version was switched on, to the microsecond; null for the raw features, which are always logged. */
+  activatedAt: string | null;
+}
+
 export interface StoredVector {
   productId: number;
   vector: Float32Array;
@@ -40,6 +51,19 @@ export class SearchRepository {
   async state(): Promise<SearchState> {
     const row = await this.db.selectFrom('search_generation').select(STATE_COLUMNS).executeTakeFirstOrThrow();
     return toState(row);
+  }
+
+  /** The state, with the origin of the space then active: one snapshot. */
+  async stateWithOrigin(): Promise<SearchState & { origin: SpaceOrigin }> {
+    const row = await this.db
+      .selectFrom('search_generation')
+      .select([
+        ...STATE_COLUMNS,
+        sql<string>`database_id::text`.as('database'),
+        sql<string | null>`(select activated_at::text from model_versions where active)`.as('activated_at'),
+      ])
+      .executeTakeFirstOrThrow();
+    return { ...toState(row), origin: { database: row.database, activatedAt: row.activated_at } };
   }
 
   /** The products whose vectors changed after a generation, and the generation that list is complete up to: one snapshot. */

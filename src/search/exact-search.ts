@@ -2,6 +2,7 @@ import { NO_FILTER, type NeighbourFilter } from '../catalog/neighbour-filter.js'
 import type { Neighbour } from '../catalog/product.js';
 import type { SearchState, SpaceId } from '../db/search.repository.js';
 import type { Store } from '../db/store.js';
+import type { IndexSnapshots } from './index-snapshot.js';
 import { SpaceIndex } from './space-index.js';
 import { IndexCapacityError } from './vector-table.js';
 
@@ -39,12 +40,18 @@ export class ExactSearch {
   constructor(
     private readonly store: Store,
     private readonly maxIndexBytes?: number,
+    private readonly snapshots?: IndexSnapshots,
     private readonly log: (line: string) => void = () => {},
   ) {}
 
   /** Loads the active space's index now, so the first query does not wait for it. */
   async warm(): Promise<void> {
     await this.#activeIndex(false);
+  }
+
+  /** Writes the active space's index to its snapshot on disk, if it has one and has moved since. */
+  async saveSnapshot(): Promise<void> {
+    await this.#index?.saveSnapshot();
   }
 
   /** Products in the in-memory index of the active space; 0 before it loads or when the space is too large to hold. */
@@ -83,7 +90,7 @@ export class ExactSearch {
     if (refresh || !this.#state) await this.#readState();
     const { generation, activeSpace } = this.#state!;
     if (activeSpace === this.#tooLarge) return undefined;
-    if (this.#index?.space !== activeSpace) this.#index = new SpaceIndex(activeSpace, this.store.search, this.maxIndexBytes, this.log);
+    if (this.#index?.space !== activeSpace) this.#index = new SpaceIndex(activeSpace, this.store.search, this.maxIndexBytes, this.snapshots, this.log);
     const index = this.#index;
     try {
       await index.reach(generation);

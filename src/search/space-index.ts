@@ -1,6 +1,7 @@
 import { NO_FILTER, type NeighbourFilter } from '../catalog/neighbour-filter.js';
-import type { SearchRepository, SpaceId, StoredVector } from '../db/search.repository.js';
+import type { SearchRepository, SpaceId, SpaceOrigin, StoredVector } from '../db/search.repository.js';
 import { type Admission, candidatesIn } from './candidates.js';
+import type { IndexSnapshots } from './index-snapshot.js';
 import { VectorTable } from './vector-table.js';
 
 /** Vectors per statement when loading or refreshing: a few megabytes of base64 text. */
@@ -12,6 +13,13 @@ const PAGE = 2000;
  * product whose vectors differ from the database's has a change logged after
  * it. Vectors read later than that generation are newer, never older, so the
  * claim holds while reads and writes interleave.
+ *
+ * With snapshots, the first load starts from the copy on local disk when it
+ * is valid for the space and database (index-snapshot.ts) and at a
+ * generation the database has reached: the change log then lists every
+ * product changed since, which the catch-up reads like any other change.
+ * A snapshot is at its generation or newer in the same sense, so it may be
+ * taken while a catch-up is half applied.
  */
 export class SpaceIndex {
   /** Undefined until the first load. */
@@ -26,11 +34,17 @@ export class SpaceIndex {
    * keeps its code, one entry among the catalog's few categories.
    */
   readonly #categoryCodes = new Map<string, number>();
+  /** Set by a load that found this space active: what a snapshot of it is valid for. */
+  #origin: SpaceOrigin | undefined;
+  /** The generation of the last snapshot written or read. */
+  #snapshotGeneration = -1;
+  #saving: Promise<void> = Promise.resolve();
 
   constructor(
     readonly space: SpaceId,
     private readonly repository: SearchRepository,
     private readonly maxBytes?: number,
+    private readonly snapshots?: IndexSnapshots,
     private readonly log: (line: string) => void = () => {},
   ) {}
 
@@ -95,9 +109,29 @@ export class SpaceIndex {
     table.set(productId, vector, code);
   }
 
+  /** Writes a snapshot of the index if it has moved since the last one; one write at a time. */
+  saveSnapshot(): Promise<void> {
+    this.#saving = this.#saving.then(async () => {
+      const [table, origin, generation] = [this.#table, this.#origin, this.#generation];
+      if (!this.snapshots || !table || !origin || table.size === 0 || generation === this.#snapshotGeneration) return;
+      await this.snapshots.save({ space: this.space, origin, generation }, table, [...this.#categoryCodes.keys()]);
+      this.#snapshotGeneration = generation;
+    });
+    return this.#saving;
+  }
+
   async #load(): Promise<void> {
     // Read before the pages: the pages are then at this generation or newer.
-    const { generation } = await this.repository.state();
+    const { generation, activeSpace, origin } = await this.repository.stateWithOrigin();
+    if (activeSpace === this.space) this.#origin = origin;
+    const restored = this.#origin && (await this.snapshots?.restore(this.space, this.#origin, generation, this.maxBytes));
+    if (restored) {
+      restored.categoryKeys.forEach((key, i) => this.#categoryCodes.set(key, i + 1));
+      this.#table = restored.table;
+      this.#generation = this.#snapshotGeneration = restored.generation;
+      this.#partitionInBackground(restored.table);
+      return;
+    }
     const table = new VectorTable(this.maxBytes);
     for (let after = 0; ; ) {
       const page = await this.repository.vectorsAfter(this.space, after, PAGE);

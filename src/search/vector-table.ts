@@ -39,6 +39,20 @@ export class IndexCapacityError extends Error {
   override name = 'IndexCapacityError';
 }
 
+/** A table's contents as they lie in memory: what index-snapshot.ts keeps on disk. */
+export interface TableImage {
+  dimensions: number;
+  /** Bytes of one row: its scale, padding, then its int8 values. */
+  rowBytes: number;
+  /** Product id of each row. */
+  ids: Int32Array;
+  /** The number the caller gave each row (set's category). */
+  categories: Int32Array;
+  radii: Float64Array;
+  /** The rows, one after another. */
+  rows: Uint8Array;
+}
+
 /**
  * Vectors of one space keyed by product id, packed in WebAssembly memory for
  * the distance kernel, a quarter of their float32 size: each row holds a
@@ -95,8 +109,62 @@ export class VectorTable {
     this.#kernel = createL2Kernel(this.#memory);
   }
 
+  /**
+   * A table holding the rows of an image() taken earlier, whose bytes `fill`
+   * writes straight into the table's memory. Throws if the image's row layout
+   * is not this code's, or an id repeats.
+   */
+  static restore(image: Omit<TableImage, 'rows'>, fill: (rows: Uint8Array) => void, maxBytes?: number): VectorTable {
+    const table = new VectorTable(maxBytes);
+    const count = image.ids.length;
+    if (count === 0) return table;
+    table.#fixDimensions(image.dimensions);
+    if (table.#rowBytes !== image.rowBytes) throw new Error(`rows of ${image.rowBytes} bytes, this table lays out ${table.#rowBytes}`);
+    table.#reserve(count);
+    fill(new Uint8Array(table.#memory.buffer, table.#rowOffset(0), count * table.#rowBytes));
+    table.#ids.set(image.ids);
+    table.#categories.set(image.categories);
+    table.#radii.set(image.radii);
+    table.#blockOf.fill(TAIL, 0, count);
+    table.#used = count;
+    for (let slot = 0; slot < count; slot++) {
+      const id = image.ids[slot]!;
+      if (table.#slots.has(id)) throw new Error(`product ${id} has two rows`);
+      table.#slots.set(id, slot);
+      table.#maxRadius = Math.max(table.#maxRadius, image.radii[slot]!);
+    }
+    return table;
+  }
+
   get size(): number {
     return this.#slots.size;
+  }
+
+  /** Views of the contents, valid until the table next changes. */
+  image(): TableImage {
+    const count = this.#slots.size;
+    const image = { dimensions: this.#dimensions, rowBytes: this.#rowBytes };
+    if (count === this.#used) {
+      return {
+        ...image,
+        ids: this.#ids.subarray(0, count),
+        categories: this.#categories.subarray(0, count),
+        radii: this.#radii.subarray(0, count),
+        rows: new Uint8Array(this.#memory.buffer, this.#rowOffset(0), count * this.#rowBytes),
+      };
+    }
+    // Deletions left holes at the ends of blocks: the live rows, copied together in slot order.
+    const slots = Int32Array.from(this.#slots.values()).sort();
+    const rows = new Uint8Array(count * this.#rowBytes);
+    const memory = new Uint8Array(this.#memory.buffer);
+    slots.forEach((slot, i) => rows.set(memory.subarray(this.#rowOffset(slot), this.#rowOffset(slot) + this.#rowBytes), i * this.#rowBytes));
+    return {
+      ...image,
+      ids: slots.map((slot) => this.#ids[slot]!),
+      categories: slots.map((slot) => this.#categories[slot]!),
+      radii: Float64Array.from(slots, (slot) => this.#radii[slot]!),
+      rows,
+    };
   }
 
   get dimensions(): number {

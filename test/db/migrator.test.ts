@@ -62,7 +62,7 @@ test('migration 006 normalizes stored categories as the service does, keys them 
     const generationOf = async (id: number) =>
       Number((await database.db.selectFrom('search_changes').select('generation').where('product_id', '=', id).executeTakeFirstOrThrow()).generation);
     const insertedAt = await generationOf(inserted[0]!.id);
-    assert.deepEqual(await migrate(database.db), ['006_category_spelling']);
+    assert.equal((await migrate(database.db))[0], '006_category_spelling');
     assert.ok((await generationOf(inserted[0]!.id)) > insertedAt, 'a product whose category changed is logged for the search indexes');
     assert.equal(await generationOf(inserted.at(-1)!.id), insertedAt, 'one whose category was already normal is not rewritten');
     const after = await Promise.all(inserted.map(async (p) => (await products.findById(p.id))!.category));

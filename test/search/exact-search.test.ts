@@ -64,7 +64,7 @@ for (const kind of DATABASE_KINDS) {
 
     test('from pgvector alone when the index cannot hold the space, and says so once in the log', async () => {
       const lines: string[] = [];
-      const search = new ExactSearch(store, 4 * 65_536, (line) => lines.push(line));
+      const search = new ExactSearch(store, 4 * 65_536, undefined, (line) => lines.push(line));
       for (const id of ids.slice(0, 10)) assert.deepEqual((await search.similarTo(id, 6))?.neighbours, await reference(versionId, id, 6));
       assert.equal(lines.length, 1);
       assert.match(lines[0]!, /does not fit in the in-process index .*pgvector answers every query alone/);
