@@ -81,7 +81,7 @@ async function buildCatalog(): Promise<{ firstId: number; lastId: number }> {
     }
     await services.training.startTraining({ epochs: 1 });
     await services.training.idle();
-    const { modelVersionId } = await services.similarity.activeSpace();
+    const modelVersionId = await services.similarity.activeSpace();
     if (modelVersionId === null) throw new Error('training did not activate a model version');
     console.log(`catalog of ${products} products and model version ${modelVersionId} built in ${((performance.now() - started) / 1000).toFixed(0)} s`);
     return { firstId: ids[0]!, lastId: ids.at(-1)! };

@@ -40,12 +40,13 @@ import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrator.js';
 import { PGliteDialect } from '../src/db/pglite-dialect.js';
 import type { DB } from '../src/db/schema.js';
-import { SearchRepository, type SpaceId } from '../src/db/search.repository.js';
+import { SearchRepository } from '../src/db/search.repository.js';
 import { IndexSnapshots } from '../src/search/index-snapshot.js';
 import { SpaceIndex } from '../src/search/space-index.js';
 import { startApi } from '../test/support/api-process.js';
 import { seededRandom } from '../test/support/vectors.js';
 import { machine, ms, ratio, table } from './table.js';
+import type { EmbeddingSpace } from '../src/catalog/embedding-space.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -168,7 +169,7 @@ async function processStarts(url: string): Promise<string[]> {
 }
 
 /** The repository's pages alone, decoded and dropped. */
-async function readAndDecode(repository: SearchRepository, space: SpaceId): Promise<number> {
+async function readAndDecode(repository: SearchRepository, space: EmbeddingSpace): Promise<number> {
   return timed(async () => {
     for (let after = 0; ; ) {
       const page = await repository.vectorsAfter(space, after, 2000);

@@ -1,9 +1,9 @@
-import type { SpaceId } from '../db/search.repository.js';
 import type { Store } from '../db/store.js';
 import { DomainError } from '../errors.js';
 import type { ExactSearch } from '../search/exact-search.js';
 import { neighbourFilter } from './neighbour-filter.js';
 import type { Product } from './product.js';
+import type { EmbeddingSpace } from './embedding-space.js';
 
 /** Pairs one page may hold. */
 export const MAX_PAIRS_PAGE = 500;
@@ -35,7 +35,7 @@ export interface ProductPair {
 }
 
 export interface NearDuplicatePage {
-  space: SpaceId;
+  space: EmbeddingSpace;
   pairs: (ProductPair & { position: PairPosition })[];
   hasNextPage: boolean;
   /** Where the next page starts: the last pair's position, or past the last product scanned when the scan stopped first. */

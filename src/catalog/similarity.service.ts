@@ -1,4 +1,3 @@
-import type { SpaceId } from '../db/search.repository.js';
 import type { Store } from '../db/store.js';
 import { DomainError, productNotFound } from '../errors.js';
 import type { ExactSearch } from '../search/exact-search.js';
@@ -7,17 +6,15 @@ import type { Neighbour } from './product.js';
 import type { ActiveModel } from '../training/active-model.js';
 import type { ProductImages } from './product-images.js';
 import { nearDuplicatePage, type NearDuplicatePage, type PairPosition } from './near-duplicates.js';
+import type { EmbeddingSpace } from './embedding-space.js';
 
 export const MAX_K = 100;
 /** Positive, and negative, examples one recommend may give. */
 export const MAX_EXAMPLES = 32;
 
-export type EmbeddingSpace = 'RESNET50_FEATURES' | 'TRAINED_HEAD';
-
 export interface Similarity {
   /** The space whose exact L2 distances ranked the neighbours. */
   space: EmbeddingSpace;
-  modelVersionId: number | null;
   neighbours: Neighbour[];
   /** The active head's category for the image asked about; null for a catalog product or without a head. */
   predictedCategory: string | null;
@@ -47,9 +44,9 @@ export class SimilarityService {
   }
 
   /** The space queries are answered in now, and the model version behind it. */
-  async activeSpace(): Promise<{ space: EmbeddingSpace; modelVersionId: number | null }> {
+  async activeSpace(): Promise<EmbeddingSpace> {
     const model = await this.models.current(this.store);
-    return model ? { space: 'TRAINED_HEAD', modelVersionId: model.version.id } : { space: 'RESNET50_FEATURES', modelVersionId: null };
+    return model ? model.version.id : null;
   }
 
   /** The k catalog products nearest to a product of the catalog, the product itself excluded. */
@@ -113,10 +110,8 @@ export function recommendationQuery(positives: readonly Float32Array[], negative
   return Float32Array.from(positive, (x, i) => x + (x - negative[i]!));
 }
 
-function similarity(space: SpaceId, neighbours: Neighbour[], predictedCategory: string | null = null): Similarity {
-  return space === null
-    ? { space: 'RESNET50_FEATURES', modelVersionId: null, neighbours, predictedCategory }
-    : { space: 'TRAINED_HEAD', modelVersionId: space, neighbours, predictedCategory };
+function similarity(space: EmbeddingSpace, neighbours: Neighbour[], predictedCategory: string | null = null): Similarity {
+  return { space, neighbours, predictedCategory };
 }
 
 function assertExamples(positive: readonly number[], negative: readonly number[]): void {

@@ -5,14 +5,12 @@ import { byteaAsBase64 } from './bytes.js';
 import { nearestEmbeddingsQuery } from './embedding.repository.js';
 import { nearestByFeaturesQuery, toNeighbour, type QueryVector } from './product.repository.js';
 import type { DB } from './schema.js';
-
-/** An embedding space: a model version's id, or null for the raw ResNet50 features. */
-export type SpaceId = number | null;
+import type { EmbeddingSpace } from '../catalog/embedding-space.js';
 
 /** Where the catalog stands: the change log's generation and the space then active. */
 export interface SearchState {
   generation: number;
-  activeSpace: SpaceId;
+  activeSpace: EmbeddingSpace;
 }
 
 /**
@@ -80,7 +78,7 @@ export class SearchRepository {
   }
 
   /** One page of a space's vectors in product id order. */
-  async vectorsAfter(space: SpaceId, afterId: number, limit: number): Promise<StoredVector[]> {
+  async vectorsAfter(space: EmbeddingSpace, afterId: number, limit: number): Promise<StoredVector[]> {
     const rows =
       space === null
         ? await this.featureVectors().where('products.id', '>', afterId).orderBy('products.id').limit(limit).execute()
@@ -89,7 +87,7 @@ export class SearchRepository {
   }
 
   /** The vectors these products have in a space now; a product without one is absent. */
-  async vectorsOf(space: SpaceId, productIds: readonly number[]): Promise<StoredVector[]> {
+  async vectorsOf(space: EmbeddingSpace, productIds: readonly number[]): Promise<StoredVector[]> {
     if (productIds.length === 0) return [];
     const rows =
       space === null
@@ -103,7 +101,7 @@ export class SearchRepository {
    * search of the whole space, in one statement with the state it saw.
    */
   async nearestAmong(
-    space: SpaceId,
+    space: EmbeddingSpace,
     query: QueryVector,
     k: number,
     candidates: readonly number[],

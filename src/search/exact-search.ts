@@ -1,10 +1,11 @@
 import { NO_FILTER, type NeighbourFilter } from '../catalog/neighbour-filter.js';
 import type { Neighbour } from '../catalog/product.js';
-import type { SearchState, SpaceId } from '../db/search.repository.js';
+import type { SearchState } from '../db/search.repository.js';
 import type { Store } from '../db/store.js';
 import type { IndexSnapshots } from './index-snapshot.js';
 import { SpaceIndex } from './space-index.js';
 import { IndexCapacityError } from './vector-table.js';
+import type { EmbeddingSpace } from '../catalog/embedding-space.js';
 
 /** Tries against a catalog that keeps changing before the plain database query answers. */
 const ATTEMPTS = 3;
@@ -12,7 +13,7 @@ const ATTEMPTS = 3;
 const MAX_CANDIDATES = 10_000;
 
 export interface SpaceNeighbours {
-  space: SpaceId;
+  space: EmbeddingSpace;
   neighbours: Neighbour[];
 }
 
@@ -35,7 +36,7 @@ export class ExactSearch {
   #observed = 0;
   #stateObservedAt = 0;
   #index: SpaceIndex | undefined;
-  #tooLarge: SpaceId | undefined;
+  #tooLarge: EmbeddingSpace | undefined;
 
   constructor(
     private readonly store: Store,
@@ -74,7 +75,7 @@ export class ExactSearch {
   }
 
   /** The k products nearest to a vector of the given space. */
-  async nearest(space: SpaceId, query: Float32Array, k: number, filter: NeighbourFilter = NO_FILTER): Promise<Neighbour[]> {
+  async nearest(space: EmbeddingSpace, query: Float32Array, k: number, filter: NeighbourFilter = NO_FILTER): Promise<Neighbour[]> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const index = await this.#activeIndex(attempt > 0);
       // A version switched on since the query was embedded: answer in the query's own space.
@@ -170,7 +171,7 @@ export class ExactSearch {
     return { space, neighbours: await this.#nearestFromDatabase(space, query, k, filter, productId) };
   }
 
-  #nearestFromDatabase(space: SpaceId, query: Float32Array, k: number, filter: NeighbourFilter, excludeId?: number): Promise<Neighbour[]> {
+  #nearestFromDatabase(space: EmbeddingSpace, query: Float32Array, k: number, filter: NeighbourFilter, excludeId?: number): Promise<Neighbour[]> {
     return space === null
       ? this.store.products.nearestByFeatures(query, k, excludeId, filter)
       : this.store.embeddings.nearest(space, query, k, excludeId, filter);

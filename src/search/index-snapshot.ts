@@ -2,8 +2,9 @@ import { mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promi
 import { writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import type { SpaceId, SpaceOrigin } from '../db/search.repository.js';
+import type { SpaceOrigin } from '../db/search.repository.js';
 import { VectorTable } from './vector-table.js';
+import type { EmbeddingSpace } from '../catalog/embedding-space.js';
 
 const MAGIC = Buffer.from('LKINDEX\x02', 'latin1');
 /** Magic, then four uint32: key bytes, dimensions, row bytes, rows; then the checksum. After it: the key (JSON), radii, ids, category codes, rows. */
@@ -13,7 +14,7 @@ const READ_CHUNK = 16 * 2 ** 20;
 
 /** Which index a snapshot holds: the space, where it came from, and the change-log generation it had reached. */
 export interface SnapshotKey {
-  space: SpaceId;
+  space: EmbeddingSpace;
   origin: SpaceOrigin;
   generation: number;
 }
@@ -89,7 +90,7 @@ export class IndexSnapshots {
    * The snapshot of this space and origin, if one is whole and at most at
    * `generation`, the database's now; undefined otherwise, saying why.
    */
-  async restore(space: SpaceId, origin: SpaceOrigin, generation: number, maxBytes?: number): Promise<RestoredIndex | undefined> {
+  async restore(space: EmbeddingSpace, origin: SpaceOrigin, generation: number, maxBytes?: number): Promise<RestoredIndex | undefined> {
     let file: FileHandle;
     try {
       file = await open(this.#path(origin.database), 'r');

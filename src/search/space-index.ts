@@ -1,8 +1,9 @@
 import { NO_FILTER, type NeighbourFilter } from '../catalog/neighbour-filter.js';
-import type { SearchRepository, SpaceId, SpaceOrigin, StoredVector } from '../db/search.repository.js';
+import type { SearchRepository, SpaceOrigin, StoredVector } from '../db/search.repository.js';
 import { type Admission, candidatesIn } from './candidates.js';
 import type { IndexSnapshots } from './index-snapshot.js';
 import { VectorTable } from './vector-table.js';
+import type { EmbeddingSpace } from '../catalog/embedding-space.js';
 
 /** Vectors per statement when loading or refreshing: a few megabytes of base64 text. */
 const PAGE = 2000;
@@ -41,7 +42,7 @@ export class SpaceIndex {
   #saving: Promise<void> = Promise.resolve();
 
   constructor(
-    readonly space: SpaceId,
+    readonly space: EmbeddingSpace,
     private readonly repository: SearchRepository,
     private readonly maxBytes?: number,
     private readonly snapshots?: IndexSnapshots,

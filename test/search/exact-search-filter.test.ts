@@ -3,13 +3,13 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { neighbourFilter, type FilterInput, type NeighbourFilter } from '../../src/catalog/neighbour-filter.js';
 import type { Database } from '../../src/db/database.js';
-import type { SpaceId } from '../../src/db/search.repository.js';
 import { Store } from '../../src/db/store.js';
 import { toVector } from '../../src/db/vector.js';
 import { ExactSearch } from '../../src/search/exact-search.js';
 import { DATABASE_KINDS, openTestDatabase } from '../support/database.js';
 import { randomVector, seededRandom } from '../support/vectors.js';
 import { activate, createShuffledVersion, hardVectors, newProduct } from './fixtures.js';
+import type { EmbeddingSpace } from '../../src/catalog/embedding-space.js';
 
 const PRODUCTS = 60;
 /** Stored spellings: two products in 'Rare', none in 'Absent'. */
@@ -24,7 +24,7 @@ for (const kind of DATABASE_KINDS) {
     const random = seededRandom(31);
 
     /** The reference: one plain statement, written here apart from the service's own SQL. */
-    async function reference(space: SpaceId, query: Float32Array, k: number, filter: NeighbourFilter, excludeId = 0) {
+    async function reference(space: EmbeddingSpace, query: Float32Array, k: number, filter: NeighbourFilter, excludeId = 0) {
       const column = space === null ? sql`p.features` : sql`e.embedding`;
       const from = space === null ? sql`products p` : sql`embeddings e join products p on p.id = e.product_id and e.model_version_id = ${space}`;
       const distance = sql`${column} <-> ${toVector(query)}::vector`;
@@ -39,7 +39,7 @@ for (const kind of DATABASE_KINDS) {
       return rows.map((row) => ({ id: row.id, distance: row.distance }));
     }
 
-    async function vectorOf(space: SpaceId, id: number) {
+    async function vectorOf(space: EmbeddingSpace, id: number) {
       return (space === null ? await store.products.features(id) : await store.embeddings.embeddingOf(space, id))!;
     }
 
@@ -57,7 +57,7 @@ for (const kind of DATABASE_KINDS) {
       ];
     }
 
-    async function assertSame(search: ExactSearch, space: SpaceId): Promise<void> {
+    async function assertSame(search: ExactSearch, space: EmbeddingSpace): Promise<void> {
       // Every fifth product, each filter under one of three bounds in turn: seconds, not minutes.
       for (const [i, id] of ids.entries()) {
         if (i % 5 !== 0) continue;

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { neighbourFilter } from '../../src/catalog/neighbour-filter.js';
-import type { SpaceId } from '../../src/db/search.repository.js';
 import { ExactSearch } from '../../src/search/exact-search.js';
 import { DATABASE_KINDS } from '../support/database.js';
 import { randomVector, seededRandom } from '../support/vectors.js';
 import { activate, createVersion, newProduct } from './fixtures.js';
 import { openTwoProcesses, type TwoProcesses } from './two-processes.js';
+import type { EmbeddingSpace } from '../../src/catalog/embedding-space.js';
 
 for (const kind of DATABASE_KINDS) {
   describe(`ExactSearch on ${kind} follows the catalog as another process changes it`, () => {
@@ -17,7 +17,7 @@ for (const kind of DATABASE_KINDS) {
     const random = seededRandom(31);
 
     /** Searches a product and checks the answer against the plain pgvector query, as the writer sees the database. */
-    async function similarTo(productId: number, space: SpaceId, k = 6) {
+    async function similarTo(productId: number, space: EmbeddingSpace, k = 6) {
       const found = await search.similarTo(productId, k);
       const { writer } = processes;
       const query = space === null ? await writer.products.features(productId) : await writer.embeddings.embeddingOf(space, productId);

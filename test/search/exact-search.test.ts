@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Database } from '../../src/db/database.js';
-import type { SpaceId } from '../../src/db/search.repository.js';
 import { Store } from '../../src/db/store.js';
 import { ExactSearch } from '../../src/search/exact-search.js';
 import { DATABASE_KINDS, openTestDatabase } from '../support/database.js';
 import { randomVector, seededRandom } from '../support/vectors.js';
 import { activate, createShuffledVersion, hardVectors, newProduct } from './fixtures.js';
+import type { EmbeddingSpace } from '../../src/catalog/embedding-space.js';
 
 const PRODUCTS = 60;
 
@@ -19,12 +19,12 @@ for (const kind of DATABASE_KINDS) {
     const random = seededRandom(23);
 
     /** The plain pgvector query over the whole space: the reference. */
-    async function reference(space: SpaceId, productId: number, k: number) {
+    async function reference(space: EmbeddingSpace, productId: number, k: number) {
       const query = space === null ? await store.products.features(productId) : await store.embeddings.embeddingOf(space, productId);
       return space === null ? store.products.nearestByFeatures(query!, k, productId) : store.embeddings.nearest(space, query!, k, productId);
     }
 
-    async function assertSameForEveryProduct(search: ExactSearch, space: SpaceId): Promise<void> {
+    async function assertSameForEveryProduct(search: ExactSearch, space: EmbeddingSpace): Promise<void> {
       for (const [i, id] of ids.entries()) {
         for (const k of i % 4 === 0 ? [1, 6, 25] : [6]) {
           const found = await search.similarTo(id, k);

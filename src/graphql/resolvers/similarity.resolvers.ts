@@ -1,7 +1,9 @@
+import { spaceKind, spaceModelVersion } from '../embedding-space.js';
 import type { SimilarityResolvers } from '../generated/resolvers-types.js';
 
 export const Similarity: SimilarityResolvers = {
-  modelVersion: (similarity) => (similarity.modelVersionId === null ? null : String(similarity.modelVersionId)),
+  space: (similarity) => spaceKind(similarity.space),
+  modelVersion: (similarity) => spaceModelVersion(similarity.space),
   metric: () => 'L2',
   neighbours: (similarity) => similarity.neighbours.map((neighbour, index) => ({ ...neighbour, rank: index + 1 })),
 };
