@@ -21,8 +21,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import sharp from 'sharp';
-import { startApi, type ApiProcess } from '../test/support/api-process.js';
-import { readPhoto } from '../test/support/photos.js';
+import { startApi, type ApiProcess } from '../harness/api-process.js';
+import { readPhoto } from '../harness/photos.js';
 import { positiveInteger } from './flags.js';
 import { machine, ms, ratio, table } from './table.js';
 

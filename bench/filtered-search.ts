@@ -20,8 +20,8 @@ import { recommendationQuery } from '../src/catalog/similarity.service.js';
 import { loadConfig } from '../src/config.js';
 import { Store } from '../src/db/store.js';
 import { createServices } from '../src/services.js';
-import { activate, createVersion, newProduct } from '../test/search/fixtures.js';
-import { seededRandom } from '../test/support/vectors.js';
+import { activate, createVersion, newProduct } from '../harness/catalog-fixtures.js';
+import { seededRandom } from '../harness/vectors.js';
 import { positiveInteger } from './flags.js';
 import { machine, ms, printTable, ratio } from './table.js';
 

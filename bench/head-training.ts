@@ -21,7 +21,7 @@ import type { Matrix } from '../src/ml/head/matrix.js';
 import { initialHead } from '../src/ml/head/serialized-head.js';
 import { StandardScaler } from '../src/ml/head/standard-scaler.js';
 import { trainHead, type EpochMetrics, type HeadTrainingInput, type LabelledRows } from '../src/ml/head/train-head.js';
-import { gaussianClusters } from '../test/ml/head/gaussian-clusters.js';
+import { gaussianClusters } from '../harness/gaussian-clusters.js';
 import { positiveInteger } from './flags.js';
 import { machine, printTable } from './table.js';
 

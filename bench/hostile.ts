@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { photoCatalog } from '../test/support/photo-catalog.js';
+import { photoCatalog } from '../harness/photo-catalog.js';
 import { positiveInteger } from './flags.js';
 import { machine, ms, ratio, table } from './table.js';
 

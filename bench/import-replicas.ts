@@ -4,8 +4,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startApi } from '../test/support/api-process.js';
-import { startDatabaseServer } from '../test/support/database-server.js';
+import { startApi } from '../harness/api-process.js';
+import { startDatabaseServer } from '../harness/database-server.js';
 
 // `lookalike import idx --url ...` into one running service, then into two on
 // the same database (the `pg` path, PGlite served over the wire), in the same

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
 import { loadConfig } from '../src/config.js';
 import { createServices, type Services } from '../src/services.js';
-import { startApi, type ApiProcess } from '../test/support/api-process.js';
+import { startApi, type ApiProcess } from '../harness/api-process.js';
 import { readPhotoFiles } from './ingest-measure.js';
 
 const TOKEN = 'ingest-bench-admin-token-0123456789';

@@ -1,7 +1,7 @@
 import type { CatalogService } from '../src/catalog/catalog.service.js';
 import type { FeatureExtractor } from '../src/ml/feature-extractor.js';
 import { prepareImage } from '../src/ml/image.js';
-import { readPhoto } from '../test/support/photos.js';
+import { readPhoto } from '../harness/photos.js';
 
 const LIMITS = { maxBytes: 10 * 1024 * 1024 };
 /** addProducts calls as the CLI import makes them: batches of this many... */

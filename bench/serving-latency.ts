@@ -21,8 +21,8 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase, type DatabaseKind } from '../src/db/database.js';
 import { migrate } from '../src/db/migrator.js';
 import { Store } from '../src/db/store.js';
-import { activate, createVersion, newProduct } from '../test/search/fixtures.js';
-import { seededRandom } from '../test/support/vectors.js';
+import { activate, createVersion, newProduct } from '../harness/catalog-fixtures.js';
+import { seededRandom } from '../harness/vectors.js';
 import { positiveInteger } from './flags.js';
 import { machine, ms, ratio, table } from './table.js';
 

@@ -20,10 +20,10 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { Store } from '../src/db/store.js';
 import { createServices } from '../src/services.js';
-import { graphql } from '../test/support/graphql-client.js';
-import { photoCatalog } from '../test/support/photo-catalog.js';
-import { seededRandom } from '../test/support/vectors.js';
-import { newProduct } from '../test/search/fixtures.js';
+import { graphql } from '../harness/graphql-client.js';
+import { photoCatalog } from '../harness/photo-catalog.js';
+import { seededRandom } from '../harness/vectors.js';
+import { newProduct } from '../harness/catalog-fixtures.js';
 import { positiveInteger } from './flags.js';
 import { machine, ms, ratio, table } from './table.js';
 

@@ -39,7 +39,7 @@ import pg from 'pg';
 import { candidates, candidatesIn } from '../src/search/candidates.js';
 import { createL2Kernel, webAssembly } from '../src/search/l2-kernel.js';
 import { VectorTable } from '../src/search/vector-table.js';
-import { seededRandom } from '../test/support/vectors.js';
+import { seededRandom } from '../harness/vectors.js';
 import { positiveInteger } from './flags.js';
 import { machine, ms, ratio, table } from './table.js';
 

@@ -43,8 +43,8 @@ import type { DB } from '../src/db/schema.js';
 import { SearchRepository } from '../src/db/search.repository.js';
 import { IndexSnapshots } from '../src/search/index-snapshot.js';
 import { SpaceIndex } from '../src/search/space-index.js';
-import { startApi } from '../test/support/api-process.js';
-import { seededRandom } from '../test/support/vectors.js';
+import { startApi } from '../harness/api-process.js';
+import { seededRandom } from '../harness/vectors.js';
 import { machine, ms, ratio, table } from './table.js';
 import type { EmbeddingSpace } from '../src/catalog/embedding-space.js';
 

@@ -23,7 +23,7 @@ import { FASHION_MNIST_CATEGORIES, FASHION_MNIST_DIR, openIdxDataset } from '../
 import { createFeatureExtractor } from '../src/ml/feature-extractor.js';
 import { prepareImage } from '../src/ml/image.js';
 import { featureExtractorOptions } from '../src/services.js';
-import { readPhoto } from '../test/support/photos.js';
+import { readPhoto } from '../harness/photos.js';
 import { positiveInteger } from './flags.js';
 import { openBenchCatalog } from './ingest-catalog.js';
 import { machine, printTable } from './table.js';

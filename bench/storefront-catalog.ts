@@ -13,8 +13,8 @@ import { startApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { buildStorefront } from '../src/http/storefront-build.js';
 import { CatalogPageDocument } from '../src/web/generated/graphql.js';
-import { graphql } from '../test/support/graphql-client.js';
-import { photoCatalog } from '../test/support/photo-catalog.js';
+import { graphql } from '../harness/graphql-client.js';
+import { photoCatalog } from '../harness/photo-catalog.js';
 import { positiveInteger } from './flags.js';
 import { machine, ms, printTable, ratio } from './table.js';
 

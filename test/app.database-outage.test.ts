@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
-import { startApi, type ApiProcess } from './support/api-process.js';
-import { startDatabaseServer, type DatabaseServer } from './support/database-server.js';
-import { graphql } from './support/graphql-client.js';
-import { readPhoto } from './support/photos.js';
+import { startApi, type ApiProcess } from '../harness/api-process.js';
+import { startDatabaseServer, type DatabaseServer } from '../harness/database-server.js';
+import { graphql } from '../harness/graphql-client.js';
+import { readPhoto } from '../harness/photos.js';
 
 // The `pg` path through a database crash: PGlite on a data folder, served
 // over the wire protocol by a process of its own, is SIGKILLed while two API

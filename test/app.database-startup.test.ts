@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startApi } from './support/api-process.js';
-import { startDatabaseServer } from './support/database-server.js';
-import { graphql } from './support/graphql-client.js';
+import { startApi } from '../harness/api-process.js';
+import { startDatabaseServer } from '../harness/database-server.js';
+import { graphql } from '../harness/graphql-client.js';
 import { freePort } from './support/free-port.js';
 
 // Compose, systemd and Kubernetes start the pieces in any order: the API

@@ -6,8 +6,8 @@ import { buildApp, bodyLimit, type HttpApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/http/logger.js';
 import { createServices, type Services } from '../src/services.js';
-import { photoCatalog } from './support/photo-catalog.js';
-import { readPhoto } from './support/photos.js';
+import { photoCatalog } from '../harness/photo-catalog.js';
+import { readPhoto } from '../harness/photos.js';
 
 // The HTTP edge through `inject`, around real services (an in-memory database,
 // the real ResNet50), with an admin token and one allowed origin.

@@ -6,8 +6,8 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import sharp from 'sharp';
 import { startApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { graphql } from './support/graphql-client.js';
-import { readPhoto } from './support/photos.js';
+import { graphql } from '../harness/graphql-client.js';
+import { readPhoto } from '../harness/photos.js';
 
 // The `pg` path end to end: DATABASE_URL points at a Postgres wire-protocol
 // server (PGlite behind pglite-socket on loopback), as it would at a real one.

@@ -9,11 +9,11 @@ import { migrate } from '../src/db/migrator.js';
 import { Store } from '../src/db/store.js';
 import { ExactSearch } from '../src/search/exact-search.js';
 import { IndexSnapshots } from '../src/search/index-snapshot.js';
-import { startApi } from './support/api-process.js';
-import { startDatabaseServer } from './support/database-server.js';
-import { graphql } from './support/graphql-client.js';
-import { newProduct } from './search/fixtures.js';
-import { randomVector, seededRandom } from './support/vectors.js';
+import { startApi } from '../harness/api-process.js';
+import { startDatabaseServer } from '../harness/database-server.js';
+import { graphql } from '../harness/graphql-client.js';
+import { newProduct } from '../harness/catalog-fixtures.js';
+import { randomVector, seededRandom } from '../harness/vectors.js';
 
 const SIMILAR = `query ($id: ID!) { similarProducts(id: $id, k: 4) { neighbours { distance product { id } } } }`;
 

@@ -4,9 +4,9 @@ import sharp from 'sharp';
 import { startApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { ProductRepository } from '../src/db/product.repository.js';
-import { graphql } from './support/graphql-client.js';
-import { readPhoto } from './support/photos.js';
-import { l2 } from './support/vectors.js';
+import { graphql } from '../harness/graphql-client.js';
+import { readPhoto } from '../harness/photos.js';
+import { l2 } from '../harness/vectors.js';
 
 const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 

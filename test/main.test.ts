@@ -12,8 +12,8 @@ import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { Store } from '../src/db/store.js';
-import { graphql } from './support/graphql-client.js';
-import { photoCatalog } from './support/photo-catalog.js';
+import { graphql } from '../harness/graphql-client.js';
+import { photoCatalog } from '../harness/photo-catalog.js';
 
 // The service as it is run: `node src/main.ts` in a child process, signals and all.
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));

@@ -9,13 +9,13 @@ import pg from 'pg';
 import sharp from 'sharp';
 import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrator.js';
-import { startApi, type ApiProcess } from './support/api-process.js';
-import { startDatabaseServer, type DatabaseServer } from './support/database-server.js';
-import { photoCatalog } from './support/photo-catalog.js';
+import { startApi, type ApiProcess } from '../harness/api-process.js';
+import { startDatabaseServer, type DatabaseServer } from '../harness/database-server.js';
+import { photoCatalog } from '../harness/photo-catalog.js';
 
 // Three service processes (src/main.ts) on one database over the `pg` path,
 // as docker-compose.replicas.yml runs them behind nginx: PGlite served over
-// the wire by a process of its own (test/support/pglite-session-server.ts),
+// the wire by a process of its own (harness/pglite-session-server.ts),
 // and a client that goes round the three as a load balancer would.
 
 const TOKEN = 'replicas-admin-token';

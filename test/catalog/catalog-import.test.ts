@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { importProducts, type ImportItem, type ImportProgress } from '../../src/catalog/catalog-import.js';
 import { loadConfig } from '../../src/config.js';
 import { createServices, type Services } from '../../src/services.js';
-import { photoCatalog } from '../support/photo-catalog.js';
+import { photoCatalog } from '../../harness/photo-catalog.js';
 
 let services: Services;
 let items: ImportItem[];

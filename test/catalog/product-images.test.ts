@@ -12,7 +12,7 @@ import { DomainError } from '../../src/errors.js';
 import { createFeatureExtractor, type FeatureExtractor } from '../../src/ml/feature-extractor.js';
 import { featureExtractorOptions, productImagesOptions } from '../../src/services.js';
 import { sixteenBitBomb } from '../support/image-bombs.js';
-import { readPhoto } from '../support/photos.js';
+import { readPhoto } from '../../harness/photos.js';
 import { rejectsWith } from '../support/rejects-with.js';
 
 const DECODE_BOMBS = fileURLToPath(new URL('../support/decode-bombs.ts', import.meta.url));

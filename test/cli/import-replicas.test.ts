@@ -8,9 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { startApi, type ApiProcess } from '../support/api-process.js';
-import { startDatabaseServer, type DatabaseServer } from '../support/database-server.js';
-import { graphql } from '../support/graphql-client.js';
+import { startApi, type ApiProcess } from '../../harness/api-process.js';
+import { startDatabaseServer, type DatabaseServer } from '../../harness/database-server.js';
+import { graphql } from '../../harness/graphql-client.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const TOKEN = 'replica-import-token';

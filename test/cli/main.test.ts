@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { startApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { FASHION_MNIST_DIR } from '../../src/datasets/idx-dataset.js';
-import { photoCatalog } from '../support/photo-catalog.js';
+import { photoCatalog } from '../../harness/photo-catalog.js';
 import { lookalike } from '../support/command-line.js';
 import { closedUrl } from '../support/free-port.js';
 

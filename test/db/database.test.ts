@@ -13,10 +13,10 @@ import { sql } from 'kysely';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrator.js';
 import { Store } from '../../src/db/store.js';
-import { newProduct } from '../search/fixtures.js';
-import { startDatabaseServer } from '../support/database-server.js';
+import { newProduct } from '../../harness/catalog-fixtures.js';
+import { startDatabaseServer } from '../../harness/database-server.js';
 import { openIntermittentDatabase, type IntermittentDatabase } from '../support/intermittent-database.js';
-import { randomVector, seededRandom } from '../support/vectors.js';
+import { randomVector, seededRandom } from '../../harness/vectors.js';
 
 const random = seededRandom(3);
 

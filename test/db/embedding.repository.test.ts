@@ -4,7 +4,7 @@ import type { Database } from '../../src/db/database.js';
 import { Store } from '../../src/db/store.js';
 import { resolveHyperparameters } from '../../src/training/hyperparameters.js';
 import { DATABASE_KINDS, openTestDatabase } from '../support/database.js';
-import { l2, randomVector, seededRandom } from '../support/vectors.js';
+import { l2, randomVector, seededRandom } from '../../harness/vectors.js';
 
 for (const kind of DATABASE_KINDS) {
   describe(`EmbeddingRepository on ${kind}`, () => {

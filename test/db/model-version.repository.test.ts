@@ -5,7 +5,7 @@ import { Store } from '../../src/db/store.js';
 import { resolveHyperparameters } from '../../src/training/hyperparameters.js';
 import type { NewModelVersion } from '../../src/training/model-version.js';
 import { DATABASE_KINDS, openTestDatabase } from '../support/database.js';
-import { randomVector, seededRandom } from '../support/vectors.js';
+import { randomVector, seededRandom } from '../../harness/vectors.js';
 
 for (const kind of DATABASE_KINDS) {
   describe(`ModelVersionRepository on ${kind}`, () => {

@@ -4,7 +4,7 @@ import type { NewProduct } from '../../src/catalog/product.js';
 import type { Database } from '../../src/db/database.js';
 import { ProductRepository } from '../../src/db/product.repository.js';
 import { DATABASE_KINDS, openTestDatabase } from '../support/database.js';
-import { l2, randomVector, seededRandom } from '../support/vectors.js';
+import { l2, randomVector, seededRandom } from '../../harness/vectors.js';
 
 const FEATURES = 2048;
 

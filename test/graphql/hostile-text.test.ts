@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import type { GraphQLContext } from '../../src/graphql/context.js';
 import { staffContext, testGraphQLServer } from '../support/graphql-server.js';
 import { createServices, type Services } from '../../src/services.js';
-import { photoCatalog } from '../support/photo-catalog.js';
+import { photoCatalog } from '../../harness/photo-catalog.js';
 
 const ADD = `mutation ($input: AddProductInput!) { addProduct(input: $input) { product { id sku name category } } }`;
 const ADD_MANY = `mutation ($inputs: [AddProductInput!]!) { addProducts(inputs: $inputs) { products { id sku category } } }`;

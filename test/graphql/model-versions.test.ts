@@ -9,7 +9,7 @@ import type { Services } from '../../src/services.js';
 import { DATABASE_KINDS } from '../support/database.js';
 import { staffContext } from '../support/graphql-server.js';
 import { createTestServices } from '../support/services.js';
-import { randomVector, seededRandom } from '../support/vectors.js';
+import { randomVector, seededRandom } from '../../harness/vectors.js';
 
 const config = loadConfig({});
 const server = createGraphQLServer({

@@ -9,8 +9,8 @@ import type { Services } from '../../src/services.js';
 import { DATABASE_KINDS } from '../support/database.js';
 import { staffContext, testGraphQLServer } from '../support/graphql-server.js';
 import { createTestServices } from '../support/services.js';
-import { randomVector, seededRandom } from '../support/vectors.js';
-import { activate, createVersion, hardVectors, newProduct } from '../search/fixtures.js';
+import { randomVector, seededRandom } from '../../harness/vectors.js';
+import { activate, createVersion, hardVectors, newProduct } from '../../harness/catalog-fixtures.js';
 
 const NEAR_DUPLICATES = `query ($maxDistance: Float!, $first: Int!, $after: String) {
   nearDuplicates(maxDistance: $maxDistance, first: $first, after: $after) {

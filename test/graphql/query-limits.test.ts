@@ -7,7 +7,7 @@ import type { GraphQLContext } from '../../src/graphql/context.js';
 import { MAX_QUERY_TOKENS } from '../../src/graphql/query-limits.js';
 import { staffContext, testGraphQLServer } from '../support/graphql-server.js';
 import { createServices, type Services } from '../../src/services.js';
-import { readPhoto } from '../support/photos.js';
+import { readPhoto } from '../../harness/photos.js';
 
 const config = loadConfig({ DATA_DIR: 'memory://', FEATURE_WORKERS: '1' });
 const { maxCost, maxDepth, maxAliases } = config.query;

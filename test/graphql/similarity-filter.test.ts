@@ -9,8 +9,8 @@ import type { Services } from '../../src/services.js';
 import { DATABASE_KINDS } from '../support/database.js';
 import { staffContext, testGraphQLServer } from '../support/graphql-server.js';
 import { createTestServices } from '../support/services.js';
-import { seededRandom } from '../support/vectors.js';
-import { hardVectors, newProduct } from '../search/fixtures.js';
+import { seededRandom } from '../../harness/vectors.js';
+import { hardVectors, newProduct } from '../../harness/catalog-fixtures.js';
 
 const SIMILAR = `query ($id: ID!, $k: Int!, $filter: SimilarityFilter, $maxDistance: Float) {
   similarProducts(id: $id, k: $k, filter: $filter, maxDistance: $maxDistance) { neighbours { rank distance product { id category } } }

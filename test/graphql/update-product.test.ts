@@ -9,7 +9,7 @@ import type { Services } from '../../src/services.js';
 import { DATABASE_KINDS } from '../support/database.js';
 import { staffContext } from '../support/graphql-server.js';
 import { createTestServices } from '../support/services.js';
-import { photoCatalog } from '../support/photo-catalog.js';
+import { photoCatalog } from '../../harness/photo-catalog.js';
 
 const PRODUCT = 'id sku name category thumbnail imageWidth';
 const ADD_MANY = `mutation ($inputs: [AddProductInput!]!, $onExisting: ExistingSku) {

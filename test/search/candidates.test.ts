@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { candidates, candidatesIn, rankingBound } from '../../src/search/candidates.js';
 import { VectorTable } from '../../src/search/vector-table.js';
-import { randomVector, seededRandom } from '../support/vectors.js';
+import { randomVector, seededRandom } from '../../harness/vectors.js';
 
 /** A float32 sum of float32 squared differences, in `lanes` interleaved partial sums: lanes = 1 is pgvector's loop as written. */
 function float32SquaredL2(a: Float32Array, b: Float32Array, lanes: number): number {

@@ -7,8 +7,8 @@ import { Store } from '../../src/db/store.js';
 import { toVector } from '../../src/db/vector.js';
 import { ExactSearch } from '../../src/search/exact-search.js';
 import { DATABASE_KINDS, openTestDatabase } from '../support/database.js';
-import { randomVector, seededRandom } from '../support/vectors.js';
-import { activate, createShuffledVersion, hardVectors, newProduct } from './fixtures.js';
+import { randomVector, seededRandom } from '../../harness/vectors.js';
+import { activate, createShuffledVersion, hardVectors, newProduct } from '../../harness/catalog-fixtures.js';
 import type { EmbeddingSpace } from '../../src/catalog/embedding-space.js';
 
 const PRODUCTS = 60;

@@ -3,8 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { neighbourFilter } from '../../src/catalog/neighbour-filter.js';
 import { ExactSearch } from '../../src/search/exact-search.js';
 import { DATABASE_KINDS } from '../support/database.js';
-import { randomVector, seededRandom } from '../support/vectors.js';
-import { activate, createVersion, newProduct } from './fixtures.js';
+import { randomVector, seededRandom } from '../../harness/vectors.js';
+import { activate, createVersion, newProduct } from '../../harness/catalog-fixtures.js';
 import { openTwoProcesses, type TwoProcesses } from './two-processes.js';
 import type { EmbeddingSpace } from '../../src/catalog/embedding-space.js';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ExactSearch } from '../../src/search/exact-search.js';
 import { DATABASE_KINDS } from '../support/database.js';
-import { randomVector, seededRandom } from '../support/vectors.js';
-import { newProduct } from './fixtures.js';
+import { randomVector, seededRandom } from '../../harness/vectors.js';
+import { newProduct } from '../../harness/catalog-fixtures.js';
 import { openTwoProcesses, type TwoProcesses } from './two-processes.js';
 
 for (const kind of DATABASE_KINDS) {

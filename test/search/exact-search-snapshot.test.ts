@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { ExactSearch } from '../../src/search/exact-search.js';
 import { IndexSnapshots } from '../../src/search/index-snapshot.js';
 import { DATABASE_KINDS } from '../support/database.js';
-import { randomVector, seededRandom } from '../support/vectors.js';
-import { activate, createShuffledVersion, createVersion, newProduct } from './fixtures.js';
+import { randomVector, seededRandom } from '../../harness/vectors.js';
+import { activate, createShuffledVersion, createVersion, newProduct } from '../../harness/catalog-fixtures.js';
 import { openTwoProcesses, type TwoProcesses } from './two-processes.js';
 
 for (const kind of DATABASE_KINDS) {

@@ -12,7 +12,7 @@ import type { SpaceOrigin } from '../../src/db/search.repository.js';
 import { IndexSnapshots, type SnapshotKey } from '../../src/search/index-snapshot.js';
 import { VectorTable } from '../../src/search/vector-table.js';
 import { SNAPSHOT_ORIGIN, snapshotTableAt } from '../support/snapshot-tables.js';
-import { randomVector, seededRandom } from '../support/vectors.js';
+import { randomVector, seededRandom } from '../../harness/vectors.js';
 
 const WRITER = fileURLToPath(new URL('../support/snapshot-writer-process.ts', import.meta.url));
 

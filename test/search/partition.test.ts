@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CandidateBound, type CandidateConditions, candidatesIn, type Scan } from '../../src/search/candidates.js';
 import { VectorTable } from '../../src/search/vector-table.js';
-import { randomVector, seededRandom } from '../support/vectors.js';
+import { randomVector, seededRandom } from '../../harness/vectors.js';
 
 const DIMENSIONS = 64;
 const GROUPS = 8;

@@ -1,6 +1,6 @@
 import type { SpaceOrigin } from '../../src/db/search.repository.js';
 import { VectorTable } from '../../src/search/vector-table.js';
-import { randomVector, seededRandom } from './vectors.js';
+import { randomVector, seededRandom } from '../../harness/vectors.js';
 
 export const SNAPSHOT_ORIGIN: SpaceOrigin = { database: '0b7e4a52-51a4-4d38-9f0e-0c2d7b6a9e31', activatedAt: null };
 const ROWS = 10_000;

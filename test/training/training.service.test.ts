@@ -18,7 +18,7 @@ import { openTestDatabase } from '../support/database.js';
 import { createServices, type Services } from '../../src/services.js';
 import type { TrainingRun } from '../../src/training/training-run.js';
 import { silenceRun } from '../support/heartbeat.js';
-import { photoCatalog } from '../support/photo-catalog.js';
+import { photoCatalog } from '../../harness/photo-catalog.js';
 import { staffContext, testGraphQLServer } from '../support/graphql-server.js';
 
 const PER_CATEGORY = 12;

@@ -10,9 +10,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { buildStorefront } from '../../src/http/storefront-build.js';
-import { graphql } from '../support/graphql-client.js';
-import { photoCatalog } from '../support/photo-catalog.js';
-import { PHOTOS_DIR } from '../support/photos.js';
+import { graphql } from '../../harness/graphql-client.js';
+import { photoCatalog } from '../../harness/photo-catalog.js';
+import { PHOTOS_DIR } from '../../harness/photos.js';
 
 // The storefront page in a real headless Chromium (Debian's), against the
 // real service (ResNet50, PGlite in memory) on loopback, with a dozen photos.

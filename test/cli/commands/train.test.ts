@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { loadConfig } from '../../../src/config.js';
 import { createServices } from '../../../src/services.js';
 import { lookalike, startLookalike } from '../../support/command-line.js';
-import { photoCatalog } from '../../support/photo-catalog.js';
+import { photoCatalog } from '../../../harness/photo-catalog.js';
 
 let dir: string;
 before(async () => {

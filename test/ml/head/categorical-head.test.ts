@@ -13,7 +13,7 @@ import {
   parseSerializedHead,
 } from '../../../src/ml/head/serialized-head.js';
 import { trainHead } from '../../../src/ml/head/train-head.js';
-import { gaussianClusters } from './gaussian-clusters.js';
+import { gaussianClusters } from '../../../harness/gaussian-clusters.js';
 
 before(async () => {
   await selectBackend('wasm');

@@ -4,7 +4,7 @@ import { selectBackend } from '../../../src/ml/backend.js';
 import { CategoricalHead } from '../../../src/ml/head/categorical-head.js';
 import { embedInWorker, trainHeadInWorker } from '../../../src/ml/head/head-worker-client.js';
 import { trainHead, type EpochMetrics, type HeadTrainingInput } from '../../../src/ml/head/train-head.js';
-import { gaussianClusters } from './gaussian-clusters.js';
+import { gaussianClusters } from '../../../harness/gaussian-clusters.js';
 
 const task = gaussianClusters(3, 48, 6, 1);
 const hyperparameters = { hiddenUnits: 16, midUnits: 8, epochs: 3, batchSize: 16 };

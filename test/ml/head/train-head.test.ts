@@ -7,7 +7,7 @@ import { fitLayersHead } from '../../../harness/layers-head.js';
 import { initialHead } from '../../../src/ml/head/serialized-head.js';
 import { StandardScaler } from '../../../src/ml/head/standard-scaler.js';
 import { trainHead, type EpochMetrics, type HeadTrainingInput } from '../../../src/ml/head/train-head.js';
-import { gaussianClusters } from './gaussian-clusters.js';
+import { gaussianClusters } from '../../../harness/gaussian-clusters.js';
 
 before(async () => {
   await selectBackend('wasm');

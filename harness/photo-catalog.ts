@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { ProductInput } from '../../src/catalog/catalog.service.js';
+import type { ProductInput } from '../src/catalog/catalog.service.js';
 import { readPhoto } from './photos.js';
 import { seededRandom } from './vectors.js';
 

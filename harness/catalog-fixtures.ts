@@ -1,7 +1,7 @@
-import type { NewProduct } from '../../src/catalog/product.js';
-import type { Store } from '../../src/db/store.js';
-import { resolveHyperparameters } from '../../src/training/hyperparameters.js';
-import { randomVector } from '../support/vectors.js';
+import type { NewProduct } from '../src/catalog/product.js';
+import type { Store } from '../src/db/store.js';
+import { resolveHyperparameters } from '../src/training/hyperparameters.js';
+import { randomVector } from './vectors.js';
 
 export function newProduct(sku: string, features: Float32Array): NewProduct {
   return { sku, name: sku, category: null, thumbnail: new Uint8Array([1]), imageWidth: 1, imageHeight: 1, features };

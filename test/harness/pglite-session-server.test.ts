@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
-import { PGliteSessionServer } from './pglite-session-server.js';
+import { PGliteSessionServer } from '../../harness/pglite-session-server.js';
 
 const CLIENTS = 3;
 const ROUNDS = 40;
