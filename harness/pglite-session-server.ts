@@ -12,7 +12,7 @@ const ROLLBACK = simpleQuery('rollback');
  * (0.2.17) shares it among its clients message by message: outside an
  * explicit transaction one client's Bind can meet another's Parse of the
  * unnamed statement, and its statements can run in another's implicit
- * transaction (test/harness/pglite-session-server.test.ts shows both). Here a
+ * transaction (test/harness/pglite-session-server.db.test.ts shows both). Here a
  * client holds the session from its first message until Postgres says it is
  * ready for a query outside any transaction block, so an extended-protocol
  * exchange and a whole transaction run as they would on a backend of their
