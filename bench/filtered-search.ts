@@ -1,4 +1,4 @@
-// Latency of filtered similarity queries and of recommend (issue 14): a
+// Latency of filtered similarity queries and of recommend: a
 // synthetic catalog of 512-d embeddings under an active model version,
 // products spread over 100 categories, queried through the similarity
 // service (in-process index checked against pgvector) on the embedded PGlite.

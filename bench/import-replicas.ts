@@ -9,7 +9,7 @@ import { startDatabaseServer } from '../harness/database-server.js';
 
 // `lookalike import idx --url ...` into one running service, then into two on
 // the same database (the `pg` path, PGlite served over the wire), in the same
-// run: images/s of each and the ratio two / one (issue 15, item 4). Each
+// run: images/s of each and the ratio two / one. Each
 // service has one feature worker; both imports keep two batches in flight.
 // Usage: node --import tsx bench/import-replicas.ts [images per import, default 500]
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));

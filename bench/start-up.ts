@@ -1,4 +1,4 @@
-// Start-up at catalog sizes up to a million products (issue 15, point 2):
+// Start-up at catalog sizes up to a million products:
 // how long a process takes to load the active 512-d space into its
 // in-process index (src/search/space-index.ts) before /readyz answers, on a
 // warm database, beside what reading the same rows costs at all, measured in
