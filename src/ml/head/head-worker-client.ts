@@ -1,4 +1,3 @@
-import type { Worker } from 'node:worker_threads';
 import { siblingWorkerUrl, startWorker } from '../start-worker.js';
 import type { BackendChoice } from '../../config.js';
 import { selectBackend, type BackendName } from '../backend.js';

@@ -12,7 +12,6 @@ import {
   disposeTrainingParameters,
   serializeTrainingParameters,
   toTrainingParameters,
-  type TrainingParameters,
 } from './training-parameters.js';
 
 export interface LabelledRows {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ConfigError, loadConfig } from '../../../src/config.js';
-import { createFeatureExtractor, type FeatureExtractor } from '../../../src/ml/feature-extractor.js';
+import { createFeatureExtractor } from '../../../src/ml/feature-extractor.js';
 import { prepareImage } from '../../../src/ml/image.js';
 import { FEATURE_LENGTH } from '../../../src/ml/resnet50.js';
 import { MODEL_CACHE_DIR, readPhoto } from '../fixtures.js';
