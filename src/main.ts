@@ -7,13 +7,14 @@ import { createServices, type Services } from './services.js';
 // in a second with one line, and /healthz answers while ResNet50 loads.
 const config = settingsOrExit();
 const logger = createLogger(config);
-const app = await buildApp(config, logger).catch(exitOnRefusal);
-const url = await listenOrExit(app, config);
-
+// Signals are ours from here on, so a stop at any instant of start-up is an orderly one.
+let app: HttpApp | undefined;
 let services: Promise<Services> | undefined;
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(signal));
 
+app = await buildApp(config, logger).catch(exitOnRefusal);
+const url = await listenOrExit(app, config);
 services = createServices(config, (line) => logger.info(line));
 try {
   await app.serve(await services);
@@ -39,7 +40,7 @@ async function stop(signal: string): Promise<void> {
   stopping = true;
   logger.info(`${signal}: stopping`);
   try {
-    await app.close();
+    await app?.close();
     await (await services?.catch(() => undefined))?.close();
     logger.info('stopped');
     process.exit(0);

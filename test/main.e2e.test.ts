@@ -32,7 +32,7 @@ after(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-function start(env: Record<string, string>): { child: ChildProcess; exit: Promise<Exit>; url: Promise<string> } {
+function start(env: Record<string, string>): { child: ChildProcess; exit: Promise<Exit>; url: Promise<string>; saidSoFar: () => string } {
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, FEATURE_WORKERS: '1', ...env },
@@ -54,7 +54,7 @@ function start(env: Record<string, string>): { child: ChildProcess; exit: Promis
   });
   url.catch(() => {});
   const exit = once(child, 'exit').then(([code, signal]) => ({ code, signal, stdout, stderr, seconds: (performance.now() - started) / 1000 }) as Exit);
-  return { child, exit, url };
+  return { child, exit, url, saidSoFar: () => stdout };
 }
 
 const base64 = (image: string | Uint8Array) => (typeof image === 'string' ? image : Buffer.from(image).toString('base64'));
@@ -146,9 +146,9 @@ describe('stopping', () => {
   });
 
   test('a second signal while stopping exits at once', { timeout: 120_000 }, async () => {
-    const { child, exit } = start({ PORT: '0', DATA_DIR: 'memory://', ADMIN_TOKEN: TOKEN });
-    // The first line is said as the database opens, before ResNet50 loads; the first signal waits for the model.
-    await once(child.stdout!, 'data');
+    const { child, exit, saidSoFar } = start({ PORT: '0', DATA_DIR: 'memory://', ADMIN_TOKEN: TOKEN });
+    // Migrations are reported once the services are on their way, before ResNet50 loads; the first signal waits for the model.
+    await until(async () => saidSoFar().includes('migrations applied'), 'the migrations to be reported', 60);
     child.kill('SIGTERM');
     await sleep(200);
     child.kill('SIGINT');
