@@ -11,10 +11,15 @@ import { staffContext, testGraphQLServer } from '../support/graphql-server.js';
 import { createTestServices } from '../support/services.js';
 import { seededRandom } from '../../harness/vectors.js';
 import { hardVectors, newProduct } from '../../harness/catalog-fixtures.js';
+import { readPhoto } from '../../harness/photos.js';
 
 const SIMILAR = `query ($id: ID!, $k: Int!, $filter: SimilarityFilter, $maxDistance: Float) {
   similarProducts(id: $id, k: $k, filter: $filter, maxDistance: $maxDistance) { neighbours { rank distance product { id category } } }
 }`;
+const TO_IMAGE = `query ($image: String!, $k: Int!, $filter: SimilarityFilter, $maxDistance: Float) {
+  similarToImage(image: $image, k: $k, filter: $filter, maxDistance: $maxDistance) { neighbours { distance product { id } } }
+}`;
+const ADD = `mutation ($input: AddProductInput!) { addProduct(input: $input) { product { id } } }`;
 const RECOMMEND = `query ($positive: [ID!]!, $negative: [ID!], $k: Int!, $filter: SimilarityFilter, $maxDistance: Float) {
   recommend(positive: $positive, negative: $negative, k: $k, filter: $filter, maxDistance: $maxDistance) {
     space neighbours { distance product { id } }
@@ -146,5 +151,34 @@ for (const kind of DATABASE_KINDS) describe(`similarProducts and recommend with 
         assert.equal(errors?.[0]?.extensions.code, code, errors?.[0]?.message);
       }
     });
+  });
+
+  // Last, as it adds a product to the catalog the tests above count.
+  test('similarToImage under a filter and a bound answers as pgvector does for the features of the same photo', async () => {
+    const image = (await readPhoto('chelsea.png')).toString('base64');
+    const added = await execute(ADD, { input: { sku: 'photo', name: 'photo', category: 'Hats', image } });
+    assert.equal(added.errors, undefined, JSON.stringify(added.errors));
+    const photoId = Number(added.data.addProduct.product.id);
+
+    async function reference(k: number, categoryKeys: string[], excludedIds: number[], maxDistance?: number) {
+      const { rows } = await sql<{ id: number; distance: number }>`
+        with photo as (select features from products where id = ${photoId})
+        select id, products.features <-> photo.features as distance from products, photo
+        where category_key = any(${categoryKeys}::text[]) and id <> all(${excludedIds}::integer[])
+          and (${maxDistance ?? null}::float8 is null or products.features <-> photo.features <= ${maxDistance ?? null}::float8)
+        order by distance, id limit ${k}`.execute(services.database.db);
+      return rows.map((row) => ({ distance: row.distance, product: { id: String(row.id) } }));
+    }
+    async function toImage(k: number, filter: Record<string, unknown>, maxDistance?: number) {
+      const { data, errors } = await execute(TO_IMAGE, { image, k, filter, maxDistance });
+      assert.equal(errors, undefined, JSON.stringify(errors));
+      return data.similarToImage.neighbours;
+    }
+
+    const near = await reference(20, ['hats', 'shoes'], []);
+    assert.equal(near[0]!.product.id, String(photoId), 'the photo is its own nearest product');
+    assert.deepEqual(await toImage(20, { categories: ['HATS', ' shoes'] }), near);
+    const bound = near[3]!.distance;
+    assert.deepEqual(await toImage(20, { categories: ['hats', 'Shoes'], excludeIds: [String(photoId)] }, bound), await reference(20, ['hats', 'shoes'], [photoId], bound));
   });
 });
