@@ -78,8 +78,12 @@ export class ExactSearch {
   async nearest(space: EmbeddingSpace, query: Float32Array, k: number, filter: NeighbourFilter = NO_FILTER): Promise<Neighbour[]> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const index = await this.#activeIndex(attempt > 0);
-      // A version switched on since the query was embedded: answer in the query's own space.
-      if (index?.space !== space) break;
+      if (index?.space !== space) {
+        // The query may come from a version another process has just activated: look once more.
+        if (index && attempt === 0) continue;
+        // A version switched on since the query was embedded: answer in the query's own space.
+        break;
+      }
       const ranking = await this.#rank(index, query, k, filter);
       if (ranking === 'unbounded') break;
       if (ranking !== 'stale') return ranking;

@@ -80,6 +80,22 @@ for (const kind of DATABASE_KINDS) {
       await similarTo(ids.at(-1)!, secondVersion);
     });
 
+    test('ranks a query embedded in a version another process has just activated with the index of that version, not a scan', async () => {
+      const { writer, reader } = processes;
+      const version = await createVersion(writer, embeddingsOf(ids));
+      await activate(writer, version);
+      let scans = 0;
+      const scan = reader.embeddings.nearest.bind(reader.embeddings);
+      reader.embeddings.nearest = (...args) => (scans++, scan(...args));
+      try {
+        const query = randomVector(random, 512);
+        assert.deepEqual(await search.nearest(version, query, 6), await writer.embeddings.nearest(version, query, 6));
+        assert.equal(scans, 0);
+      } finally {
+        reader.embeddings.nearest = scan;
+      }
+    });
+
     test('sees a product another process updates: its new image and its new category, filters included', async () => {
       const { writer, reader } = processes;
       const space = (await reader.search.state()).activeSpace;
