@@ -45,9 +45,9 @@ export class ExactSearch {
     private readonly log: (line: string) => void = () => {},
   ) {}
 
-  /** Loads the active space's index now, so the first query does not wait for it. */
+  /** Loads the index of the space active now, so the first query does not wait for it. */
   async warm(): Promise<void> {
-    await this.#activeIndex(false);
+    await this.#activeIndex(true);
   }
 
   /** Writes the active space's index to its snapshot on disk, if it has one and has moved since. */
