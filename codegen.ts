@@ -27,6 +27,7 @@ const code = await codegen({
     enumsAsTypes: true,
     mapperTypeSuffix: 'Model',
     contextType: '../context.js#GraphQLContext',
+    scalars: { Upload: '../upload.js#UploadedFile' },
     mappers: {
       Product: '../../catalog/product.js#Product',
       Similarity: '../../catalog/similarity.service.js#Similarity',

@@ -8,21 +8,27 @@ import { documentLengthRefusal } from './graphql/query-limits.js';
 import { createGraphQLServer, SCHEMA_PATH } from './graphql/server.js';
 import { writeAccessPlugin } from './graphql/write-access.plugin.js';
 import { exposureRefusal, writeAccess } from './http/admin-token.js';
-import { BodyBudget, registerBodyBudget } from './http/body-budget.js';
+import { BodyBudget } from './http/body-budget.js';
 import { errorBody, registerErrorHandlers } from './http/error-handler.js';
 import { httpAnswerFor } from './http/error-status.js';
 import { graphqlStatusPlugin } from './http/graphql-status.plugin.js';
 import { createLogger, requestId, type Logger } from './http/logger.js';
 import { createMetrics } from './http/metrics.js';
 import { readiness } from './http/readiness.js';
+import { registerRequestBodies, type RequestBodyLimits } from './http/request-body.js';
 import { registerStorefront } from './http/storefront.route.js';
 import { registerThumbnailRoute } from './http/thumbnail.route.js';
 import { whileDatabaseAway } from './db/database-startup.js';
 import { createServices, type Services } from './services.js';
 
-const MiB = 1024 * 1024;
 /** Longest a client may take to send a whole request: a trickled body must not hold a connection for ever. */
 const REQUEST_TIMEOUT_MS = 120_000;
+/** What a JSON body may hold: GraphQL requests are a few levels deep; 100,000 values parse in about 10 ms. */
+const JSON_SHAPE = { maxDepth: 32, maxValues: 100_000 };
+/** A body's first seconds are not held to the minimum rate: connections start slowly. */
+const BODY_RATE_GRACE_MS = 10_000;
+/** Room in a multipart body for its two JSON fields' part headers and boundaries. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 /** Longest path parameter a route sees; past it Fastify answers 414 itself, echoing the path, outside the error handler. */
 const MAX_PARAM_LENGTH = 4096;
 
@@ -35,9 +41,21 @@ export interface HttpApp {
   close(): Promise<void>;
 }
 
-/** The largest body: every image a request may carry, base64-encoded, plus room for the rest of the request. */
-export function bodyLimit(config: Config): number {
-  return config.maxImagesPerRequest * Math.ceil((config.maxImageBytes * 4) / 3) + MiB;
+/**
+ * The largest bodies: a JSON one as configured, a multipart one every image
+ * a request may carry beside its JSON fields; neither more than one
+ * request's share of the bodies in flight.
+ */
+export function requestBodyLimits(config: Config): RequestBodyLimits {
+  const share = Math.floor(config.maxBodyBytesInFlight / BodyBudget.SHARES);
+  const maxJsonBytes = Math.min(config.maxJsonBodyBytes, share);
+  return {
+    maxJsonBytes,
+    maxMultipartBytes: Math.min(config.maxImagesPerRequest * config.maxImageBytes + 2 * maxJsonBytes + MULTIPART_OVERHEAD_BYTES, share),
+    json: JSON_SHAPE,
+    multipart: { maxFieldBytes: maxJsonBytes, maxFiles: config.maxImagesPerRequest, maxFileBytes: config.maxImageBytes },
+    guard: { minBytesPerSecond: config.minBodyBytesPerSecond, graceMs: BODY_RATE_GRACE_MS },
+  };
 }
 
 
@@ -59,9 +77,10 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
   let closing = false;
 
   const loggerInstance: FastifyBaseLogger = logger;
-  const server = Fastify({ loggerInstance, genReqId: requestId, bodyLimit: bodyLimit(config), requestTimeout: REQUEST_TIMEOUT_MS, routerOptions: { maxParamLength: MAX_PARAM_LENGTH } });
-  registerErrorHandlers(server, bodyLimit(config));
-  registerBodyBudget(server, new BodyBudget(config.maxBodyBytesInFlight));
+  const bodyLimits = requestBodyLimits(config);
+  const server = Fastify({ loggerInstance, genReqId: requestId, bodyLimit: bodyLimits.maxMultipartBytes, requestTimeout: REQUEST_TIMEOUT_MS, routerOptions: { maxParamLength: MAX_PARAM_LENGTH } });
+  registerErrorHandlers(server, bodyLimits.maxJsonBytes);
+  const withBody = registerRequestBodies(server, new BodyBudget(config.maxBodyBytesInFlight), bodyLimits);
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -93,7 +112,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
     return reply.code(status).headers(headers).send(errorBody('the service is starting; retry in a moment', 'SERVICE_STARTING'));
   };
   const storefront = registerStorefront(server, logger);
-  server.post('/', { preHandler: whenServing }, graphql);
+  server.post('/', { ...withBody, preHandler: whenServing }, graphql);
   server.get('/', {
     preHandler: async (request, reply) => {
       // GraphQL over GET carries a query; a browser asking for the page does not.

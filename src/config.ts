@@ -29,6 +29,8 @@ const schema = z.object({
   IMAGE_QUEUE_CAPACITY: integer(1).default(512),
   MAX_IMAGES_PER_REQUEST: integer(1, 256).default(32),
   MAX_BODY_BYTES_IN_FLIGHT: integer(1).default(256 * 1024 * 1024),
+  MAX_JSON_BODY_BYTES: integer(1).optional(),
+  MIN_BODY_BYTES_PER_SECOND: integer(0).default(16 * 1024),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   CORS_ORIGINS: z.string().default(''),
   MAX_QUERY_COST: integer(1).default(10_000),
@@ -76,8 +78,16 @@ export interface Config {
   imageQueueCapacity: number;
   /** Images one request may carry (similarToImage, addProduct and addProducts inputs): prices requests and sizes the body limit. */
   maxImagesPerRequest: number;
-  /** Request bodies held in memory at once, all requests together; past it a request answers TOO_BUSY. */
+  /** Request bodies held in memory at once, all requests together, counted as they arrive; past it a request answers TOO_BUSY. One request may hold a quarter of it. */
   maxBodyBytesInFlight: number;
+  /**
+   * The largest JSON body: parsing is synchronous, so it stays small enough
+   * to parse without a pause others notice. By default one image in base64
+   * and 1 MiB more; batches of large images go as multipart file parts.
+   */
+  maxJsonBodyBytes: number;
+  /** Slowest average rate a request body may arrive at after its first 10 s; a slower one is cut off (0: never). */
+  minBodyBytesPerSecond: number;
   /** Bearer token that mutations need; unset allows writes on a loopback HOST only. */
   adminToken: string | undefined;
   /** Origins allowed by CORS; none by default. */
@@ -146,6 +156,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     imageQueueCapacity: e.IMAGE_QUEUE_CAPACITY,
     maxImagesPerRequest: e.MAX_IMAGES_PER_REQUEST,
     maxBodyBytesInFlight: e.MAX_BODY_BYTES_IN_FLIGHT,
+    maxJsonBodyBytes: e.MAX_JSON_BODY_BYTES ?? Math.ceil((e.MAX_IMAGE_BYTES * 4) / 3) + 1024 * 1024,
+    minBodyBytesPerSecond: e.MIN_BODY_BYTES_PER_SECOND,
     adminToken: e.ADMIN_TOKEN,
     corsOrigins: e.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0),
     query: { maxCost: e.MAX_QUERY_COST, maxDepth: e.MAX_QUERY_DEPTH, maxAliases: e.MAX_QUERY_ALIASES },

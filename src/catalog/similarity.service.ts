@@ -83,7 +83,7 @@ export class SimilarityService {
   }
 
   /** The k catalog products nearest to an image that is not in the catalog: the method's inference step. */
-  async similarToImage(image: string, k: number, filter: NeighbourFilter = NO_FILTER): Promise<Similarity> {
+  async similarToImage(image: string | Uint8Array, k: number, filter: NeighbourFilter = NO_FILTER): Promise<Similarity> {
     assertK(k);
     const [prepared] = await this.images.prepare([image]);
     const { features } = prepared!;

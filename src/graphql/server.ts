@@ -14,10 +14,11 @@ import { Query } from './resolvers/query.resolvers.js';
 import { ServiceInfo } from './resolvers/service-info.resolvers.js';
 import { Similarity } from './resolvers/similarity.resolvers.js';
 import { TrainingRun } from './resolvers/training-run.resolvers.js';
+import { Upload } from './upload.js';
 
 export const SCHEMA_PATH = new URL('../../schema.graphql', import.meta.url);
 
-const resolvers: Resolvers = { Query, Mutation, Product, ProductConnection, ProductPairConnection, Similarity, ServiceInfo, TrainingRun, ModelVersion };
+const resolvers: Resolvers = { Upload, Query, Mutation, Product, ProductConnection, ProductPairConnection, Similarity, ServiceInfo, TrainingRun, ModelVersion };
 
 export interface GraphQLServerOptions {
   /** The edge's plugins: access, HTTP status, metrics. */

@@ -1,16 +1,17 @@
-import { Transform } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import { Transform, type Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { EdgeRefusal } from './edge-refusal.js';
 
 /**
  * Request bodies are held whole in memory until their request ends; the body
- * limit bounds one of them, this bounds them all together. A request that
- * would take the bodies in flight past the budget answers TOO_BUSY, before
- * its body is read when it declares its length, and as soon as it crosses
- * the budget when it streams. A request alone is always admitted (the body
- * limit still applies), so a budget below the body limit cannot lock out
- * large uploads.
+ * limits bound one of them, this bounds them all together. Bytes count as
+ * they arrive, never as declared: a client that declares a huge length and
+ * sends nothing holds nothing. One request may hold at most `capacity /
+ * SHARES` (the edge keeps every body limit within that), so an empty budget
+ * admits any request and no single connection can fill it.
  */
 export class BodyBudget {
+  static readonly SHARES = 4;
   #inUse = 0;
 
   constructor(readonly capacity: number) {}
@@ -19,8 +20,13 @@ export class BodyBudget {
     return this.#inUse;
   }
 
+  /** The most one request may hold. */
+  get share(): number {
+    return Math.floor(this.capacity / BodyBudget.SHARES);
+  }
+
   tryReserve(bytes: number): boolean {
-    if (this.#inUse > 0 && this.#inUse + bytes > this.capacity) return false;
+    if (this.#inUse + bytes > this.capacity) return false;
     this.#inUse += bytes;
     return true;
   }
@@ -30,43 +36,76 @@ export class BodyBudget {
   }
 }
 
-/** An error the edge's error handler answers as TOO_BUSY (503 with Retry-After). */
-export class BodyBudgetExceeded extends Error {
-  override name = 'BodyBudgetExceeded';
-  readonly code = 'TOO_BUSY';
+export class BodyBudgetExceeded extends EdgeRefusal {
   constructor() {
-    super('too many large requests are being received; retry in a moment');
+    super(503, 'TOO_BUSY', 'too many large requests are being received; retry in a moment');
   }
 }
 
-export function registerBodyBudget(server: FastifyInstance, budget: BodyBudget): void {
-  const reserved = new WeakMap<object, number>();
-  server.addHook('onRequest', async (request, reply) => {
-    const declared = Number(request.headers['content-length'] ?? 0);
-    const bytes = Number.isSafeInteger(declared) && declared > 0 ? declared : 0;
-    if (!budget.tryReserve(bytes)) throw new BodyBudgetExceeded();
-    reserved.set(request, bytes);
-    reply.raw.once('close', () => budget.release(reserved.get(request) ?? 0));
-  });
-  // A body longer than it declared (or of no declared length) reserves what it brings.
-  server.addHook('preParsing', async (request, _reply, payload) => {
+/** Answered with the connection closed: a client this slow is not worth a second request. */
+export class BodyTooSlow extends EdgeRefusal {
+  constructor(minBytesPerSecond: number) {
+    super(408, 'REQUEST_TOO_SLOW', `the request body arrived slower than ${minBytesPerSecond} bytes a second`);
+  }
+}
+
+export interface BodyGuardOptions {
+  /** Slowest average rate a body may arrive at, once `graceMs` has passed since its request began. */
+  minBytesPerSecond: number;
+  graceMs: number;
+}
+
+/**
+ * The GraphQL route's preParsing hook: counts the body as it arrives against
+ * the budget (refusing with TOO_BUSY past it) and cuts off a body that
+ * trickles in slower than the minimum rate. Routes without a body (the
+ * health, readiness and metrics routes, GETs) never reach it.
+ */
+export function bodyGuard(budget: BodyBudget, options: BodyGuardOptions): (request: FastifyRequest, reply: FastifyReply, payload: Readable) => Readable {
+  return (request, reply, payload) => {
     let received = 0;
-    const counted: Transform & { receivedEncodedLength?: number } = payload.pipe(
-      new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          received += chunk.length;
-          // Fastify's body limit and Content-Length check read this from a replaced stream.
-          counted.receivedEncodedLength = received;
-          const held = reserved.get(request) ?? 0;
-          if (received > held) {
-            if (!budget.tryReserve(received - held)) return done(new BodyBudgetExceeded());
-            reserved.set(request, received);
-          }
-          done(null, chunk);
-        },
-      }),
-    );
+    const started = performance.now();
+    const release = () => {
+      budget.release(received);
+      received = 0;
+    };
+    const counted: Transform & { receivedEncodedLength?: number } = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        if (!budget.tryReserve(chunk.length)) return done(refuse(request, reply, new BodyBudgetExceeded()));
+        received += chunk.length;
+        // Fastify's body limit and Content-Length check read this from a replaced stream.
+        counted.receivedEncodedLength = received;
+        done(null, chunk);
+      },
+    });
+    const checkRate = setInterval(() => {
+      const seconds = (performance.now() - started) / 1000;
+      if (seconds * 1000 >= options.graceMs && received < options.minBytesPerSecond * seconds) {
+        counted.destroy(refuse(request, reply, new BodyTooSlow(options.minBytesPerSecond)));
+      }
+    }, 1000);
+    checkRate.unref();
+    const finished = () => clearInterval(checkRate);
+    counted.once('end', finished).once('close', finished);
+    reply.raw.once('close', () => {
+      finished();
+      release();
+    });
     payload.once('error', (error) => counted.destroy(error));
-    return counted;
-  });
+    return payload.pipe(counted);
+  };
+}
+
+/**
+ * A refused body is still read to its end and thrown away, so the client
+ * sees the answer rather than a reset while it is still sending; a body too
+ * slow to be worth waiting for closes its connection instead.
+ */
+function refuse(request: FastifyRequest, reply: FastifyReply, error: BodyBudgetExceeded | BodyTooSlow): Error {
+  if (error instanceof BodyTooSlow) {
+    reply.header('connection', 'close');
+  } else {
+    setImmediate(() => request.raw.resume());
+  }
+  return error;
 }

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { BodyBudgetExceeded } from './body-budget.js';
+import { EdgeRefusal } from './edge-refusal.js';
 import { httpAnswerFor } from './error-status.js';
 
 /** Fastify's statuses for requests it refuses itself, as codes in the GraphQL error shape. */
@@ -20,9 +20,8 @@ export function errorBody(message: string, code: string): { errors: { message: s
  */
 export function registerErrorHandlers(server: FastifyInstance, bodyLimit: number): void {
   server.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof BodyBudgetExceeded) {
-      const { status, headers } = httpAnswerFor(error.code)!;
-      return reply.code(status).headers(headers).send(errorBody(error.message, error.code));
+    if (error instanceof EdgeRefusal) {
+      return reply.code(error.statusCode).headers(httpAnswerFor(error.code)?.headers ?? {}).send(errorBody(error.message, error.code));
     }
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) {

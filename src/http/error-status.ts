@@ -7,6 +7,7 @@
 const STATUS: Readonly<Record<string, { status: number; retryAfterSeconds?: number }>> = {
   UNAUTHENTICATED: { status: 401 },
   ROUTE_NOT_FOUND: { status: 404 },
+  REQUEST_TOO_SLOW: { status: 408 },
   CATALOG_CHANGED: { status: 409 },
   PAYLOAD_TOO_LARGE: { status: 413 },
   SERVICE_STARTING: { status: 503, retryAfterSeconds: 5 },

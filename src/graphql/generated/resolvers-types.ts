@@ -1,4 +1,5 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import type { UploadedFile } from '../upload.js';
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Product as ProductModel, ProductPage as ProductPageModel } from '../../catalog/product.js';
 import type { Similarity as SimilarityModel } from '../../catalog/similarity.service.js';
 import type { NearDuplicatePage as NearDuplicatePageModel, ProductPair as ProductPairModel } from '../../catalog/near-duplicates.js';
@@ -16,6 +17,16 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /**
+   * An image file sent as a part of a multipart/form-data request, as the GraphQL
+   * multipart request spec says: an `operations` field (the JSON body, with this
+   * variable null), a `map` field (which file part fills which variable, as
+   * `{ "0": ["variables.input.imageFile"] }`), then the files. The request needs
+   * the `Apollo-Require-Preflight: true` header (CSRF prevention). The parts arrive
+   * streamed and counted, each within MAX_IMAGE_BYTES, so batches of large images
+   * need not fit in a JSON body; only a variable can be an Upload.
+   */
+  Upload: { input: UploadedFile; output: UploadedFile; }
 };
 
 export type ActivateModelVersionPayload = {
@@ -32,8 +43,10 @@ export type AddProductInput = {
    * the spelling it was first stored with.
    */
   category?: InputMaybe<Scalars['String']['input']>;
-  /** The product image as base64 or a base64 data URL. */
-  image: Scalars['String']['input'];
+  /** The product image as base64 or a base64 data URL. Exactly one of image and imageFile. */
+  image?: InputMaybe<Scalars['String']['input']>;
+  /** The product image as a file part of a multipart request (see Upload): the way to send batches of large images. Exactly one of image and imageFile. */
+  imageFile?: InputMaybe<Scalars['Upload']['input']>;
   name: Scalars['String']['input'];
   /** The storefront's own identifier; unique in the catalog. */
   sku: Scalars['String']['input'];
@@ -435,7 +448,8 @@ export type QuerySimilarProductsArgs = {
  */
 export type QuerySimilarToImageArgs = {
   filter?: InputMaybe<SimilarityFilter>;
-  image: Scalars['String']['input'];
+  image?: InputMaybe<Scalars['String']['input']>;
+  imageFile?: InputMaybe<Scalars['Upload']['input']>;
   k?: Scalars['Int']['input'];
   maxDistance?: InputMaybe<Scalars['Float']['input']>;
 };
@@ -598,8 +612,10 @@ export type TrainingStatus =
 export type UpdateProductInput = {
   /** Normalized and matched as in AddProductInput. */
   category?: InputMaybe<Scalars['String']['input']>;
-  /** A new product image as base64 or a base64 data URL. */
+  /** A new product image as base64 or a base64 data URL. At most one of image and imageFile. */
   image?: InputMaybe<Scalars['String']['input']>;
+  /** A new product image as a file part of a multipart request (see Upload). At most one of image and imageFile. */
+  imageFile?: InputMaybe<Scalars['Upload']['input']>;
   /** 1 to 512 characters. */
   name?: InputMaybe<Scalars['String']['input']>;
 };
@@ -724,6 +740,7 @@ export type ResolversTypes = ResolversObject<{
   TrainingStatus: TrainingStatus;
   UpdateProductInput: UpdateProductInput;
   UpdateProductPayload: ResolverTypeWrapper<Omit<UpdateProductPayload, 'product'> & { product: ResolversTypes['Product'] }>;
+  Upload: ResolverTypeWrapper<Scalars['Upload']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -761,6 +778,7 @@ export type ResolversParentTypes = ResolversObject<{
   TrainingRun: TrainingRunModel;
   UpdateProductInput: UpdateProductInput;
   UpdateProductPayload: Omit<UpdateProductPayload, 'product'> & { product: ResolversParentTypes['Product'] };
+  Upload: Scalars['Upload']['output'];
 }>;
 
 export type ActivateModelVersionPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ActivateModelVersionPayload'] = ResolversParentTypes['ActivateModelVersionPayload']> = ResolversObject<{
@@ -890,7 +908,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   recommend?: Resolver<ResolversTypes['Similarity'], ParentType, ContextType, RequireFields<QueryRecommendArgs, 'k' | 'negative' | 'positive'>>;
   service?: Resolver<ResolversTypes['ServiceInfo'], ParentType, ContextType>;
   similarProducts?: Resolver<ResolversTypes['Similarity'], ParentType, ContextType, RequireFields<QuerySimilarProductsArgs, 'id' | 'k'>>;
-  similarToImage?: Resolver<ResolversTypes['Similarity'], ParentType, ContextType, RequireFields<QuerySimilarToImageArgs, 'image' | 'k'>>;
+  similarToImage?: Resolver<ResolversTypes['Similarity'], ParentType, ContextType, RequireFields<QuerySimilarToImageArgs, 'k'>>;
   trainingRun?: Resolver<Maybe<ResolversTypes['TrainingRun']>, ParentType, ContextType, RequireFields<QueryTrainingRunArgs, 'id'>>;
   trainingRuns?: Resolver<Array<ResolversTypes['TrainingRun']>, ParentType, ContextType, RequireFields<QueryTrainingRunsArgs, 'first'>>;
 }>;
@@ -950,6 +968,10 @@ export type UpdateProductPayloadResolvers<ContextType = GraphQLContext, ParentTy
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
 }>;
 
+export interface UploadScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Upload'], any> {
+  name: 'Upload';
+}
+
 export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   ActivateModelVersionPayload?: ActivateModelVersionPayloadResolvers<ContextType>;
   AddProductPayload?: AddProductPayloadResolvers<ContextType>;
@@ -975,5 +997,6 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   TrainingMetrics?: TrainingMetricsResolvers<ContextType>;
   TrainingRun?: TrainingRunResolvers<ContextType>;
   UpdateProductPayload?: UpdateProductPayloadResolvers<ContextType>;
+  Upload?: GraphQLScalarType;
 }>;
 

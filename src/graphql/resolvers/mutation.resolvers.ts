@@ -1,13 +1,14 @@
-import type { MutationResolvers } from '../generated/resolvers-types.js';
+import type { AddProductInput, MutationResolvers, UpdateProductInput } from '../generated/resolvers-types.js';
 import { modelVersionId, productId } from '../ids.js';
+import { imageArgument, requiredImageArgument } from '../image-argument.js';
 
 export const Mutation: MutationResolvers = {
   addProduct: async (_parent, { input }, { catalog }) => {
-    const [product] = await catalog.addProducts([input]);
+    const [product] = await catalog.addProducts([productInput(input)]);
     return { product: product! };
   },
-  addProducts: async (_parent, { inputs, onExisting }, { catalog }) => ({ products: await catalog.addProducts(inputs, onExisting) }),
-  updateProduct: async (_parent, { id, input }, { catalog }) => ({ product: await catalog.updateProduct(productId(id), input) }),
+  addProducts: async (_parent, { inputs, onExisting }, { catalog }) => ({ products: await catalog.addProducts(inputs.map(productInput), onExisting) }),
+  updateProduct: async (_parent, { id, input }, { catalog }) => ({ product: await catalog.updateProduct(productId(id), productUpdate(input)) }),
   trainModel: async (_parent, { input }, { training }) => ({ trainingRun: await training.startTraining(input ?? {}) }),
   activateModelVersion: async (_parent, { id }, { training }) => ({ modelVersion: await training.activateModelVersion(modelVersionId(id)) }),
   deleteProduct: async (_parent, { id }, { catalog }) => {
@@ -15,3 +16,6 @@ export const Mutation: MutationResolvers = {
     return { id };
   },
 };
+
+const productInput = ({ image, imageFile, ...fields }: AddProductInput) => ({ ...fields, image: requiredImageArgument({ image, imageFile }) });
+const productUpdate = ({ image, imageFile, ...fields }: UpdateProductInput) => ({ ...fields, image: imageArgument({ image, imageFile }) });

@@ -1,4 +1,5 @@
 import type { QueryResolvers } from '../generated/resolvers-types.js';
+import { requiredImageArgument } from '../image-argument.js';
 import { decodeCursor, decodePairCursor, parseId, productId } from '../ids.js';
 import { similarityFilter } from '../similarity-filter.js';
 
@@ -17,8 +18,8 @@ export const Query: QueryResolvers = {
     }),
   similarProducts: (_parent, { id, k, filter, maxDistance }, { similarity }) =>
     similarity.similarProducts(productId(id), k, similarityFilter(filter, maxDistance)),
-  similarToImage: (_parent, { image, k, filter, maxDistance }, { similarity }) =>
-    similarity.similarToImage(image, k, similarityFilter(filter, maxDistance)),
+  similarToImage: (_parent, { image, imageFile, k, filter, maxDistance }, { similarity }) =>
+    similarity.similarToImage(requiredImageArgument({ image, imageFile }), k, similarityFilter(filter, maxDistance)),
   recommend: (_parent, { positive, negative, k, filter, maxDistance }, { similarity }) =>
     similarity.recommend(positive.map(productId), (negative ?? []).map(productId), k, similarityFilter(filter, maxDistance)),
   nearDuplicates: (_parent, { maxDistance, first, after }, { similarity }) =>

@@ -12,8 +12,10 @@ export type AddProductInput = {
    * the spelling it was first stored with.
    */
   category?: string | null | undefined;
-  /** The product image as base64 or a base64 data URL. */
-  image: string;
+  /** The product image as base64 or a base64 data URL. Exactly one of image and imageFile. */
+  image?: string | null | undefined;
+  /** The product image as a file part of a multipart request (see Upload): the way to send batches of large images. Exactly one of image and imageFile. */
+  imageFile?: unknown;
   name: string;
   /** The storefront's own identifier; unique in the catalog. */
   sku: string;
