@@ -107,6 +107,6 @@ describe('images as file parts of a multipart request (the GraphQL multipart req
     assert.equal(neither.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
     const fromJson = await graphql(app.url, SIMILAR_TO_FILE, { file: 'AAAA' });
     assert.equal(fromJson.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
-    assert.match(fromJson.errors?.[0]?.message ?? "", , /multipart/);
+    assert.match(fromJson.errors?.[0]?.message ?? '', /multipart/);
   });
 });
