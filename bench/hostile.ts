@@ -5,8 +5,8 @@
 // then again while hostile clients send every request of the list in a loop;
 // meanwhile the server's RSS is sampled from /proc and /healthz is polled.
 // Prints what each hostile request got (HTTP status, code, seconds), the RSS
-// peak, /healthz failures and the well-behaved p50/p99 under attack beside
-// the baseline.
+// peak and the well-behaved p99 while it was in flight, /healthz failures
+// and the well-behaved p50/p99 under attack beside the baseline.
 //
 //   node --import tsx bench/hostile.ts [--seconds 60] [--hostile-clients 1] [--port 4391]
 import { spawn } from 'node:child_process';
@@ -42,10 +42,10 @@ interface Answer {
   seconds: number;
 }
 
-async function post(body: string, headers: Record<string, string> = {}): Promise<Answer> {
+async function post(body: string | ReadableStream, headers: Record<string, string> = {}): Promise<Answer> {
   const began = performance.now();
   try {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, duplex: 'half' } as RequestInit);
     const text = await response.text();
     let code = 'ok';
     try {
@@ -76,6 +76,37 @@ function overLimit(): Promise<Answer> {
     req.on('error', () => {});
     req.write('{"query":"');
   });
+}
+
+/** Declares a body it never sends, and holds the connection until the server ends it (or 30 s pass). */
+function idleBody(declared: number, contentType: string): Promise<Answer> {
+  const began = performance.now();
+  return new Promise((resolve) => {
+    const done = (status: number, code: string) => {
+      resolve({ status, code, seconds: (performance.now() - began) / 1000 });
+      req.destroy();
+    };
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'content-type': contentType, 'content-length': declared } }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => done(res.statusCode!, (JSON.parse(text) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code));
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => done(0, `socket ${error.code ?? error.message}`));
+    req.flushHeaders();
+    setTimeout(() => done(0, 'still held after 30 s'), 30_000);
+  });
+}
+
+/** A body of `bytes` sent as fast as the server reads it. */
+function largeBody(bytes: number, contentType = 'application/json'): Promise<Answer> {
+  const chunk = Buffer.alloc(1 << 20, 0x5b);
+  const body = new ReadableStream({
+    start(controller) {
+      for (let sent = 0; sent < bytes; sent += chunk.length) controller.enqueue(chunk.subarray(0, Math.min(chunk.length, bytes - sent)));
+      controller.close();
+    },
+  });
+  return post(body as never, { 'content-type': contentType });
 }
 
 const gql = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
@@ -132,6 +163,11 @@ const HOSTILE: { name: string; send(): Promise<Answer> }[] = [
   { name: 'cursor past 2^31-1', send: () => post(gql('query ($a: String) { products(after: $a) { totalCount } }', { a: Buffer.from('product:99999999999').toString('base64url') })) },
   { name: 'a 20000 x 8 px image', send: () => post(gql('query ($i: String!) { similarToImage(image: $i) { space } }', { i: wide })) },
   { name: 'a body declared over the limit', send: () => overLimit() },
+  { name: 'an idle connection declaring a 60 MiB multipart body', send: () => idleBody(60 << 20, 'multipart/form-data; boundary=x') },
+  { name: 'an idle connection declaring a 14 MiB JSON body', send: () => idleBody(14 << 20, 'application/json') },
+  { name: 'a 400 MiB body, streamed', send: () => largeBody(400 << 20) },
+  { name: 'a 50 MB variable of nested arrays', send: () => post(`{"query":"{ __typename }","variables":{"v":${'['.repeat(25_000_000)}${']'.repeat(25_000_000)}}}`) },
+  { name: '14 MB of numbers in a variable', send: () => post(`{"query":"{ __typename }","variables":{"v":[${'1,'.repeat(7_000_000)}1]}}`) },
 ];
 
 const root = await mkdtemp(join(tmpdir(), 'lookalike-hostile-'));
@@ -154,6 +190,7 @@ try {
     await new Promise((r) => setTimeout(r, 250));
   }
   const catalog = await photoCatalog(12);
+  const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
   const added = await post(
     gql('mutation ($inputs: [AddProductInput!]!) { addProducts(inputs: $inputs) { products { id } } }', {
       inputs: catalog.map((p) => ({ ...p, image: Buffer.from(p.image as Uint8Array).toString('base64') })),
@@ -163,12 +200,14 @@ try {
   if (added.code !== 'ok') throw new Error(`could not add the catalog: ${added.status} ${added.code}`);
   const similar = (id: number) => gql(`{ similarProducts(id: "${id}", k: 6) { neighbours { distance product { id sku category } } } }`);
 
-  const wellBehaved = async (until: number): Promise<number[]> => {
+  const wellBehaved = async (until: number, during?: Map<string, number>): Promise<number[]> => {
     const latencies: number[] = [];
     while (Date.now() < until) {
+      const hostile = [...(during?.keys() ?? [])];
       const answer = await post(similar(1 + (latencies.length % catalog.length)));
       if (answer.code !== 'ok') throw new Error(`the well-behaved client got ${answer.status} ${answer.code}`);
       latencies.push(answer.seconds * 1000);
+      for (const name of hostile) caseLatencies.set(name, [...(caseLatencies.get(name) ?? []), answer.seconds * 1000]);
     }
     return latencies;
   };
@@ -176,13 +215,19 @@ try {
   const idleRss = await rssMb();
 
   let peakRss = idleRss;
+  // What was in flight when: each RSS sample and well-behaved request is charged to the hostile requests in flight then.
+  const inFlight = new Map<string, number>();
+  const casePeakRss = new Map<string, number>();
+  const caseLatencies = new Map<string, number[]>();
   let healthFailures = 0;
   let healthChecks = 0;
   const seen = new Map<string, Answer[]>();
   const until = Date.now() + seconds * 1000;
   const sampler = (async () => {
     while (Date.now() < until) {
-      peakRss = Math.max(peakRss, await rssMb());
+      const rss = await rssMb();
+      peakRss = Math.max(peakRss, rss);
+      for (const name of inFlight.keys()) casePeakRss.set(name, Math.max(casePeakRss.get(name) ?? 0, rss));
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
@@ -197,21 +242,27 @@ try {
   const attackers = Array.from({ length: hostileClients }, async (_, client) => {
     for (let i = client; Date.now() < until; i += 1) {
       const request = HOSTILE[i % HOSTILE.length]!;
+      inFlight.set(request.name, (inFlight.get(request.name) ?? 0) + 1);
       const answer = await request.send();
+      const left = inFlight.get(request.name)! - 1;
+      if (left === 0) inFlight.delete(request.name);
+      else inFlight.set(request.name, left);
       seen.set(request.name, [...(seen.get(request.name) ?? []), answer]);
     }
   });
-  const underAttack = await wellBehaved(until);
+  const underAttack = await wellBehaved(until, inFlight);
   await Promise.all([...attackers, sampler, health]);
   const alive = server.exitCode === null;
 
-  const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
   const rows = [...seen].map(([name, answers]) => {
     const statuses = [...new Set(answers.map((a) => `${a.status} ${a.code}`))].join(', ');
-    return [name, answers.length, statuses, Math.max(...answers.map((a) => a.seconds)).toFixed(2)];
+    const latencies = caseLatencies.get(name) ?? [];
+    const p99 = latencies.length > 0 ? `${ms(quantile(latencies, 0.99))} (${ratio(quantile(latencies, 0.99), quantile(idle, 0.99))})` : '-';
+    return [name, answers.length, statuses, Math.max(...answers.map((a) => a.seconds)).toFixed(2), (casePeakRss.get(name) ?? idleRss).toFixed(0), p99];
   });
   console.log(machine());
-  console.log(table(['hostile request', 'sent', 'HTTP status and code', 'slowest s'], rows));
+  console.log(`${catalog.length} products (photo crops); ${hostileClients} hostile client(s) for ${seconds} s; RSS ${idleRss.toFixed(0)} MB idle`);
+  console.log(table(['hostile request', 'sent', 'HTTP status and code', 'slowest s', 'RSS peak MB', 'well-behaved p99 ms meanwhile (vs idle)'], rows));
   console.log();
   console.log(
     table(
