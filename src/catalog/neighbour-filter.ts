@@ -1,4 +1,5 @@
 import { DomainError } from '../errors.js';
+import { attributeConditions, type AttributeCondition, type AttributeConditionInput } from './attribute-condition.js';
 import { categoryKey, normalizeCategory } from './category.js';
 import { assertProductText } from './product-text.js';
 
@@ -14,9 +15,11 @@ export interface NeighbourFilter {
   excludedIds: readonly number[];
   /** pgvector's L2 distance a neighbour may have at most: a neighbour exactly at it is kept. */
   maxDistance?: number | undefined;
+  /** The store's rules on attributes (attribute-condition.ts): every one holds. */
+  where: readonly AttributeCondition[];
 }
 
-export const NO_FILTER: NeighbourFilter = { excludedCategoryKeys: [], excludedIds: [] };
+export const NO_FILTER: NeighbourFilter = { excludedCategoryKeys: [], excludedIds: [], where: [] };
 
 export const MAX_FILTER_CATEGORIES = 100;
 export const MAX_FILTER_IDS = 1000;
@@ -27,6 +30,7 @@ export interface FilterInput {
   categories?: readonly string[] | null | undefined;
   excludeCategories?: readonly string[] | null | undefined;
   excludeIds?: readonly number[] | null | undefined;
+  where?: readonly AttributeConditionInput[] | null | undefined;
 }
 
 /** Validates a filter as the API gives it; throws BAD_USER_INPUT naming the field at fault. */
@@ -44,6 +48,7 @@ export function neighbourFilter(input: FilterInput | null | undefined, maxDistan
     excludedCategoryKeys: categoryKeys('excludeCategories', input?.excludeCategories ?? []),
     excludedIds: [...new Set(excludedIds)],
     maxDistance: maxDistance ?? undefined,
+    where: attributeConditions('filter.where', input?.where),
   };
 }
 

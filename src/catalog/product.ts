@@ -1,8 +1,12 @@
+import type { Attributes } from './attributes.js';
+
 export interface Product {
   id: number;
   sku: string;
   name: string;
   category: string | null;
+  /** The store's own fields (attributes.ts). */
+  attributes: Attributes;
   /** Without its thumbnail, which CatalogService.getThumbnail reads when asked. */
   imageWidth: number;
   imageHeight: number;
@@ -15,6 +19,7 @@ export interface NewProduct {
   sku: string;
   name: string;
   category: string | null;
+  attributes: Attributes;
   thumbnail: Uint8Array;
   imageWidth: number;
   imageHeight: number;

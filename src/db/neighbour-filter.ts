@@ -1,5 +1,6 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import type { NeighbourFilter } from '../catalog/neighbour-filter.js';
+import { attributeConditionsSql } from './attribute-conditions.js';
 
 /**
  * A filter as one WHERE condition over `products` and a distance expression:
@@ -13,6 +14,7 @@ export function filterCondition(filter: NeighbourFilter, distance: RawBuilder<nu
     conditions.push(sql`(products.category_key is null or products.category_key <> all(${filter.excludedCategoryKeys}::text[]))`);
   }
   if (filter.excludedIds.length > 0) conditions.push(sql`products.id <> all(${filter.excludedIds}::integer[])`);
+  conditions.push(...attributeConditionsSql(filter.where));
   // The same expression as the distance returned, so a neighbour shown at the bound is one the bound kept.
   if (filter.maxDistance !== undefined) conditions.push(sql`${distance} <= ${filter.maxDistance}::float8`);
   return sql<SqlBool>`${sql.join(conditions, sql` and `)}`;

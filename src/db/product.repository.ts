@@ -1,5 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import type { AttributeCondition } from '../catalog/attribute-condition.js';
+import type { Attributes } from '../catalog/attributes.js';
 import { categoryKey } from '../catalog/category.js';
+import { attributeConditionsSql } from './attribute-conditions.js';
 import type { NewProduct, Neighbour, Product, ProductFeatures, ProductPage } from '../catalog/product.js';
 import type { NeighbourFilter } from '../catalog/neighbour-filter.js';
 import { byteaAsBase64, fromBase64, toBytea } from './bytes.js';
@@ -12,6 +15,7 @@ export const PRODUCT_COLUMNS = [
   'products.sku',
   'products.name',
   'products.category',
+  'products.attributes',
   'products.image_width',
   'products.image_height',
   'products.created_at',
@@ -26,6 +30,7 @@ export type ProductRow = Omit<Selectable<ProductTable>, 'features' | 'thumbnail'
 export interface ProductChanges {
   name?: string | undefined;
   category?: string | null | undefined;
+  attributes?: Attributes | undefined;
   image?: Pick<NewProduct, 'thumbnail' | 'imageWidth' | 'imageHeight' | 'features'> | undefined;
 }
 
@@ -42,6 +47,7 @@ export class ProductRepository {
           name: p.name,
           category: p.category,
           category_key: p.category === null ? null : categoryKey(p.category),
+          attributes: JSON.stringify(p.attributes),
           thumbnail: toBytea(p.thumbnail),
           image_width: p.imageWidth,
           image_height: p.imageHeight,
@@ -69,6 +75,7 @@ export class ProductRepository {
           category: changes.category,
           category_key: changes.category === null ? null : categoryKey(changes.category),
         }),
+        ...(changes.attributes !== undefined && { attributes: JSON.stringify(changes.attributes) }),
         ...(image && {
           thumbnail: toBytea(image.thumbnail),
           image_width: image.imageWidth,
@@ -115,12 +122,13 @@ export class ProductRepository {
   }
 
   /** Keyset pagination by id; one extra row tells whether a next page exists. */
-  async page(options: { first: number; afterId?: number | undefined; category?: string | undefined }): Promise<ProductPage> {
+  async page(options: { first: number; afterId?: number | undefined; category?: string | undefined; where?: readonly AttributeCondition[] | undefined }): Promise<ProductPage> {
     let query = this.selectProducts().orderBy('products.id').limit(options.first + 1);
     if (options.afterId !== undefined) query = query.where('products.id', '>', options.afterId);
     if (options.category !== undefined) {
       query = query.where('products.category_key', '=', categoryKey(options.category));
     }
+    for (const condition of attributeConditionsSql(options.where ?? [])) query = query.where(condition);
     const rows = await query.execute();
     return { products: rows.slice(0, options.first).map(toProduct), hasNextPage: rows.length > options.first };
   }
@@ -277,6 +285,7 @@ export function toProduct(row: ProductRow): Product {
     sku: row.sku,
     name: row.name,
     category: row.category,
+    attributes: row.attributes,
     imageWidth: row.image_width,
     imageHeight: row.image_height,
     createdAt: row.created_at,

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { Attributes } from '../catalog/attributes.js';
 import type { TrainingStatus } from '../training/training-run.js';
 import type { EmbeddingNormalization } from '../training/embedding-normalizer.js';
 
@@ -16,6 +17,8 @@ export interface ProductTable {
   image_width: number;
   image_height: number;
   features: VectorColumn;
+  /** The store's own fields (catalog/attributes.ts); node-pg and PGlite parse jsonb, and take it as JSON text. */
+  attributes: ColumnType<Attributes, string | undefined, string>;
   created_at: ColumnType<Date, never, never>;
 }
 
@@ -69,6 +72,8 @@ export interface SearchGenerationTable {
 export interface SearchChangeTable {
   product_id: ColumnType<number, never, never>;
   generation: ColumnType<string | number | bigint, never, never>;
+  /** When the product's vector or category last changed (migrations/009); `generation` alone moves for its other fields. */
+  vectors_generation: ColumnType<string | number | bigint, never, never>;
 }
 
 export interface SchemaMigrationTable {
