@@ -35,7 +35,10 @@ export type AddProductInput = {
   /** The product image as base64 or a base64 data URL. */
   image: Scalars['String']['input'];
   name: Scalars['String']['input'];
-  /** The storefront's own identifier; unique in the catalog. */
+  /**
+   * The storefront's own identifier, unique in the catalog: 1 to 128 characters,
+   * stored normalized as a category is (case kept).
+   */
   sku: Scalars['String']['input'];
 };
 
@@ -317,7 +320,7 @@ export type Query = {
   nearDuplicates: ProductPairConnection;
   /** One product by id, or null when there is none. */
   product?: Maybe<Product>;
-  /** The product with this sku (surrounding whitespace ignored, as when stored), or null when there is none. */
+  /** The product with this sku (normalized as when stored), or null when there is none. */
   productBySku?: Maybe<Product>;
   /** The catalog in id order, optionally one category, with cursor pagination. */
   products: ProductConnection;

@@ -15,7 +15,10 @@ export type AddProductInput = {
   /** The product image as base64 or a base64 data URL. */
   image: string;
   name: string;
-  /** The storefront's own identifier; unique in the catalog. */
+  /**
+   * The storefront's own identifier, unique in the catalog: 1 to 128 characters,
+   * stored normalized as a category is (case kept).
+   */
   sku: string;
 };
 
