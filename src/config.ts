@@ -1,6 +1,7 @@
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { tokenWeakness } from './http/token-strength.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -29,7 +30,14 @@ const schema = z.object({
   IMAGE_QUEUE_CAPACITY: integer(1).default(512),
   MAX_IMAGES_PER_REQUEST: integer(1, 256).default(32),
   MAX_BODY_BYTES_IN_FLIGHT: integer(1).default(256 * 1024 * 1024),
-  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  ADMIN_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .superRefine((token, context) => {
+      const weakness = tokenWeakness(token);
+      if (weakness) context.addIssue({ code: 'custom', message: weakness });
+    })
+    .optional(),
   CORS_ORIGINS: z.string().default(''),
   MAX_QUERY_COST: integer(1).default(10_000),
   MAX_QUERY_DEPTH: integer(1, 100).default(15),
