@@ -9,6 +9,7 @@ import { createGraphQLServer, SCHEMA_PATH } from './graphql/server.js';
 import { writeAccessPlugin } from './graphql/write-access.plugin.js';
 import { exposureRefusal, writeAccess } from './http/admin-token.js';
 import { BodyBudget, registerBodyBudget } from './http/body-budget.js';
+import { clientErrorHandler, frameworkErrors } from './http/edge-refusals.js';
 import { errorBody, registerErrorHandlers } from './http/error-handler.js';
 import { httpAnswerFor } from './http/error-status.js';
 import { graphqlStatusPlugin } from './http/graphql-status.plugin.js';
@@ -21,9 +22,7 @@ import { whileDatabaseAway } from './db/database-startup.js';
 import { createServices, type Services } from './services.js';
 
 const MiB = 1024 * 1024;
-/** Longest a client may take to send a whole request: a trickled body must not hold a connection for ever. */
-const REQUEST_TIMEOUT_MS = 120_000;
-/** Longest path parameter a route sees; past it Fastify answers 414 itself, echoing the path, outside the error handler. */
+/** Longest path parameter a route sees; past it the router refuses with 414 (edge-refusals.ts). */
 const MAX_PARAM_LENGTH = 4096;
 
 /** The HTTP edge, built without listening: `inject` tests it, `listen` serves it. */
@@ -59,7 +58,17 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
   let closing = false;
 
   const loggerInstance: FastifyBaseLogger = logger;
-  const server = Fastify({ loggerInstance, genReqId: requestId, bodyLimit: bodyLimit(config), requestTimeout: REQUEST_TIMEOUT_MS, routerOptions: { maxParamLength: MAX_PARAM_LENGTH } });
+  const server = Fastify({
+    loggerInstance,
+    genReqId: requestId,
+    bodyLimit: bodyLimit(config),
+    requestTimeout: config.http.requestTimeoutMs,
+    // Node looks for requests past their time every 30 s by default: a short limit would be overrun by most of that.
+    http: { connectionsCheckingInterval: Math.min(30_000, config.http.requestTimeoutMs / 4) },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    clientErrorHandler,
+    frameworkErrors,
+  });
   registerErrorHandlers(server, bodyLimit(config));
   registerBodyBudget(server, new BodyBudget(config.maxBodyBytesInFlight));
   server.addHook('onRequest', async (request, reply) => {

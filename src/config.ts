@@ -13,6 +13,7 @@ const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number(
 const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: integer(0, 65535).default(4000),
+  REQUEST_TIMEOUT_MS: integer(1000).default(120_000),
   DATABASE_URL: z.string().url().optional(),
   DATABASE_POOL_SIZE: integer(1, 1000).default(10),
   DATA_DIR: z.string().default('data'),
@@ -53,7 +54,12 @@ const schema = z.object({
 });
 
 export interface Config {
-  http: { host: string; port: number };
+  http: {
+    host: string;
+    port: number;
+    /** Longest a client may take to send a whole request: a trickled body must not hold a connection for ever. */
+    requestTimeoutMs: number;
+  };
   /** Postgres URL for the `pg` driver; when absent the embedded PGlite is used. */
   databaseUrl: string | undefined;
   databasePoolSize: number;
@@ -136,7 +142,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const e = parsed.data;
   return {
-    http: { host: e.HOST, port: e.PORT },
+    http: { host: e.HOST, port: e.PORT, requestTimeoutMs: e.REQUEST_TIMEOUT_MS },
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     pgliteDataDir: e.DATA_DIR === 'memory://' ? 'memory://' : join(e.DATA_DIR, 'pglite'),
