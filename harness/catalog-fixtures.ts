@@ -58,7 +58,7 @@ export async function createShuffledVersion(store: Store, random: () => number, 
 
 /** A stored, inactive model version holding these embeddings; the head is a stand-in, never run. */
 export async function createVersion(store: Store, embeddings: Map<number, Float32Array>): Promise<number> {
-  const run = await store.trainingRuns.create(resolveHyperparameters());
+  const run = (await store.trainingRuns.create(resolveHyperparameters()))!;
   await store.trainingRuns.fail(run.id, 'only here to own a version');
   const scaler = (n: number) => ({ mean: new Float32Array(n), scale: new Float32Array(n).fill(1) });
   const versionId = await store.modelVersions.create({

@@ -9,6 +9,7 @@ import { createGraphQLServer, SCHEMA_PATH } from './graphql/server.js';
 import { writeAccessPlugin } from './graphql/write-access.plugin.js';
 import { exposureRefusal, writeAccess } from './http/admin-token.js';
 import { BodyBudget } from './http/body-budget.js';
+import { clientErrorHandler, frameworkErrors } from './http/edge-refusals.js';
 import { errorBody, registerErrorHandlers } from './http/error-handler.js';
 import { httpAnswerFor } from './http/error-status.js';
 import { graphqlStatusPlugin } from './http/graphql-status.plugin.js';
@@ -21,15 +22,13 @@ import { registerThumbnailRoute } from './http/thumbnail.route.js';
 import { whileDatabaseAway } from './db/database-startup.js';
 import { createServices, type Services } from './services.js';
 
-/** Longest a client may take to send a whole request: a trickled body must not hold a connection for ever. */
-const REQUEST_TIMEOUT_MS = 120_000;
 /** What a JSON body may hold: GraphQL requests are a few levels deep; 100,000 values parse in about 10 ms. */
 const JSON_SHAPE = { maxDepth: 32, maxValues: 100_000 };
 /** A body's first seconds are not held to the minimum rate: connections start slowly. */
 const BODY_RATE_GRACE_MS = 10_000;
 /** Room in a multipart body for its two JSON fields' part headers and boundaries. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
-/** Longest path parameter a route sees; past it Fastify answers 414 itself, echoing the path, outside the error handler. */
+/** Longest path parameter a route sees; past it the router refuses with 414 (edge-refusals.ts). */
 const MAX_PARAM_LENGTH = 4096;
 
 /** The HTTP edge, built without listening: `inject` tests it, `listen` serves it. */
@@ -78,7 +77,17 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
 
   const loggerInstance: FastifyBaseLogger = logger;
   const bodyLimits = requestBodyLimits(config);
-  const server = Fastify({ loggerInstance, genReqId: requestId, bodyLimit: bodyLimits.maxMultipartBytes, requestTimeout: REQUEST_TIMEOUT_MS, routerOptions: { maxParamLength: MAX_PARAM_LENGTH } });
+  const server = Fastify({
+    loggerInstance,
+    genReqId: requestId,
+    bodyLimit: bodyLimits.maxMultipartBytes,
+    requestTimeout: config.http.requestTimeoutMs,
+    // Node looks for requests past their time every 30 s by default: a short limit would be overrun by most of that.
+    http: { connectionsCheckingInterval: Math.min(30_000, config.http.requestTimeoutMs / 4) },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    clientErrorHandler,
+    frameworkErrors,
+  });
   registerErrorHandlers(server, bodyLimits.maxJsonBytes);
   const withBody = registerRequestBodies(server, new BodyBudget(config.maxBodyBytesInFlight), bodyLimits);
   server.addHook('onRequest', async (request, reply) => {

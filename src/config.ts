@@ -1,6 +1,7 @@
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { tokenWeakness } from './http/token-strength.js';
 
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -12,6 +13,7 @@ const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number(
 const schema = z.object({
   HOST: z.string().default('127.0.0.1'),
   PORT: integer(0, 65535).default(4000),
+  REQUEST_TIMEOUT_MS: integer(1000).default(120_000),
   DATABASE_URL: z.string().url().optional(),
   DATABASE_POOL_SIZE: integer(1, 1000).default(10),
   DATA_DIR: z.string().default('data'),
@@ -31,7 +33,14 @@ const schema = z.object({
   MAX_BODY_BYTES_IN_FLIGHT: integer(1).default(256 * 1024 * 1024),
   MAX_JSON_BODY_BYTES: integer(1).optional(),
   MIN_BODY_BYTES_PER_SECOND: integer(0).default(16 * 1024),
-  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  ADMIN_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .superRefine((token, context) => {
+      const weakness = tokenWeakness(token);
+      if (weakness) context.addIssue({ code: 'custom', message: weakness });
+    })
+    .optional(),
   CORS_ORIGINS: z.string().default(''),
   MAX_QUERY_COST: integer(1).default(10_000),
   MAX_QUERY_DEPTH: integer(1, 100).default(15),
@@ -47,7 +56,12 @@ const schema = z.object({
 });
 
 export interface Config {
-  http: { host: string; port: number };
+  http: {
+    host: string;
+    port: number;
+    /** Longest a client may take to send a whole request: a trickled body must not hold a connection for ever. */
+    requestTimeoutMs: number;
+  };
   /** Postgres URL for the `pg` driver; when absent the embedded PGlite is used. */
   databaseUrl: string | undefined;
   databasePoolSize: number;
@@ -138,7 +152,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const e = parsed.data;
   return {
-    http: { host: e.HOST, port: e.PORT },
+    http: { host: e.HOST, port: e.PORT, requestTimeoutMs: e.REQUEST_TIMEOUT_MS },
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     pgliteDataDir: e.DATA_DIR === 'memory://' ? 'memory://' : join(e.DATA_DIR, 'pglite'),

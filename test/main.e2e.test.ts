@@ -77,6 +77,16 @@ test('a non-loopback HOST without ADMIN_TOKEN refuses to start, in one line, bef
   assert.ok(seconds < 30, `took ${seconds} s`);
 });
 
+test('a blank or trivially weak ADMIN_TOKEN refuses to start, in one line, before listening', { timeout: 60_000 }, async () => {
+  for (const token of [' '.repeat(16), 'abcdefghijklmnopqrstuvwxyz']) {
+    const { exit } = start({ HOST: '0.0.0.0', PORT: '0', DATA_DIR: 'memory://', ADMIN_TOKEN: token });
+    const { code, stdout, stderr } = await exit;
+    assert.equal(code, 1);
+    assert.match(stderr, /^invalid configuration: ADMIN_TOKEN: [^\n]+\n$/);
+    assert.equal(stdout, '');
+  }
+});
+
 test('a taken port fails in one line with exit code 1, before loading the model', { timeout: 60_000 }, async () => {
   const taken = createServer();
   taken.listen(0, '127.0.0.1');

@@ -1,3 +1,4 @@
+import { normalizeProductText } from './product-text.js';
 import type { ProductInput } from './catalog.service.js';
 
 export interface ImportItem {
@@ -59,7 +60,8 @@ export async function importProducts(
     while (next < batches.length && failure === undefined && !options.signal?.aborted) {
       const batch = batches[next++]!;
       const existing = new Set(await catalog.existingSkus(batch.map((item) => item.sku)));
-      const fresh = batch.filter((item) => !existing.has(item.sku));
+      // The catalog answers skus as it stores them: normalized.
+      const fresh = batch.filter((item) => !existing.has(normalizeProductText(item.sku)));
       let added = 0;
       if (fresh.length > 0) {
         const images = await Promise.all(fresh.map((item) => item.image()));

@@ -6,6 +6,7 @@ import type { ActiveModel } from '../training/active-model.js';
 import type { ProductImage, ProductImages } from './product-images.js';
 import { normalizeCategory } from './category.js';
 import { assertProductText } from './product-text.js';
+import { MAX_SKU_LENGTH, normalizeSku, validSku } from './sku.js';
 import { turnBatch } from './turn-batch.js';
 
 export interface ProductInput {
@@ -18,7 +19,6 @@ export interface ProductInput {
 
 export const MAX_PRODUCTS_PER_CALL = 256;
 export const MAX_PAGE_SIZE = 500;
-const MAX_SKU_LENGTH = 128;
 
 export class CatalogService {
   private readonly thumbnails = turnBatch((ids: number[]) => this.store.products.thumbnails(ids));
@@ -121,11 +121,10 @@ export class CatalogService {
     );
   }
 
-  /** As skus are stored: trimmed. Text no sku may hold is BAD_USER_INPUT, as when adding. */
-  async findBySku(sku: string): Promise<Product | undefined> {
-    assertProductText('sku', sku);
-    const trimmed = sku.trim();
-    return trimmed.length > MAX_SKU_LENGTH ? undefined : this.store.products.findBySku(trimmed);
+  /** Normalized as skus are stored. Text no sku may hold is BAD_USER_INPUT, as when adding. */
+  async findBySku(given: string): Promise<Product | undefined> {
+    const sku = normalizeSku(given);
+    return sku.length > MAX_SKU_LENGTH ? undefined : this.store.products.findBySku(sku);
   }
 
   async getProduct(id: number): Promise<Product | undefined> {
@@ -156,12 +155,12 @@ export class CatalogService {
   }
 
   async findBySkus(skus: readonly string[]): Promise<Product[]> {
-    return this.store.products.findBySkus(skus);
+    return this.store.products.findBySkus(skus.map(normalizeSku));
   }
 
-  /** Which of these skus the catalog has already. */
+  /** Which of these skus the catalog has already, as it stores them (normalized). */
   async existingSkus(skus: readonly string[]): Promise<string[]> {
-    return this.store.products.findExistingSkus(skus);
+    return this.store.products.findExistingSkus(skus.map(normalizeSku));
   }
 
   async countProducts(): Promise<number> {
@@ -196,13 +195,9 @@ function productImage(image: ProductImage) {
 }
 
 function validate(input: ProductInput) {
-  assertProductText('sku', input.sku);
-  const sku = input.sku.trim();
+  const sku = validSku(input.sku);
   const name = validName(input.name);
   const category = validCategory(input.category);
-  if (sku.length === 0 || sku.length > MAX_SKU_LENGTH) {
-    throw new DomainError('BAD_USER_INPUT', `sku must be 1 to ${MAX_SKU_LENGTH} characters`, { field: 'sku' });
-  }
   return { sku, name, category };
 }
 

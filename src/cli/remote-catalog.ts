@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ImportTarget } from '../catalog/catalog-import.js';
 import type { ProductInput } from '../catalog/catalog.service.js';
+import { normalizeProductText } from '../catalog/product-text.js';
 
 const ADD_PRODUCTS = 'mutation ($inputs: [AddProductInput!]!) { addProducts(inputs: $inputs) { products { sku } } }';
 const MAX_WAIT_MS = 30_000;
@@ -66,7 +67,7 @@ export class RemoteCatalog implements ImportTarget {
       const answer = await this.#send(pending);
       if ('added' in answer) return answer.added;
       const duplicates = new Set(answer.duplicates);
-      const rest = pending.filter((input) => !duplicates.has(input.sku.trim()));
+      const rest = pending.filter((input) => !duplicates.has(normalizeProductText(input.sku)));
       // A sku added by someone else between the service's check and its commit
       // comes back unnamed; sent again, the check names it.
       if (rest.length === pending.length && ++unnamed > 1) {

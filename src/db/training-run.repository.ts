@@ -6,14 +6,27 @@ import type { DB, TrainingRunTable } from './schema.js';
 export class TrainingRunRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
-  /** Fails with a unique violation (23505) while another run is queued or running. */
-  async create(hyperparameters: Hyperparameters): Promise<TrainingRun> {
-    const row = await this.db
-      .insertInto('training_runs')
-      .values({ hyperparameters: JSON.stringify(hyperparameters) })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return toTrainingRun(row, null);
+  /**
+   * A new queued run, or undefined while another is queued or running. The
+   * refusal inserts nothing, so it draws no id from the sequence: a failed
+   * insert would (the unique index training_runs_one_unfinished), and every
+   * retry while a dead process's run waits out its heartbeat would skip one.
+   * The lock makes a second create wait for the first to commit, then see it.
+   */
+  async create(hyperparameters: Hyperparameters): Promise<TrainingRun | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${RUN_CREATION_LOCK_KEY})`.execute(trx);
+      const row = await trx
+        .insertInto('training_runs')
+        .columns(['hyperparameters'])
+        .expression(
+          sql`select ${JSON.stringify(hyperparameters)}::jsonb
+              where not exists (select 1 from training_runs where status in ('queued', 'running'))`,
+        )
+        .returningAll()
+        .executeTakeFirst();
+      return row && toTrainingRun(row, null);
+    });
   }
 
   async start(
@@ -100,6 +113,9 @@ export class TrainingRunRepository {
       .select('model_versions.id as model_version_id');
   }
 }
+
+// Shared by every process on the database, distinct from the migration and catalog locks.
+const RUN_CREATION_LOCK_KEY = 4_181_726_514;
 
 /** Runs stored before early stopping existed trained every epoch and kept the last; before the choice of embedding space, they standardized. */
 const BEFORE_EARLY_STOPPING = { earlyStoppingPatience: null, restoreBestWeights: false, embeddingNormalization: 'STANDARDIZE' } as const;

@@ -1,5 +1,4 @@
 import type { Repositories, Store } from '../db/store.js';
-import { isUniqueViolation } from '../db/database-errors.js';
 import { DomainError } from '../errors.js';
 import { MIN_PRODUCTS_PER_CATEGORY, planCategories } from './dataset.js';
 import { EmbeddingModel } from './embedding-model.js';
@@ -85,13 +84,9 @@ export class TrainingService {
   }
 
   private async createRun(hyperparameters: Hyperparameters): Promise<TrainingRun> {
-    return this.store.trainingRuns.create(hyperparameters).catch((error: unknown) => {
-      // The unique index that allows one queued or running run.
-      if (isUniqueViolation(error)) {
-        throw new DomainError('TRAINING_IN_PROGRESS', 'a training run is already queued or running; wait for it to finish');
-      }
-      throw error;
-    });
+    const run = await this.store.trainingRuns.create(hyperparameters);
+    if (!run) throw new DomainError('TRAINING_IN_PROGRESS', 'a training run is already queued or running; wait for it to finish');
+    return run;
   }
 
   async getRun(id: number): Promise<TrainingRun | undefined> {

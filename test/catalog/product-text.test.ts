@@ -29,3 +29,16 @@ test('accepts any other text, characters beyond the basic plane included', () =>
     assert.doesNotThrow(() => assertProductText('sku', text), JSON.stringify(text));
   }
 });
+
+test('refuses bidirectional embeddings, overrides, isolates and marks, which make a label read as another', () => {
+  const controls = ['\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u200e', '\u200f', '\u061c'];
+  for (const control of controls) {
+    const named = `U+${control.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    assert.throws(() => assertProductText('category', `abc${control}def`), (error: any) => {
+      assert.equal(error.code, 'BAD_USER_INPUT');
+      assert.deepEqual(error.details, { field: 'category' });
+      assert.ok(error.message.includes(named), `${error.message} names ${named}`);
+      return true;
+    });
+  }
+});

@@ -28,7 +28,7 @@ for (const kind of DATABASE_KINDS) {
           features: randomVector(random, 2048),
         })),
       );
-      const run = await store.trainingRuns.create(resolveHyperparameters());
+      const run = (await store.trainingRuns.create(resolveHyperparameters()))!;
       await store.trainingRuns.fail(run.id, 'only here to own a version');
       const scaler = (n: number) => ({ mean: new Float32Array(n), scale: new Float32Array(n).fill(1) });
       versionId = await store.modelVersions.create({

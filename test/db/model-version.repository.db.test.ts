@@ -14,7 +14,7 @@ for (const kind of DATABASE_KINDS) {
     const random = seededRandom(3);
 
     async function newVersion(): Promise<NewModelVersion> {
-      const run = await store.trainingRuns.create(resolveHyperparameters());
+      const run = (await store.trainingRuns.create(resolveHyperparameters()))!;
       await store.trainingRuns.fail(run.id, 'only here to own a version');
       return {
         trainingRunId: run.id,
@@ -68,7 +68,7 @@ for (const kind of DATABASE_KINDS) {
       }
       await store.transaction((r) => r.modelVersions.activate(ids[0]!));
       const version = await newVersion();
-      const filling = await store.trainingRuns.create(resolveHyperparameters());
+      const filling = (await store.trainingRuns.create(resolveHyperparameters()))!;
       const inProgress = await store.modelVersions.create({ ...version, trainingRunId: filling.id });
 
       const generation = (await store.search.state()).generation;

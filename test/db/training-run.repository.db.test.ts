@@ -19,7 +19,7 @@ for (const kind of DATABASE_KINDS) {
     after(() => database.close());
 
     test('a run goes from queued to running to succeeded, keeping each epoch', async () => {
-      const run = await runs.create(resolveHyperparameters({ epochs: 2 }));
+      const run = (await runs.create(resolveHyperparameters({ epochs: 2 })))!;
       assert.equal(run.status, 'queued');
       assert.equal(run.hyperparameters.epochs, 2);
       await runs.start(run.id, { classes: ['a', 'b'], excluded: [{ category: 'c', products: 1 }], trainingSamples: 8, validationSamples: 2 });
@@ -46,17 +46,29 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('only one run can be queued or running at a time', async () => {
-      const first = await runs.create(resolveHyperparameters());
-      await assert.rejects(runs.create(resolveHyperparameters()), { code: '23505' });
+      const first = (await runs.create(resolveHyperparameters()))!;
+      assert.equal(await runs.create(resolveHyperparameters()), undefined);
       await runs.fail(first.id, 'boom');
       const failed = (await runs.findById(first.id))!;
       assert.equal(failed.status, 'failed');
       assert.equal(failed.error, 'boom');
-      await runs.fail((await runs.create(resolveHyperparameters())).id, 'done');
+      await runs.fail((await runs.create(resolveHyperparameters()))!.id, 'done');
+    });
+
+    test('a refused run uses up no id: the next run after refusals, one after another or at once, is the previous id + 1', async () => {
+      const blocking = (await runs.create(resolveHyperparameters()))!;
+      for (let i = 0; i < 3; i++) assert.equal(await runs.create(resolveHyperparameters()), undefined);
+      await runs.fail(blocking.id, 'done');
+      const racing = await Promise.all([runs.create(resolveHyperparameters()), runs.create(resolveHyperparameters())]);
+      const created = racing.filter((run) => run !== undefined);
+      assert.deepEqual(created.map((run) => run.id), [blocking.id + 1]);
+      await runs.fail(created[0]!.id, 'done');
+      assert.equal((await runs.create(resolveHyperparameters()))!.id, blocking.id + 2);
+      await runs.fail(blocking.id + 2, 'done');
     });
 
     test('a run whose heartbeat stopped longer ago than the limit is failed; finished runs are left alone', async () => {
-      const run = await runs.create(resolveHyperparameters());
+      const run = (await runs.create(resolveHyperparameters()))!;
       await runs.start(run.id, { classes: ['a', 'b'], excluded: [], trainingSamples: 8, validationSamples: 2 });
       assert.deepEqual(await runs.failAbandoned(60, 'interrupted'), []);
       await silenceRun(database.db, run.id, 61);
@@ -68,7 +80,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('a heartbeat keeps a silent run from being failed', async () => {
-      const run = await runs.create(resolveHyperparameters());
+      const run = (await runs.create(resolveHyperparameters()))!;
       await silenceRun(database.db, run.id, 3600);
       await runs.beat(run.id);
       assert.deepEqual(await runs.failAbandoned(60, 'interrupted'), []);

@@ -15,7 +15,7 @@ const PAGE = `query ($first: Int!, $after: String, $category: String) {
 
 const cursor = (id: string) => Buffer.from(`product:${id}`).toString('base64url');
 
-/** Characters no sku, name or category may hold: NUL, another control, lone surrogate halves, noncharacters. */
+/** Characters no sku, name or category may hold: NUL, another control, bidirectional controls, lone surrogate halves, noncharacters. */
 const HOSTILE: Record<string, string> = {
   'NUL': 'a\u0000b',
   'an escape character': 'a\u001b[31mb',
@@ -24,6 +24,11 @@ const HOSTILE: Record<string, string> = {
   'U+FFFE': 'ab\ufffe',
   'U+FDD0': 'a\ufdd0b',
   'a plane-end noncharacter': 'ab\u{10ffff}',
+  'a right-to-left override': 'a\u202egpj.exe',
+  'a left-to-right embedding': 'a\u202ab\u202c',
+  'a first-strong isolate': 'a\u2068b\u2069',
+  'a right-to-left mark': 'a\u200fb',
+  'an Arabic letter mark': 'a\u061cb',
 };
 
 describe('hostile text in product fields, through the GraphQL schema with the real services', () => {
@@ -101,6 +106,30 @@ describe('hostile text in product fields, through the GraphQL schema with the re
 
     const filtered = await execute(PAGE, { first: 50, category: ' running\u200b SHOES ' });
     assert.equal(filtered.data.products.edges.length, spellings.length + 1);
+  });
+
+  test('spellings of a sku differing in composition, invisible characters or spacing are one product, added, looked up and skipped alike', async () => {
+    const added = await execute(ADD, { input: { sku: 'caf\u00e9 1', name: 'cup', image } });
+    assert.equal(added.errors, undefined, JSON.stringify(added.errors));
+    assert.equal(added.data.addProduct.product.sku, 'caf\u00e9 1');
+    for (const spelling of ['cafe\u0301 1', 'caf\u200b\u00e9 1', ' caf\u00e9\u00a0 1\ufeff']) {
+      const again = await execute(ADD, { input: { sku: spelling, name: 'cup', image } });
+      assert.equal(again.errors?.[0]?.extensions.code, 'DUPLICATE_SKU', JSON.stringify(spelling));
+      const found = await execute(`query ($sku: String!) { productBySku(sku: $sku) { id } }`, { sku: spelling });
+      assert.equal(found.data.productBySku?.id, added.data.addProduct.product.id, JSON.stringify(spelling));
+    }
+    const batch = await execute(ADD_MANY, { inputs: [{ sku: 'cafe\u0301 2', name: 'cup', image }, { sku: 'caf\u00e9 2', name: 'cup', image }] });
+    assert.equal(batch.errors?.[0]?.extensions.code, 'DUPLICATE_SKU');
+    const skipped = await execute(`mutation ($inputs: [AddProductInput!]!) { addProducts(inputs: $inputs, onExisting: SKIP) { products { id } } }`, {
+      inputs: [{ sku: 'cafe\u0301 1', name: 'cup', image }],
+    });
+    assert.deepEqual(skipped.data.addProducts.products, [{ id: added.data.addProduct.product.id }]);
+  });
+
+  test('a sku lookup with a bidirectional control is BAD_USER_INPUT naming the sku', async () => {
+    const { errors } = await execute(`query ($sku: String!) { productBySku(sku: $sku) { id } }`, { sku: 'a\u202eb' });
+    assert.equal(errors?.[0]?.extensions.code, 'BAD_USER_INPUT');
+    assert.equal(errors?.[0]?.extensions.field, 'sku');
   });
 
   test('two batches adding spellings of a new category at once store one spelling', async () => {

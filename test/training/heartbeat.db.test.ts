@@ -15,7 +15,7 @@ after(() => served?.close());
 
 test('a heartbeat through a database outage says once that it fails and once that it resumed, and beats again after', async () => {
   const store = new Store(served.database.db);
-  const run = await store.trainingRuns.create(resolveHyperparameters());
+  const run = (await store.trainingRuns.create(resolveHyperparameters()))!;
   const lines: string[] = [];
   const stop = startHeartbeat(() => store.trainingRuns.beat(run.id), 20, (line) => lines.push(line));
   try {

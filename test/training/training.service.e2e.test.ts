@@ -248,12 +248,13 @@ describe('training the head on a catalog of real photos, through the real ResNet
     assert.equal(result.space, active);
   });
 
-  test('trainModel fails an abandoned run in its way, then starts', async () => {
+  test('trainModel fails an abandoned run in its way, then starts, under the next id: the refusals before drew none', async () => {
     const store = new Store(services.database.db);
-    const abandoned = await store.trainingRuns.create(resolveHyperparameters());
+    const abandoned = (await store.trainingRuns.create(resolveHyperparameters()))!;
     await assert.rejects(services.training.startTraining({ epochs: 2 }), { code: 'TRAINING_IN_PROGRESS' });
     await silenceRun(services.database.db, abandoned.id, 61);
     const run = await services.training.startTraining({ epochs: 2 });
+    assert.equal(run.id, abandoned.id + 1);
     assert.equal((await services.training.getRun(abandoned.id))!.status, 'failed');
     await services.training.idle();
     assert.equal((await services.training.getRun(run.id))!.status, 'succeeded');
@@ -405,7 +406,7 @@ describe('training the head on a catalog of real photos, through the real ResNet
 
   test('failing a run abandoned after it created its model version deletes that version with its embeddings', async () => {
     const store = new Store(services.database.db);
-    const abandoned = await store.trainingRuns.create(resolveHyperparameters());
+    const abandoned = (await store.trainingRuns.create(resolveHyperparameters()))!;
     const scaler = (n: number) => ({ mean: new Float32Array(n), scale: new Float32Array(n).fill(1) });
     const versionId = await store.modelVersions.create({
       trainingRunId: abandoned.id,

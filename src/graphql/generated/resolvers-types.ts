@@ -48,7 +48,10 @@ export type AddProductInput = {
   /** The product image as a file part of a multipart request (see Upload): the way to send batches of large images. Exactly one of image and imageFile. */
   imageFile?: InputMaybe<Scalars['Upload']['input']>;
   name: Scalars['String']['input'];
-  /** The storefront's own identifier; unique in the catalog. */
+  /**
+   * The storefront's own identifier, unique in the catalog: 1 to 128 characters,
+   * stored normalized as a category is (case kept).
+   */
   sku: Scalars['String']['input'];
 };
 
@@ -330,7 +333,7 @@ export type Query = {
   nearDuplicates: ProductPairConnection;
   /** One product by id, or null when there is none. */
   product?: Maybe<Product>;
-  /** The product with this sku (surrounding whitespace ignored, as when stored), or null when there is none. */
+  /** The product with this sku (normalized as when stored), or null when there is none. */
   productBySku?: Maybe<Product>;
   /** The catalog in id order, optionally one category, with cursor pagination. */
   products: ProductConnection;

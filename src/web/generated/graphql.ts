@@ -17,7 +17,10 @@ export type AddProductInput = {
   /** The product image as a file part of a multipart request (see Upload): the way to send batches of large images. Exactly one of image and imageFile. */
   imageFile?: unknown;
   name: string;
-  /** The storefront's own identifier; unique in the catalog. */
+  /**
+   * The storefront's own identifier, unique in the catalog: 1 to 128 characters,
+   * stored normalized as a category is (case kept).
+   */
   sku: string;
 };
 
