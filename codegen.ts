@@ -27,7 +27,12 @@ const code = await codegen({
     enumsAsTypes: true,
     mapperTypeSuffix: 'Model',
     contextType: '../context.js#GraphQLContext',
-    scalars: { Upload: '../upload.js#UploadedFile' },
+    scalars: {
+      Upload: '../upload.js#UploadedFile',
+      Attributes: '../../catalog/attributes.js#Attributes',
+      AttributeValue: '../../catalog/attribute-condition.js#AttributeScalar',
+      JSONObject: 'Record<string, unknown>',
+    },
     mappers: {
       Product: '../../catalog/product.js#Product',
       Similarity: '../../catalog/similarity.service.js#Similarity',

@@ -29,6 +29,12 @@ const FILTER: NeighbourFilter = {
   excludedCategoryKeys: ['bag'],
   excludedIds: [7, 9],
   maxDistance: 1.5,
+  where: [
+    { key: 'inStock', eq: true },
+    { key: 'brand', in: ['Acme', 'Globex'] },
+    { key: 'price', gte: 10, lte: 99.5 },
+    { key: 'discontinued', exists: false },
+  ],
 };
 
 type Statement = [call: string, run: (db: Kysely<DB>) => Promise<unknown>];

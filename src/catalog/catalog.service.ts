@@ -4,6 +4,8 @@ import { DomainError, productNotFound } from '../errors.js';
 import type { Product, ProductPage } from './product.js';
 import type { ActiveModel } from '../training/active-model.js';
 import type { ProductImage, ProductImages } from './product-images.js';
+import { attributeConditions, type AttributeConditionInput } from './attribute-condition.js';
+import { attributesOf, NO_ATTRIBUTES, patchAttributes } from './attributes.js';
 import { normalizeCategory } from './category.js';
 import { assertProductText } from './product-text.js';
 import { MAX_SKU_LENGTH, normalizeSku, validSku } from './sku.js';
@@ -13,6 +15,8 @@ export interface ProductInput {
   sku: string;
   name: string;
   category?: string | null | undefined;
+  /** The store's own fields, checked by attributesOf; none when left out. */
+  attributes?: unknown;
   /** Base64 or a base64 data URL, or the file's bytes. */
   image: string | Uint8Array;
 }
@@ -93,11 +97,22 @@ export class CatalogService {
   async updateProduct(id: number, update: ProductUpdate): Promise<Product> {
     const name = update.name === undefined || update.name === null ? undefined : validName(update.name);
     const category = update.category === undefined ? undefined : validCategory(update.category);
+    const given = update.attributes === undefined || update.attributes === null ? undefined : attributesOf(update.attributes);
+    const patch = update.attributesPatch ?? undefined;
+    if (given && patch !== undefined) {
+      throw new DomainError('BAD_USER_INPUT', 'give attributes (all of them) or attributesPatch (the changes), not both', { field: 'attributesPatch' });
+    }
     const [image] = update.image === undefined || update.image === null ? [] : await this.images.prepare([update.image]);
     return this.store.transaction(async (repositories) => {
       await repositories.products.lockCatalog();
       const [spelling] = category === undefined ? [undefined] : await repositories.products.categorySpellings([category]);
-      const changes = { name, category: spelling, image: image && productImage(image) };
+      let attributes = given;
+      if (patch !== undefined) {
+        const current = await repositories.products.findById(id);
+        if (!current) throw productNotFound(id);
+        attributes = patchAttributes(current.attributes, patch);
+      }
+      const changes = { name, category: spelling, attributes, image: image && productImage(image) };
       if (!(await repositories.products.update(id, changes))) throw productNotFound(id);
       if (image) {
         await repositories.embeddings.deleteOf([id]);
@@ -140,14 +155,19 @@ export class CatalogService {
     return this.thumbnails(id);
   }
 
-  async listProducts(options: { first: number; afterId?: number | undefined; category?: string | undefined }): Promise<ProductPage> {
+  async listProducts(options: {
+    first: number;
+    afterId?: number | undefined;
+    category?: string | undefined;
+    where?: readonly AttributeConditionInput[] | null | undefined;
+  }): Promise<ProductPage> {
     if (!Number.isInteger(options.first) || options.first < 0 || options.first > MAX_PAGE_SIZE) {
       throw new DomainError('BAD_USER_INPUT', `first must be between 0 and ${MAX_PAGE_SIZE}`);
     }
     const category = options.category === undefined ? undefined : validCategory(options.category);
     // A filter with nothing left after normalization names no category: no product matches it.
     if (category === null) return { products: [], hasNextPage: false };
-    return this.store.products.page({ ...options, category });
+    return this.store.products.page({ ...options, category, where: attributeConditions('where', options.where) });
   }
 
   async deleteProduct(id: number): Promise<void> {
@@ -176,6 +196,10 @@ export type ExistingSku = 'FAIL' | 'SKIP' | 'UPDATE';
 export interface ProductUpdate {
   name?: string | null | undefined;
   category?: string | null | undefined;
+  /** Replaces every attribute. */
+  attributes?: unknown;
+  /** A JSON merge patch of the attributes (attributes.ts). */
+  attributesPatch?: unknown;
   image?: string | Uint8Array | null | undefined;
 }
 
@@ -198,7 +222,8 @@ function validate(input: ProductInput) {
   const sku = validSku(input.sku);
   const name = validName(input.name);
   const category = validCategory(input.category);
-  return { sku, name, category };
+  const attributes = input.attributes === undefined || input.attributes === null ? NO_ATTRIBUTES : attributesOf(input.attributes);
+  return { sku, name, category, attributes };
 }
 
 function validName(given: string): string {

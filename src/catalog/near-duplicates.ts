@@ -1,7 +1,7 @@
 import type { Store } from '../db/store.js';
 import { DomainError } from '../errors.js';
 import type { ExactSearch } from '../search/exact-search.js';
-import { neighbourFilter } from './neighbour-filter.js';
+import { neighbourFilter, NO_FILTER } from './neighbour-filter.js';
 import type { Product } from './product.js';
 import type { EmbeddingSpace } from './embedding-space.js';
 
@@ -70,7 +70,7 @@ export async function nearDuplicatePage(
     const limit = Math.min(SCAN_BATCH, MAX_SCANNED_PRODUCTS - scanned);
     const batch = await store.search.vectorsAfter(space, position, limit);
     for (const { productId: a, vector } of batch) {
-      const neighbours = await search.nearest(space, vector, MAX_PAIRS_PER_PRODUCT + 1, { excludedCategoryKeys: [], excludedIds: [a], maxDistance: bound });
+      const neighbours = await search.nearest(space, vector, MAX_PAIRS_PER_PRODUCT + 1, { ...NO_FILTER, excludedIds: [a], maxDistance: bound });
       if (neighbours.length > MAX_PAIRS_PER_PRODUCT) {
         throw new DomainError('BAD_USER_INPUT', `product ${a} has more than ${MAX_PAIRS_PER_PRODUCT} products within maxDistance ${bound}; give a smaller one`, {
           field: 'maxDistance',

@@ -19,7 +19,8 @@ export interface NewProduct {
   sku: string;
   name: string;
   category: string | null;
-  attributes: Attributes;
+  /** None when left out. */
+  attributes?: Attributes | undefined;
   thumbnail: Uint8Array;
   imageWidth: number;
   imageHeight: number;

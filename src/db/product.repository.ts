@@ -47,7 +47,7 @@ export class ProductRepository {
           name: p.name,
           category: p.category,
           category_key: p.category === null ? null : categoryKey(p.category),
-          attributes: JSON.stringify(p.attributes),
+          attributes: JSON.stringify(p.attributes ?? {}),
           thumbnail: toBytea(p.thumbnail),
           image_width: p.imageWidth,
           image_height: p.imageHeight,

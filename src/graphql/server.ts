@@ -15,10 +15,11 @@ import { ServiceInfo } from './resolvers/service-info.resolvers.js';
 import { Similarity } from './resolvers/similarity.resolvers.js';
 import { TrainingRun } from './resolvers/training-run.resolvers.js';
 import { Upload } from './upload.js';
+import { AttributesScalar, AttributeValueScalar, JSONObjectScalar } from './json-scalars.js';
 
 export const SCHEMA_PATH = new URL('../../schema.graphql', import.meta.url);
 
-const resolvers: Resolvers = { Upload, Query, Mutation, Product, ProductConnection, ProductPairConnection, Similarity, ServiceInfo, TrainingRun, ModelVersion };
+const resolvers: Resolvers = { Upload, Attributes: AttributesScalar, AttributeValue: AttributeValueScalar, JSONObject: JSONObjectScalar, Query, Mutation, Product, ProductConnection, ProductPairConnection, Similarity, ServiceInfo, TrainingRun, ModelVersion };
 
 export interface GraphQLServerOptions {
   /** The edge's plugins: access, HTTP status, metrics. */

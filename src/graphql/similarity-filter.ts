@@ -10,6 +10,7 @@ export function similarityFilter(filter: InputMaybe<SimilarityFilter> | undefine
       categories: filter.categories,
       excludeCategories: filter.excludeCategories,
       excludeIds: filter.excludeIds && excludedIds(filter.excludeIds),
+      where: filter.where,
     },
     maxDistance,
   );

@@ -1,3 +1,5 @@
+import type { AttributeScalar } from '../../catalog/attribute-condition.js';
+import type { Attributes } from '../../catalog/attributes.js';
 import type { UploadedFile } from '../upload.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { Product as ProductModel, ProductPage as ProductPageModel } from '../../catalog/product.js';
@@ -17,6 +19,19 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** A string, a finite number or a boolean: what an attribute condition compares with. */
+  AttributeValue: { input: AttributeScalar; output: AttributeScalar; }
+  /**
+   * A store's own fields of a product, as a JSON object: keys of 1 to 64 letters,
+   * digits and _ - . : (not starting with - . :), at most 64 of them; values are
+   * strings (up to 1,024 characters), finite numbers, booleans, or lists of up to
+   * 100 strings (each up to 256 characters); at most 16 KiB as JSON. price,
+   * brand, inStock, color, sizes and url are the everyday ones; none is special
+   * to the service. Returned as given (JSON objects have no key order).
+   */
+  Attributes: { input: Attributes; output: Attributes; }
+  /** A JSON object: here, a merge patch whose null values remove attributes. */
+  JSONObject: { input: Record<string, unknown>; output: Record<string, unknown>; }
   /**
    * An image file sent as a part of a multipart/form-data request, as the GraphQL
    * multipart request spec says: an `operations` field (the JSON body, with this
@@ -36,6 +51,8 @@ export type ActivateModelVersionPayload = {
 };
 
 export type AddProductInput = {
+  /** The store's own fields (see Attributes): none when left out. */
+  attributes?: InputMaybe<Scalars['Attributes']['input']>;
   /**
    * The product's category; products with one are what a trained head learns from.
    * Stored normalized (NFC, zero-width characters removed, whitespace collapsed and
@@ -63,6 +80,28 @@ export type AddProductPayload = {
 export type AddProductsPayload = {
   __typename?: 'AddProductsPayload';
   products: Array<Product>;
+};
+
+/**
+ * A rule on one attribute; every part given must hold, and at least one must be
+ * given. Numbers compare as numbers and strings exactly (a number given as a
+ * string is a string, "12" is not 12); a list-valued attribute passes eq and in
+ * when it contains the value. A product without the key fails every part but
+ * exists: false.
+ */
+export type AttributeCondition = {
+  /** Equal to this string, number or boolean (or, for a list, containing it). */
+  eq?: InputMaybe<Scalars['AttributeValue']['input']>;
+  /** The product has the key (true) or lacks it (false). */
+  exists?: InputMaybe<Scalars['Boolean']['input']>;
+  /** A number at least this. */
+  gte?: InputMaybe<Scalars['Float']['input']>;
+  /** Equal to one of these (at most 100), or for a list, containing one. */
+  in?: InputMaybe<Array<Scalars['AttributeValue']['input']>>;
+  /** The attribute's key. */
+  key: Scalars['String']['input'];
+  /** A number at most this. */
+  lte?: InputMaybe<Scalars['Float']['input']>;
 };
 
 export type ClassWeight =
@@ -252,6 +291,8 @@ export type PageInfo = {
 
 export type Product = {
   __typename?: 'Product';
+  /** The store's own fields: {} when it gave none. */
+  attributes: Scalars['Attributes']['output'];
   category?: Maybe<Scalars['String']['output']>;
   /** ISO 8601. */
   createdAt: Scalars['String']['output'];
@@ -414,6 +455,7 @@ export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   category?: InputMaybe<Scalars['String']['input']>;
   first?: Scalars['Int']['input'];
+  where?: InputMaybe<Array<AttributeCondition>>;
 };
 
 
@@ -528,6 +570,12 @@ export type SimilarityFilter = {
   excludeCategories?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Leaves out these products (at most 1000 ids); ids the catalog does not have change nothing. */
   excludeIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /**
+   * The store's rules on attributes (at most 20): only products that pass every
+   * one may be neighbours. The answer is still exact: the k nearest of the
+   * products that pass, never a top k filtered afterwards.
+   */
+  where?: InputMaybe<Array<AttributeCondition>>;
 };
 
 /** Every field is optional; the defaults are the method's. */
@@ -613,6 +661,14 @@ export type TrainingStatus =
 
 /** Fields left out (or null) keep their value, but a null category removes the product's category. */
 export type UpdateProductInput = {
+  /** Replaces every attribute with these; the image is not analysed again. At most one of attributes and attributesPatch. */
+  attributes?: InputMaybe<Scalars['Attributes']['input']>;
+  /**
+   * Changes some attributes, as a JSON merge patch (RFC 7396): a key with a
+   * value sets it, a key with null removes it, keys left out keep theirs. The
+   * image is not analysed again. At most one of attributes and attributesPatch.
+   */
+  attributesPatch?: InputMaybe<Scalars['JSONObject']['input']>;
   /** Normalized and matched as in AddProductInput. */
   category?: InputMaybe<Scalars['String']['input']>;
   /** A new product image as base64 or a base64 data URL. At most one of image and imageFile. */
@@ -707,6 +763,9 @@ export type ResolversTypes = ResolversObject<{
   AddProductInput: AddProductInput;
   AddProductPayload: ResolverTypeWrapper<Omit<AddProductPayload, 'product'> & { product: ResolversTypes['Product'] }>;
   AddProductsPayload: ResolverTypeWrapper<Omit<AddProductsPayload, 'products'> & { products: Array<ResolversTypes['Product']> }>;
+  AttributeCondition: AttributeCondition;
+  AttributeValue: ResolverTypeWrapper<Scalars['AttributeValue']['output']>;
+  Attributes: ResolverTypeWrapper<Scalars['Attributes']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ClassWeight: ClassWeight;
   DeleteProductPayload: ResolverTypeWrapper<DeleteProductPayload>;
@@ -721,6 +780,7 @@ export type ResolversTypes = ResolversObject<{
   Hyperparameters: ResolverTypeWrapper<Hyperparameters>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   ModelVersion: ResolverTypeWrapper<ModelVersionSummaryModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Neighbour: ResolverTypeWrapper<Omit<Neighbour, 'product'> & { product: ResolversTypes['Product'] }>;
@@ -752,6 +812,9 @@ export type ResolversParentTypes = ResolversObject<{
   AddProductInput: AddProductInput;
   AddProductPayload: Omit<AddProductPayload, 'product'> & { product: ResolversParentTypes['Product'] };
   AddProductsPayload: Omit<AddProductsPayload, 'products'> & { products: Array<ResolversParentTypes['Product']> };
+  AttributeCondition: AttributeCondition;
+  AttributeValue: Scalars['AttributeValue']['output'];
+  Attributes: Scalars['Attributes']['output'];
   Boolean: Scalars['Boolean']['output'];
   DeleteProductPayload: DeleteProductPayload;
   EpochMetrics: EpochMetrics;
@@ -760,6 +823,7 @@ export type ResolversParentTypes = ResolversObject<{
   Hyperparameters: Hyperparameters;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  JSONObject: Scalars['JSONObject']['output'];
   ModelVersion: ModelVersionSummaryModel;
   Mutation: Record<PropertyKey, never>;
   Neighbour: Omit<Neighbour, 'product'> & { product: ResolversParentTypes['Product'] };
@@ -796,6 +860,14 @@ export type AddProductsPayloadResolvers<ContextType = GraphQLContext, ParentType
   products?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
 }>;
 
+export interface AttributeValueScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['AttributeValue'], any> {
+  name: 'AttributeValue';
+}
+
+export interface AttributesScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Attributes'], any> {
+  name: 'Attributes';
+}
+
 export type DeleteProductPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeleteProductPayload'] = ResolversParentTypes['DeleteProductPayload']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
@@ -829,6 +901,10 @@ export type HyperparametersResolvers<ContextType = GraphQLContext, ParentType ex
   validationSplit?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
+export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSONObject'], any> {
+  name: 'JSONObject';
+}
+
 export type ModelVersionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModelVersion'] = ResolversParentTypes['ModelVersion']> = ResolversObject<{
   activatedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -861,6 +937,7 @@ export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends R
 }>;
 
 export type ProductResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = ResolversObject<{
+  attributes?: Resolver<ResolversTypes['Attributes'], ParentType, ContextType>;
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -979,10 +1056,13 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   ActivateModelVersionPayload?: ActivateModelVersionPayloadResolvers<ContextType>;
   AddProductPayload?: AddProductPayloadResolvers<ContextType>;
   AddProductsPayload?: AddProductsPayloadResolvers<ContextType>;
+  AttributeValue?: GraphQLScalarType;
+  Attributes?: GraphQLScalarType;
   DeleteProductPayload?: DeleteProductPayloadResolvers<ContextType>;
   EpochMetrics?: EpochMetricsResolvers<ContextType>;
   ExcludedCategory?: ExcludedCategoryResolvers<ContextType>;
   Hyperparameters?: HyperparametersResolvers<ContextType>;
+  JSONObject?: GraphQLScalarType;
   ModelVersion?: ModelVersionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Neighbour?: NeighbourResolvers<ContextType>;

@@ -10,11 +10,12 @@ export const Query: QueryResolvers = {
     return value === undefined ? null : ((await catalog.getProduct(value)) ?? null);
   },
   productBySku: async (_parent, { sku }, { catalog }) => (await catalog.findBySku(sku)) ?? null,
-  products: (_parent, { first, after, category }, { catalog }) =>
+  products: (_parent, { first, after, category, where }, { catalog }) =>
     catalog.listProducts({
       first,
       afterId: after ? decodeCursor(after) : undefined,
       category: category ?? undefined,
+      where,
     }),
   similarProducts: (_parent, { id, k, filter, maxDistance }, { similarity }) =>
     similarity.similarProducts(productId(id), k, similarityFilter(filter, maxDistance)),

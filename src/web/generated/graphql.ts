@@ -5,6 +5,8 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 export type AddProductInput = {
+  /** The store's own fields (see Attributes): none when left out. */
+  attributes?: unknown;
   /**
    * The product's category; products with one are what a trained head learns from.
    * Stored normalized (NFC, zero-width characters removed, whitespace collapsed and
