@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { Attributes } from '../catalog/attributes.js';
 import type { NeighbourFilter } from '../catalog/neighbour-filter.js';
 import type { Neighbour } from '../catalog/product.js';
 import { byteaAsBase64 } from './bytes.js';
@@ -29,6 +30,11 @@ export interface StoredVector {
   vector: Float32Array;
   /** The product's category key (catalog/category.ts), read with the vector: the index filters by it. */
   categoryKey: string | null;
+}
+
+export interface ProductAttributes {
+  productId: number;
+  attributes: Attributes;
 }
 
 /** Neighbours ranked by pgvector, with the state of the snapshot that ranked them. */
@@ -64,17 +70,41 @@ export class SearchRepository {
     return { ...toState(row), origin: { database: row.database, activatedAt: row.activated_at } };
   }
 
-  /** The products whose vectors changed after a generation, and the generation that list is complete up to: one snapshot. */
-  async changedSince(generation: number): Promise<{ generation: number; productIds: number[] }> {
+  /**
+   * What changed after a generation, and the generation the lists are
+   * complete up to, in one snapshot: the products whose vectors or
+   * categories changed, and those whose other fields alone did.
+   */
+  async changedSince(generation: number): Promise<{ generation: number; productIds: number[]; attributesChanged: number[] }> {
     const rows = await this.db
       .selectFrom('search_generation as g')
       .leftJoin('search_changes as c', (join) => join.on('c.generation', '>', generation))
-      .select(['g.generation', 'c.product_id'])
+      .select(['g.generation', 'c.product_id', sql<boolean | null>`c.vectors_generation > ${generation}`.as('vectors')])
       .execute();
+    const changed = rows.filter((row) => row.product_id !== null);
     return {
       generation: Number(rows[0]!.generation),
-      productIds: rows.flatMap((row) => (row.product_id === null ? [] : [row.product_id])),
+      productIds: changed.filter((row) => row.vectors).map((row) => row.product_id!),
+      attributesChanged: changed.filter((row) => !row.vectors).map((row) => row.product_id!),
     };
+  }
+
+  /** One page of the products that have attributes, in id order. */
+  async attributesAfter(afterId: number, limit: number): Promise<ProductAttributes[]> {
+    return this.db
+      .selectFrom('products')
+      .select(['id as productId', 'attributes'])
+      .where('id', '>', afterId)
+      .where(sql<boolean>`attributes <> '{}'::jsonb`)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  /** The attributes these products have now; a product no longer in the catalog is absent. */
+  async attributesOf(productIds: readonly number[]): Promise<ProductAttributes[]> {
+    if (productIds.length === 0) return [];
+    return this.db.selectFrom('products').select(['id as productId', 'attributes']).where('id', '=', anyOf(productIds)).execute();
   }
 
   /** One page of a space's vectors in product id order. */

@@ -1,5 +1,7 @@
 import { NO_FILTER, type NeighbourFilter } from '../catalog/neighbour-filter.js';
-import type { SearchRepository, SpaceOrigin, StoredVector } from '../db/search.repository.js';
+import { satisfies } from '../catalog/attribute-condition.js';
+import { NO_ATTRIBUTES, type Attributes } from '../catalog/attributes.js';
+import type { ProductAttributes, SearchRepository, SpaceOrigin, StoredVector } from '../db/search.repository.js';
 import { type Admission, candidatesIn } from './candidates.js';
 import type { IndexSnapshots } from './index-snapshot.js';
 import { VectorTable } from './vector-table.js';
@@ -35,6 +37,13 @@ export class SpaceIndex {
    * keeps its code, one entry among the catalog's few categories.
    */
   readonly #categoryCodes = new Map<string, number>();
+  /**
+   * The store's attributes of the products that have any, by product id,
+   * for the rules a query may carry (attribute-condition.ts). They follow
+   * the change log as categories do, and a change to them alone is read
+   * without the vector.
+   */
+  readonly #attributes = new Map<number, Attributes>();
   /** Set by a load that found this space active: what a snapshot of it is valid for. */
   #origin: SpaceOrigin | undefined;
   /** The generation of the last snapshot written or read. */
@@ -85,7 +94,16 @@ export class SpaceIndex {
   }
 
   /** The filter as a test of rows, or undefined when it admits every product. */
-  #admission({ categoryKeys, excludedCategoryKeys, excludedIds }: NeighbourFilter): Admission | undefined {
+  #admission(filter: NeighbourFilter): Admission | undefined {
+    const byCategory = this.#categoryAdmission(filter);
+    const { where } = filter;
+    if (where.length === 0) return byCategory;
+    const attributes = this.#attributes;
+    const byAttributes = (productId: number) => satisfies(attributes.get(productId) ?? NO_ATTRIBUTES, where);
+    return byCategory ? (productId, category) => byCategory(productId, category) && byAttributes(productId) : byAttributes;
+  }
+
+  #categoryAdmission({ categoryKeys, excludedCategoryKeys, excludedIds }: NeighbourFilter): Admission | undefined {
     if (!categoryKeys && excludedCategoryKeys.length === 0 && excludedIds.length === 0) return undefined;
     // As the SQL (db/neighbour-filter.ts): a product without a category matches no list and no exclusion.
     const admitted = new Uint8Array(this.#categoryCodes.size + 1).fill(categoryKeys ? 0 : 1);
@@ -99,6 +117,31 @@ export class SpaceIndex {
   /** The codes of the keys the index holds; a key no product of it has drops out. */
   #codesOf(keys: readonly string[]): number[] {
     return keys.flatMap((key) => this.#categoryCodes.get(key) ?? []);
+  }
+
+  #setAttributes({ productId, attributes }: ProductAttributes): void {
+    if (Object.keys(attributes).length === 0) this.#attributes.delete(productId);
+    else this.#attributes.set(productId, attributes);
+  }
+
+  async #loadAttributes(): Promise<void> {
+    this.#attributes.clear();
+    for (let after = 0; ; ) {
+      const page = await this.repository.attributesAfter(after, PAGE);
+      if (page.length === 0) break;
+      for (const product of page) this.#setAttributes(product);
+      after = page.at(-1)!.productId;
+    }
+  }
+
+  /** Reads these products' attributes again; those no longer in the catalog lose theirs. */
+  async #refreshAttributes(productIds: readonly number[]): Promise<void> {
+    for (let i = 0; i < productIds.length; i += PAGE) {
+      const ids = productIds.slice(i, i + PAGE);
+      const found = await this.repository.attributesOf(ids);
+      for (const id of ids) this.#attributes.delete(id);
+      for (const product of found) this.#setAttributes(product);
+    }
   }
 
   #set(table: VectorTable, { productId, vector, categoryKey }: StoredVector): void {
@@ -128,6 +171,8 @@ export class SpaceIndex {
     const restored = this.#origin && (await this.snapshots?.restore(this.space, this.#origin, generation, this.maxBytes));
     if (restored) {
       restored.categoryKeys.forEach((key, i) => this.#categoryCodes.set(key, i + 1));
+      // Not in the snapshot: read now, they are at its generation or newer, as its rows are.
+      await this.#loadAttributes();
       this.#table = restored.table;
       this.#generation = this.#snapshotGeneration = restored.generation;
       this.#partitionInBackground(restored.table);
@@ -140,6 +185,7 @@ export class SpaceIndex {
       for (const stored of page) this.#set(table, stored);
       after = page.at(-1)!.productId;
     }
+    await this.#loadAttributes();
     this.#table = table;
     this.#generation = generation;
     this.#partitionInBackground(table);
@@ -164,13 +210,14 @@ export class SpaceIndex {
    * confirmed against the database, which is already past it.
    */
   async #catchUp(table: VectorTable): Promise<void> {
-    const { generation, productIds } = await this.repository.changedSince(this.#generation);
+    const { generation, productIds, attributesChanged } = await this.repository.changedSince(this.#generation);
     for (let i = 0; i < productIds.length; i += PAGE) {
       const ids = productIds.slice(i, i + PAGE);
       const found = await this.repository.vectorsOf(this.space, ids);
       for (const id of ids) table.delete(id);
       for (const stored of found) this.#set(table, stored);
     }
+    await this.#refreshAttributes([...productIds, ...attributesChanged]);
     this.#generation = generation;
     this.#partitionInBackground(table);
   }
