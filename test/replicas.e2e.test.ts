@@ -164,6 +164,23 @@ describe('three replicas on one database behind a round-robin client', { timeout
     t.diagnostic(`visible on the first query of each other replica; ack to answer ${Math.min(...waits).toFixed(0)}-${Math.max(...waits).toFixed(0)} ms`);
   });
 
+  test('an attribute changed through one replica rules the next similarity answer of every other', async () => {
+    const UPDATE = `mutation ($id: ID!, $patch: JSONObject) { updateProduct(id: $id, input: { attributesPatch: $patch }) { product { id attributes } } }`;
+    const IN_STOCK = `query ($id: ID!) { similarProducts(id: $id, k: 100, filter: { where: [{ key: "inStock", eq: true }] }) { neighbours { product { id } } } }`;
+    const { similarProducts } = await call(0, SIMILAR, { id: anchor, k: 3 });
+    const target: string = similarProducts.neighbours[0].product.id;
+    for (const [writer, inStock] of [[0, true], [1, false], [2, true]] as const) {
+      const { updateProduct } = await call(writer, UPDATE, { id: target, patch: { inStock } }, TOKEN);
+      assert.equal(updateProduct.product.attributes.inStock, inStock);
+      for (let reader = 0; reader < 3; reader++) {
+        if (reader === writer) continue;
+        const answer = await call(reader, IN_STOCK, { id: anchor });
+        const listed = answer.similarProducts.neighbours.some((n: any) => n.product.id === target);
+        assert.equal(listed, inStock, `replica ${reader} after inStock: ${inStock} through ${writer}`);
+      }
+    }
+  });
+
   test('a training run started through one replica is trained once, and all three switch to its version', async (t) => {
     const started = await call(1, `mutation { trainModel(input: { epochs: 2, batchSize: 4, validationSplit: 0.25 }) { trainingRun { id } } }`, {}, TOKEN);
     const runId = started.trainModel.trainingRun.id;

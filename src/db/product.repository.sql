@@ -6,6 +6,7 @@ select
   "products"."sku",
   "products"."name",
   "products"."category",
+  "products"."attributes",
   "products"."image_width",
   "products"."image_height",
   "products"."created_at",
@@ -36,6 +37,7 @@ select
   "products"."sku",
   "products"."name",
   "products"."category",
+  "products"."attributes",
   "products"."image_width",
   "products"."image_height",
   "products"."created_at",
@@ -60,10 +62,27 @@ where
     or products.category_key <> all ($4::text[])
   )
   and products.id <> all ($5::integer[])
-  and products.features <-> $6 <= $7::float8
-  and "products"."id" <> $8
+  and coalesce(
+    (products.attributes -> $6::text) @> $7::jsonb,
+    false
+  )
+  and coalesce(
+    (products.attributes -> $8::text) @> any ($9::jsonb[]),
+    false
+  )
+  and case
+    when jsonb_typeof((products.attributes -> $10::text)) = 'number' then (products.attributes -> $11::text)::numeric >= $12::numeric
+    else false
+  end
+  and case
+    when jsonb_typeof((products.attributes -> $13::text)) = 'number' then (products.attributes -> $14::text)::numeric <= $15::numeric
+    else false
+  end
+  and not jsonb_exists (products.attributes, $16::text)
+  and products.features <-> $17 <= $18::float8
+  and "products"."id" <> $19
 order by
   "distance",
   "products"."id"
 limit
-  $9;
+  $20;

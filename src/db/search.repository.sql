@@ -22,10 +22,11 @@ from
 -- changedSince(generation = 41)
 select
   "g"."generation",
-  "c"."product_id"
+  "c"."product_id",
+  c.vectors_generation > $1 as "vectors"
 from
   "search_generation" as "g"
-  left join "search_changes" as "c" on "c"."generation" > $1;
+  left join "search_changes" as "c" on "c"."generation" > $2;
 
 -- vectorsAfter(raw features, afterId = 0, limit = 2000)
 select
@@ -97,6 +98,7 @@ select
   "products"."sku",
   "products"."name",
   "products"."category",
+  "products"."attributes",
   "products"."image_width",
   "products"."image_height",
   "products"."created_at",
@@ -141,6 +143,7 @@ select
   "products"."sku",
   "products"."name",
   "products"."category",
+  "products"."attributes",
   "products"."image_width",
   "products"."image_height",
   "products"."created_at",
@@ -186,20 +189,37 @@ where
     or products.category_key <> all ($4::text[])
   )
   and products.id <> all ($5::integer[])
+  and coalesce(
+    (products.attributes -> $6::text) @> $7::jsonb,
+    false
+  )
+  and coalesce(
+    (products.attributes -> $8::text) @> any ($9::jsonb[]),
+    false
+  )
+  and case
+    when jsonb_typeof((products.attributes -> $10::text)) = 'number' then (products.attributes -> $11::text)::numeric >= $12::numeric
+    else false
+  end
+  and case
+    when jsonb_typeof((products.attributes -> $13::text)) = 'number' then (products.attributes -> $14::text)::numeric <= $15::numeric
+    else false
+  end
+  and not jsonb_exists (products.attributes, $16::text)
   and products.features <-> (
     select
       features
     from
       products
     where
-      id = $6
-  ) <= $7::float8
-  and "products"."id" = any ($8::integer[])
+      id = $17
+  ) <= $18::float8
+  and "products"."id" = any ($19::integer[])
 order by
   "distance",
   "products"."id"
 limit
-  $9;
+  $20;
 
 -- nearestAmong(model version 2, query, k = 6, candidates)
 select
@@ -207,6 +227,7 @@ select
   "products"."sku",
   "products"."name",
   "products"."category",
+  "products"."attributes",
   "products"."image_width",
   "products"."image_height",
   "products"."created_at",
@@ -244,6 +265,7 @@ select
   "products"."sku",
   "products"."name",
   "products"."category",
+  "products"."attributes",
   "products"."image_width",
   "products"."image_height",
   "products"."created_at",
@@ -283,18 +305,35 @@ where
     or products.category_key <> all ($5::text[])
   )
   and products.id <> all ($6::integer[])
+  and coalesce(
+    (products.attributes -> $7::text) @> $8::jsonb,
+    false
+  )
+  and coalesce(
+    (products.attributes -> $9::text) @> any ($10::jsonb[]),
+    false
+  )
+  and case
+    when jsonb_typeof((products.attributes -> $11::text)) = 'number' then (products.attributes -> $12::text)::numeric >= $13::numeric
+    else false
+  end
+  and case
+    when jsonb_typeof((products.attributes -> $14::text)) = 'number' then (products.attributes -> $15::text)::numeric <= $16::numeric
+    else false
+  end
+  and not jsonb_exists (products.attributes, $17::text)
   and embeddings.embedding <-> (
     select
       embedding
     from
       embeddings
     where
-      model_version_id = $7
-      and product_id = $8
-  ) <= $9::float8
-  and "products"."id" = any ($10::integer[])
+      model_version_id = $18
+      and product_id = $19
+  ) <= $20::float8
+  and "products"."id" = any ($21::integer[])
 order by
   "distance",
   "products"."id"
 limit
-  $11;
+  $22;

@@ -50,14 +50,14 @@ const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity
   const key = `${type.name}.${field.name}`;
   if (key === 'Product.thumbnail') return THUMBNAIL_WEIGHT;
   const items = LIST_LENGTHS[key];
-  return 1 + filterEntries(args.filter) + length(args.positive) + length(args.negative) + (items ? items(args) : 1) * childComplexity;
+  return 1 + filterEntries(args.filter) + length(args.where) + length(args.positive) + length(args.negative) + (items ? items(args) : 1) * childComplexity;
 };
 
 /** A SimilarityFilter costs 1 an entry: each is a condition the search applies to every product. */
 function filterEntries(filter: unknown): number {
   if (typeof filter !== 'object' || filter === null) return 0;
-  const { categories, excludeCategories, excludeIds } = filter as Record<string, unknown>;
-  return length(categories) + length(excludeCategories) + length(excludeIds);
+  const { categories, excludeCategories, excludeIds, where } = filter as Record<string, unknown>;
+  return length(categories) + length(excludeCategories) + length(excludeIds) + length(where);
 }
 
 const imageEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) =>

@@ -150,6 +150,14 @@ test('each entry of a similarity filter costs 1', () => {
   assert.equal(price(source, { filter: { categories: ['a', 'b'], excludeCategories: ['c'], excludeIds: ['1', '2', '3'] } })!.cost, base + 6);
   assert.ok(price(source, { filter: { excludeIds: Array.from({ length: 20_000 }, (_, i) => String(i)) } })!.cost > defaults.query.maxCost);
 });
+test('each attribute condition costs 1, in a similarity filter or on products', () => {
+  const similar = 'query ($filter: SimilarityFilter) { similarProducts(id: "1", k: 6, filter: $filter) { neighbours { rank } } }';
+  const where = [{ key: 'inStock', eq: true }, { key: 'price', lte: 50 }];
+  assert.equal(price(similar, { filter: { where } })!.cost, price(similar, {})!.cost + 2);
+  const list = 'query ($where: [AttributeCondition!]) { products(first: 5, where: $where) { totalCount } }';
+  assert.equal(price(list, { where })!.cost, price(list, {})!.cost + 2);
+});
+
 
 test('each recommend example costs 1, and updateProduct carries an image only when it gives one', () => {
   const source = 'query ($p: [ID!]!, $n: [ID!]) { recommend(positive: $p, negative: $n, k: 6) { neighbours { rank } } }';
