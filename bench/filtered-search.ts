@@ -5,16 +5,20 @@
 // The baseline is the unfiltered similarProducts, measured in the same run,
 // interleaved with the others: filters keeping 1% (one category, or all but
 // 99) and 50% (50 categories) of the catalog, 1000 excluded ids, a distance
-// bound, and recommend from 5 positives and 2 negatives. A few of each also
-// run as the plain pgvector query with the same WHERE, which must give the
-// same answer.
+// bound, and recommend from 5 positives and 2 negatives; and a store's rules
+// on attributes each product carries (inStock: 90% true; brand: one of 10;
+// price: 0 to 1000 in cents, uniform), admitting 90%, 10% and 1%. A few of
+// each also run as the plain pgvector query with the same WHERE, which must
+// give the same answer. Last, similarProducts unfiltered and under the
+// inStock rule, idle and while another task flips inStock on random
+// products 100 times a second through CatalogService.updateProduct.
 //
 //   node --import tsx bench/filtered-search.ts [--size 100000] [--queries 100] [--reference-queries 5] [--k 6] [--seed 1]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MAX_FILTER_IDS, neighbourFilter, NO_FILTER, type NeighbourFilter } from '../src/catalog/neighbour-filter.js';
+import { MAX_FILTER_IDS, neighbourFilter, NO_FILTER, type FilterInput, type NeighbourFilter } from '../src/catalog/neighbour-filter.js';
 import type { Neighbour } from '../src/catalog/product.js';
 import { recommendationQuery } from '../src/catalog/similarity.service.js';
 import { loadConfig } from '../src/config.js';
@@ -43,7 +47,17 @@ const random = seededRandom(Number(flags.seed));
 const DIMENSIONS = 512;
 const CATEGORIES = 100;
 const INSERT_CHUNK = 1000;
+const BRANDS = 10;
+const UPDATES_PER_SECOND = 100;
 const category = (i: number) => `c${String(i % CATEGORIES).padStart(2, '0')}`;
+const brand = (i: number) => `brand ${i % BRANDS}`;
+/** A store's attributes, drawn apart from the categories. */
+const storeAttributes = () => ({
+  inStock: random() < 0.9,
+  brand: brand(Math.floor(random() * BRANDS)),
+  price: Math.round(random() * 100_000) / 100,
+  sizes: ['S', 'M', 'L', 'XL'].filter(() => random() < 0.5),
+});
 
 console.log(`${machine()}\n${size} products, ${DIMENSIONS}-d embeddings in ${CATEGORIES} categories, k = ${k}, ${queries} queries per case\n`);
 
@@ -59,7 +73,7 @@ try {
   for (let first = 0; first < size; first += INSERT_CHUNK) {
     const count = Math.min(INSERT_CHUNK, size - first);
     const products = await store.products.insertMany(
-      Array.from({ length: count }, (_, i) => ({ ...newProduct(`s${first + i}`, features), category: category(first + i) })),
+      Array.from({ length: count }, (_, i) => ({ ...newProduct(`s${first + i}`, features), category: category(first + i), attributes: storeAttributes() })),
     );
     await store.embeddings.insertMany(
       versionId,
@@ -113,6 +127,8 @@ try {
   });
   // The third unfiltered neighbour's distance: a bound that keeps fewer than k.
   const bound = ({ unfiltered }: Query) => unfiltered[2]!.distance;
+  const where = (rules: NonNullable<FilterInput['where']>) => neighbourFilter({ where: rules }, undefined);
+  const priceBand = (id: number) => ((id * 7919) % 990) + 0.5;
   const cases: Case[] = [
     similar('none (baseline)', () => NO_FILTER),
     similar('categories: 1 of 100 (1%)', ({ id }) => oneCategory(id)),
@@ -122,6 +138,12 @@ try {
       neighbourFilter({ excludeIds: [...unfiltered.map((n) => n.product.id), ...excluded] }, undefined),
     ),
     similar('maxDistance: the 3rd neighbour\'s distance', (query) => neighbourFilter(undefined, bound(query))),
+    similar('where inStock (90%)', () => where([{ key: 'inStock', eq: true }])),
+    similar('where brand (10%)', ({ id }) => where([{ key: 'brand', eq: brand(id) }])),
+    similar('where price in a band of 10 (1%)', ({ id }) => where([{ key: 'price', gte: priceBand(id), lte: priceBand(id) + 10 }])),
+    similar('where inStock, brand, price band (0.9%)', ({ id }) =>
+      where([{ key: 'inStock', eq: true }, { key: 'brand', eq: brand(id) }, { key: 'price', gte: priceBand(id), lte: priceBand(id) + 100 }]),
+    ),
     similar('1% and that maxDistance', (query) => neighbourFilter({ categories: [category(query.id * 7)] }, bound(query))),
     recommend('recommend: 5 positives, 2 negatives', () => NO_FILTER),
     recommend('recommend: 5 positives, 2 negatives, 1%', ({ id }) => oneCategory(id)),
@@ -164,6 +186,50 @@ try {
   );
   console.log(`\n${identical}/${compared} answers identical to pgvector's with the same WHERE`);
   if (identical !== compared) process.exitCode = 1;
+
+  // While a store flips stock: every update is one change-log entry, read
+  // by the next query as attributes alone. Each phase runs for the same time.
+  const inStock = where([{ key: 'inStock', eq: true }]);
+  const PHASE_MS = 15_000;
+  const measure = async () => {
+    const taken: number[][] = [[], []];
+    for (const until = performance.now() + PHASE_MS; performance.now() < until; ) {
+      for (const [c, filter] of [NO_FILTER, inStock].entries()) {
+        const begun = performance.now();
+        await similarity.similarProducts(pick(), k, filter);
+        taken[c]!.push(performance.now() - begun);
+      }
+    }
+    return taken;
+  };
+  const idle = await measure();
+  let updates = 0;
+  let flipping = true;
+  const flipper = (async () => {
+    const began = performance.now();
+    while (flipping) {
+      await services.catalog.updateProduct(pick(), { attributesPatch: { inStock: random() < 0.9 } });
+      updates++;
+      const due = began + (updates * 1000) / UPDATES_PER_SECOND;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
+    }
+    return updates / ((performance.now() - began) / 1000);
+  })();
+  const during = await measure();
+  flipping = false;
+  const rate = await flipper;
+  console.log(`\nsimilarProducts while inStock is flipped on random products: ${rate.toFixed(0)} updates a second achieved, ${updates} in ${PHASE_MS / 1000} s; idle for as long before\n`);
+  printTable(
+    ['case', 'idle p50 ms', 'idle p95 ms', 'during p50 ms', 'during p95 ms', 'during p50 / idle unfiltered p50'],
+    ['unfiltered', 'where inStock (90%)'].map((name, c) => [
+      name,
+      ms(p(idle[c]!, 0.5)),
+      ms(p(idle[c]!, 0.95)),
+      ms(p(during[c]!, 0.5)),
+      ms(p(during[c]!, 0.95)),
+      ratio(p(during[c]!, 0.5), p(idle[0]!, 0.5)),
+    ]),
+  );
 } finally {
   await services.close();
   await rm(root, { recursive: true, force: true });

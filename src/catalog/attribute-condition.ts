@@ -65,20 +65,39 @@ function scalar(at: string, part: string, value: unknown): AttributeScalar {
 
 /** Whether a product's attributes pass every condition: the same rule as the SQL in db/attribute-conditions.ts. */
 export function satisfies(attributes: Attributes, conditions: readonly AttributeCondition[]): boolean {
-  for (const { key, eq, in: anyOf, gte, lte, exists } of conditions) {
-    const present = Object.hasOwn(attributes, key);
-    if (exists !== undefined && exists !== present) return false;
-    if (eq === undefined && anyOf === undefined && gte === undefined && lte === undefined) continue;
-    if (!present) return false;
-    const value = attributes[key]!;
-    if (eq !== undefined && !matches(value, eq)) return false;
-    if (anyOf !== undefined && !anyOf.some((candidate) => matches(value, candidate))) return false;
-    if (gte !== undefined && !(typeof value === 'number' && value >= gte)) return false;
-    if (lte !== undefined && !(typeof value === 'number' && value <= lte)) return false;
-  }
-  return true;
+  return attributeTest(conditions)(attributes);
 }
 
-function matches(value: Attributes[string], wanted: AttributeScalar): boolean {
+/**
+ * The conditions as one test, built once per query: the search index runs it
+ * on every row it considers, so each part is a closure over its own operands
+ * rather than a walk over the conditions.
+ */
+export function attributeTest(conditions: readonly AttributeCondition[]): (attributes: Attributes) => boolean {
+  const tests = conditions.flatMap(partTests);
+  if (tests.length === 1) return tests[0]!;
+  return (attributes) => {
+    for (const test of tests) if (!test(attributes)) return false;
+    return true;
+  };
+}
+
+type Test = (attributes: Attributes) => boolean;
+
+function partTests({ key, eq, in: anyOf, gte, lte, exists }: AttributeCondition): Test[] {
+  const tests: Test[] = [];
+  if (exists !== undefined) tests.push(exists ? (a) => Object.hasOwn(a, key) : (a) => !Object.hasOwn(a, key));
+  // A missing key reads as undefined, which no value, list or number test passes.
+  if (eq !== undefined) tests.push((a) => matches(a[key], eq));
+  if (anyOf !== undefined) tests.push((a) => anyOf.some((wanted) => matches(a[key], wanted)));
+  if (gte !== undefined) tests.push((a) => isNumberAtLeast(a[key], gte));
+  if (lte !== undefined) tests.push((a) => isNumberAtMost(a[key], lte));
+  return tests;
+}
+
+const isNumberAtLeast = (value: unknown, bound: number) => typeof value === 'number' && value >= bound;
+const isNumberAtMost = (value: unknown, bound: number) => typeof value === 'number' && value <= bound;
+
+function matches(value: Attributes[string] | undefined, wanted: AttributeScalar): boolean {
   return value === wanted || (Array.isArray(value) && typeof wanted === 'string' && value.includes(wanted));
 }

@@ -29,10 +29,11 @@ const refuse = (key: string, why: string) =>
 
 /** Checks an attribute key; throws BAD_USER_INPUT naming it. */
 export function assertAttributeKey(key: string, field = 'attributes'): void {
-  if (key.length === 0 || key.length > ATTRIBUTE_LIMITS.keyLength || !KEY.test(key)) {
+  // `__proto__` and its kin would be prototypes, not keys, in the objects that hold attributes.
+  if (key.length === 0 || key.length > ATTRIBUTE_LIMITS.keyLength || !KEY.test(key) || key.startsWith('__')) {
     throw new DomainError(
       'BAD_USER_INPUT',
-      `${field}: ${JSON.stringify(key.slice(0, ATTRIBUTE_LIMITS.keyLength))} is not an attribute key (1 to ${ATTRIBUTE_LIMITS.keyLength} letters, digits and _ - . :, not starting with - . :)`,
+      `${field}: ${JSON.stringify(key.slice(0, ATTRIBUTE_LIMITS.keyLength))} is not an attribute key (1 to ${ATTRIBUTE_LIMITS.keyLength} letters, digits and _ - . :, not starting with - . : or __)`,
       { field, key: key.slice(0, ATTRIBUTE_LIMITS.keyLength) },
     );
   }

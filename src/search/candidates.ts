@@ -223,7 +223,8 @@ export class CandidateBound {
       if (distance >= this.#rootSquared || ids[i] === this.excludeId) continue;
       const radius = radii ? radii[i]! : 0;
       // Only admitted rows bound pgvector's k-th; none past the limit (the class comment).
-      if ((admits && !admits(ids[i]!, categories ? categories[i]! : 0)) || distance > this.limit(radius)) continue;
+      // The limit first: a filter's test (a store's rules) costs more than a comparison.
+      if (distance > this.limit(radius) || (admits && !admits(ids[i]!, categories ? categories[i]! : 0))) continue;
       const value = Math.sqrt((distance + this.#absolute) / (1 - this.#gamma)) * (1 + MARGIN) + (radius + this.queryRadius) * (1 + MARGIN);
       if (this.#size < k) {
         let child = this.#size++;

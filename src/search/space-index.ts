@@ -1,5 +1,5 @@
 import { NO_FILTER, type NeighbourFilter } from '../catalog/neighbour-filter.js';
-import { satisfies } from '../catalog/attribute-condition.js';
+import { attributeTest } from '../catalog/attribute-condition.js';
 import { NO_ATTRIBUTES, type Attributes } from '../catalog/attributes.js';
 import type { ProductAttributes, SearchRepository, SpaceOrigin, StoredVector } from '../db/search.repository.js';
 import { type Admission, candidatesIn } from './candidates.js';
@@ -43,7 +43,7 @@ export class SpaceIndex {
    * the change log as categories do, and a change to them alone is read
    * without the vector.
    */
-  readonly #attributes = new Map<number, Attributes>();
+  readonly #attributes: (Attributes | undefined)[] = [];
   /** Set by a load that found this space active: what a snapshot of it is valid for. */
   #origin: SpaceOrigin | undefined;
   /** The generation of the last snapshot written or read. */
@@ -99,7 +99,8 @@ export class SpaceIndex {
     const { where } = filter;
     if (where.length === 0) return byCategory;
     const attributes = this.#attributes;
-    const byAttributes = (productId: number) => satisfies(attributes.get(productId) ?? NO_ATTRIBUTES, where);
+    const test = attributeTest(where);
+    const byAttributes = (productId: number) => test(attributes[productId] ?? NO_ATTRIBUTES);
     return byCategory ? (productId, category) => byCategory(productId, category) && byAttributes(productId) : byAttributes;
   }
 
@@ -120,12 +121,11 @@ export class SpaceIndex {
   }
 
   #setAttributes({ productId, attributes }: ProductAttributes): void {
-    if (Object.keys(attributes).length === 0) this.#attributes.delete(productId);
-    else this.#attributes.set(productId, attributes);
+    this.#attributes[productId] = Object.keys(attributes).length === 0 ? undefined : attributes;
   }
 
   async #loadAttributes(): Promise<void> {
-    this.#attributes.clear();
+    this.#attributes.length = 0;
     for (let after = 0; ; ) {
       const page = await this.repository.attributesAfter(after, PAGE);
       if (page.length === 0) break;
@@ -139,7 +139,7 @@ export class SpaceIndex {
     for (let i = 0; i < productIds.length; i += PAGE) {
       const ids = productIds.slice(i, i + PAGE);
       const found = await this.repository.attributesOf(ids);
-      for (const id of ids) this.#attributes.delete(id);
+      for (const id of ids) this.#attributes[id] = undefined;
       for (const product of found) this.#setAttributes(product);
     }
   }

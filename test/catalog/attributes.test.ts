@@ -21,6 +21,7 @@ test('a value that is null, an object, a list of non-strings, or too long is ref
   assert.throws(() => attributesOf({ e: Array.from({ length: 101 }, () => 's') }), refusedFor('e'));
   assert.throws(() => attributesOf({ f: 'a\u0000b' }), refusedFor('f'));
   assert.throws(() => attributesOf({ '-x': 1 }), refusedFor('-x'));
+  assert.throws(() => attributesOf(JSON.parse('{"__proto__": "x"}')), refusedFor('__proto__'));
   assert.throws(() => attributesOf([1, 2]), refusedFor(undefined));
   assert.throws(() => attributesOf(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, 'x'.repeat(500)]))), /over the limit of 16384/);
 });
