@@ -53,7 +53,7 @@ test('a request that does not fit beside the images already queued is TOO_BUSY, 
 test('an image over maxImagePixels is IMAGE_TOO_LARGE, labelled with its index, and frees the queue', async () => {
   const images = productImages({ maxImagePixels: 451 * 300, queueCapacity: 3 });
   const error = await rejectsWith(
-    images.prepare([chelsea, coffee, chelsea], (failure, index) => new DomainError((failure as DomainError).code, `input ${index}`)),
+    images.prepare([chelsea, coffee, chelsea], { label: (failure, index) => new DomainError((failure as DomainError).code, `input ${index}`) }),
     'IMAGE_TOO_LARGE',
   );
   assert.equal(error.message, 'input 1');

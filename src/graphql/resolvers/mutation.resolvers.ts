@@ -2,12 +2,12 @@ import type { MutationResolvers } from '../generated/resolvers-types.js';
 import { modelVersionId, productId } from '../ids.js';
 
 export const Mutation: MutationResolvers = {
-  addProduct: async (_parent, { input }, { catalog }) => {
-    const [product] = await catalog.addProducts([input]);
+  addProduct: async (_parent, { input }, { catalog, signal }) => {
+    const [product] = await catalog.addProducts([input], 'FAIL', signal);
     return { product: product! };
   },
-  addProducts: async (_parent, { inputs, onExisting }, { catalog }) => ({ products: await catalog.addProducts(inputs, onExisting) }),
-  updateProduct: async (_parent, { id, input }, { catalog }) => ({ product: await catalog.updateProduct(productId(id), input) }),
+  addProducts: async (_parent, { inputs, onExisting }, { catalog, signal }) => ({ products: await catalog.addProducts(inputs, onExisting, signal) }),
+  updateProduct: async (_parent, { id, input }, { catalog, signal }) => ({ product: await catalog.updateProduct(productId(id), input, signal) }),
   trainModel: async (_parent, { input }, { training }) => ({ trainingRun: await training.startTraining(input ?? {}) }),
   activateModelVersion: async (_parent, { id }, { training }) => ({ modelVersion: await training.activateModelVersion(modelVersionId(id)) }),
   deleteProduct: async (_parent, { id }, { catalog }) => {
