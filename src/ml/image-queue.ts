@@ -40,7 +40,7 @@ export interface Admission {
   release(): void;
 }
 
-/** One admission's decodes: those waiting, in the order asked, and how many run. */
+/** One request's decodes: those waiting, in the order asked, and how many run. */
 interface Lane {
   readonly waiting: Waiting[];
   running: number;
@@ -58,7 +58,7 @@ interface Waiting {
  * What bounds the memory images take: a request's images are admitted all
  * together or refused at once with TOO_BUSY (never half a batch); then each
  * decode waits until a decoder is free and its cost, the memory its header
- * says it will hold, fits beside the running ones. A waiting decode goes to
+ * says it will hold, fits beside the running ones. A free decoder goes to
  * the request running the fewest decodes, and among those the one whose
  * turn is oldest, so a request of one photo behind a request of 30 costly
  * images waits only for decodes already running. An empty queue admits any
@@ -71,7 +71,9 @@ export class ImageQueue {
   private decoding = 0;
   private decodingBytes = 0;
   private turns = 0;
+  /** The lanes with decodes waiting. */
   private readonly lanes = new Set<Lane>();
+  private readonly requestLanes = new WeakMap<AbortSignal, Lane>();
   /** How long an admission lasts, on average of the recent ones: the wait Retry-After suggests. */
   private averageSeconds = 1;
 
@@ -81,7 +83,12 @@ export class ImageQueue {
     }
   }
 
-  /** Admits images of these sizes (bytes), all or none; throws TOO_BUSY when they do not fit. */
+  /**
+   * Admits images of these sizes (bytes), all or none; throws TOO_BUSY when
+   * they do not fit. `signal` is the request's: the admissions of one request
+   * (30 aliases of similarToImage are 30) take their turns as one, and once
+   * it fires none of their waiting decodes starts.
+   */
   admit(sizes: readonly number[], signal?: AbortSignal): Admission {
     const bytes = sizes.reduce((sum, size) => sum + size, 0);
     const fits = this.admitted + sizes.length <= this.options.capacity && this.admittedBytes + bytes <= this.options.maxBytes;
@@ -89,7 +96,7 @@ export class ImageQueue {
     this.admitted += sizes.length;
     this.admittedBytes += bytes;
     const since = performance.now();
-    const lane: Lane = { waiting: [], running: 0, lastTurn: -1 };
+    const lane = this.laneOf(signal);
     const abandon = () => this.abandon(lane);
     signal?.addEventListener('abort', abandon, { once: true });
     let released = false;
@@ -104,6 +111,14 @@ export class ImageQueue {
         this.averageSeconds = 0.8 * this.averageSeconds + 0.2 * ((performance.now() - since) / 1000);
       },
     };
+  }
+
+  private laneOf(signal: AbortSignal | undefined): Lane {
+    const shared = signal && this.requestLanes.get(signal);
+    if (shared) return shared;
+    const lane: Lane = { waiting: [], running: 0, lastTurn: -1 };
+    if (signal) this.requestLanes.set(signal, lane);
+    return lane;
   }
 
   stats(): ImageQueueStats {

@@ -122,13 +122,14 @@ test('a lone decode runs whatever its cost, and nothing joins it while it holds 
   assert.deepEqual(await Promise.all(results), ['huge', 'tiny']);
 });
 
-test('a request of one image behind a request of 30 waits only for the decodes already running', async () => {
+test('a request of one image behind a request of 30 aliases waits only for the decodes already running', async () => {
   const queue = queueOf({ decodeConcurrency: 2 });
   const work = new HeldWork();
-  const hostile = queue.admit(Array(30).fill(1));
-  const hostileResults = Array.from({ length: 30 }, (_, i) => hostile.decode(10, work.job(`h${i}`)));
+  // Each alias of similarToImage is an admission of its own, under the request's one signal.
+  const hostile = new AbortController().signal;
+  const hostileResults = Array.from({ length: 30 }, (_, i) => queue.admit([1], hostile).decode(10, work.job(`h${i}`)));
   await settle();
-  const photo = queue.admit([1]).decode(10, work.job('photo'));
+  const photo = queue.admit([1], new AbortController().signal).decode(10, work.job('photo'));
   await work.finish('h0');
   assert.deepEqual(work.started, ['h0', 'h1', 'photo']);
   await work.finish('photo');
