@@ -97,15 +97,12 @@ export class ImageQueue {
     this.admittedBytes += bytes;
     const since = performance.now();
     const lane = this.laneOf(signal);
-    const abandon = () => this.abandon(lane);
-    signal?.addEventListener('abort', abandon, { once: true });
     let released = false;
     return {
       decode: (cost, work) => (signal?.aborted ? Promise.reject(requestAborted()) : this.decode(lane, cost, work)),
       release: () => {
         if (released) return;
         released = true;
-        signal?.removeEventListener('abort', abandon);
         this.admitted -= sizes.length;
         this.admittedBytes -= bytes;
         this.averageSeconds = 0.8 * this.averageSeconds + 0.2 * ((performance.now() - since) / 1000);
@@ -117,7 +114,11 @@ export class ImageQueue {
     const shared = signal && this.requestLanes.get(signal);
     if (shared) return shared;
     const lane: Lane = { waiting: [], running: 0, lastTurn: -1 };
-    if (signal) this.requestLanes.set(signal, lane);
+    if (signal) {
+      this.requestLanes.set(signal, lane);
+      // One listener a request, however many aliases it has; it goes with the request's signal.
+      signal.addEventListener('abort', () => this.abandon(lane), { once: true });
+    }
     return lane;
   }
 
