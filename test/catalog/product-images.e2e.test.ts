@@ -43,6 +43,8 @@ test('images become decoded images with 2048 features each, in the order given',
 test('a request that does not fit beside the images already queued is TOO_BUSY, whole, and fits once they are done', async () => {
   const images = productImages({ queueCapacity: 3 });
   const first = images.prepare([chelsea, coffee]);
+  // Headers are read before admission: the first request is queued once they are.
+  while (images.stats().admitted < 2) await new Promise((resolve) => setImmediate(resolve));
   const error = await rejectsWith(images.prepare([chelsea, coffee]), 'TOO_BUSY');
   assert.ok((error.details.retryAfterSeconds as number) >= 1);
   await images.prepare([chelsea]);
