@@ -27,7 +27,10 @@ const schema = z.object({
   BATCH_WINDOW_MS: integer(0, 1000).default(4),
   MAX_IMAGE_BYTES: integer(1).default(10 * 1024 * 1024),
   MAX_IMAGE_PIXELS: integer(1).default(50_000_000),
+  MAX_FULL_DECODE_PIXELS: integer(1).default(4096 * 4096),
   IMAGE_DECODE_CONCURRENCY: integer(1, 64).default(2),
+  MAX_DECODE_BYTES_IN_FLIGHT: integer(1).default(1024 * 1024 * 1024),
+  IMAGE_DECODE_TIMEOUT_MS: integer(1).default(5_000),
   IMAGE_QUEUE_CAPACITY: integer(1).default(512),
   MAX_IMAGES_PER_REQUEST: integer(1, 256).default(32),
   MAX_BODY_BYTES_IN_FLIGHT: integer(1).default(256 * 1024 * 1024),
@@ -86,8 +89,30 @@ export interface Config {
   maxImageBytes: number;
   /** Decoded pixels an image may have, every frame or page counted. */
   maxImagePixels: number;
+  /**
+   * Pixels an image in a format that can neither shrink nor stream on load
+   * (HEIF/AVIF: libheif decodes the whole frame) may have. 4096x4096 by
+   * default: a 12 MP phone HEIC decodes in ~0.4-1.1 s (8 to 12 bits), the
+   * largest 12-bit AVIF allowed in ~1 s and ~400 MB, where a 50 MP one took
+   * 6.7 s and 1.2 GB (src/ml/decode-cost.ts).
+   */
+  maxFullDecodePixels: number;
   /** Images decoded at once; the rest wait in the queue. */
   imageDecodeConcurrency: number;
+  /**
+   * Memory the running decodes may hold together, as their headers price it
+   * (src/ml/decode-cost.ts); a decode waits until its cost fits, and a lone
+   * decode always runs. 1 GiB: two of the costliest HEIFs allowed at once, so
+   * that decoding stays within 1.5 GB over the idle service.
+   */
+  maxDecodeBytesInFlight: number;
+  /**
+   * How long a running decode may take before its request answers
+   * IMAGE_DECODE_TIMEOUT. libvips stops the pipeline at the next whole
+   * second, but cannot stop libheif inside a frame; the decoder stays taken
+   * until the native work ends.
+   */
+  imageDecodeTimeoutMs: number;
   /** Images waiting for decoding or ResNet50 before new ones answer TOO_BUSY. */
   imageQueueCapacity: number;
   /** Images one request may carry (similarToImage, addProduct and addProducts inputs): prices requests and sizes the body limit. */
@@ -166,7 +191,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     batchWindowMs: e.BATCH_WINDOW_MS,
     maxImageBytes: e.MAX_IMAGE_BYTES,
     maxImagePixels: e.MAX_IMAGE_PIXELS,
+    maxFullDecodePixels: e.MAX_FULL_DECODE_PIXELS,
     imageDecodeConcurrency: e.IMAGE_DECODE_CONCURRENCY,
+    maxDecodeBytesInFlight: e.MAX_DECODE_BYTES_IN_FLIGHT,
+    imageDecodeTimeoutMs: e.IMAGE_DECODE_TIMEOUT_MS,
     imageQueueCapacity: e.IMAGE_QUEUE_CAPACITY,
     maxImagesPerRequest: e.MAX_IMAGES_PER_REQUEST,
     maxBodyBytesInFlight: e.MAX_BODY_BYTES_IN_FLIGHT,

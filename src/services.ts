@@ -19,6 +19,8 @@ import { TrainingService } from './training/training.service.js';
 export interface Services {
   readonly database: Database;
   readonly extractor: FeatureExtractor;
+  /** The image queue that catalog and similarity share. */
+  readonly images: ProductImages;
   readonly catalog: CatalogService;
   readonly similarity: SimilarityService;
   readonly training: TrainingService;
@@ -45,7 +47,10 @@ export function productImagesOptions(config: Config): ProductImagesOptions {
   return {
     maxImageBytes: config.maxImageBytes,
     maxImagePixels: config.maxImagePixels,
+    maxFullDecodePixels: config.maxFullDecodePixels,
     decodeConcurrency: config.imageDecodeConcurrency,
+    maxDecodeBytes: config.maxDecodeBytesInFlight,
+    decodeTimeoutMs: config.imageDecodeTimeoutMs,
     queueCapacity: config.imageQueueCapacity,
   };
 }
@@ -93,6 +98,7 @@ export async function createServices(config: Config, log: (line: string) => void
     const services: Services = {
       database,
       extractor,
+      images,
       catalog: new CatalogService(store, images, models),
       similarity,
       training,

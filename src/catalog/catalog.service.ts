@@ -34,8 +34,9 @@ export class CatalogService {
    * has already fails the batch (FAIL), is left as it is (SKIP: its image is
    * not even analysed) or has its name, category and image replaced by the
    * input (UPDATE). The answer lists one product per input, in input order.
+   * A client that hangs up (`signal`) before its images are analysed stores nothing: REQUEST_ABORTED.
    */
-  async addProducts(inputs: readonly ProductInput[], onExisting: ExistingSku = 'FAIL'): Promise<Product[]> {
+  async addProducts(inputs: readonly ProductInput[], onExisting: ExistingSku = 'FAIL', signal?: AbortSignal): Promise<Product[]> {
     if (inputs.length === 0 || inputs.length > MAX_PRODUCTS_PER_CALL) {
       throw new DomainError('BAD_USER_INPUT', `give between 1 and ${MAX_PRODUCTS_PER_CALL} products per call`);
     }
@@ -54,7 +55,7 @@ export class CatalogService {
     const analysed = fields.flatMap((f, index) => (onExisting === 'SKIP' && existing.has(f.sku) ? [] : [index]));
     const prepared = await this.images.prepare(
       analysed.map((index) => inputs[index]!.image),
-      (error, i) => labelled(error, analysed[i]!, inputs.length),
+      { label: (error, i) => labelled(error, analysed[i]!, inputs.length), signal },
     );
     const images = new Map(analysed.map((index, i) => [index, prepared[i]!]));
     return this.store
@@ -90,10 +91,10 @@ export class CatalogService {
    * features, thumbnail and active embedding replace the old ones in one
    * transaction, so a bad image changes nothing.
    */
-  async updateProduct(id: number, update: ProductUpdate): Promise<Product> {
+  async updateProduct(id: number, update: ProductUpdate, signal?: AbortSignal): Promise<Product> {
     const name = update.name === undefined || update.name === null ? undefined : validName(update.name);
     const category = update.category === undefined ? undefined : validCategory(update.category);
-    const [image] = update.image === undefined || update.image === null ? [] : await this.images.prepare([update.image]);
+    const [image] = update.image === undefined || update.image === null ? [] : await this.images.prepare([update.image], { signal });
     return this.store.transaction(async (repositories) => {
       await repositories.products.lockCatalog();
       const [spelling] = category === undefined ? [undefined] : await repositories.products.categorySpellings([category]);

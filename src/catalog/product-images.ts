@@ -1,13 +1,19 @@
 import type { FeatureExtractor } from '../ml/feature-extractor.js';
-import { prepareImage, type PreparedImage } from '../ml/image.js';
-import { ImageQueue } from '../ml/image-queue.js';
+import { requestAborted } from '../errors.js';
+import { decodeImage, readImageHeader, type PreparedImage } from '../ml/image.js';
+import { ImageQueue, type ImageQueueStats } from '../ml/image-queue.js';
 import { decodeImageInput } from './image-input.js';
 
 export interface ProductImagesOptions {
   maxImageBytes: number;
   /** Decoded pixels an image may have, every frame or page counted. */
   maxImagePixels: number;
+  /** Pixels an image in a format that cannot shrink or stream on load (HEIF/AVIF) may have. */
+  maxFullDecodePixels: number;
   decodeConcurrency: number;
+  /** Decode cost (bytes) the running decodes may hold together. */
+  maxDecodeBytes: number;
+  decodeTimeoutMs: number;
   /** Images waiting for decoding or ResNet50 before a request answers TOO_BUSY. */
   queueCapacity: number;
 }
@@ -33,21 +39,29 @@ export class ProductImages {
   ) {
     this.queue = new ImageQueue({
       decodeConcurrency: options.decodeConcurrency,
+      maxDecodeBytes: options.maxDecodeBytes,
+      decodeTimeoutMs: options.decodeTimeoutMs,
       capacity: options.queueCapacity,
       maxBytes: MAX_QUEUED_BYTES,
     });
   }
 
+  /** How many images wait, decode and hold decode memory now. */
+  stats(): ImageQueueStats {
+    return this.queue.stats();
+  }
+
   /**
    * Base64, data URLs or the bytes, to decoded images with their features.
-   * The request's images enter the queue all together or none do (TOO_BUSY);
-   * an image that fails throws INVALID_IMAGE or IMAGE_TOO_LARGE, passed
-   * through `label` with its index, and the images not yet decoded are left.
+   * Every header is read and checked first; then the request's images enter
+   * the queue all together or none do (TOO_BUSY), each to decode when its
+   * cost fits. An image that fails throws INVALID_IMAGE, IMAGE_TOO_LARGE or
+   * IMAGE_DECODE_TIMEOUT, passed through `label` with its index, and the
+   * images not yet decoded are left. Once `signal` fires (the client is
+   * gone) no further decode starts and ResNet50 is not run: REQUEST_ABORTED.
    */
-  async prepare(
-    inputs: readonly (string | Uint8Array)[],
-    label: (error: unknown, index: number) => unknown = (error) => error,
-  ): Promise<ProductImage[]> {
+  async prepare(inputs: readonly (string | Uint8Array)[], options: PrepareOptions = {}): Promise<ProductImage[]> {
+    const { label = (error: unknown) => error, signal } = options;
     const files = inputs.map((input, index) => {
       try {
         return typeof input === 'string' ? decodeImageInput(input, this.options.maxImageBytes) : input;
@@ -55,25 +69,31 @@ export class ProductImages {
         throw label(error, index);
       }
     });
-    const admission = this.queue.admit(files.map((file) => file.byteLength));
+    const limits = {
+      maxBytes: this.options.maxImageBytes,
+      maxPixels: this.options.maxImagePixels,
+      maxFullDecodePixels: this.options.maxFullDecodePixels,
+      // libvips counts whole seconds; the queue answers at the millisecond.
+      timeoutSeconds: Math.max(1, Math.ceil(this.options.decodeTimeoutMs / 1000)),
+    };
+    const headers = await Promise.all(files.map((file, index) => readImageHeader(file, limits).catch((error: unknown) => Promise.reject(label(error, index)))));
+    if (signal?.aborted) throw requestAborted();
+    const admission = this.queue.admit(files.map((file) => file.byteLength), signal);
     try {
       let failure: { error: unknown } | undefined;
-      const limits = { maxBytes: this.options.maxImageBytes, maxPixels: this.options.maxImagePixels };
       const images = await Promise.all(
         files.map((file, index) =>
-          admission.decode(async () => {
+          admission
+            .decode(headers[index]!.decodeBytes, async () => (failure ? undefined : decodeImage(file, headers[index]!, limits)))
             // Once one image has failed the request has, and the rest need no decoder.
-            if (failure) return undefined;
-            try {
-              return await prepareImage(file, limits);
-            } catch (error) {
-              failure ??= { error: label(error, index) };
+            .catch((error: unknown) => {
+              failure ??= { error: signal?.aborted ? error : label(error, index) };
               return undefined;
-            }
-          }),
+            }),
         ),
       );
       if (failure) throw failure.error;
+      if (signal?.aborted) throw requestAborted();
       const decoded = images as PreparedImage[];
       const features = await this.extractor.extract(decoded.map((image) => image.pixels));
       return decoded.map((image, i) => ({ ...image, features: features[i]! }));
@@ -81,4 +101,11 @@ export class ProductImages {
       admission.release();
     }
   }
+}
+
+export interface PrepareOptions {
+  /** Turns an image's error into the request's, knowing its index. */
+  label?: (error: unknown, index: number) => unknown;
+  /** Fires when the client has gone: the work left is dropped. */
+  signal?: AbortSignal | undefined;
 }

@@ -82,10 +82,13 @@ export class SimilarityService {
     return nearDuplicatePage(this.store, this.search, options);
   }
 
-  /** The k catalog products nearest to an image that is not in the catalog: the method's inference step. */
-  async similarToImage(image: string | Uint8Array, k: number, filter: NeighbourFilter = NO_FILTER): Promise<Similarity> {
+  /**
+   * The k catalog products nearest to an image that is not in the catalog:
+   * the method's inference step. Dropped once `signal` fires (REQUEST_ABORTED).
+   */
+  async similarToImage(image: string | Uint8Array, k: number, filter: NeighbourFilter = NO_FILTER, signal?: AbortSignal): Promise<Similarity> {
     assertK(k);
-    const [prepared] = await this.images.prepare([image]);
+    const [prepared] = await this.images.prepare([image], { signal });
     const { features } = prepared!;
     const model = await this.models.current(this.store);
     if (model) {
