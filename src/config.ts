@@ -32,6 +32,9 @@ const schema = z.object({
   MAX_DECODE_BYTES_IN_FLIGHT: integer(1).default(1024 * 1024 * 1024),
   IMAGE_DECODE_TIMEOUT_MS: integer(1).default(5_000),
   IMAGE_QUEUE_CAPACITY: integer(1).default(512),
+  IMAGE_FETCH_TIMEOUT_MS: integer(1).default(10_000),
+  IMAGE_FETCH_CONCURRENCY: integer(1, 1024).default(8),
+  IMAGE_URL_ALLOWED_HOSTS: z.string().default(''),
   MAX_IMAGES_PER_REQUEST: integer(1, 256).default(32),
   MAX_BODY_BYTES_IN_FLIGHT: integer(1).default(256 * 1024 * 1024),
   MAX_JSON_BODY_BYTES: integer(1).optional(),
@@ -115,6 +118,24 @@ export interface Config {
   imageDecodeTimeoutMs: number;
   /** Images waiting for decoding or ResNet50 before new ones answer TOO_BUSY. */
   imageQueueCapacity: number;
+  /**
+   * Longest an image link's fetch may take, redirects included, before its
+   * request answers IMAGE_FETCH_FAILED (reason `timeout`); a server silent
+   * for 3 s is cut sooner (`stalled`).
+   */
+  imageFetchTimeoutMs: number;
+  /**
+   * Image links fetched at once, all requests together; one request holds at
+   * most a quarter (at least one), its other links waiting for its own, and a
+   * request that finds none free answers TOO_BUSY rather than queueing.
+   */
+  imageFetchConcurrency: number;
+  /**
+   * Host names and IP addresses image links may reach though they are, or
+   * resolve to, loopback, private, link-local or metadata addresses: a
+   * store's own image server on its private network. None by default.
+   */
+  imageUrlAllowedHosts: string[];
   /** Images one request may carry (similarToImage, addProduct and addProducts inputs): prices requests and sizes the body limit. */
   maxImagesPerRequest: number;
   /** Request bodies held in memory at once, all requests together, counted as they arrive; past it a request answers TOO_BUSY. One request may hold a quarter of it. */
@@ -196,6 +217,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxDecodeBytesInFlight: e.MAX_DECODE_BYTES_IN_FLIGHT,
     imageDecodeTimeoutMs: e.IMAGE_DECODE_TIMEOUT_MS,
     imageQueueCapacity: e.IMAGE_QUEUE_CAPACITY,
+    imageFetchTimeoutMs: e.IMAGE_FETCH_TIMEOUT_MS,
+    imageFetchConcurrency: e.IMAGE_FETCH_CONCURRENCY,
+    imageUrlAllowedHosts: e.IMAGE_URL_ALLOWED_HOSTS.split(',').map((host) => host.trim()).filter((host) => host.length > 0),
     maxImagesPerRequest: e.MAX_IMAGES_PER_REQUEST,
     maxBodyBytesInFlight: e.MAX_BODY_BYTES_IN_FLIGHT,
     maxJsonBodyBytes: e.MAX_JSON_BODY_BYTES ?? Math.ceil((e.MAX_IMAGE_BYTES * 4) / 3) + 1024 * 1024,

@@ -8,6 +8,10 @@ export type ErrorCode =
   | 'IMAGE_TOO_LARGE'
   /** Decoding an image ran past IMAGE_DECODE_TIMEOUT_MS; its decoder is freed only when the native work ends. */
   | 'IMAGE_DECODE_TIMEOUT'
+  /** An imageUrl the service may not fetch: its scheme, or an address it resolves to (`reason`, `addressClass`), unless its host is in IMAGE_URL_ALLOWED_HOSTS. */
+  | 'IMAGE_URL_FORBIDDEN'
+  /** Fetching an imageUrl failed: its HTTP `status`, or the `reason` (timeout, too large, not an image, too many redirects, connection refused...). */
+  | 'IMAGE_FETCH_FAILED'
   | 'NOT_FOUND'
   | 'DUPLICATE_SKU'
   /** A product of an addProducts batch was removed while the batch was analysed; nothing was written, send it again (HTTP 409). */

@@ -52,6 +52,7 @@ export function productImagesOptions(config: Config): ProductImagesOptions {
     maxDecodeBytes: config.maxDecodeBytesInFlight,
     decodeTimeoutMs: config.imageDecodeTimeoutMs,
     queueCapacity: config.imageQueueCapacity,
+    fetch: { timeoutMs: config.imageFetchTimeoutMs, concurrency: config.imageFetchConcurrency, allowedHosts: config.imageUrlAllowedHosts },
   };
 }
 

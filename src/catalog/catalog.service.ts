@@ -3,18 +3,19 @@ import { isUniqueViolation } from '../db/database-errors.js';
 import { DomainError, productNotFound } from '../errors.js';
 import type { Product, ProductPage } from './product.js';
 import type { ActiveModel } from '../training/active-model.js';
-import type { ProductImage, ProductImages } from './product-images.js';
+import type { ImageSource, ProductImage, ProductImages } from './product-images.js';
 import { normalizeCategory } from './category.js';
 import { assertProductText } from './product-text.js';
 import { MAX_SKU_LENGTH, normalizeSku, validSku } from './sku.js';
 import { turnBatch } from './turn-batch.js';
 
-export interface ProductInput {
+/** A product to add; importers hold their images as base64 or bytes, the API's inputs may be links too. */
+export interface ProductInput<Image extends ImageSource = string | Uint8Array> {
   sku: string;
   name: string;
   category?: string | null | undefined;
-  /** Base64 or a base64 data URL, or the file's bytes. */
-  image: string | Uint8Array;
+  /** Base64 or a base64 data URL, the file's bytes, or a link to fetch. */
+  image: Image;
 }
 
 export const MAX_PRODUCTS_PER_CALL = 256;
@@ -36,7 +37,7 @@ export class CatalogService {
    * input (UPDATE). The answer lists one product per input, in input order.
    * A client that hangs up (`signal`) before its images are analysed stores nothing: REQUEST_ABORTED.
    */
-  async addProducts(inputs: readonly ProductInput[], onExisting: ExistingSku = 'FAIL', signal?: AbortSignal): Promise<Product[]> {
+  async addProducts(inputs: readonly ProductInput<ImageSource>[], onExisting: ExistingSku = 'FAIL', signal?: AbortSignal): Promise<Product[]> {
     if (inputs.length === 0 || inputs.length > MAX_PRODUCTS_PER_CALL) {
       throw new DomainError('BAD_USER_INPUT', `give between 1 and ${MAX_PRODUCTS_PER_CALL} products per call`);
     }
@@ -177,7 +178,7 @@ export type ExistingSku = 'FAIL' | 'SKIP' | 'UPDATE';
 export interface ProductUpdate {
   name?: string | null | undefined;
   category?: string | null | undefined;
-  image?: string | Uint8Array | null | undefined;
+  image?: ImageSource | null | undefined;
 }
 
 function assertNoRepeats(skus: readonly string[]): void {
@@ -195,7 +196,7 @@ function productImage(image: ProductImage) {
   return { thumbnail: image.thumbnail, imageWidth: image.width, imageHeight: image.height, features: image.features };
 }
 
-function validate(input: ProductInput) {
+function validate(input: ProductInput<ImageSource>) {
   const sku = validSku(input.sku);
   const name = validName(input.name);
   const category = validCategory(input.category);

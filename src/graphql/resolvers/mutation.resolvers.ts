@@ -17,5 +17,5 @@ export const Mutation: MutationResolvers = {
   },
 };
 
-const productInput = ({ image, imageFile, ...fields }: AddProductInput) => ({ ...fields, image: requiredImageArgument({ image, imageFile }) });
-const productUpdate = ({ image, imageFile, ...fields }: UpdateProductInput) => ({ ...fields, image: imageArgument({ image, imageFile }) });
+const productInput = ({ image, imageFile, imageUrl, ...fields }: AddProductInput) => ({ ...fields, image: requiredImageArgument({ image, imageFile, imageUrl }) });
+const productUpdate = ({ image, imageFile, imageUrl, ...fields }: UpdateProductInput) => ({ ...fields, image: imageArgument({ image, imageFile, imageUrl }) });
