@@ -97,15 +97,16 @@ export class FetchBudget {
       const start = () => {
         fetches.running += 1;
         this.running += 1;
+        // The connection is free before the fetch's caller hears of its end.
         Promise.resolve()
           .then(work)
-          .then(resolve, reject)
           .finally(() => {
             fetches.running -= 1;
             this.running -= 1;
-            // The connection passes to the request's next fetch before anyone else can take it.
+            // It passes to the request's next fetch before anyone else can take it.
             if (fetches.waiting.length > 0) fetches.waiting.shift()!();
-          });
+          })
+          .then(resolve, reject);
       };
       if (free) start();
       else fetches.waiting.push(start);

@@ -49,15 +49,18 @@ const resolveByDns: Resolve = (hostname) => dnsLookup(hostname, { all: true, ver
 export async function fetchImage(link: string, options: ImageFetchOptions, call: FetchCall): Promise<Uint8Array> {
   const deadline = AbortSignal.timeout(options.timeoutMs);
   const signal = call.signal ? AbortSignal.any([call.signal, deadline]) : deadline;
+  // A stall cuts the connection, which the body being read reports as a reset.
+  const stall: { error?: DomainError } = {};
   const failure = (error: unknown) => {
     if (call.signal?.aborted) return requestAborted();
+    if (stall.error) return stall.error;
     if (deadline.aborted) return fetchFailed('timeout', `no image within ${options.timeoutMs} ms`);
     return error instanceof DomainError ? error : fetchFailed(networkReason(error));
   };
   let url = parseLink(link);
   try {
     for (let redirects = 0; ; redirects++) {
-      const response = await get(url, options, signal);
+      const response = await get(url, options, signal, stall);
       const location = response.headers.location;
       if (!REDIRECTS.has(response.statusCode ?? 0) || location === undefined) return await readBody(response, options.maxBytes, call);
       response.destroy();
@@ -83,7 +86,7 @@ function checkedUrl(url: URL): URL {
 }
 
 /** One GET, to an address that was checked before the connection was made: there is no second resolution to rebind. */
-function get(url: URL, options: ImageFetchOptions, signal: AbortSignal): Promise<IncomingMessage> {
+function get(url: URL, options: ImageFetchOptions, signal: AbortSignal, stall: { error?: DomainError }): Promise<IncomingMessage> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const allowed = new Set(options.allowedHosts.map(normalizeHost));
   const hostAllowed = allowed.has(normalizeHost(host));
@@ -119,7 +122,10 @@ function get(url: URL, options: ImageFetchOptions, signal: AbortSignal): Promise
     });
     request.once('response', resolvePromise);
     request.once('error', reject);
-    request.once('timeout', () => request.destroy(fetchFailed('stalled', `the server sent nothing for ${MAX_FETCH_IDLE_MS} ms`)));
+    request.once('timeout', () => {
+      stall.error = fetchFailed('stalled', `the server sent nothing for ${MAX_FETCH_IDLE_MS} ms`);
+      request.destroy(stall.error);
+    });
     request.end();
   });
 }
