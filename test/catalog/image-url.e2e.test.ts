@@ -84,6 +84,18 @@ describe('images given by link (imageUrl), fetched by the real service from a re
     assert.ok(byBase64.data.similarToImage.neighbours[0].distance < 1e-3, 'the stored image is the bytes served');
   });
 
+  test("updateProduct takes a new image by link, and the product's neighbours then follow it", async () => {
+    const id = (await graphql(app.url, `{ productBySku(sku: "coffee-by-base64") { id } }`)).data.productBySku.id as string;
+    const updated = await graphql(app.url, `mutation ($id: ID!, $url: String) { updateProduct(id: $id, input: { imageUrl: $url }) { product { sku } } }`, {
+      id,
+      url: `${images.origin}/chelsea.png`,
+    });
+    assert.equal(updated.data?.updateProduct.product.sku, 'coffee-by-base64', JSON.stringify(updated.errors));
+    const byBase64 = await graphql(app.url, BY_BASE64, { image: chelsea.toString('base64') });
+    assert.ok(byBase64.data.similarToImage.neighbours.every((n: { distance: number }) => n.distance < 1e-3), JSON.stringify(byBase64.data));
+    await graphql(app.url, `mutation ($id: ID!, $image: String) { updateProduct(id: $id, input: { image: $image }) { product { sku } } }`, { id, image: coffee.toString('base64') });
+  });
+
   test('a redirect from a listed host to a forbidden address is refused on that hop, which is never connected to', async () => {
     for (const [path, addressClass] of [['/to-metadata', 'cloud metadata'], ['/to-unlisted', 'loopback']] as const) {
       const refused = await graphql(app.url, BY_URL, { url: `${images.origin}${path}` });
