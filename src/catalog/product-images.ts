@@ -102,11 +102,6 @@ export class ProductImages {
     }
   }
 
-  /** Fetches and fetched bytes held now. */
-  fetchStats(): { fetching: number; fetchedBytes: number } {
-    return this.fetches.stats();
-  }
-
   private async fetched(sources: readonly (Uint8Array | { url: string })[], lease: FetchLease, label: Label, signal: AbortSignal | undefined): Promise<Uint8Array[]> {
     const stop = new AbortController();
     const call = { signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal, count: lease.count };
