@@ -6,9 +6,12 @@
 // meanwhile the server's RSS is sampled from /proc and /healthz is polled.
 // Prints what each hostile request got (HTTP status, code, seconds), the RSS
 // peak and the well-behaved p99 while it was in flight, /healthz failures
-// and the well-behaved p50/p99 under attack beside the baseline.
+// and the well-behaved p50/p99 under attack beside the baseline. --only
+// keeps the hostile requests whose name contains it; --well-behaved
+// similarToImage makes the well-behaved client a photo search (a JPEG of
+// the catalog), which waits in the same decode queue as the attack.
 //
-//   node --import tsx bench/hostile.ts [--seconds 60] [--hostile-clients 1] [--port 4391]
+//   node --import tsx bench/hostile.ts [--seconds 60] [--hostile-clients 1] [--port 4391] [--only AVIF] [--well-behaved similarToImage]
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -27,8 +30,11 @@ const { values: flags } = parseArgs({
     'hostile-clients': { type: 'string', default: '1' },
     port: { type: 'string', default: '4391' },
     out: { type: 'string', default: 'bench/results/hostile.json' },
+    only: { type: 'string', default: '' },
+    'well-behaved': { type: 'string', default: 'similarProducts' },
   },
 });
+if (!['similarProducts', 'similarToImage'].includes(flags['well-behaved']!)) throw new Error('--well-behaved is similarProducts or similarToImage');
 const seconds = positiveInteger(flags, 'seconds');
 const hostileClients = positiveInteger(flags, 'hostile-clients');
 const port = positiveInteger(flags, 'port');
@@ -42,10 +48,10 @@ interface Answer {
   seconds: number;
 }
 
-async function post(body: string | ReadableStream, headers: Record<string, string> = {}): Promise<Answer> {
+async function post(body: string | ReadableStream, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Answer> {
   const began = performance.now();
   try {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, duplex: 'half' } as RequestInit);
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body, signal, duplex: 'half' } as RequestInit);
     const text = await response.text();
     let code = 'ok';
     try {
@@ -127,6 +133,11 @@ const withinLimit = await pngBomb(7000);
 const wide = (await sharp({ create: { width: 20000, height: 8, channels: 3, background: '#888' } }).png().toBuffer()).toString('base64');
 const small = (await sharp({ create: { width: 64, height: 64, channels: 3, background: '#4a7' } }).png().toBuffer()).toString('base64');
 const auth = { authorization: `Bearer ${TOKEN}` };
+/** Flat 12-bit AVIFs: a kilobyte or two that libheif decodes in full (7071^2: the issue's, 6.7 s and 1.2 GB). */
+const avif = async (side: number) =>
+  (await sharp({ create: { width: side, height: side, channels: 3, background: '#c86432' } }).avif({ bitdepth: 12, effort: 0 }).toBuffer()).toString('base64');
+const issueAvif = await avif(7071);
+const largestAvif = await avif(4096);
 
 const HOSTILE: { name: string; send(): Promise<Answer> }[] = [
   { name: '32 aliases of similarToImage, 8192^2 16-bit PNG', send: () => post(aliases(32, `similarToImage(image: "${bomb}") { space }`)) },
@@ -148,6 +159,12 @@ const HOSTILE: { name: string; send(): Promise<Answer> }[] = [
   },
   { name: '120 aliases of products(first: 500) thumbnails', send: () => post(aliases(120, 'products(first: 500) { edges { node { thumbnail } } }')) },
   { name: '400 aliases of products(first: 500) thumbnails', send: () => post(aliases(400, 'products(first: 500) { edges { node { thumbnail } } }')) },
+  { name: '30 aliases of similarToImage, 7071^2 12-bit AVIF (1.5 KB)', send: () => post(aliases(30, `similarToImage(image: "${issueAvif}") { space }`)) },
+  { name: '30 aliases of similarToImage, 4096^2 12-bit AVIF', send: () => post(aliases(30, `similarToImage(image: "${largestAvif}") { space }`)) },
+  {
+    name: '30 aliases of the 4096^2 12-bit AVIF, client gone after 1 s',
+    send: () => post(aliases(30, `similarToImage(image: "${largestAvif}") { space }`), {}, AbortSignal.timeout(1000)),
+  },
   { name: '500 aliases of similarToImage (64 px)', send: () => post(aliases(500, `similarToImage(image: "${small}") { space }`)) },
   { name: '50,000 aliases of service { catalogSize }', send: () => post(aliases(50_000, 'service { catalogSize }')) },
   { name: 'deleteProduct without the token', send: () => post(gql('mutation { deleteProduct(id: "1") { id } }')) },
@@ -169,6 +186,9 @@ const HOSTILE: { name: string; send(): Promise<Answer> }[] = [
   { name: 'a 50 MB variable of nested arrays', send: () => post(`{"query":"{ __typename }","variables":{"v":${'['.repeat(25_000_000)}${']'.repeat(25_000_000)}}}`) },
   { name: '14 MB of numbers in a variable', send: () => post(`{"query":"{ __typename }","variables":{"v":[${'1,'.repeat(7_000_000)}1]}}`) },
 ];
+
+const chosen = HOSTILE.filter((request) => request.name.includes(flags.only!));
+if (chosen.length === 0) throw new Error(`no hostile request's name contains ${flags.only}`);
 
 const root = await mkdtemp(join(tmpdir(), 'lookalike-hostile-'));
 const server = spawn(process.execPath, ['--import', 'tsx', MAIN], {
@@ -199,12 +219,15 @@ try {
   );
   if (added.code !== 'ok') throw new Error(`could not add the catalog: ${added.status} ${added.code}`);
   const similar = (id: number) => gql(`{ similarProducts(id: "${id}", k: 6) { neighbours { distance product { id sku category } } } }`);
+  const photos = await Promise.all(catalog.map(async (p) => (await sharp(p.image as Uint8Array).jpeg().toBuffer()).toString('base64')));
+  const photoSearch = (i: number) => gql('query ($i: String!) { similarToImage(image: $i, k: 6) { neighbours { distance } } }', { i: photos[i % photos.length] });
+  const wellBehavedRequest = flags['well-behaved'] === 'similarToImage' ? photoSearch : (i: number) => similar(1 + (i % catalog.length));
 
   const wellBehaved = async (until: number, during?: Map<string, number>): Promise<number[]> => {
     const latencies: number[] = [];
     while (Date.now() < until) {
       const hostile = [...(during?.keys() ?? [])];
-      const answer = await post(similar(1 + (latencies.length % catalog.length)));
+      const answer = await post(wellBehavedRequest(latencies.length));
       if (answer.code !== 'ok') throw new Error(`the well-behaved client got ${answer.status} ${answer.code}`);
       latencies.push(answer.seconds * 1000);
       for (const name of hostile) caseLatencies.set(name, [...(caseLatencies.get(name) ?? []), answer.seconds * 1000]);
@@ -241,7 +264,7 @@ try {
   })();
   const attackers = Array.from({ length: hostileClients }, async (_, client) => {
     for (let i = client; Date.now() < until; i += 1) {
-      const request = HOSTILE[i % HOSTILE.length]!;
+      const request = chosen[i % chosen.length]!;
       inFlight.set(request.name, (inFlight.get(request.name) ?? 0) + 1);
       const answer = await request.send();
       const left = inFlight.get(request.name)! - 1;
@@ -266,7 +289,7 @@ try {
   console.log();
   console.log(
     table(
-      ['well-behaved similarProducts', 'requests', 'p50 ms', 'p99 ms', 'p99 vs idle'],
+      [`well-behaved ${flags['well-behaved']}`, 'requests', 'p50 ms', 'p99 ms', 'p99 vs idle'],
       [
         ['idle (baseline)', idle.length, ms(quantile(idle, 0.5)), ms(quantile(idle, 0.99)), '1.00x'],
         ['under attack', underAttack.length, ms(quantile(underAttack, 0.5)), ms(quantile(underAttack, 0.99)), ratio(quantile(underAttack, 0.99), quantile(idle, 0.99))],
@@ -277,7 +300,7 @@ try {
   console.log(`RSS: ${idleRss.toFixed(0)} MB idle, peak ${peakRss.toFixed(0)} MB under attack; /healthz failed ${healthFailures} of ${healthChecks}; server ${alive ? 'alive' : 'DEAD'} at the end`);
   await writeFile(
     flags.out!,
-    JSON.stringify({ machine: machine(), seconds, hostileClients, idleRssMb: idleRss, peakRssMb: peakRss, healthFailures, healthChecks, alive, idle, underAttack, hostile: Object.fromEntries(seen) }, null, 1),
+    JSON.stringify({ machine: machine(), seconds, hostileClients, wellBehaved: flags['well-behaved'], idleRssMb: idleRss, peakRssMb: peakRss, healthFailures, healthChecks, alive, idle, underAttack, hostile: Object.fromEntries(seen) }, null, 1),
   );
 } finally {
   server.kill('SIGTERM');

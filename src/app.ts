@@ -9,6 +9,7 @@ import { createGraphQLServer, SCHEMA_PATH } from './graphql/server.js';
 import { writeAccessPlugin } from './graphql/write-access.plugin.js';
 import { exposureRefusal, writeAccess } from './http/admin-token.js';
 import { BodyBudget } from './http/body-budget.js';
+import { clientGone } from './http/client-gone.js';
 import { clientErrorHandler, frameworkErrors } from './http/edge-refusals.js';
 import { errorBody, registerErrorHandlers } from './http/error-handler.js';
 import { httpAnswerFor } from './http/error-status.js';
@@ -71,7 +72,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
   if (access.warning) logger.warn(access.warning);
 
   let services: Services | undefined;
-  let context: Omit<GraphQLContext, 'mayWrite'> | undefined;
+  let context: Omit<GraphQLContext, 'mayWrite' | 'signal'> | undefined;
   let searchIndexLoaded = false;
   let closing = false;
 
@@ -111,7 +112,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
   server.addHook('onClose', () => apollo.stop());
 
   const graphql = fastifyApolloHandler(apollo, {
-    context: async (request) => ({ ...context!, mayWrite: access.allows(request.headers.authorization) }),
+    context: async (request, reply) => ({ ...context!, mayWrite: access.allows(request.headers.authorization), signal: clientGone(reply.raw) }),
   });
   const whenServing = async (request: FastifyRequest, reply: FastifyReply) => {
     const tooLong = documentLengthRefusal((request.body as { query?: unknown } | undefined)?.query ?? (request.query as { query?: unknown } | undefined)?.query);

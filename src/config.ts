@@ -27,8 +27,14 @@ const schema = z.object({
   BATCH_WINDOW_MS: integer(0, 1000).default(4),
   MAX_IMAGE_BYTES: integer(1).default(10 * 1024 * 1024),
   MAX_IMAGE_PIXELS: integer(1).default(50_000_000),
+  MAX_FULL_DECODE_PIXELS: integer(1).default(4096 * 4096),
   IMAGE_DECODE_CONCURRENCY: integer(1, 64).default(2),
+  MAX_DECODE_BYTES_IN_FLIGHT: integer(1).default(1024 * 1024 * 1024),
+  IMAGE_DECODE_TIMEOUT_MS: integer(1).default(5_000),
   IMAGE_QUEUE_CAPACITY: integer(1).default(512),
+  IMAGE_FETCH_TIMEOUT_MS: integer(1).default(10_000),
+  IMAGE_FETCH_CONCURRENCY: integer(1, 1024).default(8),
+  IMAGE_URL_ALLOWED_HOSTS: z.string().default(''),
   MAX_IMAGES_PER_REQUEST: integer(1, 256).default(32),
   MAX_BODY_BYTES_IN_FLIGHT: integer(1).default(256 * 1024 * 1024),
   MAX_JSON_BODY_BYTES: integer(1).optional(),
@@ -86,10 +92,50 @@ export interface Config {
   maxImageBytes: number;
   /** Decoded pixels an image may have, every frame or page counted. */
   maxImagePixels: number;
+  /**
+   * Pixels an image in a format that can neither shrink nor stream on load
+   * (HEIF/AVIF: libheif decodes the whole frame) may have. 4096x4096 by
+   * default: a 12 MP phone HEIC decodes in ~0.4-1.1 s (8 to 12 bits), the
+   * largest 12-bit AVIF allowed in ~1 s and ~400 MB, where a 50 MP one took
+   * 6.7 s and 1.2 GB (src/ml/decode-cost.ts).
+   */
+  maxFullDecodePixels: number;
   /** Images decoded at once; the rest wait in the queue. */
   imageDecodeConcurrency: number;
+  /**
+   * Memory the running decodes may hold together, as their headers price it
+   * (src/ml/decode-cost.ts); a decode waits until its cost fits, and a lone
+   * decode always runs. 1 GiB: two of the costliest HEIFs allowed at once, so
+   * that decoding stays within 1.5 GB over the idle service.
+   */
+  maxDecodeBytesInFlight: number;
+  /**
+   * How long a running decode may take before its request answers
+   * IMAGE_DECODE_TIMEOUT. libvips stops the pipeline at the next whole
+   * second, but cannot stop libheif inside a frame; the decoder stays taken
+   * until the native work ends.
+   */
+  imageDecodeTimeoutMs: number;
   /** Images waiting for decoding or ResNet50 before new ones answer TOO_BUSY. */
   imageQueueCapacity: number;
+  /**
+   * Longest an image link's fetch may take, redirects included, before its
+   * request answers IMAGE_FETCH_FAILED (reason `timeout`); a server silent
+   * for 3 s is cut sooner (`stalled`).
+   */
+  imageFetchTimeoutMs: number;
+  /**
+   * Image links fetched at once, all requests together; one request holds at
+   * most a quarter (at least one), its other links waiting for its own, and a
+   * request that finds none free answers TOO_BUSY rather than queueing.
+   */
+  imageFetchConcurrency: number;
+  /**
+   * Host names and IP addresses image links may reach though they are, or
+   * resolve to, loopback, private, link-local or metadata addresses: a
+   * store's own image server on its private network. None by default.
+   */
+  imageUrlAllowedHosts: string[];
   /** Images one request may carry (similarToImage, addProduct and addProducts inputs): prices requests and sizes the body limit. */
   maxImagesPerRequest: number;
   /** Request bodies held in memory at once, all requests together, counted as they arrive; past it a request answers TOO_BUSY. One request may hold a quarter of it. */
@@ -166,8 +212,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     batchWindowMs: e.BATCH_WINDOW_MS,
     maxImageBytes: e.MAX_IMAGE_BYTES,
     maxImagePixels: e.MAX_IMAGE_PIXELS,
+    maxFullDecodePixels: e.MAX_FULL_DECODE_PIXELS,
     imageDecodeConcurrency: e.IMAGE_DECODE_CONCURRENCY,
+    maxDecodeBytesInFlight: e.MAX_DECODE_BYTES_IN_FLIGHT,
+    imageDecodeTimeoutMs: e.IMAGE_DECODE_TIMEOUT_MS,
     imageQueueCapacity: e.IMAGE_QUEUE_CAPACITY,
+    imageFetchTimeoutMs: e.IMAGE_FETCH_TIMEOUT_MS,
+    imageFetchConcurrency: e.IMAGE_FETCH_CONCURRENCY,
+    imageUrlAllowedHosts: e.IMAGE_URL_ALLOWED_HOSTS.split(',').map((host) => host.trim()).filter((host) => host.length > 0),
     maxImagesPerRequest: e.MAX_IMAGES_PER_REQUEST,
     maxBodyBytesInFlight: e.MAX_BODY_BYTES_IN_FLIGHT,
     maxJsonBodyBytes: e.MAX_JSON_BODY_BYTES ?? Math.ceil((e.MAX_IMAGE_BYTES * 4) / 3) + 1024 * 1024,

@@ -19,6 +19,8 @@ import { TrainingService } from './training/training.service.js';
 export interface Services {
   readonly database: Database;
   readonly extractor: FeatureExtractor;
+  /** The image queue that catalog and similarity share. */
+  readonly images: ProductImages;
   readonly catalog: CatalogService;
   readonly similarity: SimilarityService;
   readonly training: TrainingService;
@@ -45,8 +47,12 @@ export function productImagesOptions(config: Config): ProductImagesOptions {
   return {
     maxImageBytes: config.maxImageBytes,
     maxImagePixels: config.maxImagePixels,
+    maxFullDecodePixels: config.maxFullDecodePixels,
     decodeConcurrency: config.imageDecodeConcurrency,
+    maxDecodeBytes: config.maxDecodeBytesInFlight,
+    decodeTimeoutMs: config.imageDecodeTimeoutMs,
     queueCapacity: config.imageQueueCapacity,
+    fetch: { timeoutMs: config.imageFetchTimeoutMs, concurrency: config.imageFetchConcurrency, allowedHosts: config.imageUrlAllowedHosts },
   };
 }
 
@@ -93,6 +99,7 @@ export async function createServices(config: Config, log: (line: string) => void
     const services: Services = {
       database,
       extractor,
+      images,
       catalog: new CatalogService(store, images, models),
       similarity,
       training,

@@ -3,7 +3,7 @@ import { isUniqueViolation } from '../db/database-errors.js';
 import { DomainError, productNotFound } from '../errors.js';
 import type { Product, ProductPage } from './product.js';
 import type { ActiveModel } from '../training/active-model.js';
-import type { ProductImage, ProductImages } from './product-images.js';
+import type { ImageSource, ProductImage, ProductImages } from './product-images.js';
 import { attributeConditions, type AttributeConditionInput } from './attribute-condition.js';
 import { attributesOf, NO_ATTRIBUTES, patchAttributes } from './attributes.js';
 import { normalizeCategory } from './category.js';
@@ -11,14 +11,15 @@ import { assertProductText } from './product-text.js';
 import { MAX_SKU_LENGTH, normalizeSku, validSku } from './sku.js';
 import { turnBatch } from './turn-batch.js';
 
-export interface ProductInput {
+/** A product to add; importers hold their images as base64 or bytes, the API's inputs may be links too. */
+export interface ProductInput<Image extends ImageSource = string | Uint8Array> {
   sku: string;
   name: string;
   category?: string | null | undefined;
   /** The store's own fields, checked by attributesOf; none when left out. */
   attributes?: unknown;
-  /** Base64 or a base64 data URL, or the file's bytes. */
-  image: string | Uint8Array;
+  /** Base64 or a base64 data URL, the file's bytes, or a link to fetch. */
+  image: Image;
 }
 
 export const MAX_PRODUCTS_PER_CALL = 256;
@@ -38,8 +39,9 @@ export class CatalogService {
    * has already fails the batch (FAIL), is left as it is (SKIP: its image is
    * not even analysed) or has its name, category and image replaced by the
    * input (UPDATE). The answer lists one product per input, in input order.
+   * A client that hangs up (`signal`) before its images are analysed stores nothing: REQUEST_ABORTED.
    */
-  async addProducts(inputs: readonly ProductInput[], onExisting: ExistingSku = 'FAIL'): Promise<Product[]> {
+  async addProducts(inputs: readonly ProductInput<ImageSource>[], onExisting: ExistingSku = 'FAIL', signal?: AbortSignal): Promise<Product[]> {
     if (inputs.length === 0 || inputs.length > MAX_PRODUCTS_PER_CALL) {
       throw new DomainError('BAD_USER_INPUT', `give between 1 and ${MAX_PRODUCTS_PER_CALL} products per call`);
     }
@@ -58,7 +60,7 @@ export class CatalogService {
     const analysed = fields.flatMap((f, index) => (onExisting === 'SKIP' && existing.has(f.sku) ? [] : [index]));
     const prepared = await this.images.prepare(
       analysed.map((index) => inputs[index]!.image),
-      (error, i) => labelled(error, analysed[i]!, inputs.length),
+      { label: (error, i) => labelled(error, analysed[i]!, inputs.length), signal },
     );
     const images = new Map(analysed.map((index, i) => [index, prepared[i]!]));
     return this.store
@@ -94,7 +96,7 @@ export class CatalogService {
    * features, thumbnail and active embedding replace the old ones in one
    * transaction, so a bad image changes nothing.
    */
-  async updateProduct(id: number, update: ProductUpdate): Promise<Product> {
+  async updateProduct(id: number, update: ProductUpdate, signal?: AbortSignal): Promise<Product> {
     const name = update.name === undefined || update.name === null ? undefined : validName(update.name);
     const category = update.category === undefined ? undefined : validCategory(update.category);
     const given = update.attributes === undefined || update.attributes === null ? undefined : attributesOf(update.attributes);
@@ -102,7 +104,7 @@ export class CatalogService {
     if (given && patch !== undefined) {
       throw new DomainError('BAD_USER_INPUT', 'give attributes (all of them) or attributesPatch (the changes), not both', { field: 'attributesPatch' });
     }
-    const [image] = update.image === undefined || update.image === null ? [] : await this.images.prepare([update.image]);
+    const [image] = update.image === undefined || update.image === null ? [] : await this.images.prepare([update.image], { signal });
     return this.store.transaction(async (repositories) => {
       await repositories.products.lockCatalog();
       const [spelling] = category === undefined ? [undefined] : await repositories.products.categorySpellings([category]);
@@ -200,7 +202,7 @@ export interface ProductUpdate {
   attributes?: unknown;
   /** A JSON merge patch of the attributes (attributes.ts). */
   attributesPatch?: unknown;
-  image?: string | Uint8Array | null | undefined;
+  image?: ImageSource | null | undefined;
 }
 
 function assertNoRepeats(skus: readonly string[]): void {
@@ -218,7 +220,7 @@ function productImage(image: ProductImage) {
   return { thumbnail: image.thumbnail, imageWidth: image.width, imageHeight: image.height, features: image.features };
 }
 
-function validate(input: ProductInput) {
+function validate(input: ProductInput<ImageSource>) {
   const sku = validSku(input.sku);
   const name = validName(input.name);
   const category = validCategory(input.category);

@@ -1,15 +1,34 @@
 import type { FeatureExtractor } from '../ml/feature-extractor.js';
-import { prepareImage, type PreparedImage } from '../ml/image.js';
-import { ImageQueue } from '../ml/image-queue.js';
+import { requestAborted } from '../errors.js';
+import { decodeImage, readImageHeader, type PreparedImage } from '../ml/image.js';
+import { ImageQueue, type ImageQueueStats } from '../ml/image-queue.js';
+import { FetchBudget, type FetchLease } from './fetch-budget.js';
+import { fetchImage, type Resolve } from './image-fetch.js';
 import { decodeImageInput } from './image-input.js';
+
+/** An image as a client gives it: base64 or a base64 data URL, the file's bytes, or a link to fetch. */
+export type ImageSource = string | Uint8Array | { url: string };
 
 export interface ProductImagesOptions {
   maxImageBytes: number;
   /** Decoded pixels an image may have, every frame or page counted. */
   maxImagePixels: number;
+  /** Pixels an image in a format that cannot shrink or stream on load (HEIF/AVIF) may have. */
+  maxFullDecodePixels: number;
   decodeConcurrency: number;
+  /** Decode cost (bytes) the running decodes may hold together. */
+  maxDecodeBytes: number;
+  decodeTimeoutMs: number;
   /** Images waiting for decoding or ResNet50 before a request answers TOO_BUSY. */
   queueCapacity: number;
+  /** How images given by link are fetched (image-fetch.ts); each is held to maxImageBytes too. */
+  fetch: {
+    timeoutMs: number;
+    /** Fetches in flight, all requests together; one request holds at most a quarter. */
+    concurrency: number;
+    allowedHosts: readonly string[];
+    resolve?: Resolve;
+  };
 }
 
 /** A client's image decoded, with its ResNet50 features. */
@@ -23,9 +42,17 @@ export interface ProductImage extends PreparedImage {
  */
 const MAX_QUEUED_BYTES = 256 * 1024 * 1024;
 
+/**
+ * Fetched images are held from their first byte until their request's images
+ * are released, the same bound as the queue's files: a request's share (a
+ * quarter) always holds at least one of the largest images allowed.
+ */
+const fetchedBytes = (maxImageBytes: number) => Math.max(MAX_QUEUED_BYTES, FetchBudget.SHARES * maxImageBytes);
+
 /** Turns the images of a request into checked, decoded images and their ResNet50 features. */
 export class ProductImages {
   private readonly queue: ImageQueue;
+  private readonly fetches: FetchBudget;
 
   constructor(
     private readonly extractor: FeatureExtractor,
@@ -33,47 +60,90 @@ export class ProductImages {
   ) {
     this.queue = new ImageQueue({
       decodeConcurrency: options.decodeConcurrency,
+      maxDecodeBytes: options.maxDecodeBytes,
+      decodeTimeoutMs: options.decodeTimeoutMs,
       capacity: options.queueCapacity,
       maxBytes: MAX_QUEUED_BYTES,
     });
+    this.fetches = new FetchBudget({ concurrency: options.fetch.concurrency, maxBytes: fetchedBytes(options.maxImageBytes) });
+  }
+
+  /** How many images wait, decode and hold decode memory now. */
+  stats(): ImageQueueStats {
+    return this.queue.stats();
   }
 
   /**
-   * Base64, data URLs or the bytes, to decoded images with their features.
-   * The request's images enter the queue all together or none do (TOO_BUSY);
-   * an image that fails throws INVALID_IMAGE or IMAGE_TOO_LARGE, passed
-   * through `label` with its index, and the images not yet decoded are left.
+   * Base64, data URLs, the bytes or links, to decoded images with their
+   * features. Links are fetched first, all at once within the request's share
+   * of the fetch budget (TOO_BUSY past it); the first that fails stops the
+   * others, IMAGE_URL_FORBIDDEN or IMAGE_FETCH_FAILED. Every header is read and checked first; then the request's images enter
+   * the queue all together or none do (TOO_BUSY), each to decode when its
+   * cost fits. An image that fails throws INVALID_IMAGE, IMAGE_TOO_LARGE or
+   * IMAGE_DECODE_TIMEOUT, passed through `label` with its index, and the
+   * images not yet decoded are left. Once `signal` fires (the client is
+   * gone) no further decode starts and ResNet50 is not run: REQUEST_ABORTED.
    */
-  async prepare(
-    inputs: readonly (string | Uint8Array)[],
-    label: (error: unknown, index: number) => unknown = (error) => error,
-  ): Promise<ProductImage[]> {
-    const files = inputs.map((input, index) => {
+  async prepare(inputs: readonly ImageSource[], options: PrepareOptions = {}): Promise<ProductImage[]> {
+    const { label = (error: unknown) => error, signal } = options;
+    const sources = inputs.map((input, index) => {
       try {
         return typeof input === 'string' ? decodeImageInput(input, this.options.maxImageBytes) : input;
       } catch (error) {
         throw label(error, index);
       }
     });
-    const admission = this.queue.admit(files.map((file) => file.byteLength));
+    // Without a signal (the command line) each call is a request of its own.
+    const lease = this.fetches.lease(signal ?? {});
+    try {
+      return await this.analyse(await this.fetched(sources, lease, label, signal), label, signal);
+    } finally {
+      lease.release();
+    }
+  }
+
+  private async fetched(sources: readonly (Uint8Array | { url: string })[], lease: FetchLease, label: Label, signal: AbortSignal | undefined): Promise<Uint8Array[]> {
+    const stop = new AbortController();
+    const call = { signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal, count: lease.count };
+    const fetchOptions = { ...this.options.fetch, maxBytes: this.options.maxImageBytes };
+    return Promise.all(
+      sources.map((source, index) =>
+        source instanceof Uint8Array
+          ? source
+          : lease.run(() => fetchImage(source.url, fetchOptions, call)).catch((error: unknown) => {
+              stop.abort();
+              throw signal?.aborted ? error : label(error, index);
+            }),
+      ),
+    );
+  }
+
+  private async analyse(files: readonly Uint8Array[], label: Label, signal: AbortSignal | undefined): Promise<ProductImage[]> {
+    const limits = {
+      maxBytes: this.options.maxImageBytes,
+      maxPixels: this.options.maxImagePixels,
+      maxFullDecodePixels: this.options.maxFullDecodePixels,
+      // libvips counts whole seconds; the queue answers at the millisecond.
+      timeoutSeconds: Math.max(1, Math.ceil(this.options.decodeTimeoutMs / 1000)),
+    };
+    const headers = await Promise.all(files.map((file, index) => readImageHeader(file, limits).catch((error: unknown) => Promise.reject(label(error, index)))));
+    if (signal?.aborted) throw requestAborted();
+    const admission = this.queue.admit(files.map((file) => file.byteLength), signal);
     try {
       let failure: { error: unknown } | undefined;
-      const limits = { maxBytes: this.options.maxImageBytes, maxPixels: this.options.maxImagePixels };
       const images = await Promise.all(
         files.map((file, index) =>
-          admission.decode(async () => {
+          admission
+            .decode(headers[index]!.decodeBytes, async () => (failure ? undefined : decodeImage(file, headers[index]!, limits)))
             // Once one image has failed the request has, and the rest need no decoder.
-            if (failure) return undefined;
-            try {
-              return await prepareImage(file, limits);
-            } catch (error) {
-              failure ??= { error: label(error, index) };
+            .catch((error: unknown) => {
+              failure ??= { error: signal?.aborted ? error : label(error, index) };
               return undefined;
-            }
-          }),
+            }),
         ),
       );
       if (failure) throw failure.error;
+      if (signal?.aborted) throw requestAborted();
       const decoded = images as PreparedImage[];
       const features = await this.extractor.extract(decoded.map((image) => image.pixels));
       return decoded.map((image, i) => ({ ...image, features: features[i]! }));
@@ -81,4 +151,13 @@ export class ProductImages {
       admission.release();
     }
   }
+}
+
+type Label = (error: unknown, index: number) => unknown;
+
+export interface PrepareOptions {
+  /** Turns an image's error into the request's, knowing its index. */
+  label?: Label;
+  /** Fires when the client has gone: the work left is dropped. */
+  signal?: AbortSignal | undefined;
 }

@@ -4,7 +4,7 @@ import type { ExactSearch } from '../search/exact-search.js';
 import { NO_FILTER, type NeighbourFilter } from './neighbour-filter.js';
 import type { Neighbour } from './product.js';
 import type { ActiveModel } from '../training/active-model.js';
-import type { ProductImages } from './product-images.js';
+import type { ImageSource, ProductImages } from './product-images.js';
 import { nearDuplicatePage, type NearDuplicatePage, type PairPosition } from './near-duplicates.js';
 import type { EmbeddingSpace } from './embedding-space.js';
 
@@ -82,10 +82,13 @@ export class SimilarityService {
     return nearDuplicatePage(this.store, this.search, options);
   }
 
-  /** The k catalog products nearest to an image that is not in the catalog: the method's inference step. */
-  async similarToImage(image: string | Uint8Array, k: number, filter: NeighbourFilter = NO_FILTER): Promise<Similarity> {
+  /**
+   * The k catalog products nearest to an image that is not in the catalog:
+   * the method's inference step. Dropped once `signal` fires (REQUEST_ABORTED).
+   */
+  async similarToImage(image: ImageSource, k: number, filter: NeighbourFilter = NO_FILTER, signal?: AbortSignal): Promise<Similarity> {
     assertK(k);
-    const [prepared] = await this.images.prepare([image]);
+    const [prepared] = await this.images.prepare([image], { signal });
     const { features } = prepared!;
     const model = await this.models.current(this.store);
     if (model) {

@@ -1,3 +1,4 @@
+import type { ImageSource } from '../catalog/product-images.js';
 import { DomainError } from '../errors.js';
 import type { InputMaybe } from './generated/resolvers-types.js';
 import type { UploadedFile } from './upload.js';
@@ -5,19 +6,27 @@ import type { UploadedFile } from './upload.js';
 interface ImageArguments {
   image?: InputMaybe<string>;
   imageFile?: InputMaybe<UploadedFile>;
+  imageUrl?: InputMaybe<string>;
 }
 
-/** The image given as base64 (`image`) or as a file part (`imageFile`); undefined when neither is given. */
-export function imageArgument({ image, imageFile }: ImageArguments): string | Uint8Array | undefined {
-  if (image != null && imageFile != null) {
-    throw new DomainError('BAD_USER_INPUT', 'give the image once: as image (base64) or as imageFile, not both', { field: 'imageFile' });
+/** The image given as base64 (`image`), as a file part (`imageFile`) or by link (`imageUrl`); undefined when none is given. */
+export function imageArgument({ image, imageFile, imageUrl }: ImageArguments): ImageSource | undefined {
+  const given = Object.entries({ image, imageFile, imageUrl }).filter(([, value]) => value != null);
+  if (given.length > 1) {
+    throw new DomainError('BAD_USER_INPUT', 'give the image once: as image (base64), imageFile or imageUrl, not several', {
+      field: given[1]![0],
+      fields: given.map(([name]) => name),
+    });
   }
+  if (imageUrl != null) return { url: imageUrl };
   return imageFile?.bytes ?? image ?? undefined;
 }
 
 /** As `imageArgument`, where an image is required. */
-export function requiredImageArgument(args: ImageArguments): string | Uint8Array {
+export function requiredImageArgument(args: ImageArguments): ImageSource {
   const image = imageArgument(args);
-  if (image === undefined) throw new DomainError('BAD_USER_INPUT', 'an image is required: image (base64) or imageFile (a multipart file part)', { field: 'image' });
+  if (image === undefined) {
+    throw new DomainError('BAD_USER_INPUT', 'an image is required: image (base64), imageFile (a multipart file part) or imageUrl (an http(s) link)', { field: 'image' });
+  }
   return image;
 }

@@ -43,7 +43,7 @@ const IMAGES: Record<string, (args: Args) => number> = {
   'Query.similarToImage': () => 1,
   'Mutation.addProduct': () => 1,
   'Mutation.addProducts': (args) => length(args.inputs),
-  'Mutation.updateProduct': (args) => (typeof args.input === 'object' && (args.input?.image || args.input?.imageFile) ? 1 : 0),
+  'Mutation.updateProduct': (args) => (typeof args.input === 'object' && (args.input?.image || args.input?.imageFile || args.input?.imageUrl) ? 1 : 0),
 };
 
 const costEstimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {

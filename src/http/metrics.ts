@@ -64,6 +64,20 @@ export function createMetrics(services: () => Services | undefined): ServiceMetr
       },
     });
   }
+  for (const [name, help, read] of [
+    ['lookalike_image_decodes_running', 'Image decodes whose native work has not ended, timed out or not.', 'decoding'],
+    ['lookalike_image_decodes_waiting', 'Image decodes waiting for a decoder or for room in MAX_DECODE_BYTES_IN_FLIGHT.', 'waiting'],
+    ['lookalike_image_decode_bytes', 'Memory the running decodes hold, as their headers price it.', 'decodingBytes'],
+  ] as const) {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(services()?.images.stats()[read] ?? 0);
+      },
+    });
+  }
   new Gauge({
     name: 'lookalike_search_index_products',
     help: 'Products in the in-memory search index of the active embedding space.',

@@ -1,27 +1,25 @@
 import sharp, { type Metadata, type ResizeOptions, type Sharp } from 'sharp';
 import { DomainError } from '../errors.js';
+import {
+  bytesPerSample,
+  decodeCost,
+  FULL_DECODE_MAX_PIXELS,
+  FULL_DECODE_ONLY,
+  INPUT_SIZE,
+  INTERMEDIATE_SIDE,
+  SHRINK_ON_LOAD,
+  THUMBNAIL_SIZE,
+} from './decode-cost.js';
 
-/** ResNet50's input side; the model takes square 224x224 RGB images. */
-export const INPUT_SIZE = 224;
+export { INPUT_SIZE, THUMBNAIL_SIZE };
 export const INPUT_CHANNELS = 3;
 export const INPUT_LENGTH = INPUT_SIZE * INPUT_SIZE * INPUT_CHANNELS;
-export const THUMBNAIL_SIZE = 256;
 /** Raster formats only: SVG and PDF would hand untrusted documents to a renderer. */
 const FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif']);
-/** Formats whose decoder scales down while it reads, so a small output never holds the full image. */
-const SHRINK_ON_LOAD = new Set(['jpeg', 'webp']);
 /** Decoded size above which an image is refused, whatever its file size (decompression bombs). */
 export const DEFAULT_MAX_PIXELS = 8192 * 8192;
-/**
- * Above this many pixels an image that cannot shrink on load is first
- * streamed down to at most INTERMEDIATE_SIDE a side, instead of being decoded
- * in full: an 8192x8192 RGBA image would otherwise be a 256 MB buffer. Below
- * it (every ordinary product photo) the full decode is at most 16 MB and its
- * outputs stay exactly what they were.
- */
-const FULL_DECODE_MAX_PIXELS = 2048 * 2048;
-/** Four times the thumbnail's side: both outputs are still Lanczos-reduced from well above their size. */
-const INTERMEDIATE_SIDE = 4 * THUMBNAIL_SIZE;
+/** Pixels a HEIF/AVIF may have when no limit is given (the service's MAX_FULL_DECODE_PIXELS default). */
+export const DEFAULT_MAX_FULL_DECODE_PIXELS = 4096 * 4096;
 
 // Each upload is decoded once; libvips' operation cache would only keep
 // decoded pixels alive after the request is gone.
@@ -41,19 +39,40 @@ export interface PrepareImageOptions {
   maxBytes: number;
   /** Decoded pixels the image may have, every frame or page counted (only the first is decoded). */
   maxPixels?: number;
+  /** Pixels of an image in a format that is always decoded in full (HEIF/AVIF). */
+  maxFullDecodePixels?: number;
+  /** Whole seconds after which libvips stops each of the decode's pipelines; none when absent. */
+  timeoutSeconds?: number;
+}
+
+/** What the header says, checked against the limits, with what decoding it will cost. */
+export interface ImageHeader {
+  format: string;
+  /** Size as displayed, i.e. after EXIF orientation. */
+  width: number;
+  height: number;
+  maxPixels: number;
+  /** Bytes decoding holds at its peak (decode-cost.ts). */
+  decodeBytes: number;
 }
 
 export async function prepareImage(bytes: Uint8Array, options: PrepareImageOptions): Promise<PreparedImage> {
-  const { maxBytes, maxPixels = DEFAULT_MAX_PIXELS } = options;
+  return decodeImage(bytes, await readImageHeader(bytes, options), options);
+}
+
+/**
+ * Reads the header alone (half a millisecond for a 50-megapixel AVIF), so
+ * that "not an image" and "too many pixels" are domain errors before
+ * anything is decoded, and the decode's cost is known before it is queued.
+ */
+export async function readImageHeader(bytes: Uint8Array, options: PrepareImageOptions): Promise<ImageHeader> {
+  const { maxBytes, maxPixels = DEFAULT_MAX_PIXELS, maxFullDecodePixels = DEFAULT_MAX_FULL_DECODE_PIXELS } = options;
   if (bytes.byteLength > maxBytes) {
     throw new DomainError('IMAGE_TOO_LARGE', `image is ${bytes.byteLength} bytes, the limit is ${maxBytes}`, {
       bytes: bytes.byteLength,
       maxBytes,
     });
   }
-
-  // Reading the header first turns "not an image" and "too many pixels" into
-  // domain errors before anything is decoded.
   const metadata = await readMetadata(bytes);
   const { width, height } = metadata.autoOrient;
   if (!FORMATS.has(metadata.format) || !width || !height) throw invalidImage();
@@ -67,28 +86,54 @@ export async function prepareImage(bytes: Uint8Array, options: PrepareImageOptio
       maxPixels,
     });
   }
+  if (FULL_DECODE_ONLY.has(metadata.format) && width * height > maxFullDecodePixels) {
+    throw new DomainError(
+      'IMAGE_TOO_LARGE',
+      `a HEIF/AVIF image is decoded in full: ${width}x${height} pixels is over its limit of ${maxFullDecodePixels} pixels`,
+      { width, height, format: metadata.format, maxPixels: maxFullDecodePixels },
+    );
+  }
+  const shape = { format: metadata.format, width, height, channels: metadata.channels, bytesPerSample: bytesPerSample(metadata.depth) };
+  return { format: metadata.format, width, height, maxPixels, decodeBytes: decodeCost(shape) };
+}
 
+/** Decodes an image whose header was read and checked; a pipeline stopped at `timeoutSeconds` is IMAGE_DECODE_TIMEOUT. */
+export async function decodeImage(bytes: Uint8Array, header: ImageHeader, options: Pick<PrepareImageOptions, 'timeoutSeconds'> = {}): Promise<PreparedImage> {
+  const { timeoutSeconds } = options;
+  const limit = (pipeline: Sharp) => (timeoutSeconds === undefined ? pipeline : pipeline.timeout({ seconds: timeoutSeconds }));
   try {
-    const { source, thumbnailResize } = await decodedOnce(bytes, metadata.format, { width, height }, maxPixels);
+    const { source, thumbnailResize } = await decodedOnce(bytes, header, limit);
     const [pixels, thumbnail] = await Promise.all([
-      source()
-        // White, not black, behind transparent product shots, as a catalog page shows them.
-        .flatten({ background: '#ffffff' })
-        // Stretch, not crop: the whole product stays in view, as Keras load_img(target_size)
-        // does. Its default interpolation is nearest; Lanczos does not alias on large photos.
-        .resize(INPUT_SIZE, INPUT_SIZE, { fit: 'fill' })
-        // sRGB also widens grayscale to three equal channels.
-        .toColourspace('srgb')
-        .raw({ depth: 'uchar' })
-        .toBuffer({ resolveWithObject: true }),
-      source().resize(thumbnailResize).webp().toBuffer(),
+      limit(
+        source()
+          // White, not black, behind transparent product shots, as a catalog page shows them.
+          .flatten({ background: '#ffffff' })
+          // Stretch, not crop: the whole product stays in view, as Keras load_img(target_size)
+          // does. Its default interpolation is nearest; Lanczos does not alias on large photos.
+          .resize(INPUT_SIZE, INPUT_SIZE, { fit: 'fill' })
+          // sRGB also widens grayscale to three equal channels.
+          .toColourspace('srgb')
+          .raw({ depth: 'uchar' }),
+      ).toBuffer({ resolveWithObject: true }),
+      limit(source().resize(thumbnailResize).webp()).toBuffer(),
     ]);
     if (pixels.info.channels !== INPUT_CHANNELS || pixels.data.byteLength !== INPUT_LENGTH) throw invalidImage();
-    return { pixels: pixels.data, width, height, thumbnail };
+    return { pixels: pixels.data, width: header.width, height: header.height, thumbnail };
   } catch (error) {
     if (error instanceof DomainError) throw error;
+    if (timeoutSeconds !== undefined && isTimeout(error)) throw decodeTimeout(timeoutSeconds * 1000);
     throw invalidImage();
   }
+}
+
+/** The refusal of a decode that ran past its time limit. */
+export function decodeTimeout(timeoutMs: number): DomainError {
+  return new DomainError('IMAGE_DECODE_TIMEOUT', `decoding the image took longer than ${timeoutMs} ms`, { timeoutMs });
+}
+
+/** sharp's words when libvips stops a pipeline at its timeout: "timeout: 4% complete". */
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && /^timeout: \d+% complete/m.test(error.message);
 }
 
 /**
@@ -101,11 +146,12 @@ export async function prepareImage(bytes: Uint8Array, options: PrepareImageOptio
  * panorama keeps its rows for the stretched model input; libvips streams the
  * file into it a few lines at a time.
  */
-async function decodedOnce(bytes: Uint8Array, format: string, size: Size, maxPixels: number): Promise<Decoded> {
+async function decodedOnce(bytes: Uint8Array, header: ImageHeader, limit: (pipeline: Sharp) => Sharp): Promise<Decoded> {
   // limitInputPixels again: the decoder enforces it even if the header lied.
   // Only the first frame or page is decoded (sharp's default `pages: 1`).
-  const options = { limitInputPixels: maxPixels, autoOrient: true };
-  if (SHRINK_ON_LOAD.has(format)) {
+  const options = { limitInputPixels: header.maxPixels, autoOrient: true };
+  const size = { width: header.width, height: header.height };
+  if (SHRINK_ON_LOAD.has(header.format)) {
     const image = sharp(bytes, options);
     return { source: () => image.clone(), thumbnailResize: THUMBNAIL_RESIZE };
   }
@@ -114,7 +160,7 @@ async function decodedOnce(bytes: Uint8Array, format: string, size: Size, maxPix
   if (intermediate) {
     decoder = decoder.resize(Math.min(size.width, INTERMEDIATE_SIDE), Math.min(size.height, INTERMEDIATE_SIDE), { fit: 'fill' });
   }
-  const { data, info } = await decoder.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  const { data, info } = await limit(decoder.raw({ depth: 'uchar' })).toBuffer({ resolveWithObject: true });
   const raw = { width: info.width, height: info.height, channels: info.channels };
   return {
     source: () => sharp(data, { raw }),

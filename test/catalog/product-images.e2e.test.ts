@@ -43,6 +43,8 @@ test('images become decoded images with 2048 features each, in the order given',
 test('a request that does not fit beside the images already queued is TOO_BUSY, whole, and fits once they are done', async () => {
   const images = productImages({ queueCapacity: 3 });
   const first = images.prepare([chelsea, coffee]);
+  // Headers are read before admission: the first request is queued once they are.
+  while (images.stats().admitted < 2) await new Promise((resolve) => setImmediate(resolve));
   const error = await rejectsWith(images.prepare([chelsea, coffee]), 'TOO_BUSY');
   assert.ok((error.details.retryAfterSeconds as number) >= 1);
   await images.prepare([chelsea]);
@@ -53,7 +55,7 @@ test('a request that does not fit beside the images already queued is TOO_BUSY, 
 test('an image over maxImagePixels is IMAGE_TOO_LARGE, labelled with its index, and frees the queue', async () => {
   const images = productImages({ maxImagePixels: 451 * 300, queueCapacity: 3 });
   const error = await rejectsWith(
-    images.prepare([chelsea, coffee, chelsea], (failure, index) => new DomainError((failure as DomainError).code, `input ${index}`)),
+    images.prepare([chelsea, coffee, chelsea], { label: (failure, index) => new DomainError((failure as DomainError).code, `input ${index}`) }),
     'IMAGE_TOO_LARGE',
   );
   assert.equal(error.message, 'input 1');

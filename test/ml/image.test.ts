@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { DEFAULT_MAX_PIXELS, INPUT_LENGTH, INPUT_SIZE, prepareImage } from '../../src/ml/image.js';
-import { animation, BOMB_COLOUR, pngClaiming, sixteenBitBomb } from '../support/image-bombs.js';
+import { DEFAULT_MAX_PIXELS, INPUT_LENGTH, INPUT_SIZE, prepareImage, readImageHeader } from '../../src/ml/image.js';
+import { animation, BOMB_COLOUR, pngClaiming, sixteenBitBomb, twelveBitAvif } from '../support/image-bombs.js';
 import { readPhoto } from './fixtures.js';
 import { rejectsWith } from '../support/rejects-with.js';
 
@@ -165,4 +165,23 @@ test('an 8192x8192 16-bit RGBA PNG (a decompression bomb) is IMAGE_TOO_LARGE und
   }
   const thumbnail = await sharp(prepared.thumbnail).metadata();
   assert.deepEqual([thumbnail.width, thumbnail.height], [256, 256]);
+});
+
+test('a HEIF/AVIF over maxFullDecodePixels is IMAGE_TOO_LARGE from its header, where a PNG of that size is read', async () => {
+  const options = { ...limits, maxFullDecodePixels: 200 * 200 };
+  const error = await rejectsWith(readImageHeader(await twelveBitAvif(300), options), 'IMAGE_TOO_LARGE');
+  assert.equal(error.details.maxPixels, 200 * 200);
+  const png = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#888' } }).png().toBuffer();
+  assert.equal((await readImageHeader(png, options)).width, 300);
+});
+
+test('the header prices a decode: a 12-bit AVIF at 8 bytes a sample, a small 16-bit PNG at 2', async () => {
+  assert.equal((await readImageHeader(await twelveBitAvif(300, 200), limits)).decodeBytes, 300 * 200 * 3 * 8);
+  assert.equal((await readImageHeader(await sixteenBitBomb(100), limits)).decodeBytes, 100 * 100 * 4 * 2);
+});
+
+test('libvips stops a decode past timeoutSeconds, and it is IMAGE_DECODE_TIMEOUT', async () => {
+  // 5000x5000 at 12 bits takes 2.6 s; libheif's own 1 s of it cannot be cut short.
+  const avif = await twelveBitAvif(5000);
+  await rejectsWith(prepareImage(avif, { ...limits, maxFullDecodePixels: 5000 * 5000, timeoutSeconds: 1 }), 'IMAGE_DECODE_TIMEOUT');
 });

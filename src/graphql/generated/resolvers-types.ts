@@ -23,7 +23,7 @@ export type Scalars = {
   AttributeValue: { input: AttributeScalar; output: AttributeScalar; }
   /**
    * A store's own fields of a product, as a JSON object: keys of 1 to 64 letters,
-   * digits and _ - . : (not starting with - . :), at most 64 of them; values are
+   * digits and _ - . : (not starting with - . : or __), at most 64 of them; values are
    * strings (up to 1,024 characters), finite numbers, booleans, or lists of up to
    * 100 strings (each up to 256 characters); at most 16 KiB as JSON. price,
    * brand, inStock, color, sizes and url are the everyday ones; none is special
@@ -60,10 +60,20 @@ export type AddProductInput = {
    * the spelling it was first stored with.
    */
   category?: InputMaybe<Scalars['String']['input']>;
-  /** The product image as base64 or a base64 data URL. Exactly one of image and imageFile. */
+  /** The product image as base64 or a base64 data URL. Exactly one of image, imageFile and imageUrl. */
   image?: InputMaybe<Scalars['String']['input']>;
-  /** The product image as a file part of a multipart request (see Upload): the way to send batches of large images. Exactly one of image and imageFile. */
+  /** The product image as a file part of a multipart request (see Upload): the way to send batches of large images. Exactly one of image, imageFile and imageUrl. */
   imageFile?: InputMaybe<Scalars['Upload']['input']>;
+  /**
+   * The product image as an http or https link (at most 2,048 characters) that the service fetches: at most 3
+   * redirects, a Content-Type of image/*, at most MAX_IMAGE_BYTES, within IMAGE_FETCH_TIMEOUT_MS. A link whose
+   * host is, or resolves to, a loopback, private, link-local, unique-local or cloud-metadata address, on any hop,
+   * is IMAGE_URL_FORBIDDEN (with reason and addressClass) unless its host is in IMAGE_URL_ALLOWED_HOSTS; a fetch
+   * that fails is IMAGE_FETCH_FAILED with the HTTP status or the reason (timeout, too large, not an image, too many
+   * redirects, connection refused...). Fetches beyond the request's share of the service's connections or memory
+   * answer TOO_BUSY. Exactly one of image, imageFile and imageUrl.
+   */
+  imageUrl?: InputMaybe<Scalars['String']['input']>;
   name: Scalars['String']['input'];
   /**
    * The storefront's own identifier, unique in the catalog: 1 to 128 characters,
@@ -495,6 +505,7 @@ export type QuerySimilarToImageArgs = {
   filter?: InputMaybe<SimilarityFilter>;
   image?: InputMaybe<Scalars['String']['input']>;
   imageFile?: InputMaybe<Scalars['Upload']['input']>;
+  imageUrl?: InputMaybe<Scalars['String']['input']>;
   k?: Scalars['Int']['input'];
   maxDistance?: InputMaybe<Scalars['Float']['input']>;
 };
@@ -671,10 +682,12 @@ export type UpdateProductInput = {
   attributesPatch?: InputMaybe<Scalars['JSONObject']['input']>;
   /** Normalized and matched as in AddProductInput. */
   category?: InputMaybe<Scalars['String']['input']>;
-  /** A new product image as base64 or a base64 data URL. At most one of image and imageFile. */
+  /** A new product image as base64 or a base64 data URL. At most one of image, imageFile and imageUrl. */
   image?: InputMaybe<Scalars['String']['input']>;
-  /** A new product image as a file part of a multipart request (see Upload). At most one of image and imageFile. */
+  /** A new product image as a file part of a multipart request (see Upload). At most one of image, imageFile and imageUrl. */
   imageFile?: InputMaybe<Scalars['Upload']['input']>;
+  /** A new product image as an http(s) link, fetched as AddProductInput's imageUrl is. At most one of image, imageFile and imageUrl. */
+  imageUrl?: InputMaybe<Scalars['String']['input']>;
   /** 1 to 512 characters. */
   name?: InputMaybe<Scalars['String']['input']>;
 };

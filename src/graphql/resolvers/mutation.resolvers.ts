@@ -3,12 +3,12 @@ import { modelVersionId, productId } from '../ids.js';
 import { imageArgument, requiredImageArgument } from '../image-argument.js';
 
 export const Mutation: MutationResolvers = {
-  addProduct: async (_parent, { input }, { catalog }) => {
-    const [product] = await catalog.addProducts([productInput(input)]);
+  addProduct: async (_parent, { input }, { catalog, signal }) => {
+    const [product] = await catalog.addProducts([productInput(input)], 'FAIL', signal);
     return { product: product! };
   },
-  addProducts: async (_parent, { inputs, onExisting }, { catalog }) => ({ products: await catalog.addProducts(inputs.map(productInput), onExisting) }),
-  updateProduct: async (_parent, { id, input }, { catalog }) => ({ product: await catalog.updateProduct(productId(id), productUpdate(input)) }),
+  addProducts: async (_parent, { inputs, onExisting }, { catalog, signal }) => ({ products: await catalog.addProducts(inputs.map(productInput), onExisting, signal) }),
+  updateProduct: async (_parent, { id, input }, { catalog, signal }) => ({ product: await catalog.updateProduct(productId(id), productUpdate(input), signal) }),
   trainModel: async (_parent, { input }, { training }) => ({ trainingRun: await training.startTraining(input ?? {}) }),
   activateModelVersion: async (_parent, { id }, { training }) => ({ modelVersion: await training.activateModelVersion(modelVersionId(id)) }),
   deleteProduct: async (_parent, { id }, { catalog }) => {
@@ -17,5 +17,5 @@ export const Mutation: MutationResolvers = {
   },
 };
 
-const productInput = ({ image, imageFile, ...fields }: AddProductInput) => ({ ...fields, image: requiredImageArgument({ image, imageFile }) });
-const productUpdate = ({ image, imageFile, ...fields }: UpdateProductInput) => ({ ...fields, image: imageArgument({ image, imageFile }) });
+const productInput = ({ image, imageFile, imageUrl, ...fields }: AddProductInput) => ({ ...fields, image: requiredImageArgument({ image, imageFile, imageUrl }) });
+const productUpdate = ({ image, imageFile, imageUrl, ...fields }: UpdateProductInput) => ({ ...fields, image: imageArgument({ image, imageFile, imageUrl }) });

@@ -19,8 +19,8 @@ export const Query: QueryResolvers = {
     }),
   similarProducts: (_parent, { id, k, filter, maxDistance }, { similarity }) =>
     similarity.similarProducts(productId(id), k, similarityFilter(filter, maxDistance)),
-  similarToImage: (_parent, { image, imageFile, k, filter, maxDistance }, { similarity }) =>
-    similarity.similarToImage(requiredImageArgument({ image, imageFile }), k, similarityFilter(filter, maxDistance)),
+  similarToImage: (_parent, { image, imageFile, imageUrl, k, filter, maxDistance }, { similarity, signal }) =>
+    similarity.similarToImage(requiredImageArgument({ image, imageFile, imageUrl }), k, similarityFilter(filter, maxDistance), signal),
   recommend: (_parent, { positive, negative, k, filter, maxDistance }, { similarity }) =>
     similarity.recommend(positive.map(productId), (negative ?? []).map(productId), k, similarityFilter(filter, maxDistance)),
   nearDuplicates: (_parent, { maxDistance, first, after }, { similarity }) =>

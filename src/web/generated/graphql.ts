@@ -14,10 +14,20 @@ export type AddProductInput = {
    * the spelling it was first stored with.
    */
   category?: string | null | undefined;
-  /** The product image as base64 or a base64 data URL. Exactly one of image and imageFile. */
+  /** The product image as base64 or a base64 data URL. Exactly one of image, imageFile and imageUrl. */
   image?: string | null | undefined;
-  /** The product image as a file part of a multipart request (see Upload): the way to send batches of large images. Exactly one of image and imageFile. */
+  /** The product image as a file part of a multipart request (see Upload): the way to send batches of large images. Exactly one of image, imageFile and imageUrl. */
   imageFile?: unknown;
+  /**
+   * The product image as an http or https link (at most 2,048 characters) that the service fetches: at most 3
+   * redirects, a Content-Type of image/*, at most MAX_IMAGE_BYTES, within IMAGE_FETCH_TIMEOUT_MS. A link whose
+   * host is, or resolves to, a loopback, private, link-local, unique-local or cloud-metadata address, on any hop,
+   * is IMAGE_URL_FORBIDDEN (with reason and addressClass) unless its host is in IMAGE_URL_ALLOWED_HOSTS; a fetch
+   * that fails is IMAGE_FETCH_FAILED with the HTTP status or the reason (timeout, too large, not an image, too many
+   * redirects, connection refused...). Fetches beyond the request's share of the service's connections or memory
+   * answer TOO_BUSY. Exactly one of image, imageFile and imageUrl.
+   */
+  imageUrl?: string | null | undefined;
   name: string;
   /**
    * The storefront's own identifier, unique in the catalog: 1 to 128 characters,
