@@ -17,6 +17,8 @@ const RADIUS_MARGIN = 1 + 2 ** -40;
 const TAIL = -1;
 /** Below this many rows a full scan is as quick as reading a partition. */
 const MIN_PARTITIONED_ROWS = 16_384;
+/** Rows the filing step handles between two looks at the clock. */
+const PERMUTE_STEP = 1024;
 /** Rows a block holds at most when built: small enough to skip finely, large enough that a kernel call is worth it. */
 const BLOCK_ROWS = 512;
 
@@ -419,17 +421,18 @@ export class VectorTable {
   }
 
   /**
-   * The last step of partition(): files every row in its block, in place.
-   * It pauses for the event loop while it works out the blocks, holding the
-   * table, and moves the rows in one go, as a synchronous read of a row
-   * (vectorOf) must never see one half moved.
+   * The last step of partition(): files every row in its block, in place,
+   * holding the table: scans and writes wait for it, while it pauses for
+   * the event loop as it goes.
    */
   async #file({ rows, group, sum, sums }: Assignment, pivots: Float32Array, blockRows: number): Promise<void> {
     const dimensions = this.#dimensions;
     const groups = pivots.length / dimensions;
     const filed: number[][] = Array.from({ length: groups }, () => []);
     const tail: number[] = [];
+    let seen = 0;
     for (const slot of this.#slots.values()) {
+      if (++seen % PERMUTE_STEP === 0) await pauseIfLong();
       if (slot < rows && !Number.isNaN(sum[slot]!)) filed[group[slot]!]!.push(slot);
       else tail.push(slot);
     }
@@ -465,7 +468,7 @@ export class VectorTable {
     }
     const tailStart = order.length;
     order.push(...tail);
-    this.#permute(order);
+    await this.#permute(order);
     this.#partition = new Partition(dimensions, pivots, Int32Array.from(starts), Int32Array.from(counts), Float64Array.from(inner), Float64Array.from(outer), tailStart);
     this.#used = order.length;
     this.#blockOf.fill(TAIL);
@@ -473,45 +476,41 @@ export class VectorTable {
   }
 
   /**
-   * Moves the row at slot order[i] to slot i, each row once: a row carried
-   * out of its slot displaces the row there, if that one has not moved yet.
+   * Moves the row at slot order[i] to slot i by swaps, pausing for the event
+   * loop between them: after each swap every row lies whole in the slot its
+   * id names, so vectorOf, radiusOf and image() stay true during a pause.
+   * Slot i holds a hole a deletion left when its id names another slot.
    */
-  #permute(order: number[]): void {
-    const destination = new Int32Array(this.#capacity).fill(-1);
-    order.forEach((slot, i) => (destination[slot] = i));
+  async #permute(order: number[]): Promise<void> {
+    // A loop: Int32Array.from with a mapping took 116 ms at a million rows.
+    const wanted = new Int32Array(order.length);
+    for (let i = 0; i < order.length; i++) wanted[i] = this.#ids[order[i]!]!;
     const memory = new Uint8Array(this.#memory.buffer);
     const rowBytes = this.#rowBytes;
-    let carried = new Uint8Array(rowBytes);
-    let spare = new Uint8Array(rowBytes);
-    for (const start of order) {
-      if (destination[start] === -1) continue;
-      carried.set(memory.subarray(this.#rowOffset(start), this.#rowOffset(start) + rowBytes));
-      let id = this.#ids[start]!;
-      let category = this.#categories[start]!;
-      let radius = this.#radii[start]!;
-      let to = destination[start]!;
-      destination[start] = -1;
-      for (;;) {
-        const at = this.#rowOffset(to);
-        if (destination[to] === -1) {
-          memory.set(carried, at);
-          this.#ids[to] = id;
-          this.#categories[to] = category;
-          this.#radii[to] = radius;
-          this.#slots.set(id, to);
-          break;
-        }
-        spare.set(memory.subarray(at, at + rowBytes));
-        memory.set(carried, at);
-        [carried, spare] = [spare, carried];
-        const next = destination[to]!;
-        destination[to] = -1;
-        [id, this.#ids[to]] = [this.#ids[to]!, id];
-        [category, this.#categories[to]] = [this.#categories[to]!, category];
-        [radius, this.#radii[to]] = [this.#radii[to]!, radius];
-        this.#slots.set(this.#ids[to]!, to);
-        to = next;
+    const spare = new Uint8Array(rowBytes);
+    for (let i = 0; i < wanted.length; i++) {
+      if (i % PERMUTE_STEP === 0) await pauseIfLong();
+      const id = wanted[i]!;
+      const from = this.#slots.get(id)!;
+      if (from === i) continue;
+      const [here, there] = [this.#rowOffset(i), this.#rowOffset(from)];
+      const [category, radius] = [this.#categories[from]!, this.#radii[from]!];
+      const held = this.#ids[i]!;
+      if (this.#slots.get(held) === i) {
+        spare.set(memory.subarray(here, here + rowBytes));
+        memory.copyWithin(here, there, there + rowBytes);
+        memory.set(spare, there);
+        this.#ids[from] = held;
+        this.#categories[from] = this.#categories[i]!;
+        this.#radii[from] = this.#radii[i]!;
+        this.#slots.set(held, from);
+      } else {
+        memory.copyWithin(here, there, there + rowBytes);
       }
+      this.#ids[i] = id;
+      this.#categories[i] = category;
+      this.#radii[i] = radius;
+      this.#slots.set(id, i);
     }
   }
 

@@ -214,6 +214,33 @@ describe('a partitioned VectorTable', () => {
     await assertCandidatesHoldTopK(table, stored, stored.keys(), 6);
   });
 
+  test('every row reads true between the steps of a build, while the rows are being filed too', async () => {
+    const random = seededRandom(13);
+    const stored = clusteredCatalog(random, 30, 100);
+    const table = new VectorTable(undefined, 256);
+    for (const [id, vector] of stored) table.set(id, vector);
+    let building = true;
+    let turns = 0;
+    // Each turn runs its slice before the build goes on, so the build pauses at almost every step, filing included.
+    const reader = (async () => {
+      while (building) {
+        for (const [id, vector] of stored) {
+          const row = table.vectorOf(id)!;
+          assert.ok(row.every((x, i) => Math.abs(x - vector[i]!) <= table.radiusOf(id)!), `product ${id} at turn ${turns}`);
+        }
+        pauseIfLong();
+        for (const until = performance.now() + SLICE_MS + 1; performance.now() < until; );
+        turns++;
+        await nextTurn();
+      }
+    })();
+    await table.partition(GROUPS, BLOCK_ROWS);
+    building = false;
+    await reader;
+    assert.ok(turns > 50, `the build went on over ${turns} turns`);
+    await assertCandidatesHoldTopK(table, stored, [...stored.keys()].filter((id) => id % 50 === 0), 6);
+  });
+
   test('asks for a partition from 16,384 rows, and again once the tail holds more than an eighth of them; the rebuild files the tail', async () => {
     const random = seededRandom(13);
     const table = new VectorTable();
