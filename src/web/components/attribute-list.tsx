@@ -1,9 +1,9 @@
 import { Fragment } from 'preact';
 import type { Attributes } from '../facets';
 
-/** A product's attributes, key by key, in the order the store gave them. */
+/** A product's attributes, key by key, in alphabetical order: the API's JSON objects keep no order. */
 export function AttributeList({ attributes }: { attributes: Attributes }) {
-  const entries = Object.entries(attributes);
+  const entries = Object.entries(attributes).sort(([a], [b]) => a.localeCompare(b));
   if (entries.length === 0) return <p>No attributes.</p>;
   return (
     <dl class="facts attributes">
