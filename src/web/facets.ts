@@ -24,7 +24,11 @@ export type FacetSelection = Readonly<Record<string, FacetChoice>>;
 export function deriveFacets(sample: readonly Attributes[]): Facet[] {
   const seen = new Map<string, unknown[]>();
   for (const attributes of sample) {
-    for (const [key, value] of Object.entries(attributes)) seen.set(key, [...(seen.get(key) ?? []), value]);
+    for (const [key, value] of Object.entries(attributes)) {
+      const values = seen.get(key);
+      if (values) values.push(value);
+      else seen.set(key, [value]);
+    }
   }
   const facets: Facet[] = [];
   for (const [key, values] of [...seen].sort(([a], [b]) => a.localeCompare(b))) {
