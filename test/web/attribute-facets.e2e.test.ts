@@ -207,4 +207,20 @@ describe('attribute facets on the storefront page', () => {
     await page.getByRole('group', { name: 'colors' }).getByLabel('tan').check();
     await gridShows(['cats 1']);
   });
+
+  test('at 360 px wide the facets stack above the grid and nothing scrolls sideways', async () => {
+    const phone = await page.context().newPage();
+    await phone.setViewportSize({ width: 360, height: 740 });
+    try {
+      await phone.goto(app.url);
+      await phone.locator('.grid .card').nth(7).waitFor();
+      await phone.getByRole('checkbox', { name: 'inStock' }).waitFor();
+      assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= 360));
+      await phone.goto(`${app.url}/#/products/${ids.get('cats-0')}`);
+      await phone.locator('.neighbour').nth(5).waitFor();
+      assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= 360));
+    } finally {
+      await phone.close();
+    }
+  });
 });
