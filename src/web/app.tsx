@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { FacetSelection } from './facets';
 import { useRoute, type Route } from './route';
 import { CatalogView } from './views/catalog-view';
 import { ProductView } from './views/product-view';
@@ -13,6 +14,8 @@ const NAVIGATION: { href: string; label: string; view: Route['view'] }[] = [
 
 export function App() {
   const route = useRoute();
+  // Kept here, not in a view, so the similar items of a product opened from the grid pass the grid's facets.
+  const [selection, setSelection] = useState<FacetSelection>({});
   // Another view (or another product) moves focus to the content, as a page
   // load would; a changed k or category leaves it in the control.
   const place = route.view === 'product' ? `product:${route.id}` : route.view;
@@ -47,8 +50,8 @@ export function App() {
         </nav>
       </header>
       <main id="main" tabIndex={-1}>
-        {route.view === 'catalog' && <CatalogView category={route.category} />}
-        {route.view === 'product' && <ProductView id={route.id} k={route.k} />}
+        {route.view === 'catalog' && <CatalogView category={route.category} selection={selection} onSelect={setSelection} />}
+        {route.view === 'product' && <ProductView id={route.id} k={route.k} selection={selection} onSelect={setSelection} />}
         {route.view === 'search' && <SearchView />}
         {route.view === 'staff' && <StaffView />}
       </main>

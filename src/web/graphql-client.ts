@@ -1,10 +1,11 @@
 import type { TypedDocumentString } from './generated/graphql';
 
-/** A GraphQL error as the API sends it: the message and its stable extensions.code. */
+/** A GraphQL error as the API sends it: the message, its stable extensions.code and, for an attribute, the key at fault. */
 export class ApiError extends Error {
   constructor(
     message: string,
     readonly code: string,
+    readonly key?: string,
   ) {
     super(message);
   }
@@ -12,7 +13,7 @@ export class ApiError extends Error {
 
 interface GraphQLResponse<TResult> {
   data?: TResult | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: { message: string; extensions?: { code?: string; key?: string } }[];
 }
 
 /**
@@ -39,7 +40,7 @@ export async function request<TResult, TVariables>(
     throw new ApiError(`the service answered HTTP ${response.status} without a GraphQL body`, `HTTP_${response.status}`);
   }
   const [error] = body.errors ?? [];
-  if (error) throw new ApiError(error.message, error.extensions?.code ?? `HTTP_${response.status}`);
+  if (error) throw new ApiError(error.message, error.extensions?.code ?? `HTTP_${response.status}`, error.extensions?.key);
   if (!body.data) throw new ApiError('the service answered without data', `HTTP_${response.status}`);
   return body.data;
 }

@@ -7,11 +7,14 @@ export interface QueryState<TResult> {
   data: TResult | undefined;
   error: ApiError | undefined;
   loading: boolean;
+  /** Asks again with the same variables: after a change the answer does not show. */
+  reload: () => void;
 }
 
 /** Runs a query whenever its variables change; an answer to older variables is dropped. */
 export function useQuery<TResult, TVariables>(document: TypedDocumentString<TResult, TVariables>, variables: TVariables): QueryState<TResult> {
-  const [state, setState] = useState<QueryState<TResult>>({ data: undefined, error: undefined, loading: true });
+  const [state, setState] = useState<Omit<QueryState<TResult>, 'reload'>>({ data: undefined, error: undefined, loading: true });
+  const [asked, setAsked] = useState(0);
   const key = JSON.stringify(variables);
   useEffect(() => {
     let current = true;
@@ -23,8 +26,8 @@ export function useQuery<TResult, TVariables>(document: TypedDocumentString<TRes
     return () => {
       current = false;
     };
-  }, [document, key]);
-  return state;
+  }, [document, key, asked]);
+  return { ...state, reload: () => setAsked((n) => n + 1) };
 }
 
 export function asApiError(error: unknown): ApiError {

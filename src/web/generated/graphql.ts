@@ -6,7 +6,7 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 export type AddProductInput = {
   /** The store's own fields (see Attributes): none when left out. */
-  attributes?: unknown;
+  attributes?: { [key: string]: string | number | boolean | string[] } | null | undefined;
   /**
    * The product's category; products with one are what a trained head learns from.
    * Stored normalized (NFC, zero-width characters removed, whitespace collapsed and
@@ -34,6 +34,28 @@ export type AddProductInput = {
    * stored normalized as a category is (case kept).
    */
   sku: string;
+};
+
+/**
+ * A rule on one attribute; every part given must hold, and at least one must be
+ * given. Numbers compare as numbers and strings exactly (a number given as a
+ * string is a string, "12" is not 12); a list-valued attribute passes eq and in
+ * when it contains the value. A product without the key fails every part but
+ * exists: false.
+ */
+export type AttributeCondition = {
+  /** Equal to this string, number or boolean (or, for a list, containing it). */
+  eq?: string | number | boolean | null | undefined;
+  /** The product has the key (true) or lacks it (false). */
+  exists?: boolean | null | undefined;
+  /** A number at least this. */
+  gte?: number | null | undefined;
+  /** Equal to one of these (at most 100), or for a list, containing one. */
+  in?: Array<string | number | boolean> | null | undefined;
+  /** The attribute's key. */
+  key: string;
+  /** A number at most this. */
+  lte?: number | null | undefined;
 };
 
 export type ClassWeight =
@@ -97,20 +119,37 @@ export type CatalogPageQueryVariables = Exact<{
   first: number;
   after?: string | null | undefined;
   category?: string | null | undefined;
+  where?: Array<AttributeCondition> | AttributeCondition | null | undefined;
 }>;
 
 
 export type CatalogPageQuery = { products: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, category: string | null, predictedCategory: string | null, thumbnailUrl: string } }> } };
+
+export type AttributeSampleQueryVariables = Exact<{
+  first: number;
+}>;
+
+
+export type AttributeSampleQuery = { products: { edges: Array<{ node: { id: string, attributes: { [key: string]: string | number | boolean | string[] } } }> } };
 
 export type ProductCardFragment = { id: string, name: string, category: string | null, predictedCategory: string | null, thumbnailUrl: string };
 
 export type ProductWithNeighboursQueryVariables = Exact<{
   id: string | number;
   k: number;
+  where?: Array<AttributeCondition> | AttributeCondition | null | undefined;
 }>;
 
 
-export type ProductWithNeighboursQuery = { product: { sku: string, imageWidth: number, imageHeight: number, id: string, name: string, category: string | null, predictedCategory: string | null, thumbnailUrl: string } | null, similarProducts: { space: EmbeddingSpace, modelVersion: string | null, metric: DistanceMetric, neighbours: Array<{ rank: number, distance: number, product: { id: string, name: string, category: string | null, predictedCategory: string | null, thumbnailUrl: string } }> } };
+export type ProductWithNeighboursQuery = { product: { sku: string, imageWidth: number, imageHeight: number, attributes: { [key: string]: string | number | boolean | string[] }, id: string, name: string, category: string | null, predictedCategory: string | null, thumbnailUrl: string } | null, similarProducts: { space: EmbeddingSpace, modelVersion: string | null, metric: DistanceMetric, neighbours: Array<{ rank: number, distance: number, product: { id: string, name: string, category: string | null, predictedCategory: string | null, thumbnailUrl: string } }> } };
+
+export type UpdateProductAttributesMutationVariables = Exact<{
+  id: string | number;
+  attributes: { [key: string]: string | number | boolean | string[] };
+}>;
+
+
+export type UpdateProductAttributesMutation = { updateProduct: { product: { id: string, attributes: { [key: string]: string | number | boolean | string[] } } } };
 
 export type SearchByPhotoQueryVariables = Exact<{
   image: string;
@@ -197,8 +236,8 @@ export const TrainingRunSummaryFragmentDoc = new TypedDocumentString(`
 }
     `, {"fragmentName":"TrainingRunSummary"}) as unknown as TypedDocumentString<TrainingRunSummaryFragment, unknown>;
 export const CatalogPageDocument = new TypedDocumentString(`
-    query CatalogPage($first: Int!, $after: String, $category: String) {
-  products(first: $first, after: $after, category: $category) {
+    query CatalogPage($first: Int!, $after: String, $category: String, $where: [AttributeCondition!]) {
+  products(first: $first, after: $after, category: $category, where: $where) {
     totalCount
     pageInfo {
       hasNextPage
@@ -218,15 +257,28 @@ export const CatalogPageDocument = new TypedDocumentString(`
   predictedCategory
   thumbnailUrl
 }`) as unknown as TypedDocumentString<CatalogPageQuery, CatalogPageQueryVariables>;
+export const AttributeSampleDocument = new TypedDocumentString(`
+    query AttributeSample($first: Int!) {
+  products(first: $first) {
+    edges {
+      node {
+        id
+        attributes
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AttributeSampleQuery, AttributeSampleQueryVariables>;
 export const ProductWithNeighboursDocument = new TypedDocumentString(`
-    query ProductWithNeighbours($id: ID!, $k: Int!) {
+    query ProductWithNeighbours($id: ID!, $k: Int!, $where: [AttributeCondition!]) {
   product(id: $id) {
     ...ProductCard
     sku
     imageWidth
     imageHeight
+    attributes
   }
-  similarProducts(id: $id, k: $k) {
+  similarProducts(id: $id, k: $k, filter: {where: $where}) {
     space
     modelVersion
     metric
@@ -246,6 +298,16 @@ export const ProductWithNeighboursDocument = new TypedDocumentString(`
   predictedCategory
   thumbnailUrl
 }`) as unknown as TypedDocumentString<ProductWithNeighboursQuery, ProductWithNeighboursQueryVariables>;
+export const UpdateProductAttributesDocument = new TypedDocumentString(`
+    mutation UpdateProductAttributes($id: ID!, $attributes: Attributes!) {
+  updateProduct(id: $id, input: {attributes: $attributes}) {
+    product {
+      id
+      attributes
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateProductAttributesMutation, UpdateProductAttributesMutationVariables>;
 export const SearchByPhotoDocument = new TypedDocumentString(`
     query SearchByPhoto($image: String!, $k: Int!) {
   similarToImage(image: $image, k: $k) {

@@ -1,9 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorMessage } from '../components/error-message';
+import { FacetPanel } from '../components/facet-panel';
 import { ProductCard } from '../components/product-card';
+import { conditionsFor, describeSelection, type FacetSelection } from '../facets';
 import { CatalogPageDocument, type ProductCardFragment } from '../generated/graphql';
 import { ApiError, request } from '../graphql-client';
 import { catalogHref } from '../route';
+import { useFacets } from '../use-facets';
 import { asApiError } from '../use-query';
 
 export const PAGE_SIZE = 50;
@@ -15,19 +18,29 @@ interface Loaded {
   hasNextPage: boolean;
 }
 
-/** The catalog in pages of PAGE_SIZE (the API's cursor pagination), one category or all. */
-export function CatalogView({ category }: { category: string | undefined }) {
+interface Props {
+  category: string | undefined;
+  /** The shopper's attribute facets, shared with the product view. */
+  selection: FacetSelection;
+  onSelect: (selection: FacetSelection) => void;
+}
+
+/** The catalog in pages of PAGE_SIZE (the API's cursor pagination), one category or all, narrowed by attribute facets. */
+export function CatalogView({ category, selection, onSelect }: Props) {
   const [loaded, setLoaded] = useState<Loaded | undefined>();
   const [error, setError] = useState<ApiError | undefined>();
   const [busy, setBusy] = useState(false);
   // Categories met so far: the API lists products, not categories.
   const [categories, setCategories] = useState<string[]>([]);
+  const facets = useFacets();
+  const where = conditionsFor(selection);
+  const narrowed = where !== null;
 
   async function loadPage(after: string | null, previous: ProductCardFragment[]) {
     setBusy(true);
     setError(undefined);
     try {
-      const { products } = await request(CatalogPageDocument, { first: PAGE_SIZE, after, category: category ?? null });
+      const { products } = await request(CatalogPageDocument, { first: PAGE_SIZE, after, category: category ?? null, where });
       const page = products.edges.map((edge) => edge.node);
       setLoaded({ products: [...previous, ...page], totalCount: products.totalCount, ...products.pageInfo });
       setCategories((known) => [...new Set([...known, ...page.flatMap((p) => (p.category ? [p.category] : []))])].sort());
@@ -41,7 +54,7 @@ export function CatalogView({ category }: { category: string | undefined }) {
   useEffect(() => {
     setLoaded(undefined);
     void loadPage(null, []);
-  }, [category]);
+  }, [category, JSON.stringify(where)]);
 
   function filter(event: Event) {
     event.preventDefault();
@@ -65,28 +78,40 @@ export function CatalogView({ category }: { category: string | undefined }) {
         <button type="submit">Filter</button>
         {category && <a href={catalogHref()}>Show all</a>}
       </form>
-      {loaded && (
-        <p class="count" aria-live="polite">
-          Showing {loaded.products.length} {category ? `of the products in ${category}` : `of ${loaded.totalCount} products`}
-        </p>
-      )}
-      {loaded && loaded.products.length === 0 && <p>No products here yet. Staff can add some on the Staff page.</p>}
-      {loaded && (
-        <ul class="grid" aria-label="Products">
-          {loaded.products.map((product) => (
-            <li key={product.id}>
-              <ProductCard product={product} />
-            </li>
-          ))}
-        </ul>
-      )}
-      {error && <ErrorMessage error={error} />}
-      {busy && <p aria-live="polite">Loading…</p>}
-      {loaded?.hasNextPage && !busy && (
-        <button type="button" class="more" onClick={() => void loadPage(loaded.endCursor, loaded.products)}>
-          Show more products
-        </button>
-      )}
+      <div class="shelf">
+        {facets.data && <FacetPanel facets={facets.data} selection={selection} onChange={onSelect} narrows="the catalog" />}
+        <div>
+          {loaded && (
+            <p class="count" aria-live="polite">
+              Showing {loaded.products.length}{' '}
+              {narrowed
+                ? `${category ? `of the products in ${category}` : 'products'} with ${describeSelection(selection)}`
+                : category
+                  ? `of the products in ${category}`
+                  : `of ${loaded.totalCount} products`}
+            </p>
+          )}
+          {loaded && loaded.products.length === 0 && (
+            <p>{narrowed ? 'No product has these attributes.' : 'No products here yet. Staff can add some on the Staff page.'}</p>
+          )}
+          {loaded && (
+            <ul class="grid" aria-label="Products">
+              {loaded.products.map((product) => (
+                <li key={product.id}>
+                  <ProductCard product={product} />
+                </li>
+              ))}
+            </ul>
+          )}
+          {error && <ErrorMessage error={error} />}
+          {busy && <p aria-live="polite">Loading…</p>}
+          {loaded?.hasNextPage && !busy && (
+            <button type="button" class="more" onClick={() => void loadPage(loaded.endCursor, loaded.products)}>
+              Show more products
+            </button>
+          )}
+        </div>
+      </div>
     </section>
   );
 }

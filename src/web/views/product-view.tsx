@@ -1,12 +1,28 @@
+import { readAdminToken } from '../admin-token';
+import { AttributeEditor } from '../components/attribute-editor';
+import { AttributeList } from '../components/attribute-list';
 import { ErrorMessage } from '../components/error-message';
+import { FacetPanel } from '../components/facet-panel';
 import { NeighbourList, SpaceLine } from '../components/neighbour-list';
+import { conditionsFor, describeSelection, type FacetSelection } from '../facets';
 import { ProductWithNeighboursDocument } from '../generated/graphql';
 import { productHref } from '../route';
+import { useFacets } from '../use-facets';
 import { useQuery } from '../use-query';
 
-/** A product beside its k nearest products; k lives in the address so a view can be shared. */
-export function ProductView({ id, k }: { id: string; k: number }) {
-  const state = useQuery(ProductWithNeighboursDocument, { id, k });
+interface Props {
+  id: string;
+  k: number;
+  /** The shopper's attribute facets, shared with the catalog: the similar items pass them too. */
+  selection: FacetSelection;
+  onSelect: (selection: FacetSelection) => void;
+}
+
+/** A product, its attributes, and its k nearest products; k lives in the address so a view can be shared. */
+export function ProductView({ id, k, selection, onSelect }: Props) {
+  const state = useQuery(ProductWithNeighboursDocument, { id, k, where: conditionsFor(selection) });
+  const facets = useFacets();
+  const adminToken = readAdminToken();
 
   function changeK(event: Event) {
     const value = Number((event.currentTarget as HTMLInputElement).value);
@@ -24,6 +40,7 @@ export function ProductView({ id, k }: { id: string; k: number }) {
   if (!state.data) return <p aria-live="polite">Loading…</p>;
   const { product, similarProducts } = state.data;
   if (!product) return <h1 id="view-title" tabIndex={-1}>No product {id}</h1>;
+  const narrowed = Object.keys(selection).length > 0;
   return (
     <section aria-labelledby="view-title" class="product-view">
       <div class="query">
@@ -42,16 +59,33 @@ export function ProductView({ id, k }: { id: string; k: number }) {
               {product.imageWidth} × {product.imageHeight} px
             </dd>
           </dl>
+          <h2>Attributes</h2>
+          <AttributeList attributes={product.attributes} />
         </div>
       </div>
+      {adminToken && (
+        <AttributeEditor
+          key={product.id}
+          id={product.id}
+          attributes={product.attributes}
+          adminToken={adminToken}
+          onSaved={() => (state.reload(), facets.reload())}
+        />
+      )}
       <h2>Looks alike</h2>
+      {facets.data && <FacetPanel facets={facets.data} selection={selection} onChange={onSelect} narrows="the similar items" />}
       <label class="k">
         Neighbours (k)
         <input type="number" min={1} max={100} value={k} onChange={changeK} />
       </label>
       {state.loading && <p aria-live="polite">Loading…</p>}
       <SpaceLine space={similarProducts.space} modelVersion={similarProducts.modelVersion} />
-      <NeighbourList neighbours={similarProducts.neighbours} category={product.category} k={k} />
+      {narrowed && <p class="narrowed">Only items with {describeSelection(selection)}.</p>}
+      {narrowed && similarProducts.neighbours.length === 0 ? (
+        <p>No similar item has these attributes.</p>
+      ) : (
+        <NeighbourList neighbours={similarProducts.neighbours} category={product.category} k={k} />
+      )}
     </section>
   );
 }
