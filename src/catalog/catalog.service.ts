@@ -82,7 +82,8 @@ export class CatalogService {
         const ids = new Map((await repositories.products.insertMany(fresh)).map((p) => [p.sku, p.id]));
         for (const product of products) {
           const id = stored.get(product.sku)?.id;
-          if (id !== undefined) await repositories.products.update(id, product);
+          // The image too: its features, thumbnail and origin, not the fields alone.
+          if (id !== undefined) await repositories.products.update(id, { ...product, image: product });
         }
         await repositories.embeddings.deleteOf(products.flatMap((p) => stored.get(p.sku)?.id ?? []));
         await this.embed(repositories, products.map((p) => ({ productId: ids.get(p.sku) ?? stored.get(p.sku)!.id, features: p.features })));

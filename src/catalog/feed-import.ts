@@ -235,7 +235,7 @@ async function deleteMissing(target: FeedTarget, listed: ReadonlyMap<string, num
   const missing: string[] = [];
   for await (const product of target.products()) if (!listed.has(product.sku)) missing.push(product.id);
   summary.missing = missing.length;
-  if (options.dryRun) return;
+  if (options.dryRun || missing.length === 0) return;
   if (summary.failed > 0) {
     // A failed row may be the only one to list its product: nothing is deleted on its word.
     summary.keptMissing = `${summary.failed} rows failed`;
