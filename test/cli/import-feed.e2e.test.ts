@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
-import { startApi, type ApiProcess } from '../../harness/api-process.js';
 import { lookalike } from '../support/command-line.js';
 
 const DISTINCT_IMAGES = 24;
