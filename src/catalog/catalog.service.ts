@@ -1,7 +1,7 @@
 import type { Repositories, Store } from '../db/store.js';
 import { isUniqueViolation } from '../db/database-errors.js';
 import { DomainError, productNotFound } from '../errors.js';
-import type { Product, ProductPage } from './product.js';
+import type { ImageOrigin, Product, ProductPage } from './product.js';
 import type { ActiveModel } from '../training/active-model.js';
 import type { ImageSource, ProductImage, ProductImages } from './product-images.js';
 import { attributeConditions, type AttributeConditionInput } from './attribute-condition.js';
@@ -27,6 +27,7 @@ export const MAX_PAGE_SIZE = 500;
 
 export class CatalogService {
   private readonly thumbnails = turnBatch((ids: number[]) => this.store.products.thumbnails(ids));
+  private readonly imageOriginsById = turnBatch((ids: number[]) => this.store.products.imageOrigins(ids));
 
   constructor(
     private readonly store: Store,
@@ -81,7 +82,8 @@ export class CatalogService {
         const ids = new Map((await repositories.products.insertMany(fresh)).map((p) => [p.sku, p.id]));
         for (const product of products) {
           const id = stored.get(product.sku)?.id;
-          if (id !== undefined) await repositories.products.update(id, product);
+          // The image too: its features, thumbnail and origin, not the fields alone.
+          if (id !== undefined) await repositories.products.update(id, { ...product, image: product });
         }
         await repositories.embeddings.deleteOf(products.flatMap((p) => stored.get(p.sku)?.id ?? []));
         await this.embed(repositories, products.map((p) => ({ productId: ids.get(p.sku) ?? stored.get(p.sku)!.id, features: p.features })));
@@ -157,6 +159,16 @@ export class CatalogService {
     return this.thumbnails(id);
   }
 
+  /** What a product's image was stored from; undefined when there is no such product. Asked together, read together. */
+  async getImageOrigin(id: number): Promise<ImageOrigin | undefined> {
+    return this.imageOriginsById(id);
+  }
+
+  /** What these products' images were stored from, by id. */
+  async imageOrigins(ids: readonly number[]): Promise<Map<number, ImageOrigin>> {
+    return this.store.products.imageOrigins(ids);
+  }
+
   async listProducts(options: {
     first: number;
     afterId?: number | undefined;
@@ -217,7 +229,14 @@ function assertSkusAreNew(existing: readonly string[]): void {
 }
 
 function productImage(image: ProductImage) {
-  return { thumbnail: image.thumbnail, imageWidth: image.width, imageHeight: image.height, features: image.features };
+  return {
+    thumbnail: image.thumbnail,
+    imageWidth: image.width,
+    imageHeight: image.height,
+    features: image.features,
+    imageSha256: image.sha256,
+    imageUrl: image.url,
+  };
 }
 
 function validate(input: ProductInput<ImageSource>) {

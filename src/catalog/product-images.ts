@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FeatureExtractor } from '../ml/feature-extractor.js';
 import { requestAborted } from '../errors.js';
 import { decodeImage, readImageHeader, type PreparedImage } from '../ml/image.js';
@@ -31,9 +32,13 @@ export interface ProductImagesOptions {
   };
 }
 
-/** A client's image decoded, with its ResNet50 features. */
+/** A client's image decoded, with its ResNet50 features and what it was stored from. */
 export interface ProductImage extends PreparedImage {
   features: Float32Array;
+  /** Hex SHA-256 of the file analysed. */
+  sha256: string;
+  /** The link it was fetched from; null when its file was given. */
+  url: string | null;
 }
 
 /**
@@ -96,7 +101,13 @@ export class ProductImages {
     // Without a signal (the command line) each call is a request of its own.
     const lease = this.fetches.lease(signal ?? {});
     try {
-      return await this.analyse(await this.fetched(sources, lease, label, signal), label, signal);
+      const files = await this.fetched(sources, lease, label, signal);
+      const images = await this.analyse(files, label, signal);
+      return images.map((image, i) => ({
+        ...image,
+        sha256: createHash('sha256').update(files[i]!).digest('hex'),
+        url: typeof inputs[i] === 'object' && 'url' in inputs[i] ? inputs[i].url : null,
+      }));
     } finally {
       lease.release();
     }
@@ -118,7 +129,7 @@ export class ProductImages {
     );
   }
 
-  private async analyse(files: readonly Uint8Array[], label: Label, signal: AbortSignal | undefined): Promise<ProductImage[]> {
+  private async analyse(files: readonly Uint8Array[], label: Label, signal: AbortSignal | undefined): Promise<(PreparedImage & { features: Float32Array })[]> {
     const limits = {
       maxBytes: this.options.maxImageBytes,
       maxPixels: this.options.maxImagePixels,

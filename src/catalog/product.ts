@@ -26,6 +26,21 @@ export interface NewProduct {
   imageHeight: number;
   /** ResNet50 `avg_pool` output, 2048 floats. */
   features: Float32Array;
+  /** Where the image came from (ImageOrigin); unknown when left out. */
+  imageSha256?: string | null | undefined;
+  imageUrl?: string | null | undefined;
+}
+
+/**
+ * What a product's image was stored from: what a feed run again compares to
+ * tell a changed image without analysing it. Null for products stored before
+ * it was kept.
+ */
+export interface ImageOrigin {
+  /** Hex SHA-256 of the image file analysed (a link's fetched bytes too). */
+  sha256: string | null;
+  /** The link the image was fetched from; null when its file was sent. */
+  url: string | null;
 }
 
 /** A product as training and evaluation see it: its label and its ResNet50 features. */

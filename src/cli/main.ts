@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { ConfigError } from '../config.js';
+import { FeedFormatError } from '../datasets/feed-rows.js';
 import { IdxFormatError } from '../datasets/idx.js';
 import { DataDirLockedError } from '../db/data-dir-lock.js';
 import { demoCommand } from './commands/demo.js';
@@ -23,7 +24,7 @@ try {
   await program.parseAsync();
 } catch (error) {
   // What the user can act on is said in one line; anything else keeps its stack.
-  if (!(error instanceof InterruptedError || error instanceof DataDirLockedError || error instanceof RemoteImportError || error instanceof ConfigError || error instanceof IdxFormatError)) {
+  if (!(error instanceof InterruptedError || error instanceof DataDirLockedError || error instanceof RemoteImportError || error instanceof ConfigError || error instanceof IdxFormatError || error instanceof FeedFormatError)) {
     throw error;
   }
   console.error(error.message);

@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ImportTarget } from '../catalog/catalog-import.js';
-import type { ProductInput } from '../catalog/catalog.service.js';
+import type { ExistingSku, ProductInput } from '../catalog/catalog.service.js';
+import type { ImageSource } from '../catalog/product-images.js';
 import { normalizeProductText } from '../catalog/product-text.js';
 
-const ADD_PRODUCTS = 'mutation ($inputs: [AddProductInput!]!) { addProducts(inputs: $inputs) { products { sku } } }';
+const ADD_PRODUCTS =
+  'mutation ($inputs: [AddProductInput!]!, $onExisting: ExistingSku) { addProducts(inputs: $inputs, onExisting: $onExisting) { products { sku } } }';
 const MAX_WAIT_MS = 30_000;
 const HINTS: Record<string | number, string> = {
   UNAUTHENTICATED: ': give the admin token with --token or ADMIN_TOKEN',
@@ -14,6 +16,13 @@ const HINTS: Record<string | number, string> = {
 /** A running service refused an import, or stayed out of reach; the message is the one line to show. */
 export class RemoteImportError extends Error {
   override name = 'RemoteImportError';
+  constructor(
+    message: string,
+    /** The service's error code, and the input it named, when it refused a batch. */
+    readonly refusal?: { code: string; index: number | undefined },
+  ) {
+    super(message);
+  }
 }
 
 export interface RemoteCatalogOptions {
@@ -32,7 +41,7 @@ type Answer = { added: { sku: string }[] } | { duplicates: string[] } | { retry:
 
 interface GraphQLAnswer {
   data?: { addProducts?: { products: { sku: string }[] } } | null;
-  errors?: { message: string; extensions?: { code?: string; skus?: unknown } }[];
+  errors?: { message: string; extensions?: { code?: string; skus?: unknown; index?: unknown } }[];
 }
 
 /**
@@ -78,13 +87,18 @@ export class RemoteCatalog implements ImportTarget {
     return [];
   }
 
-  async #send(inputs: readonly ProductInput[]): Promise<Exclude<Answer, { retry: string }>> {
+  /** Adds the batch, replacing the products whose skus the service has; a refusal is a RemoteImportError naming its code and input. */
+  async upsert(inputs: readonly ProductInput<ImageSource>[]): Promise<void> {
+    await this.#send(inputs, 'UPDATE');
+  }
+
+  async #send(inputs: readonly ProductInput<ImageSource>[], onExisting: ExistingSku = 'FAIL'): Promise<Exclude<Answer, { retry: string }>> {
     const attempts = this.options.attempts ?? 8;
     for (let attempt = 1; ; attempt++) {
       const url = await this.#acquire();
       let answer: Answer;
       try {
-        answer = await this.#post(url, inputs);
+        answer = await this.#post(url, inputs, onExisting);
       } finally {
         this.#release(url);
       }
@@ -100,7 +114,7 @@ export class RemoteCatalog implements ImportTarget {
     }
   }
 
-  async #post(url: string, inputs: readonly ProductInput[]): Promise<Answer> {
+  async #post(url: string, inputs: readonly ProductInput<ImageSource>[], onExisting: ExistingSku): Promise<Answer> {
     const signal = this.options.signal;
     let response: Response;
     let body: GraphQLAnswer | undefined;
@@ -112,7 +126,7 @@ export class RemoteCatalog implements ImportTarget {
           'apollo-require-preflight': 'true',
           ...(this.options.token && { authorization: `Bearer ${this.options.token}` }),
         },
-        body: addProductsRequest(inputs),
+        body: addProductsRequest(inputs, onExisting),
         signal,
       });
       body = (await response.json().catch(() => undefined)) as GraphQLAnswer | undefined;
@@ -131,8 +145,10 @@ export class RemoteCatalog implements ImportTarget {
       return { duplicates: Array.isArray(skus) ? skus.map(String) : [] };
     }
     if (error || response.status === 401) {
+      const index = error?.extensions?.index;
       throw new RemoteImportError(
         `${url} refused a batch: ${error?.message ?? 'unauthenticated'} (${code ?? `HTTP ${response.status}`})${HINTS[code ?? response.status] ?? ''}`,
+        code === undefined ? undefined : { code, index: typeof index === 'number' ? index : undefined },
       );
     }
     const products = body?.data?.addProducts?.products;
@@ -157,13 +173,17 @@ export class RemoteCatalog implements ImportTarget {
  * streamed and counted by the service, rather than as base64 in a JSON body
  * a third larger and bounded to one large image.
  */
-function addProductsRequest(inputs: readonly ProductInput[]): FormData {
+function addProductsRequest(inputs: readonly ProductInput<ImageSource>[], onExisting: ExistingSku): FormData {
   const form = new FormData();
-  const variables = inputs.map(({ sku, name, category, image }) =>
-    typeof image === 'string' ? { sku, name, category: category ?? null, image } : { sku, name, category: category ?? null, imageFile: null },
-  );
-  const files = inputs.flatMap(({ image }, i) => (typeof image === 'string' ? [] : [{ i, image }]));
-  form.append('operations', JSON.stringify({ query: ADD_PRODUCTS, variables: { inputs: variables } }));
+  const variables = inputs.map(({ sku, name, category, attributes, image }) => ({
+    sku,
+    name,
+    category: category ?? null,
+    ...(attributes !== undefined && { attributes }),
+    ...(typeof image === 'string' ? { image } : image instanceof Uint8Array ? { imageFile: null } : { imageUrl: image.url }),
+  }));
+  const files = inputs.flatMap(({ image }, i) => (image instanceof Uint8Array ? [{ i, image }] : []));
+  form.append('operations', JSON.stringify({ query: ADD_PRODUCTS, variables: { inputs: variables, onExisting } }));
   form.append('map', JSON.stringify(Object.fromEntries(files.map(({ i }) => [String(i), [`variables.inputs.${i}.imageFile`]]))));
   for (const { i, image } of files) form.append(String(i), new Blob([new Uint8Array(image)]), `${i}`);
   return form;

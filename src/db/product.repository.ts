@@ -3,7 +3,7 @@ import type { AttributeCondition } from '../catalog/attribute-condition.js';
 import type { Attributes } from '../catalog/attributes.js';
 import { categoryKey } from '../catalog/category.js';
 import { attributeConditionsSql } from './attribute-conditions.js';
-import type { NewProduct, Neighbour, Product, ProductFeatures, ProductPage } from '../catalog/product.js';
+import type { ImageOrigin, NewProduct, Neighbour, Product, ProductFeatures, ProductPage } from '../catalog/product.js';
 import type { NeighbourFilter } from '../catalog/neighbour-filter.js';
 import { byteaAsBase64, fromBase64, toBytea } from './bytes.js';
 import { filterCondition } from './neighbour-filter.js';
@@ -22,7 +22,7 @@ export const PRODUCT_COLUMNS = [
 ] as const;
 
 /** A product row without its thumbnail: lists and lookups leave the bytes to thumbnails(), for the clients that ask. */
-export type ProductRow = Omit<Selectable<ProductTable>, 'features' | 'thumbnail' | 'category_key'> & {
+export type ProductRow = Omit<Selectable<ProductTable>, 'features' | 'thumbnail' | 'category_key' | 'image_sha256' | 'image_url'> & {
   predicted_category: string | null;
 };
 
@@ -31,7 +31,7 @@ export interface ProductChanges {
   name?: string | undefined;
   category?: string | null | undefined;
   attributes?: Attributes | undefined;
-  image?: Pick<NewProduct, 'thumbnail' | 'imageWidth' | 'imageHeight' | 'features'> | undefined;
+  image?: Pick<NewProduct, 'thumbnail' | 'imageWidth' | 'imageHeight' | 'features' | 'imageSha256' | 'imageUrl'> | undefined;
 }
 
 export class ProductRepository {
@@ -52,6 +52,8 @@ export class ProductRepository {
           image_width: p.imageWidth,
           image_height: p.imageHeight,
           features: toVector(p.features),
+          image_sha256: p.imageSha256 ?? null,
+          image_url: p.imageUrl ?? null,
         })),
       )
       .returning(PRODUCT_COLUMNS)
@@ -81,6 +83,8 @@ export class ProductRepository {
           image_width: image.imageWidth,
           image_height: image.imageHeight,
           features: toVector(image.features),
+          image_sha256: image.imageSha256 ?? null,
+          image_url: image.imageUrl ?? null,
         }),
       })
       .where('id', '=', id)
@@ -113,6 +117,13 @@ export class ProductRepository {
       .where('id', 'in', ids)
       .execute();
     return new Map(rows.map((row) => [row.id, fromBase64(row.thumbnail)]));
+  }
+
+  /** What these products' images were stored from, by id; ids that name no product are absent. */
+  async imageOrigins(ids: readonly number[]): Promise<Map<number, ImageOrigin>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('products').select(['id', 'image_sha256', 'image_url']).where('id', 'in', ids).execute();
+    return new Map(rows.map((row) => [row.id, { sha256: row.image_sha256, url: row.image_url }]));
   }
 
   async findExistingSkus(skus: readonly string[]): Promise<string[]> {

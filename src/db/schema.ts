@@ -17,6 +17,10 @@ export interface ProductTable {
   image_width: number;
   image_height: number;
   features: VectorColumn;
+  /** Hex SHA-256 of the image file analysed; null for products stored before migration 010. */
+  image_sha256: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The link the image was fetched from; null when its file was sent. */
+  image_url: ColumnType<string | null, string | null | undefined, string | null>;
   /** The store's own fields (catalog/attributes.ts); node-pg and PGlite parse jsonb, and take it as JSON text. */
   attributes: ColumnType<Attributes, string | undefined, string>;
   created_at: ColumnType<Date, never, never>;

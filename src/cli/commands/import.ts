@@ -3,6 +3,7 @@ import { importProducts, type ImportItem, type ImportProgress, type ImportTarget
 import { loadConfig } from '../../config.js';
 import { DIGIT_CATEGORIES, FASHION_MNIST_CATEGORIES, FASHION_MNIST_DIR, openIdxDataset } from '../../datasets/idx-dataset.js';
 import { folderItems, idxItems } from '../import-sources.js';
+import { importFeedCommand } from './import-feed.js';
 import { progressBar, tracker } from '../progress.js';
 import { RemoteCatalog } from '../remote-catalog.js';
 import { InterruptedError, runInterruptible, runWithServices } from '../run-with-services.js';
@@ -29,7 +30,7 @@ interface ImportOptions {
   concurrency: number | undefined;
 }
 
-function importOptions(command: Command): Command {
+export function importOptions(command: Command): Command {
   return command
     .option('--batch-size <n>', 'products per batch (default 64, or 32 with --url)', positiveInteger)
     .option(
@@ -42,7 +43,7 @@ function importOptions(command: Command): Command {
     .option('--concurrency <n>', 'with --url: batches in flight, spread over the services in turn (default: one per --url)', positiveInteger);
 }
 
-function serviceUrl(value: string, previous: string[]): string[] {
+export function serviceUrl(value: string, previous: string[]): string[] {
   if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) throw new InvalidArgumentError('expected an http(s) URL');
   return [...previous, value];
 }
@@ -75,6 +76,7 @@ export function importCommand(): Command {
   });
   const folder = command.command('folder <dir>').description('import images laid out as DIR/<category>/<file> (jpg, png, webp)');
   importOptions(folder).action(async (dir: string, options) => runImport(await folderItems(dir), options));
+  command.addCommand(importFeedCommand());
   return command;
 }
 

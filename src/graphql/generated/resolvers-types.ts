@@ -309,6 +309,10 @@ export type Product = {
   id: Scalars['ID']['output'];
   /** Height of the original image in pixels. */
   imageHeight: Scalars['Int']['output'];
+  /** The SHA-256 (hex) of the image file analysed, a link's fetched bytes too; null for products stored before it was kept. */
+  imageSha256?: Maybe<Scalars['String']['output']>;
+  /** The link the image was fetched from (imageUrl); null when its file was sent. */
+  imageUrl?: Maybe<Scalars['String']['output']>;
   /** Width of the original image in pixels. */
   imageWidth: Scalars['Int']['output'];
   name: Scalars['String']['output'];
@@ -955,6 +959,8 @@ export type ProductResolvers<ContextType = GraphQLContext, ParentType extends Re
   createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   imageHeight?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  imageSha256?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  imageUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   imageWidth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   predictedCategory?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

@@ -10,5 +10,7 @@ export const Product: ProductResolvers = {
     return `data:image/webp;base64,${Buffer.from(bytes).toString('base64')}`;
   },
   thumbnailUrl: (product) => thumbnailPath(product.id),
+  imageSha256: async (product, _args, { catalog }) => (await catalog.getImageOrigin(product.id))?.sha256 ?? null,
+  imageUrl: async (product, _args, { catalog }) => (await catalog.getImageOrigin(product.id))?.url ?? null,
   createdAt: (product) => product.createdAt.toISOString(),
 };
