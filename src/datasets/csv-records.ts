@@ -1,3 +1,7 @@
+import { on } from 'node:events';
+import { pipeline } from 'node:stream/promises';
+import { parse, type Info } from 'csv-parse';
+
 /** One CSV record: its cells and the line it starts on (1-based), which a report of a bad row names. */
 export interface CsvRecord {
   line: number;
@@ -12,69 +16,27 @@ export class UnterminatedQuoteError extends Error {
 }
 
 /**
- * RFC 4180 records from text arriving in chunks, one record held at a time:
- * cells separated by commas, quoted cells ("...") may hold commas, line
- * breaks and doubled quotes; LF and CRLF both end a record; a leading byte
- * order mark is dropped; blank lines are skipped. Throws
- * UnterminatedQuoteError at the end if a quote was left open.
+ * RFC 4180 records from text arriving in chunks, one record held at a time
+ * (csv-parse): quoted cells may hold commas, line breaks and doubled quotes;
+ * LF and CRLF both end a record; a leading byte order mark is dropped; blank
+ * lines are skipped. Throws UnterminatedQuoteError if a quote is left open.
  */
 export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator<CsvRecord> {
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  // A quote inside a quoted cell ends it unless the next character is another quote.
-  let quoteSeen = false;
-  let line = 1;
-  let start = 1;
-  let first = true;
-  let touched = false;
-  const endRecord = function* () {
-    cells.push(cell);
-    if (cells.length > 1 || cells[0] !== '' || touched) yield { line: start, cells };
-    cells = [];
-    cell = '';
-    touched = false;
-  };
-  for await (let chunk of chunks) {
-    if (first && chunk.length > 0) {
-      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
-      first = false;
+  const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true, record_delimiter: ['\r\n', '\n'] });
+  // Records come as events, so those parsed before an error are still read before it; past 256 waiting, the parser pauses.
+  const fed = pipeline(chunks, parser).catch(() => {});
+  // csv-parse counts the lines read when a record ends; it starts after the last one and the blank lines since.
+  let ended = { lines: 0, empty: 0 };
+  try {
+    for await (const [{ record, info }] of on(parser, 'data', { close: ['end'], highWaterMark: 256 }) as AsyncIterable<[{ record: string[]; info: Info & { empty_lines: number } }]>) {
+      const line = ended.lines + 1 + (info.empty_lines - ended.empty);
+      ended = { lines: info.lines, empty: info.empty_lines };
+      yield { line, cells: record };
     }
-    for (let i = 0; i < chunk.length; i++) {
-      const char = chunk[i]!;
-      if (quoted) {
-        if (quoteSeen) {
-          quoteSeen = false;
-          if (char === '"') {
-            cell += '"';
-            continue;
-          }
-          quoted = false;
-        } else {
-          if (char === '"') quoteSeen = true;
-          else {
-            if (char === '\n') line++;
-            cell += char;
-          }
-          continue;
-        }
-      }
-      if (char === '"' && cell === '') {
-        quoted = true;
-        touched = true;
-      } else if (char === ',') {
-        cells.push(cell);
-        cell = '';
-      } else if (char === '\n') {
-        if (cell.endsWith('\r')) cell = cell.slice(0, -1);
-        yield* endRecord();
-        start = ++line;
-      } else {
-        cell += char;
-      }
-    }
+  } catch (error) {
+    if ((error as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED') throw new UnterminatedQuoteError(ended.lines + 1);
+    throw error;
+  } finally {
+    await fed;
   }
-  if (quoted && !quoteSeen) throw new UnterminatedQuoteError(start);
-  if (cell.endsWith('\r')) cell = cell.slice(0, -1);
-  yield* endRecord();
 }
