@@ -3,15 +3,18 @@
 // folder, an admin token set) with a small catalog of real photos. A
 // well-behaved client measures similarProducts latency alone (the baseline),
 // then again while hostile clients send every request of the list in a loop;
-// meanwhile the server's RSS is sampled from /proc and /healthz is polled.
+// meanwhile the server's RSS is sampled from /proc and /healthz is polled,
+// idle and under attack. The catalog is --per-category crops of each of the
+// two photos (300 or more lets a nearDuplicates page scan its 200 products).
 // Prints what each hostile request got (HTTP status, code, seconds), the RSS
 // peak and the well-behaved p99 while it was in flight, /healthz failures
-// and the well-behaved p50/p99 under attack beside the baseline. --only
-// keeps the hostile requests whose name contains it; --well-behaved
-// similarToImage makes the well-behaved client a photo search (a JPEG of
-// the catalog), which waits in the same decode queue as the attack.
+// and latency, and the well-behaved p50/p99 under attack beside the
+// baseline. --only keeps the hostile requests whose name contains it;
+// --well-behaved similarToImage makes the well-behaved client a photo search
+// (a JPEG of the catalog), which waits in the same decode queue as the attack.
 //
-//   node --import tsx bench/hostile.ts [--seconds 60] [--hostile-clients 1] [--port 4391] [--only AVIF] [--well-behaved similarToImage]
+//   node --import tsx bench/hostile.ts [--seconds 60] [--hostile-clients 1] [--per-category 12] [--only <part of a name>]
+//     [--well-behaved similarToImage] [--port 4391]
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -28,15 +31,17 @@ const { values: flags } = parseArgs({
   options: {
     seconds: { type: 'string', default: '60' },
     'hostile-clients': { type: 'string', default: '1' },
+    'per-category': { type: 'string', default: '12' },
+    only: { type: 'string', default: '' },
     port: { type: 'string', default: '4391' },
     out: { type: 'string', default: 'bench/results/hostile.json' },
-    only: { type: 'string', default: '' },
     'well-behaved': { type: 'string', default: 'similarProducts' },
   },
 });
 if (!['similarProducts', 'similarToImage'].includes(flags['well-behaved']!)) throw new Error('--well-behaved is similarProducts or similarToImage');
 const seconds = positiveInteger(flags, 'seconds');
 const hostileClients = positiveInteger(flags, 'hostile-clients');
+const perCategory = positiveInteger(flags, 'per-category');
 const port = positiveInteger(flags, 'port');
 const url = `http://127.0.0.1:${port}`;
 const TOKEN = 'hostile-bench-admin-token-0123456789';
@@ -118,6 +123,15 @@ function largeBody(bytes: number, contentType = 'application/json'): Promise<Ans
 const gql = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
 const aliases = (n: number, field: string) => gql(`{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`);
 
+/** A page that holds one pair and scans up to 200 products when there is none: 200 searches. */
+const ONE_PAIR = 'nearDuplicates(maxDistance: 0, first: 1) { edges { node { distance } } }';
+
+/** Sends `count` requests at once; the slowest answer. */
+async function slowest(count: number, send: () => Promise<Answer>): Promise<Answer> {
+  const answers = await Promise.all(Array.from({ length: count }, send));
+  return answers.reduce((a, b) => (b.seconds > a.seconds ? b : a));
+}
+
 /** A side x side 16-bit RGBA PNG: flat, so it is small on the wire and huge decoded. */
 async function pngBomb(side: number): Promise<string> {
   const png = await sharp({ create: { width: side, height: side, channels: 4, background: { r: 200, g: 10, b: 10, alpha: 1 } } })
@@ -139,7 +153,7 @@ const avif = async (side: number) =>
 const issueAvif = await avif(7071);
 const largestAvif = await avif(4096);
 
-const HOSTILE: { name: string; send(): Promise<Answer> }[] = [
+const ALL_HOSTILE: { name: string; send(): Promise<Answer> }[] = [
   { name: '32 aliases of similarToImage, 8192^2 16-bit PNG', send: () => post(aliases(32, `similarToImage(image: "${bomb}") { space }`)) },
   { name: '32 aliases of similarToImage, 7000^2 16-bit PNG', send: () => post(aliases(32, `similarToImage(image: "${withinLimit}") { space }`)) },
   {
@@ -166,6 +180,8 @@ const HOSTILE: { name: string; send(): Promise<Answer> }[] = [
     send: () => post(aliases(30, `similarToImage(image: "${largestAvif}") { space }`), {}, AbortSignal.timeout(1000)),
   },
   { name: '500 aliases of similarToImage (64 px)', send: () => post(aliases(500, `similarToImage(image: "${small}") { space }`)) },
+  { name: '4 requests at once of 30 aliases of nearDuplicates(maxDistance: 0, first: 1)', send: () => slowest(4, () => post(aliases(30, ONE_PAIR))) },
+  { name: '4 requests at once of one nearDuplicates(maxDistance: 0, first: 1) page', send: () => slowest(4, () => post(aliases(1, ONE_PAIR))) },
   { name: '50,000 aliases of service { catalogSize }', send: () => post(aliases(50_000, 'service { catalogSize }')) },
   { name: 'deleteProduct without the token', send: () => post(gql('mutation { deleteProduct(id: "1") { id } }')) },
   { name: 'deleteProduct from a foreign origin', send: () => post(gql('mutation { deleteProduct(id: "1") { id } }'), { origin: 'https://evil.example' }) },
@@ -187,8 +203,8 @@ const HOSTILE: { name: string; send(): Promise<Answer> }[] = [
   { name: '14 MB of numbers in a variable', send: () => post(`{"query":"{ __typename }","variables":{"v":[${'1,'.repeat(7_000_000)}1]}}`) },
 ];
 
-const chosen = HOSTILE.filter((request) => request.name.includes(flags.only!));
-if (chosen.length === 0) throw new Error(`no hostile request's name contains ${flags.only}`);
+const HOSTILE = ALL_HOSTILE.filter((request) => request.name.includes(flags.only!));
+if (HOSTILE.length === 0) throw new Error(`no hostile request's name holds "${flags.only}"`);
 
 const root = await mkdtemp(join(tmpdir(), 'lookalike-hostile-'));
 const server = spawn(process.execPath, ['--import', 'tsx', MAIN], {
@@ -209,20 +225,27 @@ try {
     if (Date.now() - started > 120_000) throw new Error('the server did not become ready in 2 minutes');
     await new Promise((r) => setTimeout(r, 250));
   }
-  const catalog = await photoCatalog(12);
+  const catalog = await photoCatalog(perCategory);
   const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
-  const added = await post(
-    gql('mutation ($inputs: [AddProductInput!]!) { addProducts(inputs: $inputs) { products { id } } }', {
-      inputs: catalog.map((p) => ({ ...p, image: Buffer.from(p.image as Uint8Array).toString('base64') })),
-    }),
-    auth,
-  );
-  if (added.code !== 'ok') throw new Error(`could not add the catalog: ${added.status} ${added.code}`);
+  // 16 photos in base64 stay well within the JSON body limit (one image in base64 + 1 MiB).
+  for (let from = 0; from < catalog.length; from += 16) {
+    const added = await post(
+      gql('mutation ($inputs: [AddProductInput!]!) { addProducts(inputs: $inputs) { products { id } } }', {
+        inputs: catalog.slice(from, from + 16).map((p) => ({ ...p, image: Buffer.from(p.image as Uint8Array).toString('base64') })),
+      }),
+      auth,
+    );
+    if (added.code !== 'ok') throw new Error(`could not add the catalog: ${added.status} ${added.code}`);
+  }
   const similar = (id: number) => gql(`{ similarProducts(id: "${id}", k: 6) { neighbours { distance product { id sku category } } } }`);
   const photos = await Promise.all(catalog.map(async (p) => (await sharp(p.image as Uint8Array).jpeg().toBuffer()).toString('base64')));
   const photoSearch = (i: number) => gql('query ($i: String!) { similarToImage(image: $i, k: 6) { neighbours { distance } } }', { i: photos[i % photos.length] });
   const wellBehavedRequest = flags['well-behaved'] === 'similarToImage' ? photoSearch : (i: number) => similar(1 + (i % catalog.length));
 
+  // What was in flight when: each RSS sample and well-behaved request is charged to the hostile requests in flight then.
+  const inFlight = new Map<string, number>();
+  const casePeakRss = new Map<string, number>();
+  const caseLatencies = new Map<string, number[]>();
   const wellBehaved = async (until: number, during?: Map<string, number>): Promise<number[]> => {
     const latencies: number[] = [];
     while (Date.now() < until) {
@@ -234,16 +257,23 @@ try {
     }
     return latencies;
   };
-  const idle = await wellBehaved(Date.now() + 15_000);
+  const healthz = async (until: number, latencies: number[]): Promise<number> => {
+    let failures = 0;
+    while (Date.now() < until) {
+      const began = performance.now();
+      const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+      if (ok) latencies.push(performance.now() - began);
+      else failures += 1;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return failures;
+  };
+  const idleUntil = Date.now() + 15_000;
+  const idleHealthz: number[] = [];
+  const [idle] = await Promise.all([wellBehaved(idleUntil), healthz(idleUntil, idleHealthz)]);
   const idleRss = await rssMb();
 
   let peakRss = idleRss;
-  // What was in flight when: each RSS sample and well-behaved request is charged to the hostile requests in flight then.
-  const inFlight = new Map<string, number>();
-  const casePeakRss = new Map<string, number>();
-  const caseLatencies = new Map<string, number[]>();
-  let healthFailures = 0;
-  let healthChecks = 0;
   const seen = new Map<string, Answer[]>();
   const until = Date.now() + seconds * 1000;
   const sampler = (async () => {
@@ -254,17 +284,11 @@ try {
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
-  const health = (async () => {
-    while (Date.now() < until) {
-      healthChecks += 1;
-      const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
-      if (!ok) healthFailures += 1;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  })();
+  const attackHealthz: number[] = [];
+  const health = healthz(until, attackHealthz);
   const attackers = Array.from({ length: hostileClients }, async (_, client) => {
     for (let i = client; Date.now() < until; i += 1) {
-      const request = chosen[i % chosen.length]!;
+      const request = HOSTILE[i % HOSTILE.length]!;
       inFlight.set(request.name, (inFlight.get(request.name) ?? 0) + 1);
       const answer = await request.send();
       const left = inFlight.get(request.name)! - 1;
@@ -274,7 +298,8 @@ try {
     }
   });
   const underAttack = await wellBehaved(until, inFlight);
-  await Promise.all([...attackers, sampler, health]);
+  const [healthFailures] = await Promise.all([health, sampler, ...attackers]);
+  const healthChecks = healthFailures + attackHealthz.length;
   const alive = server.exitCode === null;
 
   const rows = [...seen].map(([name, answers]) => {
@@ -297,10 +322,24 @@ try {
     ),
   );
   console.log();
+  console.log(
+    table(
+      ['/healthz', 'answered', 'p50 ms', 'p99 ms', 'max ms'],
+      [
+        ['idle (baseline)', idleHealthz.length, ms(quantile(idleHealthz, 0.5)), ms(quantile(idleHealthz, 0.99)), ms(Math.max(...idleHealthz))],
+        ['under attack', attackHealthz.length, ms(quantile(attackHealthz, 0.5)), ms(quantile(attackHealthz, 0.99)), ms(Math.max(...attackHealthz))],
+      ],
+    ),
+  );
+  console.log();
   console.log(`RSS: ${idleRss.toFixed(0)} MB idle, peak ${peakRss.toFixed(0)} MB under attack; /healthz failed ${healthFailures} of ${healthChecks}; server ${alive ? 'alive' : 'DEAD'} at the end`);
   await writeFile(
     flags.out!,
-    JSON.stringify({ machine: machine(), seconds, hostileClients, wellBehaved: flags['well-behaved'], idleRssMb: idleRss, peakRssMb: peakRss, healthFailures, healthChecks, alive, idle, underAttack, hostile: Object.fromEntries(seen) }, null, 1),
+    JSON.stringify(
+      { machine: machine(), seconds, hostileClients, wellBehaved: flags['well-behaved'], idleRssMb: idleRss, peakRssMb: peakRss, healthFailures, healthChecks, idleHealthz, attackHealthz, alive, idle, underAttack, hostile: Object.fromEntries(seen) },
+      null,
+      1,
+    ),
   );
 } finally {
   server.kill('SIGTERM');

@@ -11,6 +11,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { pauseIfLong } from '../time-slice.js';
 
 /**
  * Kysely dialect for PGlite. PGlite is one Postgres session, so the driver
@@ -84,6 +85,10 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pglite: PGlite) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    // PGlite runs in this thread and answers without a turn of the event
+    // loop: a chain of statements, one request's or many's, would hold every
+    // socket until it ends.
+    await pauseIfLong();
     // Without parameters the simple protocol runs, so a migration file can hold
     // several statements, as it can through `pg`.
     const result =

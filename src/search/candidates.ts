@@ -139,19 +139,19 @@ export function candidatesIn(
   k: number,
   ofProduct?: number,
   conditions: CandidateConditions = {},
-): number[] | undefined {
+): Promise<number[] | undefined> {
   const queryRadius = ofProduct === undefined ? 0 : (table.radiusOf(ofProduct) ?? 0);
   const bound = new CandidateBound(k, table.dimensions, ofProduct, conditions, queryRadius);
   let added = 0;
-  const scan = table.squaredDistances(query, {
-    threshold: (scanned) => {
+  const limits = {
+    threshold: (scanned: Required<Scan>) => {
       bound.add(scanned, added, scanned.ids.length);
       added = scanned.ids.length;
       return bound.limit(scanned.maxRadius);
     },
     reach: () => bound.reach + queryRadius,
-  });
-  return candidates(scan, k, table.dimensions, ofProduct, conditions, queryRadius);
+  };
+  return table.squaredDistances(query, limits, (scan) => candidates(scan, k, table.dimensions, ofProduct, conditions, queryRadius));
 }
 
 /**

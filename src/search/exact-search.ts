@@ -146,7 +146,7 @@ export class ExactSearch {
     const generation = index.generation;
     // The index's categories are at `generation` too: if the re-rank sees
     // it, no category changed since (an update of a product logs it).
-    const found = index.candidates(query, k, ofProduct, filter);
+    const found = await index.candidates(query, k, ofProduct, filter);
     if (found === undefined || found.length > MAX_CANDIDATES) return 'unbounded';
     if (found.length === 0) return (await this.#isCurrent(index, generation)) ? [] : 'stale';
     const before = this.#observed;

@@ -86,7 +86,7 @@ export class SpaceIndex {
    * product is left out. Under a filter, the candidates are drawn from the
    * products the filter admits as the index holds them.
    */
-  candidates(query: Float32Array, k: number, ofProduct?: number, filter: NeighbourFilter = NO_FILTER): number[] | undefined {
+  async candidates(query: Float32Array, k: number, ofProduct?: number, filter: NeighbourFilter = NO_FILTER): Promise<number[] | undefined> {
     const table = this.#table;
     // Before the first load the index is empty: no product can be a candidate.
     return table ? candidatesIn(table, query, k, ofProduct, { admits: this.#admission(filter), maxDistance: filter.maxDistance }) : [];
@@ -211,8 +211,11 @@ export class SpaceIndex {
     for (let i = 0; i < productIds.length; i += PAGE) {
       const ids = productIds.slice(i, i + PAGE);
       const found = await this.repository.vectorsOf(this.space, ids);
-      for (const id of ids) table.delete(id);
-      for (const stored of found) this.#set(table, stored);
+      // Not while a scan or a partition step that has paused holds the table.
+      await table.exclusive(() => {
+        for (const id of ids) table.delete(id);
+        for (const stored of found) this.#set(table, stored);
+      });
     }
     await this.#refreshAttributes([...productIds, ...attributesChanged]);
     this.#generation = generation;

@@ -5,6 +5,8 @@ import { getIntrospectionQuery } from 'graphql';
 import { loadConfig } from '../../src/config.js';
 import type { GraphQLContext } from '../../src/graphql/context.js';
 import { MAX_QUERY_TOKENS } from '../../src/graphql/query-limits.js';
+import { SEARCH_WEIGHT } from '../../src/graphql/query-price.js';
+import { MAX_SCANNED_PRODUCTS } from '../../src/catalog/near-duplicates.js';
 import { staffContext, testGraphQLServer } from '../support/graphql-server.js';
 import { createServices, type Services } from '../../src/services.js';
 import { readPhoto } from '../../harness/photos.js';
@@ -105,6 +107,12 @@ describe('every request is priced before it runs', () => {
       ['30 of them', aliases(30, thumbnails), {}, { limit: 'cost', price: 30 * (1 + 500 * 12), max: maxCost }],
       ['400 of them', aliases(400, thumbnails), {}, { limit: 'tokens', max: MAX_QUERY_TOKENS }],
       ['50,000 aliases of the catalog size', aliases(50_000, 'service { catalogSize }'), {}, { limit: 'tokens', max: MAX_QUERY_TOKENS }],
+      [
+        '30 aliases of one-pair nearDuplicates pages, each scanning up to 200 products',
+        aliases(30, 'nearDuplicates(maxDistance: 0, first: 1) { edges { node { distance } } }'),
+        {},
+        { limit: 'cost', price: 30 * (1 + MAX_SCANNED_PRODUCTS * SEARCH_WEIGHT + 3), max: maxCost },
+      ],
       [
         '500 aliases of similarToImage',
         `query ($image: String!) ${aliases(500, 'similarToImage(image: $image) { neighbours { distance } }')}`,

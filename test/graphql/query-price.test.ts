@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { buildSchema, getOperationAST, parse } from 'graphql';
 import { loadConfig } from '../../src/config.js';
-import { priceOperation, THUMBNAIL_WEIGHT } from '../../src/graphql/query-price.js';
+import { MAX_SCANNED_PRODUCTS } from '../../src/catalog/near-duplicates.js';
+import { priceOperation, SEARCH_WEIGHT, THUMBNAIL_WEIGHT } from '../../src/graphql/query-price.js';
 import { SCHEMA_PATH } from '../../src/graphql/server.js';
 import * as page from '../../src/web/generated/graphql.js';
 
@@ -26,6 +27,13 @@ const REAL_QUERIES: Record<string, [string, Record<string, unknown>?]> = {
   ],
   'README similarProducts': ['{ similarProducts(id: "1", k: 6) { space metric neighbours { rank distance product { id sku category } } } }'],
   'README service': ['{ service { featureEngine tensorflowBackend featureWorkers database catalogSize embeddingSpace } }'],
+  'README recommend': ['{ recommend(positive: ["1", "2"], negative: ["3"], k: 6) { neighbours { distance product { sku } } } }'],
+  'README nearDuplicates': [
+    '{ nearDuplicates(maxDistance: 0.5, first: 50) { space edges { node { distance a { sku } b { sku } } } pageInfo { hasNextPage endCursor } } }',
+  ],
+  'a full page of near-duplicate pairs': [
+    `{ nearDuplicates(maxDistance: 0, first: 500) { space modelVersion edges { cursor node { a { id sku } b { id sku } distance } } pageInfo { hasNextPage endCursor } } }`,
+  ],
   'README trainModel': ['mutation { trainModel(input: { epochs: 32 }) { trainingRun { id status } } }'],
   'README modelVersions': ['{ modelVersions { id active createdAt trainingRun { id } classes metrics { valAccuracy keptEpoch } embeddedProducts } }'],
   'README activateModelVersion': ['mutation { activateModelVersion(id: "2") { modelVersion { id active } } }'],
@@ -70,7 +78,19 @@ test('each field costs 1 and a list multiplies what it selects by its length', (
   // products 1 + 50 x (edges 1 + node 1 + id 1)
   assert.equal(price('{ products(first: 50) { edges { node { id } } } }')!.cost, 1 + 50 * 3);
   assert.equal(price('{ products { edges { node { id } } } }')!.cost, 1 + 20 * 3, 'the default page of 20');
-  assert.equal(price('{ similarProducts(id: "1", k: 100) { neighbours { rank } } }')!.cost, 1 + 100 * 2);
+  assert.equal(price('{ similarProducts(id: "1", k: 100) { neighbours { rank } } }')!.cost, 1 + SEARCH_WEIGHT + 100 * 2);
+});
+
+test('each field that searches adds one search per product it may scan, however few rows it returns', () => {
+  for (const field of ['similarProducts(id: "1", k: 1)', 'similarToImage(image: "x", k: 1)', 'recommend(positive: [], k: 1)']) {
+    assert.equal(price(`{ ${field} { space } }`)!.cost, 1 + SEARCH_WEIGHT + 1, field);
+  }
+  // nearDuplicates 1 + a search per product a page scans + 1 x (edges 1 + node 1 + distance 1)
+  const onePair = 'nearDuplicates(maxDistance: 0, first: 1) { edges { node { distance } } }';
+  assert.equal(price(`{ ${onePair} }`)!.cost, 1 + MAX_SCANNED_PRODUCTS * SEARCH_WEIGHT + 3);
+  assert.equal(price('{ products(first: 1) { edges { node { id } } } }')!.cost, 1 + 3, 'a page of products reads rows and searches nothing');
+  const thirty = `{ ${Array.from({ length: 30 }, (_, i) => `a${i}: ${onePair}`).join(' ')} }`;
+  assert.ok(price(thirty)!.cost > defaults.query.maxCost);
 });
 
 test('a thumbnail weighs more than a plain field', () => {

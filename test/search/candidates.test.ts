@@ -122,7 +122,7 @@ function adversarialCatalogs(random: () => number, dimensions: number): { name: 
 }
 
 describe('candidates from the int8 table', () => {
-  test('hold pgvector\'s true top k on adversarial catalogs, for a query vector and for a product\'s own vector', () => {
+  test('hold pgvector\'s true top k on adversarial catalogs, for a query vector and for a product\'s own vector', async () => {
     const random = seededRandom(23);
     let missedWithoutRadii = 0;
     for (const dimensions of [512, 64]) {
@@ -139,11 +139,11 @@ describe('candidates from the int8 table', () => {
         ];
         for (const { stored, scanned, excluded, radius } of queries) {
           for (const k of [1, 5, 20]) {
-            const scan = table.squaredDistances(scanned);
+            const scan = await table.squaredDistances(scanned);
             const found = new Set(candidates(scan, k, dimensions, excluded, {}, radius));
             const plain = new Set(candidates({ distances: scan.distances, ids: scan.ids }, k, dimensions, excluded));
             // Scans again, over the same memory.
-            assert.deepEqual(candidatesIn(table, scanned, k, excluded)?.sort(), [...found].sort(), `${name}: a scan that stops rows early`);
+            assert.deepEqual((await candidatesIn(table, scanned, k, excluded))?.sort(), [...found].sort(), `${name}: a scan that stops rows early`);
             for (const lanes of [1, 8]) {
               const pgvector = vectors.map((row) => float32SquaredL2(row, stored, lanes));
               const keep = ids.map((id) => id !== excluded);
@@ -188,7 +188,7 @@ describe('candidates from the int8 table', () => {
     }
   });
 
-  test('under a filter and maxDistance, take the k-th bound from admitted rows only and widen the distance bound by the radii, on adversarial catalogs', () => {
+  test('under a filter and maxDistance, take the k-th bound from admitted rows only and widen the distance bound by the radii, on adversarial catalogs', async () => {
     const random = seededRandom(29);
     const dimensions = 64;
     let missedWithoutRadii = 0;
@@ -214,9 +214,9 @@ describe('candidates from the int8 table', () => {
           // k past the rows within the bound: there, maxDistance alone decides.
           for (const k of [1, 5, 40]) {
             const expected = topK(kept.map((row) => row.d), kept.map((row) => row.id), k);
-            const scan = table.squaredDistances(scanned);
+            const scan = await table.squaredDistances(scanned);
             const found = new Set(candidates(scan, k, dimensions, excluded, { admits, maxDistance }, radius));
-            const early = new Set(candidatesIn(table, scanned, k, excluded, { admits, maxDistance }));
+            const early = new Set(await candidatesIn(table, scanned, k, excluded, { admits, maxDistance }));
             const unwidened = new Set(candidates({ distances: scan.distances, ids: scan.ids }, k, dimensions, excluded, { admits, maxDistance }));
             for (const id of expected) {
               assert.ok(found.has(id), `${name}, bound at ${rank}, k ${k}: product ${id} missing`);

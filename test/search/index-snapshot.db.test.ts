@@ -30,7 +30,7 @@ function tableOf(count: number, seed: number): VectorTable {
   return table;
 }
 
-function assertSameTable(actual: VectorTable, expected: VectorTable): void {
+async function assertSameTable(actual: VectorTable, expected: VectorTable): Promise<void> {
   assert.equal(actual.size, expected.size);
   const image = expected.image();
   const categories = (table: VectorTable) => {
@@ -43,11 +43,11 @@ function assertSameTable(actual: VectorTable, expected: VectorTable): void {
     assert.equal(actual.radiusOf(id), expected.radiusOf(id));
   }
   const query = randomVector(seededRandom(3), 512);
-  const distances = (table: VectorTable) => {
-    const scan = table.squaredDistances(query);
+  const distances = async (table: VectorTable) => {
+    const scan = await table.squaredDistances(query);
     return new Map(Array.from(scan.ids, (id, i) => [id, scan.distances[i]]));
   };
-  assert.deepEqual(distances(actual), distances(expected));
+  assert.deepEqual(await distances(actual), await distances(expected));
 }
 
 describe('IndexSnapshots', () => {
@@ -69,7 +69,7 @@ describe('IndexSnapshots', () => {
     const restored = await snapshots.restore(KEY.space, ORIGIN, 45);
     assert.equal(restored?.generation, 40);
     assert.deepEqual(restored.categoryKeys, CATEGORY_KEYS);
-    assertSameTable(restored.table, table);
+    await assertSameTable(restored.table, table);
     assert.deepEqual(await readdir(dir), [`${ORIGIN.database}.index`]);
   });
 
@@ -80,7 +80,7 @@ describe('IndexSnapshots', () => {
     for (const id of [1000, 997, 994, 700, 403]) partitioned.delete(id);
     await snapshots.save(KEY, partitioned, CATEGORY_KEYS);
     const restored = await snapshots.restore(KEY.space, ORIGIN, 45);
-    assertSameTable(restored!.table, partitioned);
+    await assertSameTable(restored!.table, partitioned);
   });
 
   test('ignores a snapshot past the database’s generation, or of another database, space or activation', async () => {
@@ -144,7 +144,7 @@ describe('IndexSnapshots', () => {
     await snapshots.save({ ...KEY, generation: 44 }, newer, CATEGORY_KEYS);
     const restored = await snapshots.restore(KEY.space, ORIGIN, 45);
     assert.equal(restored?.generation, 44);
-    assertSameTable(restored.table, newer);
+    await assertSameTable(restored.table, newer);
     assert.deepEqual(await readdir(dir), [`${ORIGIN.database}.index`]);
   });
 });

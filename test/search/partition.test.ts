@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CandidateBound, type CandidateConditions, candidatesIn, type Scan } from '../../src/search/candidates.js';
 import { VectorTable } from '../../src/search/vector-table.js';
+import { pauseIfLong, SLICE_MS } from '../../src/time-slice.js';
 import { randomVector, seededRandom } from '../../harness/vectors.js';
 
 const DIMENSIONS = 64;
@@ -52,15 +53,15 @@ async function partitionedTable(stored: Map<number, Float32Array>): Promise<Vect
 }
 
 /** Every product pgvector can return is a candidate, for the product's own query and for a free one. */
-function assertCandidatesHoldTopK(table: VectorTable, stored: Map<number, Float32Array>, ids: Iterable<number>, k: number, conditions: CandidateConditions = {}): void {
+async function assertCandidatesHoldTopK(table: VectorTable, stored: Map<number, Float32Array>, ids: Iterable<number>, k: number, conditions: CandidateConditions = {}): Promise<void> {
   for (const id of ids) {
-    const found = new Set(candidatesIn(table, table.vectorOf(id)!, k, id, conditions));
+    const found = new Set(await candidatesIn(table, table.vectorOf(id)!, k, id, conditions));
     for (const expected of pgvectorTopK(stored, stored.get(id)!, k, id, conditions)) assert.ok(found.has(expected), `query ${id}, k ${k}: product ${expected} missing`);
   }
 }
 
 /** Rows the scan of candidatesIn reads for a product's query: the same limits, counted. */
-function rowsRead(table: VectorTable, productId: number, k: number): number {
+async function rowsRead(table: VectorTable, productId: number, k: number): Promise<number> {
   const bound = new CandidateBound(k, table.dimensions, productId, {}, table.radiusOf(productId));
   let added = 0;
   const limits = {
@@ -71,7 +72,7 @@ function rowsRead(table: VectorTable, productId: number, k: number): number {
     },
     reach: () => bound.reach + table.radiusOf(productId)!,
   };
-  return table.squaredDistances(table.vectorOf(productId)!, limits).ids.length;
+  return (await table.squaredDistances(table.vectorOf(productId)!, limits)).ids.length;
 }
 
 describe('a partitioned VectorTable', () => {
@@ -80,9 +81,9 @@ describe('a partitioned VectorTable', () => {
     const stored = clusteredCatalog(random, 24, 30);
     const table = await partitionedTable(stored);
     // Every row is queried, so the rows drawn as pivots are too: a query equal to a pivot.
-    assertCandidatesHoldTopK(table, stored, stored.keys(), 6);
-    assertCandidatesHoldTopK(table, stored, [1, 500, 720], 60);
-    const read = rowsRead(table, 77, 6);
+    await assertCandidatesHoldTopK(table, stored, stored.keys(), 6);
+    await assertCandidatesHoldTopK(table, stored, [1, 500, 720], 60);
+    const read = await rowsRead(table, 77, 6);
     assert.ok(read < stored.size / 10, `read ${read} rows of ${stored.size}`);
   });
 
@@ -101,7 +102,7 @@ describe('a partitioned VectorTable', () => {
     }
     const table = await partitionedTable(stored);
     for (const k of [1, 6, 24]) {
-      const found = new Set(candidatesIn(table, query, k));
+      const found = new Set(await candidatesIn(table, query, k));
       for (const id of tied) assert.ok(found.has(id), `k ${k}: tied product ${id} missing`);
     }
   });
@@ -117,9 +118,9 @@ describe('a partitioned VectorTable', () => {
     await table.partition(GROUPS, 1);
     for (const id of stored.keys()) assert.equal(table.radiusOf(id), 0);
     // k = 5: rows t ± 1, t ± 2 and the tie t ± 3 at the boundary, pgvector takes t - 3 by its id; k = 6: both, the second at exactly the first's distance.
-    for (const k of [5, 6]) assertCandidatesHoldTopK(table, stored, [1, 2, 3, 60, 61, 120, 200, 238, 239, 240], k);
-    assertCandidatesHoldTopK(table, stored, [4, 100, 237], 1);
-    assertCandidatesHoldTopK(table, stored, [100], 6, { maxDistance: (3 * Math.hypot(...v)) / 8 });
+    for (const k of [5, 6]) await assertCandidatesHoldTopK(table, stored, [1, 2, 3, 60, 61, 120, 200, 238, 239, 240], k);
+    await assertCandidatesHoldTopK(table, stored, [4, 100, 237], 1);
+    await assertCandidatesHoldTopK(table, stored, [100], 6, { maxDistance: (3 * Math.hypot(...v)) / 8 });
   });
 
   test('finds rows far from their pivot, and rows rewritten, added and deleted after the build', async () => {
@@ -128,7 +129,7 @@ describe('a partitioned VectorTable', () => {
     // Outliers filed beside clusters: they stretch their rings outwards.
     for (let i = 0; i < 10; i++) stored.set(stored.size + 1, randomVector(random, DIMENSIONS).map((x) => x * 40));
     const table = await partitionedTable(stored);
-    assertCandidatesHoldTopK(table, stored, [...stored.keys()].filter((id) => id % 7 === 0 || id > 800), 6);
+    await assertCandidatesHoldTopK(table, stored, [...stored.keys()].filter((id) => id % 7 === 0 || id > 800), 6);
 
     // Rewritten: each row moves next to a far cluster's row; its ring must grow for the block to be read.
     for (const [id, target] of [[3, 640], [45, 402], [333, 12], [801, 150]] as const) {
@@ -148,9 +149,9 @@ describe('a partitioned VectorTable', () => {
       table.delete(id);
     }
     assert.equal(table.size, stored.size);
-    assertCandidatesHoldTopK(table, stored, [...stored.keys()].filter((id) => id % 3 === 0 || id > 800), 6);
+    await assertCandidatesHoldTopK(table, stored, [...stored.keys()].filter((id) => id % 3 === 0 || id > 800), 6);
     for (const id of [640, 402, 12, 150]) {
-      const found = new Set(candidatesIn(table, table.vectorOf(id)!, 2, id));
+      const found = new Set(await candidatesIn(table, table.vectorOf(id)!, 2, id));
       assert.ok([3, 45, 333, 801].some((moved) => found.has(moved)), `query ${id}: its moved neighbour missing`);
     }
   });
@@ -160,11 +161,11 @@ describe('a partitioned VectorTable', () => {
     const stored = clusteredCatalog(random, 20, 40);
     const table = await partitionedTable(stored);
     const admits = (id: number) => id % 3 !== 0;
-    assertCandidatesHoldTopK(table, stored, [1, 2, 100, 401, 799], 6, { admits });
-    assertCandidatesHoldTopK(table, stored, [5, 250, 640], 6, { admits, maxDistance: 0.6 });
-    assertCandidatesHoldTopK(table, stored, [6, 251], 30, { maxDistance: 0.6 });
+    await assertCandidatesHoldTopK(table, stored, [1, 2, 100, 401, 799], 6, { admits });
+    await assertCandidatesHoldTopK(table, stored, [5, 250, 640], 6, { admits, maxDistance: 0.6 });
+    await assertCandidatesHoldTopK(table, stored, [6, 251], 30, { maxDistance: 0.6 });
     const inTwoCategories = (_id: number, category: number) => category === 2 || category === 5;
-    assertCandidatesHoldTopK(table, stored, [1, 2, 100, 401, 799], 6, { admits: inTwoCategories });
+    await assertCandidatesHoldTopK(table, stored, [1, 2, 100, 401, 799], 6, { admits: inTwoCategories });
   });
 
   test('takes writes while the partition is built in the background; rows changed meanwhile go to the tail', async () => {
@@ -183,12 +184,61 @@ describe('a partitioned VectorTable', () => {
       stored.set(id, vector);
       table.set(id, vector);
     }
-    assertCandidatesHoldTopK(table, stored, [10, 20, 500, 600], 6);
+    await assertCandidatesHoldTopK(table, stored, [10, 20, 500, 600], 6);
     await building;
     assert.ok(table.blocks > GROUPS);
     assert.equal(table.size, stored.size);
     for (const [id, vector] of stored) assert.ok(table.vectorOf(id)!.every((x, i) => Math.abs(x - vector[i]!) <= table.radiusOf(id)!), `product ${id}`);
-    assertCandidatesHoldTopK(table, stored, [...stored.keys()].filter((id) => id % 3 === 0 || id > 8000), 6);
+    await assertCandidatesHoldTopK(table, stored, [...stored.keys()].filter((id) => id % 3 === 0 || id > 8000), 6);
+  });
+
+  test('takes writes between the chunks of a pass, rows moved into slots the pass has summed among them, and stays exact', async () => {
+    const random = seededRandom(10);
+    const stored = clusteredCatalog(random, 20, 40);
+    const table = new VectorTable(undefined, 16);
+    for (const [id, vector] of stored) table.set(id, vector);
+    // The turn the build starts in has run its slice: the build pauses after the first 16 rows of its first pass.
+    setImmediate(() => {
+      pauseIfLong();
+      for (const until = performance.now() + SLICE_MS + 1; performance.now() < until; );
+    });
+    const building = table.partition(GROUPS, BLOCK_ROWS);
+    await nextTurn();
+    // Without a partition a deleted row's slot takes the last row, which the pass has not reached.
+    for (const id of [...stored.keys()].slice(0, 3)) {
+      stored.delete(id);
+      table.delete(id);
+    }
+    await building;
+    assert.ok(table.blocks > GROUPS);
+    await assertCandidatesHoldTopK(table, stored, stored.keys(), 6);
+  });
+
+  test('every row reads true between the steps of a build, while the rows are being filed too', async () => {
+    const random = seededRandom(13);
+    const stored = clusteredCatalog(random, 30, 100);
+    const table = new VectorTable(undefined, 256);
+    for (const [id, vector] of stored) table.set(id, vector);
+    let building = true;
+    let turns = 0;
+    // Each turn runs its slice before the build goes on, so the build pauses at almost every step, filing included.
+    const reader = (async () => {
+      while (building) {
+        for (const [id, vector] of stored) {
+          const row = table.vectorOf(id)!;
+          assert.ok(row.every((x, i) => Math.abs(x - vector[i]!) <= table.radiusOf(id)!), `product ${id} at turn ${turns}`);
+        }
+        pauseIfLong();
+        for (const until = performance.now() + SLICE_MS + 1; performance.now() < until; );
+        turns++;
+        await nextTurn();
+      }
+    })();
+    await table.partition(GROUPS, BLOCK_ROWS);
+    building = false;
+    await reader;
+    assert.ok(turns > 50, `the build went on over ${turns} turns`);
+    await assertCandidatesHoldTopK(table, stored, [...stored.keys()].filter((id) => id % 50 === 0), 6);
   });
 
   test('asks for a partition from 16,384 rows, and again once the tail holds more than an eighth of them; the rebuild files the tail', async () => {
@@ -217,7 +267,7 @@ describe('a partitioned VectorTable', () => {
     assert.equal(table.wantsPartition, false);
     assert.ok(table.blocks > blocks);
     const query = randomVector(random, 8);
-    const found = new Set(candidatesIn(table, query, 6));
+    const found = new Set(await candidatesIn(table, query, 6));
     for (const id of pgvectorTopK(stored, query, 6)) assert.ok(found.has(id), `product ${id} missing`);
   });
 
@@ -229,11 +279,11 @@ describe('a partitioned VectorTable', () => {
     const table = new VectorTable();
     for (const [id, vector] of stored) table.set(id, vector);
     await table.partition(GROUPS, BLOCK_ROWS, () => 0.999);
-    assertCandidatesHoldTopK(table, stored, [1, 200, 399], 6);
+    await assertCandidatesHoldTopK(table, stored, [1, 200, 399], 6);
     // Near the huge rows float32 sums overflow: the index may leave the query to pgvector (undefined), never drop a product.
     for (const id of [401, 402, 420, 440]) {
       for (const query of [table.vectorOf(id)!, stored.get(id)!]) {
-        const found = candidatesIn(table, query, 3, id);
+        const found = await candidatesIn(table, query, 3, id);
         assert.ok(found === undefined || pgvectorTopK(stored, stored.get(id)!, 3, id).every((expected) => found.includes(expected)), `query ${id}`);
       }
     }
@@ -243,6 +293,6 @@ describe('a partitioned VectorTable', () => {
     const random = seededRandom(10);
     const stored = new Map(Array.from({ length: 600 }, (_, i) => [i + 1, randomVector(random, DIMENSIONS)]));
     const table = await partitionedTable(stored);
-    assertCandidatesHoldTopK(table, stored, [1, 2, 3, 300, 600], 6);
+    await assertCandidatesHoldTopK(table, stored, [1, 2, 3, 300, 600], 6);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { IndexCapacityError, VectorTable } from '../../src/search/vector-table.js';
+import { pauseIfLong, SLICE_MS } from '../../src/time-slice.js';
 import { randomVector, seededRandom } from '../../harness/vectors.js';
 
 /** Multiples of 1/16 up to 127/16, one of them ±127/16: int8 with scale 1/16 holds them exactly, and every float32 sum of 512 of their squared differences from a quarter-step query is exact. */
@@ -16,20 +17,20 @@ function squaredL2(a: Float32Array, b: Float32Array): number {
   return sum;
 }
 
-function distancesById(table: VectorTable, query: Float32Array): Map<number, number> {
-  const { distances, ids } = table.squaredDistances(query);
+async function distancesById(table: VectorTable, query: Float32Array): Promise<Map<number, number>> {
+  const { distances, ids } = await table.squaredDistances(query);
   return new Map(Array.from(ids, (id, i) => [id, distances[i]!]));
 }
 
 describe('VectorTable', () => {
   for (const dimensions of [512, 3, 17, 100]) {
-    test(`holds int8-exact vectors with radius 0 and exact distances (${dimensions} dimensions)`, () => {
+    test(`holds int8-exact vectors with radius 0 and exact distances (${dimensions} dimensions)`, async () => {
       const random = seededRandom(dimensions);
       const table = new VectorTable();
       const vectors = new Map(Array.from({ length: 300 }, (_, i) => [i * 7 + 1, int8GridVector(random, dimensions)]));
       for (const [id, vector] of vectors) table.set(id, vector);
       const query = Float32Array.from({ length: dimensions }, () => Math.round(random() * 64 - 32) / 4);
-      const found = distancesById(table, query);
+      const found = await distancesById(table, query);
       assert.equal(found.size, vectors.size);
       for (const [id, vector] of vectors) {
         assert.deepEqual(table.vectorOf(id), vector, `product ${id}`);
@@ -40,13 +41,13 @@ describe('VectorTable', () => {
   }
 
   for (const dimensions of [512, 2048]) {
-    test(`bounds each vector by its radius, and scans the quantized vectors within float32 rounding (${dimensions} dimensions)`, () => {
+    test(`bounds each vector by its radius, and scans the quantized vectors within float32 rounding (${dimensions} dimensions)`, async () => {
       const random = seededRandom(3);
       const table = new VectorTable();
       const vectors = Array.from({ length: 200 }, (_, i) => randomVector(random, dimensions).map((x) => x * 10 ** ((i % 9) - 4)));
       vectors.forEach((vector, id) => table.set(id, vector));
       const query = randomVector(random, dimensions);
-      for (const [id, distance] of distancesById(table, query)) {
+      for (const [id, distance] of await distancesById(table, query)) {
         const stored = table.vectorOf(id)!;
         const error = Math.sqrt(squaredL2(stored, vectors[id]!));
         const scale = Math.max(...vectors[id]!.map(Math.abs)) / 127;
@@ -59,7 +60,7 @@ describe('VectorTable', () => {
     });
   }
 
-  test('replaces, deletes and moves rows without mixing up their ids, categories or radii', () => {
+  test('replaces, deletes and moves rows without mixing up their ids, categories or radii', async () => {
     const random = seededRandom(5);
     const table = new VectorTable();
     const vectors = new Map<number, Float32Array>();
@@ -81,9 +82,9 @@ describe('VectorTable', () => {
     }
     assert.equal(table.size, vectors.size);
     const query = int8GridVector(random, 20);
-    const found = distancesById(table, query);
+    const found = await distancesById(table, query);
     assert.deepEqual([...found.keys()].sort((a, b) => a - b), [...vectors.keys()].sort((a, b) => a - b));
-    const scan = table.squaredDistances(query);
+    const scan = await table.squaredDistances(query);
     assert.deepEqual(new Map(Array.from(scan.ids, (id, i) => [id, scan.categories[i]])), categories);
     for (const [id, vector] of vectors) {
       const stored = table.vectorOf(id)!;
@@ -93,7 +94,7 @@ describe('VectorTable', () => {
     assert.equal(table.vectorOf(1000), undefined);
   });
 
-  test('stops a row past the threshold with a partial sum past it, and sums every other row in full', () => {
+  test('stops a row past the threshold with a partial sum past it, and sums every other row in full', async () => {
     const random = seededRandom(11);
     const full = new VectorTable();
     const chunked = new VectorTable(undefined, 16);
@@ -103,10 +104,10 @@ describe('VectorTable', () => {
       chunked.set(id, vector);
     });
     const query = randomVector(random, 512).map((x) => x * 0.1);
-    const exact = full.squaredDistances(query).distances.slice();
+    const { distances: exact } = await full.squaredDistances(query);
     const asked: number[] = [];
     const threshold = 100;
-    const { distances } = chunked.squaredDistances(query, {
+    const { distances } = await chunked.squaredDistances(query, {
       threshold: (scanned) => {
         asked.push(scanned.ids.length);
         return threshold;
@@ -126,6 +127,25 @@ describe('VectorTable', () => {
     assert.ok(stopped > 50, `${stopped} rows stopped early`);
   });
 
+  test('a scan pauses for the event loop between chunks once the turn has run a slice, and answers as if it had not, beside another scan and a write', async () => {
+    const random = seededRandom(12);
+    const table = new VectorTable(undefined, 16);
+    for (let id = 0; id < 2000; id++) table.set(id, randomVector(random, 64));
+    const [first, second] = [randomVector(random, 64), randomVector(random, 64)];
+    const expected = [await table.squaredDistances(first), await table.squaredDistances(second)];
+    // This turn has run its slice before the scans begin.
+    pauseIfLong();
+    for (const until = performance.now() + SLICE_MS + 1; performance.now() < until; );
+    let turned = false;
+    setImmediate(() => (turned = true));
+    const scans = Promise.all([table.squaredDistances(first), table.squaredDistances(second)]);
+    const written = table.exclusive(() => table.set(2000, first));
+    assert.deepEqual(await scans, expected);
+    assert.ok(turned, 'the event loop turned during the scans');
+    await written;
+    assert.equal((await table.squaredDistances(first)).ids.length, 2001, 'the write waited for the scans');
+  });
+
   test('holds a vector in about a quarter of its float32 bytes', () => {
     const table = new VectorTable();
     const random = seededRandom(8);
@@ -134,11 +154,11 @@ describe('VectorTable', () => {
     assert.ok(table.bytes < 4000 * 1.25 * (512 + 20) + 3 * 65_536, `${table.bytes} bytes`);
   });
 
-  test('refuses vectors and queries of other dimensions', () => {
+  test('refuses vectors and queries of other dimensions', async () => {
     const table = new VectorTable();
     table.set(1, new Float32Array(8));
     assert.throws(() => table.set(2, new Float32Array(9)), /9 dimensions/);
-    assert.throws(() => table.squaredDistances(new Float32Array(9)), /9 dimensions/);
+    await assert.rejects(table.squaredDistances(new Float32Array(9)), /9 dimensions/);
   });
 
   test('says when the vectors would outgrow its memory', () => {

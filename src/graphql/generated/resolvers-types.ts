@@ -378,8 +378,8 @@ export type Query = {
    * (a.id, b.id) order. A page scans at most 200 products in id order (one exact
    * search each), so it may hold fewer than first pairs while hasNextPage is
    * true; a product with more than 100 others within maxDistance makes the
-   * request BAD_USER_INPUT (give a smaller maxDistance). Costs 1 + first times
-   * an edge's fields, as products does.
+   * request BAD_USER_INPUT (give a smaller maxDistance). Costs 1, plus 10 for
+   * each of the 200 searches a page may run, plus first times an edge's fields.
    */
   nearDuplicates: ProductPairConnection;
   /** One product by id, or null when there is none. */
