@@ -1,6 +1,6 @@
 import { NO_FILTER, type NeighbourFilter } from '../catalog/neighbour-filter.js';
 import type { ProductAttributes, SearchRepository, SpaceOrigin, StoredVector } from '../db/search.repository.js';
-import { type Admission, candidatesIn } from './candidates.js';
+import { type Admission, type Candidates, candidatesIn } from './candidates.js';
 import { AttributeStore } from './attribute-store.js';
 import type { IndexSnapshots } from './index-snapshot.js';
 import { VectorTable } from './vector-table.js';
@@ -66,6 +66,11 @@ export class SpaceIndex {
     return this.#generation;
   }
 
+  /** The space's dimensions; 0 before the first load. */
+  get dimensions(): number {
+    return this.#table?.dimensions ?? 0;
+  }
+
   /** Loads the space or applies the log until the index is at `generation` or later; one update at a time. */
   async reach(generation: number): Promise<void> {
     while (this.#generation < generation) {
@@ -86,10 +91,10 @@ export class SpaceIndex {
    * product is left out. Under a filter, the candidates are drawn from the
    * products the filter admits as the index holds them.
    */
-  async candidates(query: Float32Array, k: number, ofProduct?: number, filter: NeighbourFilter = NO_FILTER): Promise<number[] | undefined> {
+  async candidates(query: Float32Array, k: number, ofProduct?: number, filter: NeighbourFilter = NO_FILTER): Promise<Candidates | undefined> {
     const table = this.#table;
-    // Before the first load the index is empty: no product can be a candidate.
-    return table ? candidatesIn(table, query, k, ofProduct, { admits: this.#admission(filter), maxDistance: filter.maxDistance }) : [];
+    // Before the first load the index is empty: no product can be a candidate, whatever its distance.
+    return table ? candidatesIn(table, query, k, ofProduct, { admits: this.#admission(filter), maxDistance: filter.maxDistance }) : { ids: [], reach: 0 };
   }
 
   /** The filter as a test of rows, or undefined when it admits every product. */
