@@ -208,7 +208,7 @@ for (const kind of kinds) {
     for (const pick of picks) {
       const id = pick + 1;
       let start = performance.now();
-      const int8 = (await candidatesIn(index, index.vectorOf(id)!, k, id))!;
+      const int8 = (await candidatesIn(index, index.vectorOf(id)!, k, id))!.ids;
       int8Times.push(performance.now() - start);
       counts.push(int8.length);
       let float32: number[] | undefined;

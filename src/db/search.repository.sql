@@ -117,7 +117,8 @@ select
       model_versions
     where
       active
-  ) as "active_space"
+  ) as "active_space",
+  false as "query_changed"
 from
   "products"
   left join "embeddings" on "embeddings"."product_id" = "products"."id"
@@ -169,7 +170,8 @@ select
       model_versions
     where
       active
-  ) as "active_space"
+  ) as "active_space",
+  false as "query_changed"
 from
   "products"
   left join "embeddings" on "embeddings"."product_id" = "products"."id"
@@ -246,7 +248,8 @@ select
       model_versions
     where
       active
-  ) as "active_space"
+  ) as "active_space",
+  false as "query_changed"
 from
   "embeddings"
   inner join "products" on "products"."id" = "embeddings"."product_id"
@@ -292,7 +295,8 @@ select
       model_versions
     where
       active
-  ) as "active_space"
+  ) as "active_space",
+  false as "query_changed"
 from
   "embeddings"
   inner join "products" on "products"."id" = "embeddings"."product_id"

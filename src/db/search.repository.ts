@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Attributes } from '../catalog/attributes.js';
 import type { NeighbourFilter } from '../catalog/neighbour-filter.js';
 import type { Neighbour } from '../catalog/product.js';
@@ -42,6 +42,8 @@ export interface RankedNeighbours {
   neighbours: Neighbour[];
   /** Undefined when no candidate was left to rank. */
   state: SearchState | undefined;
+  /** Whether the query product's vector changed after the generation the candidates were picked at. */
+  queryChanged: boolean;
 }
 
 /**
@@ -127,8 +129,11 @@ export class SearchRepository {
   }
 
   /**
-   * pgvector's exact ranking restricted to candidates: the same ORDER BY as a
-   * search of the whole space, in one statement with the state it saw.
+   * pgvector's exact ranking restricted to candidates, and to the products
+   * changed after `changedAfter` (the generation the candidates were picked
+   * at): the same ORDER BY as a search of the whole space, in one statement
+   * with the state it saw, and whether the query product's own vector
+   * changed after that generation.
    */
   async nearestAmong(
     space: EmbeddingSpace,
@@ -136,13 +141,28 @@ export class SearchRepository {
     k: number,
     candidates: readonly number[],
     filter?: NeighbourFilter,
+    changedAfter?: number,
   ): Promise<RankedNeighbours> {
-    const among = anyOf(candidates);
-    const rows: (Parameters<typeof toNeighbour>[0] & StateRow)[] =
+    const among = (eb: ExpressionBuilder<DB, 'products'>) =>
+      changedAfter === undefined
+        ? eb('products.id', '=', anyOf(candidates))
+        : eb.and([
+            eb.or([
+              eb('products.id', '=', anyOf(candidates)),
+              eb('products.id', 'in', eb.selectFrom('search_changes').select('search_changes.product_id').where('search_changes.generation', '>', changedAfter)),
+            ]),
+            // The candidates leave the query product out; a change may have logged it.
+            ...(query instanceof Float32Array ? [] : [eb('products.id', '<>', query.ofProduct)]),
+          ]);
+    const queryChanged =
+      changedAfter === undefined || query instanceof Float32Array
+        ? sql<boolean>`false`
+        : sql<boolean>`exists (select 1 from search_changes where product_id = ${query.ofProduct} and vectors_generation > ${changedAfter})`;
+    const rows: (Parameters<typeof toNeighbour>[0] & StateRow & { query_changed: boolean })[] =
       space === null
-        ? await nearestByFeaturesQuery(this.db, query, filter).where('products.id', '=', among).select(STATE_COLUMNS).limit(k).execute()
-        : await nearestEmbeddingsQuery(this.db, space, query, filter).where('products.id', '=', among).select(STATE_COLUMNS).limit(k).execute();
-    return { neighbours: rows.map(toNeighbour), state: rows[0] && toState(rows[0]) };
+        ? await nearestByFeaturesQuery(this.db, query, filter).where(among).select([...STATE_COLUMNS, queryChanged.as('query_changed')]).limit(k).execute()
+        : await nearestEmbeddingsQuery(this.db, space, query, filter).where(among).select([...STATE_COLUMNS, queryChanged.as('query_changed')]).limit(k).execute();
+    return { neighbours: rows.map(toNeighbour), state: rows[0] && toState(rows[0]), queryChanged: rows[0]?.query_changed ?? false };
   }
 
   // vector_send is pgvector's binary form. As base64 text it travels through

@@ -102,6 +102,23 @@ export function candidates(
   conditions: CandidateConditions = {},
   queryRadius = 0,
 ): number[] | undefined {
+  return candidateSet(scan, k, dimensions, excludeId, conditions, queryRadius)?.ids;
+}
+
+/** The candidates, and min(D, Dm) above: every row left out is truly further from the query than `reach`. */
+export interface Candidates {
+  ids: number[];
+  reach: number;
+}
+
+function candidateSet(
+  scan: Scan,
+  k: number,
+  dimensions: number,
+  excludeId: number | undefined,
+  conditions: CandidateConditions,
+  queryRadius: number,
+): Candidates | undefined {
   const { distances, ids, categories, radii } = scan;
   const { admits } = conditions;
   const bound = new CandidateBound(k, dimensions, excludeId, conditions, queryRadius);
@@ -119,7 +136,7 @@ export function candidates(
     if (admits && !admits(ids[i]!, categories ? categories[i]! : 0)) continue;
     found.push(ids[i]!);
   }
-  return found;
+  return { ids: found, reach: bound.reach };
 }
 
 function admittedOthers({ ids, categories }: Scan, excludeId: number | undefined, admits: Admission | undefined): number {
@@ -139,7 +156,7 @@ export function candidatesIn(
   k: number,
   ofProduct?: number,
   conditions: CandidateConditions = {},
-): Promise<number[] | undefined> {
+): Promise<Candidates | undefined> {
   const queryRadius = ofProduct === undefined ? 0 : (table.radiusOf(ofProduct) ?? 0);
   const bound = new CandidateBound(k, table.dimensions, ofProduct, conditions, queryRadius);
   let added = 0;
@@ -151,7 +168,7 @@ export function candidatesIn(
     },
     reach: () => bound.reach + queryRadius,
   };
-  return table.squaredDistances(query, limits, (scan) => candidates(scan, k, table.dimensions, ofProduct, conditions, queryRadius));
+  return table.squaredDistances(query, limits, (scan) => candidateSet(scan, k, table.dimensions, ofProduct, conditions, queryRadius));
 }
 
 /**
@@ -275,4 +292,20 @@ export function rankingBound(kthUpper: number, dimensions: number): number | und
   const ranked = (1 + gamma) * kthUpper * kthUpper * (1 + MARGIN) + absolute;
   if (!(ranked < FLOAT32_MAX)) return undefined;
   return Math.sqrt((ranked + absolute) / (1 - gamma)) * (1 + MARGIN);
+}
+
+/**
+ * Whether every row a candidate set left out ranks after a row at
+ * pgvector's distance `kth`: a left-out row is truly further than `reach`
+ * (above), so pgvector computes its squared distance at least
+ * (1 - γ)·reach² - A; when the k-th row's is below that, no left-out row,
+ * however its tie-break by id falls, can take its place. Used when
+ * pgvector ranked the candidates at a later generation than the scan's: the
+ * rows changed in between are ranked by pgvector too, and every other row
+ * was scanned as it then stood.
+ */
+export function ranksBeforeLeftOut(kth: number, reach: number, dimensions: number): boolean {
+  if (!(reach < Infinity)) return false;
+  const { gamma, absolute } = rounding(dimensions);
+  return kth * kth * (1 + MARGIN) < ((1 - gamma) * reach * reach - absolute) * (1 - MARGIN);
 }

@@ -4,6 +4,7 @@ import type { SearchState } from '../db/search.repository.js';
 import type { Store } from '../db/store.js';
 import type { IndexSnapshots } from './index-snapshot.js';
 import { SpaceIndex } from './space-index.js';
+import { ranksBeforeLeftOut } from './candidates.js';
 import { IndexCapacityError } from './vector-table.js';
 import type { EmbeddingSpace } from '../catalog/embedding-space.js';
 
@@ -144,18 +145,26 @@ export class ExactSearch {
    */
   async #rank(index: SpaceIndex, query: Float32Array, k: number, filter: NeighbourFilter, ofProduct?: number): Promise<Ranking> {
     const generation = index.generation;
-    // The index's categories are at `generation` too: if the re-rank sees
-    // it, no category changed since (an update of a product logs it).
+    // The index's categories and attributes are at `generation` too: if the
+    // re-rank sees it, none changed since (an update of a product logs it).
     const found = await index.candidates(query, k, ofProduct, filter);
-    if (found === undefined || found.length > MAX_CANDIDATES) return 'unbounded';
-    if (found.length === 0) return (await this.#isCurrent(index, generation)) ? [] : 'stale';
+    if (found === undefined || found.ids.length > MAX_CANDIDATES) return 'unbounded';
+    if (found.ids.length === 0) return (await this.#isCurrent(index, generation)) ? [] : 'stale';
     const before = this.#observed;
     const target = ofProduct === undefined ? query : { ofProduct };
-    const { neighbours, state } = await this.store.search.nearestAmong(index.space, target, k, found, filter);
+    const { neighbours, state, queryChanged } = await this.store.search.nearestAmong(index.space, target, k, found.ids, filter, generation);
     // The bound may leave none of the candidates: the statement then returned no state.
     if (!state) return (await this.#isCurrent(index, generation)) ? [] : 'stale';
     this.#observe(state, before);
-    return state.generation === generation && state.activeSpace === index.space ? neighbours : 'stale';
+    if (state.activeSpace !== index.space) return 'stale';
+    if (state.generation === generation) return neighbours;
+    // A store changing stock or prices many times a second moves the
+    // generation between most scans and their statements. The statement
+    // ranked every product changed since the scan's generation besides the
+    // candidates, and every other product was scanned as it then stood: its
+    // answer stands when its k-th row ranks before every row the scan left out.
+    const kth = neighbours[k - 1];
+    return !queryChanged && kth && ranksBeforeLeftOut(kth.distance, found.reach, index.dimensions) ? neighbours : 'stale';
   }
 
   async #confirmAbsent(index: SpaceIndex): Promise<undefined | 'stale'> {

@@ -1,8 +1,7 @@
 import { NO_FILTER, type NeighbourFilter } from '../catalog/neighbour-filter.js';
-import { attributeTest } from '../catalog/attribute-condition.js';
-import { NO_ATTRIBUTES, type Attributes } from '../catalog/attributes.js';
 import type { ProductAttributes, SearchRepository, SpaceOrigin, StoredVector } from '../db/search.repository.js';
-import { type Admission, candidatesIn } from './candidates.js';
+import { type Admission, type Candidates, candidatesIn } from './candidates.js';
+import { AttributeStore } from './attribute-store.js';
 import type { IndexSnapshots } from './index-snapshot.js';
 import { VectorTable } from './vector-table.js';
 import type { EmbeddingSpace } from '../catalog/embedding-space.js';
@@ -43,7 +42,7 @@ export class SpaceIndex {
    * the change log as categories do, and a change to them alone is read
    * without the vector.
    */
-  readonly #attributes: (Attributes | undefined)[] = [];
+  readonly #attributes = new AttributeStore();
   /** Set by a load that found this space active: what a snapshot of it is valid for. */
   #origin: SpaceOrigin | undefined;
   /** The generation of the last snapshot written or read. */
@@ -67,6 +66,11 @@ export class SpaceIndex {
     return this.#generation;
   }
 
+  /** The space's dimensions; 0 before the first load. */
+  get dimensions(): number {
+    return this.#table?.dimensions ?? 0;
+  }
+
   /** Loads the space or applies the log until the index is at `generation` or later; one update at a time. */
   async reach(generation: number): Promise<void> {
     while (this.#generation < generation) {
@@ -87,10 +91,10 @@ export class SpaceIndex {
    * product is left out. Under a filter, the candidates are drawn from the
    * products the filter admits as the index holds them.
    */
-  async candidates(query: Float32Array, k: number, ofProduct?: number, filter: NeighbourFilter = NO_FILTER): Promise<number[] | undefined> {
+  async candidates(query: Float32Array, k: number, ofProduct?: number, filter: NeighbourFilter = NO_FILTER): Promise<Candidates | undefined> {
     const table = this.#table;
-    // Before the first load the index is empty: no product can be a candidate.
-    return table ? candidatesIn(table, query, k, ofProduct, { admits: this.#admission(filter), maxDistance: filter.maxDistance }) : [];
+    // Before the first load the index is empty: no product can be a candidate, whatever its distance.
+    return table ? candidatesIn(table, query, k, ofProduct, { admits: this.#admission(filter), maxDistance: filter.maxDistance }) : { ids: [], reach: 0 };
   }
 
   /** The filter as a test of rows, or undefined when it admits every product. */
@@ -98,9 +102,7 @@ export class SpaceIndex {
     const byCategory = this.#categoryAdmission(filter);
     const { where } = filter;
     if (where.length === 0) return byCategory;
-    const attributes = this.#attributes;
-    const test = attributeTest(where);
-    const byAttributes = (productId: number) => test(attributes[productId] ?? NO_ATTRIBUTES);
+    const byAttributes = this.#attributes.test(where);
     return byCategory ? (productId, category) => byCategory(productId, category) && byAttributes(productId) : byAttributes;
   }
 
@@ -121,11 +123,11 @@ export class SpaceIndex {
   }
 
   #setAttributes({ productId, attributes }: ProductAttributes): void {
-    this.#attributes[productId] = Object.keys(attributes).length === 0 ? undefined : attributes;
+    this.#attributes.set(productId, attributes);
   }
 
   async #loadAttributes(): Promise<void> {
-    this.#attributes.length = 0;
+    this.#attributes.clear();
     for (let after = 0; ; ) {
       const page = await this.repository.attributesAfter(after, PAGE);
       if (page.length === 0) break;
@@ -139,7 +141,7 @@ export class SpaceIndex {
     for (let i = 0; i < productIds.length; i += PAGE) {
       const ids = productIds.slice(i, i + PAGE);
       const found = await this.repository.attributesOf(ids);
-      for (const id of ids) this.#attributes[id] = undefined;
+      for (const id of ids) this.#attributes.delete(id);
       for (const product of found) this.#setAttributes(product);
     }
   }

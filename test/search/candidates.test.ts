@@ -143,7 +143,7 @@ describe('candidates from the int8 table', () => {
             const found = new Set(candidates(scan, k, dimensions, excluded, {}, radius));
             const plain = new Set(candidates({ distances: scan.distances, ids: scan.ids }, k, dimensions, excluded));
             // Scans again, over the same memory.
-            assert.deepEqual((await candidatesIn(table, scanned, k, excluded))?.sort(), [...found].sort(), `${name}: a scan that stops rows early`);
+            assert.deepEqual((await candidatesIn(table, scanned, k, excluded))?.ids.sort(), [...found].sort(), `${name}: a scan that stops rows early`);
             for (const lanes of [1, 8]) {
               const pgvector = vectors.map((row) => float32SquaredL2(row, stored, lanes));
               const keep = ids.map((id) => id !== excluded);
@@ -216,7 +216,7 @@ describe('candidates from the int8 table', () => {
             const expected = topK(kept.map((row) => row.d), kept.map((row) => row.id), k);
             const scan = await table.squaredDistances(scanned);
             const found = new Set(candidates(scan, k, dimensions, excluded, { admits, maxDistance }, radius));
-            const early = new Set(await candidatesIn(table, scanned, k, excluded, { admits, maxDistance }));
+            const early = new Set((await candidatesIn(table, scanned, k, excluded, { admits, maxDistance }))?.ids);
             const unwidened = new Set(candidates({ distances: scan.distances, ids: scan.ids }, k, dimensions, excluded, { admits, maxDistance }));
             for (const id of expected) {
               assert.ok(found.has(id), `${name}, bound at ${rank}, k ${k}: product ${id} missing`);

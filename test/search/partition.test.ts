@@ -55,7 +55,7 @@ async function partitionedTable(stored: Map<number, Float32Array>): Promise<Vect
 /** Every product pgvector can return is a candidate, for the product's own query and for a free one. */
 async function assertCandidatesHoldTopK(table: VectorTable, stored: Map<number, Float32Array>, ids: Iterable<number>, k: number, conditions: CandidateConditions = {}): Promise<void> {
   for (const id of ids) {
-    const found = new Set(await candidatesIn(table, table.vectorOf(id)!, k, id, conditions));
+    const found = new Set((await candidatesIn(table, table.vectorOf(id)!, k, id, conditions))?.ids);
     for (const expected of pgvectorTopK(stored, stored.get(id)!, k, id, conditions)) assert.ok(found.has(expected), `query ${id}, k ${k}: product ${expected} missing`);
   }
 }
@@ -102,7 +102,7 @@ describe('a partitioned VectorTable', () => {
     }
     const table = await partitionedTable(stored);
     for (const k of [1, 6, 24]) {
-      const found = new Set(await candidatesIn(table, query, k));
+      const found = new Set((await candidatesIn(table, query, k))?.ids);
       for (const id of tied) assert.ok(found.has(id), `k ${k}: tied product ${id} missing`);
     }
   });
@@ -151,7 +151,7 @@ describe('a partitioned VectorTable', () => {
     assert.equal(table.size, stored.size);
     await assertCandidatesHoldTopK(table, stored, [...stored.keys()].filter((id) => id % 3 === 0 || id > 800), 6);
     for (const id of [640, 402, 12, 150]) {
-      const found = new Set(await candidatesIn(table, table.vectorOf(id)!, 2, id));
+      const found = new Set((await candidatesIn(table, table.vectorOf(id)!, 2, id))?.ids);
       assert.ok([3, 45, 333, 801].some((moved) => found.has(moved)), `query ${id}: its moved neighbour missing`);
     }
   });
@@ -267,7 +267,7 @@ describe('a partitioned VectorTable', () => {
     assert.equal(table.wantsPartition, false);
     assert.ok(table.blocks > blocks);
     const query = randomVector(random, 8);
-    const found = new Set(await candidatesIn(table, query, 6));
+    const found = new Set((await candidatesIn(table, query, 6))?.ids);
     for (const id of pgvectorTopK(stored, query, 6)) assert.ok(found.has(id), `product ${id} missing`);
   });
 
@@ -283,7 +283,7 @@ describe('a partitioned VectorTable', () => {
     // Near the huge rows float32 sums overflow: the index may leave the query to pgvector (undefined), never drop a product.
     for (const id of [401, 402, 420, 440]) {
       for (const query of [table.vectorOf(id)!, stored.get(id)!]) {
-        const found = await candidatesIn(table, query, 3, id);
+        const found = (await candidatesIn(table, query, 3, id))?.ids;
         assert.ok(found === undefined || pgvectorTopK(stored, stored.get(id)!, 3, id).every((expected) => found.includes(expected)), `query ${id}`);
       }
     }
