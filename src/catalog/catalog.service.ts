@@ -5,6 +5,7 @@ import type { ImageOrigin, Product, ProductPage } from './product.js';
 import type { ActiveModel } from '../training/active-model.js';
 import type { ImageSource, ProductImage, ProductImages } from './product-images.js';
 import { attributeConditions, type AttributeConditionInput } from './attribute-condition.js';
+import { AttributeFacetsCache, MAX_FACET_VALUES, MAX_FACETS, type AttributeFacet } from './attribute-facets.js';
 import { attributesOf, NO_ATTRIBUTES, patchAttributes } from './attributes.js';
 import { normalizeCategory } from './category.js';
 import { assertProductText } from './product-text.js';
@@ -27,6 +28,8 @@ export const MAX_PAGE_SIZE = 500;
 
 export class CatalogService {
   private readonly thumbnails = turnBatch((ids: number[]) => this.store.products.thumbnails(ids));
+  /** Forgotten after each write through this process, so a page sees its own change at once. */
+  private readonly facets = new AttributeFacetsCache(() => this.store.products.attributeFacets(MAX_FACETS, MAX_FACET_VALUES));
   private readonly imageOriginsById = turnBatch((ids: number[]) => this.store.products.imageOrigins(ids));
 
   constructor(
@@ -90,7 +93,8 @@ export class CatalogService {
         const answer = new Map((await repositories.products.findBySkus(skus)).map((p) => [p.sku, p]));
         return skus.map((sku) => answer.get(sku)!);
       })
-      .catch(rethrowDuplicateSku);
+      .catch(rethrowDuplicateSku)
+      .finally(() => this.facets.forget());
   }
 
   /**
@@ -123,7 +127,7 @@ export class CatalogService {
         await this.embed(repositories, [{ productId: id, features: image.features }]);
       }
       return (await repositories.products.findById(id))!;
-    });
+    }).finally(() => this.facets.forget());
   }
 
   /**
@@ -184,8 +188,14 @@ export class CatalogService {
     return this.store.products.page({ ...options, category, where: attributeConditions('where', options.where) });
   }
 
+  /** The catalog's attribute keys with their kinds, ranges and common values, counted at most every FACETS_TTL_MS. */
+  attributeFacets(): Promise<AttributeFacet[]> {
+    return this.facets.get();
+  }
+
   async deleteProduct(id: number): Promise<void> {
-    if (!(await this.store.products.delete(id))) throw productNotFound(id);
+    const deleted = await this.store.products.delete(id).finally(() => this.facets.forget());
+    if (!deleted) throw productNotFound(id);
   }
 
   async findBySkus(skus: readonly string[]): Promise<Product[]> {

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AttributeCondition } from '../catalog/attribute-condition.js';
+import type { AttributeFacet } from '../catalog/attribute-facets.js';
 import type { Attributes } from '../catalog/attributes.js';
 import { categoryKey } from '../catalog/category.js';
 import { attributeConditionsSql } from './attribute-conditions.js';
@@ -142,6 +143,65 @@ export class ProductRepository {
     for (const condition of attributeConditionsSql(options.where ?? [])) query = query.where(condition);
     const rows = await query.execute();
     return { products: rows.slice(0, options.first).map(toProduct), hasNextPage: rows.length > options.first };
+  }
+
+  /**
+   * Every attribute key with the type all its values share (mixed ones left
+   * out), how many products have it, a number key's range and a string
+   * key's most common strings (a list counts each of its strings once).
+   */
+  async attributeFacets(maxFacets: number, maxValues: number): Promise<AttributeFacet[]> {
+    const { rows: keys } = await sql<{ key: string; kind: AttributeFacet['kind']; products: number; min: number | null; max: number | null }>`
+      select key, kind, products, min, max from (
+        select e.key,
+               case when bool_and(jsonb_typeof(e.value) = 'boolean') then 'BOOLEAN'
+                    when bool_and(jsonb_typeof(e.value) = 'number') then 'NUMBER'
+                    when bool_and(jsonb_typeof(e.value) in ('string', 'array')) then 'STRING' end as kind,
+               count(*)::int as products,
+               min(case when jsonb_typeof(e.value) = 'number' then (e.value)::float8 end) as min,
+               max(case when jsonb_typeof(e.value) = 'number' then (e.value)::float8 end) as max
+        from products p, jsonb_each(p.attributes) e
+        group by e.key
+      ) facets
+      where kind is not null
+      order by products desc, key
+      limit ${maxFacets}`.execute(this.db);
+    const strings = keys.filter((facet) => facet.kind === 'STRING').map((facet) => facet.key);
+    const { rows: values } =
+      strings.length === 0
+        ? { rows: [] }
+        : await sql<{ key: string; value: string; products: number; distinct: number }>`
+            select key, value, products, distinct_values::int as distinct from (
+              select key, value, products,
+                     count(*) over (partition by key) as distinct_values,
+                     row_number() over (partition by key order by products desc, value) as rank
+              from (
+                select e.key, s.value, count(distinct p.id)::int as products
+                from products p
+                cross join jsonb_each(p.attributes) e
+                cross join lateral (
+                  select e.value #>> '{}' as value where jsonb_typeof(e.value) = 'string'
+                  union all
+                  select item from jsonb_array_elements_text(case when jsonb_typeof(e.value) = 'array' then e.value else '[]'::jsonb end) item
+                ) s
+                where e.key = any(${strings}::text[])
+                group by e.key, s.value
+              ) counted
+            ) ranked
+            where rank <= ${maxValues}
+            order by key, rank`.execute(this.db);
+    return keys.map(({ key, kind, products, min, max }) => {
+      const mine = values.filter((row) => row.key === key);
+      return {
+        key,
+        kind,
+        productCount: products,
+        min: kind === 'NUMBER' ? min : null,
+        max: kind === 'NUMBER' ? max : null,
+        distinctValues: mine[0]?.distinct ?? 0,
+        values: mine.map((row) => ({ value: row.value, productCount: row.products })),
+      };
+    });
   }
 
   async count(): Promise<number> {

@@ -9,6 +9,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { createComplexityRule, type ComplexityEstimator, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
+import { MAX_FACET_VALUES, MAX_FACETS } from '../catalog/attribute-facets.js';
 import { MAX_SCANNED_PRODUCTS } from '../catalog/near-duplicates.js';
 
 /** What running one operation with its variables would take. */
@@ -44,6 +45,8 @@ const LIST_LENGTHS: Record<string, (args: Args) => number> = {
   'Query.trainingRuns': (args) => count(args.first),
   'TrainingRun.epochs': () => EPOCHS_PER_RUN,
   'Query.modelVersions': (args) => count(args.first),
+  'Query.attributeFacets': () => MAX_FACETS,
+  'AttributeFacet.values': () => MAX_FACET_VALUES,
   // Its payload lists one product per input.
   'Mutation.addProducts': (args) => length(args.inputs),
 };
@@ -58,6 +61,8 @@ const SEARCHES: Record<string, (args: Args) => number> = {
   'Query.similarToImage': () => 1,
   'Query.recommend': () => 1,
   'Query.nearDuplicates': () => MAX_SCANNED_PRODUCTS,
+  // Not a search, but a read of every product's attributes: weighed as ten.
+  'Query.attributeFacets': () => 10,
 };
 
 const IMAGES: Record<string, (args: Args) => number> = {

@@ -1,9 +1,8 @@
-import type { AttributeCondition, AttributeSampleQuery } from './generated/graphql';
+import type { AttributeCondition, AttributeFacetsQuery, UpdateProductAttributesMutation } from './generated/graphql';
 
-export type Attributes = AttributeSampleQuery['products']['edges'][number]['node']['attributes'];
+/** A product's attributes as the API returns them. */
+export type Attributes = UpdateProductAttributesMutation['updateProduct']['product']['attributes'];
 
-/** The products the facets are built from: the catalog's first FACET_SAMPLE, as the API lists them. */
-export const FACET_SAMPLE = 500;
 /** A string key with more values than this is a name or a text, not a choice. */
 const MAX_CHOICES = 30;
 
@@ -17,27 +16,18 @@ export type FacetChoice = { kind: 'boolean' } | { kind: 'number'; min?: number; 
 export type FacetSelection = Readonly<Record<string, FacetChoice>>;
 
 /**
- * One facet per key whose values share a type: booleans, numbers, or strings
- * and lists of strings. A string key is left out when no value is shared by
- * two products (a link, an identifier) or it has over MAX_CHOICES values.
+ * The API's facets as the page offers them, by key: a string key is left
+ * out when it has over MAX_CHOICES values or no value two products share
+ * (a link, an identifier): there is nothing to choose between.
  */
-export function deriveFacets(sample: readonly Attributes[]): Facet[] {
-  const seen = new Map<string, unknown[]>();
-  for (const attributes of sample) {
-    for (const [key, value] of Object.entries(attributes)) {
-      const values = seen.get(key);
-      if (values) values.push(value);
-      else seen.set(key, [value]);
-    }
-  }
+export function facetsOf(api: AttributeFacetsQuery['attributeFacets']): Facet[] {
   const facets: Facet[] = [];
-  for (const [key, values] of [...seen].sort(([a], [b]) => a.localeCompare(b))) {
-    if (values.every((v) => typeof v === 'boolean')) facets.push({ key, kind: 'boolean' });
-    else if (values.every((v) => typeof v === 'number')) facets.push({ key, kind: 'number', min: Math.min(...values), max: Math.max(...values) });
-    else if (values.every((v) => typeof v === 'string' || Array.isArray(v))) {
-      const each = values.flatMap((v) => (Array.isArray(v) ? [...new Set(v as string[])] : [v as string]));
-      const choices = [...new Set(each)].sort((a, b) => a.localeCompare(b));
-      if (choices.length <= MAX_CHOICES && choices.length < each.length) facets.push({ key, kind: 'string', values: choices });
+  for (const facet of [...api].sort((a, b) => a.key.localeCompare(b.key))) {
+    if (facet.kind === 'BOOLEAN') facets.push({ key: facet.key, kind: 'boolean' });
+    else if (facet.kind === 'NUMBER' && facet.min !== null && facet.min !== undefined && facet.max !== null && facet.max !== undefined) {
+      facets.push({ key: facet.key, kind: 'number', min: facet.min, max: facet.max });
+    } else if (facet.kind === 'STRING' && facet.distinctValues <= MAX_CHOICES && (facet.values[0]?.productCount ?? 0) >= 2) {
+      facets.push({ key: facet.key, kind: 'string', values: facet.values.map((v) => v.value).sort((a, b) => a.localeCompare(b)) });
     }
   }
   return facets;

@@ -108,6 +108,20 @@ describe('product attributes and rules through the GraphQL schema', () => {
     }
   });
 
+  test('attributeFacets lists the keys by kind from every product, and follows an update at once', async () => {
+    const FACETS = `{ attributeFacets { key kind productCount min max distinctValues values { value productCount } } }`;
+    const before = await execute(FACETS);
+    const byKey = Object.fromEntries(before.data.attributeFacets.map((f: any) => [f.key, f]));
+    assert.deepEqual(byKey.inStock, { key: 'inStock', kind: 'BOOLEAN', productCount: 2, min: null, max: null, distinctValues: 0, values: [] });
+    assert.deepEqual(byKey.brand.values, [{ value: 'Acme', productCount: 2 }, { value: 'Globex', productCount: 1 }]);
+    assert.equal(byKey.price, undefined, 'numbers and a number as a string: mixed, no facet');
+    await execute(UPDATE, { id: ids.plain, input: { attributesPatch: { brand: 'Globex' } } });
+    const after = await execute(FACETS);
+    const brand = after.data.attributeFacets.find((f: any) => f.key === 'brand');
+    assert.deepEqual(brand.values, [{ value: 'Acme', productCount: 2 }, { value: 'Globex', productCount: 2 }]);
+    await execute(UPDATE, { id: ids.plain, input: { attributes: {} } });
+  });
+
   test('a condition without a test, a bad key or a non-finite bound is BAD_USER_INPUT', async () => {
     for (const where of [[{ key: 'price' }], [{ key: '', eq: 1 }], [{ key: 'price', in: Array.from({ length: 101 }, (_, i) => i) }]]) {
       const { errors } = await execute(LIST, { where });

@@ -114,6 +114,37 @@ export type AttributeCondition = {
   lte?: InputMaybe<Scalars['Float']['input']>;
 };
 
+/** One attribute key of the catalog, for a storefront's filters. */
+export type AttributeFacet = {
+  __typename?: 'AttributeFacet';
+  /** STRING: how many distinct strings the key holds; 0 for other kinds. */
+  distinctValues: Scalars['Int']['output'];
+  key: Scalars['String']['output'];
+  kind: AttributeKind;
+  /** NUMBER: the largest value; null for other kinds. */
+  max?: Maybe<Scalars['Float']['output']>;
+  /** NUMBER: the smallest value; null for other kinds. */
+  min?: Maybe<Scalars['Float']['output']>;
+  /** Products that have the key. */
+  productCount: Scalars['Int']['output'];
+  /** STRING: the 30 most common strings, most products first, then by value; empty for other kinds. */
+  values: Array<AttributeValueCount>;
+};
+
+/** The type every value of an attribute key has. */
+export type AttributeKind =
+  | 'BOOLEAN'
+  | 'NUMBER'
+  /** Strings, or lists of strings (each string counts as a value). */
+  | 'STRING';
+
+/** A string an attribute holds, and how many products hold it. */
+export type AttributeValueCount = {
+  __typename?: 'AttributeValueCount';
+  productCount: Scalars['Int']['output'];
+  value: Scalars['String']['output'];
+};
+
 export type ClassWeight =
   /** n / (classes * count(class)), as scikit-learn's 'balanced'. */
   | 'BALANCED'
@@ -373,6 +404,16 @@ export type ProductPairEdge = {
  */
 export type Query = {
   __typename?: 'Query';
+  /**
+   * The catalog's attribute keys as a storefront narrows by them: one facet per
+   * key, from every product. A key whose values are all booleans is BOOLEAN,
+   * all numbers NUMBER (with its range), all strings or lists of strings STRING
+   * (with its most common values); a key of mixed types is left out. At most
+   * 100 keys, those most products have first, then by key. Counted
+   * afresh at most every 10 seconds, so counts may lag writes by that much.
+   * Costs as much as ten searches: it reads every product's attributes.
+   */
+  attributeFacets: Array<AttributeFacet>;
   /** Kept model versions, newest first: the active one and the newest KEEP_MODEL_VERSIONS others whose run succeeded. */
   modelVersions: Array<ModelVersion>;
   /**
@@ -781,7 +822,10 @@ export type ResolversTypes = ResolversObject<{
   AddProductPayload: ResolverTypeWrapper<Omit<AddProductPayload, 'product'> & { product: ResolversTypes['Product'] }>;
   AddProductsPayload: ResolverTypeWrapper<Omit<AddProductsPayload, 'products'> & { products: Array<ResolversTypes['Product']> }>;
   AttributeCondition: AttributeCondition;
+  AttributeFacet: ResolverTypeWrapper<AttributeFacet>;
+  AttributeKind: AttributeKind;
   AttributeValue: ResolverTypeWrapper<Scalars['AttributeValue']['output']>;
+  AttributeValueCount: ResolverTypeWrapper<AttributeValueCount>;
   Attributes: ResolverTypeWrapper<Scalars['Attributes']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ClassWeight: ClassWeight;
@@ -830,7 +874,9 @@ export type ResolversParentTypes = ResolversObject<{
   AddProductPayload: Omit<AddProductPayload, 'product'> & { product: ResolversParentTypes['Product'] };
   AddProductsPayload: Omit<AddProductsPayload, 'products'> & { products: Array<ResolversParentTypes['Product']> };
   AttributeCondition: AttributeCondition;
+  AttributeFacet: AttributeFacet;
   AttributeValue: Scalars['AttributeValue']['output'];
+  AttributeValueCount: AttributeValueCount;
   Attributes: Scalars['Attributes']['output'];
   Boolean: Scalars['Boolean']['output'];
   DeleteProductPayload: DeleteProductPayload;
@@ -877,9 +923,24 @@ export type AddProductsPayloadResolvers<ContextType = GraphQLContext, ParentType
   products?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType>;
 }>;
 
+export type AttributeFacetResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AttributeFacet'] = ResolversParentTypes['AttributeFacet']> = ResolversObject<{
+  distinctValues?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['AttributeKind'], ParentType, ContextType>;
+  max?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  min?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  productCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  values?: Resolver<Array<ResolversTypes['AttributeValueCount']>, ParentType, ContextType>;
+}>;
+
 export interface AttributeValueScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['AttributeValue'], any> {
   name: 'AttributeValue';
 }
+
+export type AttributeValueCountResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AttributeValueCount'] = ResolversParentTypes['AttributeValueCount']> = ResolversObject<{
+  productCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
 
 export interface AttributesScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Attributes'], any> {
   name: 'Attributes';
@@ -999,6 +1060,7 @@ export type ProductPairEdgeResolvers<ContextType = GraphQLContext, ParentType ex
 }>;
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  attributeFacets?: Resolver<Array<ResolversTypes['AttributeFacet']>, ParentType, ContextType>;
   modelVersions?: Resolver<Array<ResolversTypes['ModelVersion']>, ParentType, ContextType, RequireFields<QueryModelVersionsArgs, 'first'>>;
   nearDuplicates?: Resolver<ResolversTypes['ProductPairConnection'], ParentType, ContextType, RequireFields<QueryNearDuplicatesArgs, 'first' | 'maxDistance'>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
@@ -1075,7 +1137,9 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   ActivateModelVersionPayload?: ActivateModelVersionPayloadResolvers<ContextType>;
   AddProductPayload?: AddProductPayloadResolvers<ContextType>;
   AddProductsPayload?: AddProductsPayloadResolvers<ContextType>;
+  AttributeFacet?: AttributeFacetResolvers<ContextType>;
   AttributeValue?: GraphQLScalarType;
+  AttributeValueCount?: AttributeValueCountResolvers<ContextType>;
   Attributes?: GraphQLScalarType;
   DeleteProductPayload?: DeleteProductPayloadResolvers<ContextType>;
   EpochMetrics?: EpochMetricsResolvers<ContextType>;

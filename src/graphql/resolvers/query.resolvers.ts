@@ -17,6 +17,7 @@ export const Query: QueryResolvers = {
       category: category ?? undefined,
       where,
     }),
+  attributeFacets: (_parent, _args, { catalog }) => catalog.attributeFacets(),
   similarProducts: (_parent, { id, k, filter, maxDistance }, { similarity }) =>
     similarity.similarProducts(productId(id), k, similarityFilter(filter, maxDistance)),
   similarToImage: (_parent, { image, imageFile, imageUrl, k, filter, maxDistance }, { similarity, signal }) =>

@@ -58,6 +58,13 @@ export type AttributeCondition = {
   lte?: number | null | undefined;
 };
 
+/** The type every value of an attribute key has. */
+export type AttributeKind =
+  | 'BOOLEAN'
+  | 'NUMBER'
+  /** Strings, or lists of strings (each string counts as a value). */
+  | 'STRING';
+
 export type ClassWeight =
   /** n / (classes * count(class)), as scikit-learn's 'balanced'. */
   | 'BALANCED'
@@ -125,12 +132,10 @@ export type CatalogPageQueryVariables = Exact<{
 
 export type CatalogPageQuery = { products: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, category: string | null, predictedCategory: string | null, thumbnailUrl: string } }> } };
 
-export type AttributeSampleQueryVariables = Exact<{
-  first: number;
-}>;
+export type AttributeFacetsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AttributeSampleQuery = { products: { edges: Array<{ node: { id: string, attributes: { [key: string]: string | number | boolean | string[] } } }> } };
+export type AttributeFacetsQuery = { attributeFacets: Array<{ key: string, kind: AttributeKind, min: number | null, max: number | null, distinctValues: number, values: Array<{ value: string, productCount: number }> }> };
 
 export type ProductCardFragment = { id: string, name: string, category: string | null, predictedCategory: string | null, thumbnailUrl: string };
 
@@ -257,18 +262,21 @@ export const CatalogPageDocument = new TypedDocumentString(`
   predictedCategory
   thumbnailUrl
 }`) as unknown as TypedDocumentString<CatalogPageQuery, CatalogPageQueryVariables>;
-export const AttributeSampleDocument = new TypedDocumentString(`
-    query AttributeSample($first: Int!) {
-  products(first: $first) {
-    edges {
-      node {
-        id
-        attributes
-      }
+export const AttributeFacetsDocument = new TypedDocumentString(`
+    query AttributeFacets {
+  attributeFacets {
+    key
+    kind
+    min
+    max
+    distinctValues
+    values {
+      value
+      productCount
     }
   }
 }
-    `) as unknown as TypedDocumentString<AttributeSampleQuery, AttributeSampleQueryVariables>;
+    `) as unknown as TypedDocumentString<AttributeFacetsQuery, AttributeFacetsQueryVariables>;
 export const ProductWithNeighboursDocument = new TypedDocumentString(`
     query ProductWithNeighbours($id: ID!, $k: Int!, $where: [AttributeCondition!]) {
   product(id: $id) {
