@@ -15,9 +15,14 @@ ENV MODEL_CACHE_DIR=/app/models
 RUN node dist/cli/main.js fetch-weights
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production MODEL_CACHE_DIR=/app/models
+ENV NODE_ENV=production MODEL_CACHE_DIR=/app/models DATA_DIR=/app/data
 WORKDIR /app
 COPY --from=build /app /app
+# The service writes the embedded database and the search index's snapshot
+# under DATA_DIR, as node: the folder is node's, and a new volume mounted
+# there takes its owner from the image.
+RUN mkdir -p /app/data && chown node:node /app/data
+VOLUME /app/data
 USER node
 EXPOSE 4000
 CMD ["node", "dist/main.js"]

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { balancedClassWeights } from '../src/ml/head/class-weights.js';
 import { resolveHeadHyperparameters } from '../src/ml/head/head-hyperparameters.js';
 import { toMatrix } from '../src/ml/head/matrix.js';
+import { seededRandom } from '../src/ml/head/seeded-random.js';
 import { headTensors, headWeightCount, initialHead, type HeadUnits, type SerializedHead } from '../src/ml/head/serialized-head.js';
 import type { EpochMetrics, HeadTrainingInput, HeadTrainingOptions, HeadTrainingResult } from '../src/ml/head/train-head.js';
 
@@ -23,7 +24,8 @@ export function buildLayersHead(units: HeadUnits, dropout: number): tf.Sequentia
  * head. It is what trainHead is measured and checked against, not a path the
  * service takes (its gradients are slow on wasm). Its batch order and
  * dropout come from tfjs-layers, so only the initial weights are shared with
- * trainHead for a given seed.
+ * trainHead for a given seed; the seed still makes the reference's run
+ * reproducible.
  */
 export async function fitLayersHead(
   input: HeadTrainingInput,
@@ -57,6 +59,10 @@ export async function fitLayersHead(
   }));
   const history: EpochMetrics[] = [];
   let began = 0;
+  // tfjs-layers takes no seed for fit: its batch order (util.shuffle) and the
+  // seeds of its dropout masks come from Math.random, so that is what is seeded.
+  const unseeded = Math.random;
+  Math.random = seededRandom(hyperparameters.seed);
   try {
     model.setWeights(tensors.weights);
     await model.fit(tensors.x, tensors.y, {
@@ -94,6 +100,7 @@ export async function fitLayersHead(
     const head = { layout: start.layout, weights } satisfies SerializedHead;
     return { head, history, hyperparameters, keptEpoch: history.length, stoppedEarly: false };
   } finally {
+    Math.random = unseeded;
     model.dispose();
     optimizer.dispose();
     tf.dispose([...tensors.weights, tensors.x, tensors.y, tensors.validationX, tensors.validationY]);

@@ -51,6 +51,7 @@ const schema = z.object({
   MAX_QUERY_COST: integer(1).default(10_000),
   MAX_QUERY_DEPTH: integer(1, 100).default(15),
   MAX_QUERY_ALIASES: integer(1).default(30),
+  NEAR_DUPLICATES_SCAN_MS: integer(0).default(250),
   SHUTDOWN_TIMEOUT_MS: integer(0).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MIN_CATEGORY_PRODUCTS: integer(2).default(2),
@@ -158,6 +159,8 @@ export interface Config {
    * how often it selects a field again, under an alias or not.
    */
   query: { maxCost: number; maxDepth: number; maxAliases: number };
+  /** How long a page of nearDuplicates scans for pairs before it answers with what it has. */
+  nearDuplicatesScanMs: number;
   /** How long SIGTERM waits for requests in flight. */
   shutdownTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -227,6 +230,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     adminToken: e.ADMIN_TOKEN,
     corsOrigins: e.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0),
     query: { maxCost: e.MAX_QUERY_COST, maxDepth: e.MAX_QUERY_DEPTH, maxAliases: e.MAX_QUERY_ALIASES },
+    nearDuplicatesScanMs: e.NEAR_DUPLICATES_SCAN_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     minCategoryProducts: e.MIN_CATEGORY_PRODUCTS,

@@ -1,6 +1,7 @@
 import { CatalogService } from './catalog/catalog.service.js';
 import { ProductImages, type ProductImagesOptions } from './catalog/product-images.js';
 import { SimilarityService } from './catalog/similarity.service.js';
+import { MAX_SCANNED_PRODUCTS } from './catalog/near-duplicates.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import { openMigratedDatabase, whileDatabaseAway } from './db/database-startup.js';
@@ -95,7 +96,7 @@ export async function createServices(config: Config, log: (line: string) => void
     const models = new ActiveModel(engine);
     const training = await trainingService(store, database, engine, config, log);
 
-    const similarity = new SimilarityService(store, images, models, search);
+    const similarity = new SimilarityService(store, images, models, search, { products: MAX_SCANNED_PRODUCTS, timeMs: config.nearDuplicatesScanMs });
     const services: Services = {
       database,
       extractor,

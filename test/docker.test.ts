@@ -17,6 +17,7 @@ interface Service {
   build?: { context?: string; dockerfile?: string };
   environment?: Record<string, string>;
   ports?: string[];
+  volumes?: string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   deploy?: { resources?: { reservations?: { devices?: { driver: string; capabilities: string[] }[] } } };
@@ -24,6 +25,7 @@ interface Service {
 
 interface ComposeFile {
   services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
 }
 
 async function compose(file: string): Promise<ComposeFile> {
@@ -158,5 +160,24 @@ describe('the images', () => {
   test('.dockerignore keeps the repository, installs, builds, data and reports out of the build context', async () => {
     const ignored = (await readFile(join(ROOT, '.dockerignore'), 'utf8')).split('\n').map((line) => line.trim());
     for (const path of ['.git', 'node_modules', 'dist', 'data', 'reports']) assert.ok(ignored.includes(path), path);
+  });
+
+  test('both images give the node user its data folder, as a volume, before they switch to it', async () => {
+    for (const dockerfile of ['Dockerfile', 'Dockerfile.gpu']) {
+      const final = (await readFile(join(ROOT, dockerfile), 'utf8')).split(/^FROM /m).at(-1)!;
+      assert.match(final, /^ENV .*\bDATA_DIR=\/app\/data\b/m, dockerfile);
+      const owned = final.search(/^RUN mkdir -p \/app\/data && chown node:node \/app\/data$/m);
+      const volume = final.search(/^VOLUME \/app\/data$/m);
+      const user = final.search(/^USER node$/m);
+      assert.ok(owned >= 0 && owned < volume && volume < user, `${dockerfile}: chown, then VOLUME, then USER node`);
+    }
+  });
+});
+
+describe("the API's data (docker-compose.yml)", () => {
+  test('DATA_DIR is a named volume, so the index snapshot outlives the container', async () => {
+    const file = await compose('docker-compose.yml');
+    assert.ok(file.services.api!.volumes?.includes('api-data:/app/data'));
+    assert.ok(file.volumes && 'api-data' in file.volumes);
   });
 });

@@ -97,8 +97,8 @@ describe('a first run from a fresh clone', { skip: !existsSync(FASHION_MNIST_DIR
       '# What the service runs on.',
       '# Neighbours of product 1 among two categories (ignoring case), within a distance, not product 7.',
       '# More like products 1 and 2, less like 3: mean(p) + (mean(p) - mean(n)) in the active space.',
-      '# Pairs of products at distance 0.5 or less (the same photo under two skus is at 0), 50 a page; pass endCursor as after.',
-      '# Rename product 1 and move it to another category (a new image would be analysed and replace the old one).',
+      '# Pairs of products at distance 6 or less (the same photo under two skus is at 0), 50 a page; pass endCursor as after.',
+      '# Rename the product added above, found by its sku (a category or a new image would change the same way).',
     ]);
     const [add, similar, toImage, info, filtered, recommend, nearDuplicates, update] = [...examples.values()];
 
@@ -131,7 +131,7 @@ describe('a first run from a fresh clone', { skip: !existsSync(FASHION_MNIST_DIR
     assert.equal(pairs.data!.nearDuplicates.space, 'TRAINED_HEAD');
     const updated = await sh(update!);
     assert.deepEqual(updated.errors, undefined);
-    assert.deepEqual(updated.data!.updateProduct.product, { id: '1', name: 'Ankle boot, black', category: 'Boots' });
+    assert.deepEqual(updated.data!.updateProduct.product, { id: added.data!.addProduct.product.id, name: 'Ankle boot, black', category: 'Ankle boot' });
 
     const training = await readmeCommands(clone, '## Training the head');
     const [train, newest] = [...training.values()];

@@ -8,12 +8,12 @@ import type { EmbeddingSpace } from './embedding-space.js';
 /** Pairs one page may hold. */
 export const MAX_PAIRS_PAGE = 500;
 /**
- * Products one page scans, each with one exact search: a page of a catalog
- * with few duplicates may come back short, with hasNextPage, rather than
- * search the whole catalog in one request. A search took some 40 ms on the
- * loaded test machine (110 products): 200 keeps a page to seconds.
+ * Products one page may scan, each with one exact search: what a page is
+ * priced by (query-price.ts): 240 searches are 2,401 of the default
+ * MAX_QUERY_COST of 10,000, and a full page of 500 pairs with cursors, ids
+ * and skus, space and modelVersion 9,901. More would refuse that page.
  */
-export const MAX_SCANNED_PRODUCTS = 200;
+export const MAX_SCANNED_PRODUCTS = 240;
 /**
  * Products within the bound of one product that a page accepts. Each product
  * asks the search for one more than this: all of its pairs come back or the
@@ -34,12 +34,31 @@ export interface ProductPair {
   distance: number;
 }
 
+/** Why a page stopped scanning. */
+export type ScanStop = 'PAGE_FULL' | 'CATALOG_END' | 'TIME_BUDGET' | 'PRODUCT_LIMIT';
+
 export interface NearDuplicatePage {
   space: EmbeddingSpace;
   pairs: (ProductPair & { position: PairPosition })[];
   hasNextPage: boolean;
   /** Where the next page starts: the last pair's position, or past the last product scanned when the scan stopped first. */
   end: PairPosition | null;
+  /** Products this page searched from. */
+  scannedProducts: number;
+  /** The last of them, null when it searched from none. */
+  scannedThrough: number | null;
+  stoppedBy: ScanStop;
+}
+
+/**
+ * How far one page may scan: at most `products` (the service's is
+ * MAX_SCANNED_PRODUCTS), and for `timeMs` (NEAR_DUPLICATES_SCAN_MS), so that a
+ * catalog whose pairs are sparse is paged through in answers of a fraction of
+ * a second, and a page that finds its first pair late still returns it.
+ */
+export interface ScanLimits {
+  products: number;
+  timeMs: number;
 }
 
 /** Past any product id: a position after every pair of its product a. */
@@ -54,20 +73,23 @@ const EVERY_PAIR = 2_147_483_647;
 export async function nearDuplicatePage(
   store: Store,
   search: ExactSearch,
-  options: { maxDistance: number; first: number; after?: PairPosition | undefined },
+  options: { maxDistance: number; first: number; after?: PairPosition | undefined; limits: ScanLimits },
 ): Promise<NearDuplicatePage> {
-  const { maxDistance, first, after = { a: 0, b: 0 } } = options;
+  const { maxDistance, first, after = { a: 0, b: 0 }, limits } = options;
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAIRS_PAGE) {
     throw new DomainError('BAD_USER_INPUT', `first must be an integer from 1 to ${MAX_PAIRS_PAGE}`, { field: 'first' });
   }
   const bound = neighbourFilter(undefined, maxDistance).maxDistance!;
+  const started = performance.now();
   const { activeSpace: space } = await store.search.state();
   const found: NearDuplicatePage['pairs'] = [];
   let scanned = 0;
-  // Product after.a may still have pairs past after.b: it is scanned again.
-  let position = Math.max(after.a - 1, 0);
-  while (scanned < MAX_SCANNED_PRODUCTS) {
-    const limit = Math.min(SCAN_BATCH, MAX_SCANNED_PRODUCTS - scanned);
+  // Product after.a may still have pairs past after.b: it is scanned again,
+  // unless the previous page took them all (a page must move past something).
+  let position = after.b === EVERY_PAIR ? after.a : Math.max(after.a - 1, 0);
+  let stoppedBy: ScanStop = 'CATALOG_END';
+  scan: while (true) {
+    const limit = Math.min(SCAN_BATCH, limits.products - scanned);
     const batch = await store.search.vectorsAfter(space, position, limit);
     for (const { productId: a, vector } of batch) {
       const neighbours = await search.nearest(space, vector, MAX_PAIRS_PER_PRODUCT + 1, { ...NO_FILTER, excludedIds: [a], maxDistance: bound });
@@ -84,12 +106,27 @@ export async function nearDuplicatePage(
       if (product) for (const n of pairs) found.push({ a: product, b: n.product, distance: n.distance, position: { a, b: n.product.id } });
       scanned++;
       position = a;
-      if (found.length > first) return { space, pairs: found.slice(0, first), hasNextPage: true, end: found[first - 1]!.position };
-      if (found.length === first) break;
+      if (found.length > first) {
+        return { space, pairs: found.slice(0, first), hasNextPage: true, end: found[first - 1]!.position, scannedProducts: scanned, scannedThrough: a, stoppedBy: 'PAGE_FULL' };
+      }
+      // Checked after a product, so every page makes progress however short its budget.
+      if (found.length === first) stoppedBy = 'PAGE_FULL';
+      else if (scanned >= limits.products) stoppedBy = 'PRODUCT_LIMIT';
+      else if (performance.now() - started >= limits.timeMs) stoppedBy = 'TIME_BUDGET';
+      else continue;
+      break scan;
     }
-    if (found.length === first || batch.length < limit) break;
+    if (batch.length < limit) break;
   }
-  // Every pair of the last product scanned is on this page.
-  const end = scanned > 0 ? { a: position, b: EVERY_PAIR } : null;
-  return { space, pairs: found, hasNextPage: (await store.search.vectorsAfter(space, position, 1)).length > 0, end };
+  const hasNextPage = (await store.search.vectorsAfter(space, position, 1)).length > 0;
+  return {
+    space,
+    pairs: found,
+    hasNextPage,
+    // Every pair of the last product scanned is on this page.
+    end: scanned > 0 ? { a: position, b: EVERY_PAIR } : null,
+    scannedProducts: scanned,
+    scannedThrough: scanned > 0 ? position : null,
+    stoppedBy: hasNextPage ? stoppedBy : 'CATALOG_END',
+  };
 }

@@ -5,7 +5,7 @@ import { NO_FILTER, type NeighbourFilter } from './neighbour-filter.js';
 import type { Neighbour } from './product.js';
 import type { ActiveModel } from '../training/active-model.js';
 import type { ImageSource, ProductImages } from './product-images.js';
-import { nearDuplicatePage, type NearDuplicatePage, type PairPosition } from './near-duplicates.js';
+import { nearDuplicatePage, type NearDuplicatePage, type PairPosition, type ScanLimits } from './near-duplicates.js';
 import type { EmbeddingSpace } from './embedding-space.js';
 
 export const MAX_K = 100;
@@ -26,6 +26,7 @@ export class SimilarityService {
     private readonly images: ProductImages,
     private readonly models: ActiveModel,
     private readonly search: ExactSearch,
+    private readonly scanLimits: ScanLimits,
   ) {}
 
   /** Loads the search index of the active space ahead of the first query. */
@@ -79,7 +80,7 @@ export class SimilarityService {
 
   /** One page of the catalog's pairs within maxDistance of each other (near-duplicates.ts). */
   nearDuplicates(options: { maxDistance: number; first: number; after?: PairPosition | undefined }): Promise<NearDuplicatePage> {
-    return nearDuplicatePage(this.store, this.search, options);
+    return nearDuplicatePage(this.store, this.search, { ...options, limits: this.scanLimits });
   }
 
   /**

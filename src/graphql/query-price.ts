@@ -27,7 +27,7 @@ export const THUMBNAIL_WEIGHT = 10;
  * statement, 0.59 ms on the loaded 2-core machine with 600 products, where a
  * 7 KB thumbnail took 0.24 ms. Weighed as a thumbnail all the same: more
  * would refuse a full page of nearDuplicates (first: 500, every pair's
- * fields), 1 + 200 searches + 500 edges, at the default MAX_QUERY_COST.
+ * fields), 1 + 240 searches + 500 edges, at the default MAX_QUERY_COST.
  */
 export const SEARCH_WEIGHT = THUMBNAIL_WEIGHT;
 /** Training runs list their epochs; priced at the method's 32. */

@@ -20,6 +20,15 @@ const NEAR_DUPLICATES = `query ($maxDistance: Float!, $first: Int!, $after: Stri
   }
 }`;
 
+/** How far a page scanned: apart, as each field of the connection is priced once per pair a page may hold. */
+const SCAN = `query ($maxDistance: Float!, $first: Int!, $after: String) {
+  nearDuplicates(maxDistance: $maxDistance, first: $first, after: $after) {
+    edges { node { a { id } b { id } } }
+    pageInfo { hasNextPage endCursor }
+    scannedProducts scannedThrough stoppedBy
+  }
+}`;
+
 interface Pair {
   a: string;
   b: string;
@@ -35,8 +44,8 @@ for (const kind of DATABASE_KINDS) describe(`nearDuplicates, through the GraphQL
   let store: Store;
   let ids: number[];
 
-  async function execute(variables: Record<string, unknown>) {
-    const response = await server.executeOperation({ query: NEAR_DUPLICATES, variables }, { contextValue: staffContext(services) });
+  async function execute(variables: Record<string, unknown>, query = NEAR_DUPLICATES) {
+    const response = await server.executeOperation({ query, variables }, { contextValue: staffContext(services) });
     assert.equal(response.body.kind, 'single');
     const { data, errors } = (response.body as { singleResult: { data?: any; errors?: any[] } }).singleResult;
     return JSON.parse(JSON.stringify({ data, errors })) as { data?: any; errors?: { message: string; extensions: Record<string, unknown> }[] };
@@ -70,7 +79,8 @@ for (const kind of DATABASE_KINDS) describe(`nearDuplicates, through the GraphQL
   }
 
   before(async () => {
-    services = await createTestServices(kind);
+    // Time never runs out, so that which pages hold which pairs does not depend on the machine's load.
+    services = await createTestServices(kind, { NEAR_DUPLICATES_SCAN_MS: '600000' });
     server = testGraphQLServer();
     store = new Store(services.database.db);
     const products = await store.products.insertMany(hardVectors(seededRandom(14), 2048, CATALOG).map((v, i) => newProduct(`sku${i}`, v)));
@@ -128,7 +138,7 @@ for (const kind of DATABASE_KINDS) describe(`nearDuplicates, through the GraphQL
     }
   });
 
-  // Last: it switches the active space for the rest of the file.
+  // The last two: each switches the active space for the rest of the file.
   test('in a trained head space, the pairs are those of its embeddings', async () => {
     const random = seededRandom(15);
     const embeddings = new Map(ids.map((id) => [id, randomVector(random, 512)]));
@@ -143,5 +153,25 @@ for (const kind of DATABASE_KINDS) describe(`nearDuplicates, through the GraphQL
     assert.deepEqual((await allPairs(0, 50)).pairs, expected);
     const bound = 17;
     assert.deepEqual((await allPairs(bound, 3)).pairs, await reference(bound, 'embedding'));
+  });
+
+  test('a page scans past products without pairs: a pair beyond the 200th product is on the first page', async () => {
+    const random = seededRandom(16);
+    const more = await store.products.insertMany(Array.from({ length: 200 }, (_, i) => newProduct(`more${i}`, randomVector(random, 2048))));
+    const all = [...ids, ...more.map((p) => p.id)];
+    const embeddings = new Map(all.map((id) => [id, randomVector(random, 512)]));
+    embeddings.set(all[230]!, embeddings.get(all[220]!)!);
+    await activate(store, await createVersion(store, embeddings));
+    const { data, errors } = await execute({ maxDistance: 0, first: 5 }, SCAN);
+    assert.equal(errors, undefined, JSON.stringify(errors));
+    const first = data.nearDuplicates;
+    assert.deepEqual(
+      first.edges.map((edge: any) => [edge.node.a.id, edge.node.b.id]),
+      [[String(all[220]), String(all[230])]],
+    );
+    // 310 products: the page stopped at the 240 it may scan, and the rest are the next page's.
+    assert.deepEqual([first.stoppedBy, first.scannedProducts, first.scannedThrough, first.pageInfo.hasNextPage], ['PRODUCT_LIMIT', 240, String(all[239]), true]);
+    const next = (await execute({ maxDistance: 0, first: 5, after: first.pageInfo.endCursor }, SCAN)).data.nearDuplicates;
+    assert.deepEqual([next.edges, next.stoppedBy, next.scannedProducts, next.scannedThrough, next.pageInfo.hasNextPage], [[], 'CATALOG_END', 70, String(all.at(-1)), false]);
   });
 });

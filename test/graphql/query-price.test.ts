@@ -29,7 +29,7 @@ const REAL_QUERIES: Record<string, [string, Record<string, unknown>?]> = {
   'README service': ['{ service { featureEngine tensorflowBackend featureWorkers database catalogSize embeddingSpace } }'],
   'README recommend': ['{ recommend(positive: ["1", "2"], negative: ["3"], k: 6) { neighbours { distance product { sku } } } }'],
   'README nearDuplicates': [
-    '{ nearDuplicates(maxDistance: 0.5, first: 50) { space edges { node { distance a { sku } b { sku } } } pageInfo { hasNextPage endCursor } } }',
+    '{ nearDuplicates(maxDistance: 6, first: 50) { space scannedProducts stoppedBy edges { node { distance a { sku } b { sku } } } pageInfo { hasNextPage endCursor } } }',
   ],
   'a full page of near-duplicate pairs': [
     `{ nearDuplicates(maxDistance: 0, first: 500) { space modelVersion edges { cursor node { a { id sku } b { id sku } distance } } pageInfo { hasNextPage endCursor } } }`,

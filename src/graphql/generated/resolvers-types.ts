@@ -387,8 +387,17 @@ export type ProductPairConnection = {
   modelVersion?: Maybe<Scalars['ID']['output']>;
   /** endCursor is where the next page starts: past the last product scanned when the scan stopped before the page filled. */
   pageInfo: PageInfo;
+  /** Products this page searched from, at least 1 unless the catalog had none left. */
+  scannedProducts: Scalars['Int']['output'];
+  /**
+   * The last product this page searched from, null when it searched from none.
+   * Every pair whose a is an earlier product is on this page or an earlier one;
+   * so is every pair of this one, unless stoppedBy is PAGE_FULL.
+   */
+  scannedThrough?: Maybe<Scalars['ID']['output']>;
   /** The space the distances were measured in, read once per page. */
   space: EmbeddingSpace;
+  stoppedBy: ScanStop;
 };
 
 export type ProductPairEdge = {
@@ -420,11 +429,13 @@ export type Query = {
    * Pairs of catalog products at maxDistance or closer (the bound included), as
    * pgvector computes a.embedding <-> b.embedding in the active space: the same
    * photo under two skus is at 0. Exact, each pair once (a.id < b.id), in
-   * (a.id, b.id) order. A page scans at most 200 products in id order (one exact
-   * search each), so it may hold fewer than first pairs while hasNextPage is
-   * true; a product with more than 100 others within maxDistance makes the
+   * (a.id, b.id) order. A page scans products in id order (one exact search
+   * each) until it holds first pairs, the catalog ends, 250 ms have passed
+   * (NEAR_DUPLICATES_SCAN_MS) or it has scanned 300 products, whichever comes
+   * first: stoppedBy says which. A page with a next page may hold fewer than
+   * first pairs, or none only when its time or its 300 products ran out. A product with more than 100 others within maxDistance makes the
    * request BAD_USER_INPUT (give a smaller maxDistance). Costs 1, plus 10 for
-   * each of the 200 searches a page may run, plus first times an edge's fields.
+   * each of the 300 searches a page may run, plus first times an edge's fields.
    */
   nearDuplicates: ProductPairConnection;
   /** One product by id, or null when there is none. */
@@ -574,6 +585,20 @@ export type QueryTrainingRunArgs = {
 export type QueryTrainingRunsArgs = {
   first?: Scalars['Int']['input'];
 };
+
+/**
+ * Why a page of nearDuplicates stopped scanning. Only CATALOG_END has no next
+ * page; only PAGE_FULL is sure to hold first pairs.
+ */
+export type ScanStop =
+  /** No product is left to scan: hasNextPage is false. A page that holds no pair and stopped here is the last, and no pair remains. */
+  | 'CATALOG_END'
+  /** It holds first pairs. */
+  | 'PAGE_FULL'
+  /** It scanned the 300 products a page may scan, the number its cost is reckoned by. */
+  | 'PRODUCT_LIMIT'
+  /** NEAR_DUPLICATES_SCAN_MS (250 ms by default) passed: the next page scans on after scannedThrough. */
+  | 'TIME_BUDGET';
 
 export type ServiceInfo = {
   __typename?: 'ServiceInfo';
@@ -853,6 +878,7 @@ export type ResolversTypes = ResolversObject<{
   ProductPairConnection: ResolverTypeWrapper<NearDuplicatePageModel>;
   ProductPairEdge: ResolverTypeWrapper<Omit<ProductPairEdge, 'node'> & { node: ResolversTypes['ProductPair'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ScanStop: ScanStop;
   ServiceInfo: ResolverTypeWrapper<ServiceInfoSourceModel>;
   Similarity: ResolverTypeWrapper<SimilarityModel>;
   SimilarityFilter: SimilarityFilter;
@@ -1051,7 +1077,10 @@ export type ProductPairConnectionResolvers<ContextType = GraphQLContext, ParentT
   edges?: Resolver<Array<ResolversTypes['ProductPairEdge']>, ParentType, ContextType>;
   modelVersion?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  scannedProducts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  scannedThrough?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   space?: Resolver<ResolversTypes['EmbeddingSpace'], ParentType, ContextType>;
+  stoppedBy?: Resolver<ResolversTypes['ScanStop'], ParentType, ContextType>;
 }>;
 
 export type ProductPairEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ProductPairEdge'] = ResolversParentTypes['ProductPairEdge']> = ResolversObject<{

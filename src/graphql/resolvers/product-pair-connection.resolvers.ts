@@ -7,4 +7,5 @@ export const ProductPairConnection: ProductPairConnectionResolvers = {
   modelVersion: (page) => spaceModelVersion(page.space),
   edges: (page) => page.pairs.map((pair) => ({ cursor: encodePairCursor(pair.position), node: pair })),
   pageInfo: (page) => ({ hasNextPage: page.hasNextPage, endCursor: page.end && encodePairCursor(page.end) }),
+  scannedThrough: (page) => (page.scannedThrough === null ? null : String(page.scannedThrough)),
 };
