@@ -84,14 +84,14 @@ export async function createFeatureExtractor(options: FeatureExtractorOptions): 
   if (!Number.isInteger(options.workers) || options.workers < 1) {
     throw new Error(`feature workers must be a positive integer, got ${options.workers}`);
   }
-  const { modelUrl } = await resolveResnet50Model({ cacheDir: options.cacheDir, modelUrl: options.modelUrl });
+  const { modelUrl } = await resolveResnet50Model({ cacheDir: options.cacheDir, modelUrl: options.modelUrl, log: options.log });
   const backend = await selectBackend(options.backend);
   const choice = options.engine ?? 'tfjs';
   let engine: FeatureEngine = 'tfjs';
   let runners: ClosableRunner[] | undefined;
   if (choice === 'onnx' || (choice === 'auto' && backend !== 'tensorflow')) {
     try {
-      runners = await onnxWorker(options.workers, options.cacheDir, modelUrl);
+      runners = await onnxWorker(options.workers, options.cacheDir, modelUrl, options.log);
       engine = 'onnx';
     } catch (error) {
       if (choice === 'onnx') throw error;
@@ -145,8 +145,8 @@ async function inProcess(modelUrl: string): Promise<ClosableRunner> {
  * with `threads` threads, in a worker thread because its run holds the
  * calling thread for the whole batch.
  */
-async function onnxWorker(threads: number, cacheDir: string, modelUrl: string): Promise<ClosableRunner[]> {
-  const { path } = await ensureOnnxResnet50({ cacheDir, modelUrl });
+async function onnxWorker(threads: number, cacheDir: string, modelUrl: string, log: ((line: string) => void) | undefined): Promise<ClosableRunner[]> {
+  const { path } = await ensureOnnxResnet50({ cacheDir, modelUrl, log });
   return inWorkers(1, { engine: 'onnx', modelPath: path, threads });
 }
 

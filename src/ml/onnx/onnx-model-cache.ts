@@ -28,7 +28,7 @@ export interface OnnxModelLocation {
  * Hashing reads the ~100 MB of weights, about half a second; the weights are
  * only loaded for a conversion.
  */
-export async function ensureOnnxResnet50(options: { cacheDir: string; modelUrl: string }): Promise<OnnxModelLocation> {
+export async function ensureOnnxResnet50(options: { cacheDir: string; modelUrl: string; log?: ((line: string) => void) | undefined }): Promise<OnnxModelLocation> {
   if (isRemoteModelUrl(options.modelUrl)) {
     throw new Error('the ONNX engine converts a model.json on disk, and the ResNet50 model is a URL');
   }
@@ -39,6 +39,8 @@ export async function ensureOnnxResnet50(options: { cacheDir: string; modelUrl: 
   const path = join(cacheDir, name);
   if (await exists(path)) return { path, source: 'cache' };
 
+  const started = performance.now();
+  options.log?.(`ResNet50: converting the weights to ONNX into ${cacheDir}, once`);
   const model = kerasToOnnx(await readLayersModelFiles(options.modelUrl), {
     outputLayer: FEATURE_LAYER,
     metadata: { 'lookalike.source_sha256': sha256, 'lookalike.conversion_version': String(CONVERSION_VERSION) },
@@ -55,5 +57,6 @@ export async function ensureOnnxResnet50(options: { cacheDir: string; modelUrl: 
   }
   const stale = (await readdir(cacheDir)).filter((entry) => entry.startsWith(PREFIX) && entry.endsWith('.onnx') && entry !== name);
   await Promise.all(stale.map((entry) => rm(join(cacheDir, entry), { force: true })));
+  options.log?.(`ResNet50: converted to ONNX in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return { path, source: 'converted' };
 }
