@@ -75,6 +75,13 @@ describe('import folder and idx, what they say and how they exit', () => {
     assert.match(verbose.stderr, STACK);
   });
 
+  test('a setting the configuration refuses is one line naming it, and exit 1', async () => {
+    const refused = await run(['import', 'folder', folder], { DATA_DIR: join(dir, 'unused'), FEATURE_WORKERS: 'lots' });
+    assert.equal(refused.code, 1);
+    assert.deepEqual(said(refused.stderr).length, 1, refused.stderr);
+    assert.match(refused.stderr, /^invalid configuration: FEATURE_WORKERS: /);
+  });
+
   test('a service that cannot be reached is said at each retry, then given up in one line with exit 1', async () => {
     const closed = await closedUrl();
     const ended = await run(['import', 'folder', folder, '--url', closed, '--tries', '3'], { DATA_DIR: join(dir, 'unused') });
