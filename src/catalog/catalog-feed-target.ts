@@ -1,7 +1,7 @@
-import { DomainError } from '../errors.js';
 import type { Attributes } from './attributes.js';
 import type { CatalogService, ProductInput } from './catalog.service.js';
-import { PRODUCT_CODES, ProductRefusal, type FeedTarget, type StoredProduct } from './feed-target.js';
+import type { FeedTarget, StoredProduct } from './feed-target.js';
+import { productRefusal } from './product-refusal.js';
 import type { ImageSource } from './product-images.js';
 
 /** A feed import into the catalog service of this process: its links fetched here, with the service's own guards and settings. */
@@ -48,9 +48,5 @@ export class CatalogFeedTarget implements FeedTarget {
 }
 
 function refusal(error: unknown): never {
-  if (error instanceof DomainError && PRODUCT_CODES.has(error.code)) {
-    const index = error.details.index;
-    throw new ProductRefusal(error.code, error.message, typeof index === 'number' ? index : undefined);
-  }
-  throw error;
+  throw productRefusal(error) ?? error;
 }

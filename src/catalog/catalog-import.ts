@@ -1,11 +1,12 @@
 import { normalizeProductText } from './product-text.js';
 import type { ProductInput } from './catalog.service.js';
+import { productRefusal, sendWithoutRefused, type ProductRefusal } from './product-refusal.js';
 
 export interface ImportItem {
   sku: string;
   name: string;
   category: string | null;
-  /** Read lazily, so a large import holds one batch of files in memory. */
+  /** Read lazily, so a large import holds one batch of files in memory; a ProductRefusal when it cannot be read fails this item alone. */
   image(): Promise<Uint8Array>;
 }
 
@@ -16,16 +17,30 @@ export interface ImportItem {
 export interface ImportTarget {
   /** Which of these skus the catalog has already; a target that cannot tell ahead answers none. */
   existingSkus(skus: readonly string[]): Promise<string[]>;
-  /** Adds the products, all or nothing, and returns those it added: fewer when it skipped skus it found already there. */
+  /**
+   * Adds the products, all or nothing, and returns those it added: fewer when
+   * it skipped skus it found already there. A product refused for itself is a
+   * ProductRefusal, or a DomainError of one of its codes, naming its index.
+   */
   addProducts(inputs: readonly ProductInput[]): Promise<readonly { sku: string }[]>;
 }
 
 export interface ImportProgress {
   total: number;
-  /** Items handled so far, added or skipped. */
+  /** Items handled so far, added, skipped or failed. */
   done: number;
   added: number;
+  /** Already in the catalog. */
   skipped: number;
+  /** Refused for themselves, or their image unreadable; the others went on. */
+  failed: number;
+}
+
+/** An item that was not imported, and why. */
+export interface ItemFailure {
+  sku: string;
+  code: string;
+  reason: string;
 }
 
 export interface ImportOptions {
@@ -33,13 +48,15 @@ export interface ImportOptions {
   /** Batches in flight: while one is in ResNet50 the next is read and decoded. */
   concurrency?: number;
   onProgress?: (progress: ImportProgress) => void;
+  onFailure?: (failure: ItemFailure) => void;
   signal?: AbortSignal;
 }
 
 /**
  * Adds items in batches through the catalog service, skipping skus the
  * catalog has already: an interrupted import continues where it stopped when
- * it is run again. Each batch lands whole or not at all.
+ * it is run again. Each batch lands whole or not at all; one the catalog
+ * refuses because of an item goes again without it, and that item fails.
  */
 export async function importProducts(
   catalog: ImportTarget,
@@ -49,7 +66,7 @@ export async function importProducts(
   if (!Number.isInteger(options.batchSize) || options.batchSize < 1) {
     throw new RangeError(`the batch size must be a positive integer, got ${options.batchSize}`);
   }
-  const progress: ImportProgress = { total: items.length, done: 0, added: 0, skipped: 0 };
+  const progress: ImportProgress = { total: items.length, done: 0, added: 0, skipped: 0, failed: 0 };
   const batches: ImportItem[][] = [];
   for (let i = 0; i < items.length; i += options.batchSize) batches.push(items.slice(i, i + options.batchSize));
   let next = 0;
@@ -62,13 +79,17 @@ export async function importProducts(
       const existing = new Set(await catalog.existingSkus(batch.map((item) => item.sku)));
       // The catalog answers skus as it stores them: normalized.
       const fresh = batch.filter((item) => !existing.has(normalizeProductText(item.sku)));
-      let added = 0;
-      if (fresh.length > 0) {
-        const images = await Promise.all(fresh.map((item) => item.image()));
-        added = (await catalog.addProducts(fresh.map((item, i) => ({ sku: item.sku, name: item.name, category: item.category, image: images[i]! })))).length;
-      }
+      let failed = 0;
+      const fail = (item: ImportItem, refusal: ProductRefusal) => {
+        failed++;
+        options.onFailure?.({ sku: item.sku, code: refusal.code, reason: refusal.reason });
+      };
+      const inputs = (await Promise.all(fresh.map((item) => readInput(item, fail)))).filter((input) => input !== undefined);
+      const answers = await sendWithoutRefused(inputs, (pending) => catalog.addProducts(pending.map((p) => p.input)), (p, refusal) => fail(p.item, refusal));
+      const added = answers.reduce((sum, stored) => sum + stored.length, 0);
       progress.added += added;
-      progress.skipped += batch.length - added;
+      progress.failed += failed;
+      progress.skipped += batch.length - added - failed;
       progress.done += batch.length;
       options.onProgress?.({ ...progress });
     }
@@ -80,4 +101,15 @@ export async function importProducts(
   if (failure) throw failure.reason;
   options.signal?.throwIfAborted();
   return progress;
+}
+
+async function readInput(item: ImportItem, fail: (item: ImportItem, refusal: ProductRefusal) => void): Promise<{ item: ImportItem; input: ProductInput } | undefined> {
+  try {
+    return { item, input: { sku: item.sku, name: item.name, category: item.category, image: await item.image() } };
+  } catch (error) {
+    const refusal = productRefusal(error);
+    if (refusal === undefined) throw error;
+    fail(item, refusal);
+    return undefined;
+  }
 }

@@ -4,7 +4,8 @@ import { DomainError } from '../errors.js';
 import { attributesOf, type Attributes } from './attributes.js';
 import { categoryKey, normalizeCategory } from './category.js';
 import type { ProductInput } from './catalog.service.js';
-import { ProductRefusal, type FeedTarget, type StoredProduct } from './feed-target.js';
+import type { FeedTarget, StoredProduct } from './feed-target.js';
+import { productRefusal, sendWithoutRefused } from './product-refusal.js';
 import type { ImageSource } from './product-images.js';
 import { validSku } from './sku.js';
 
@@ -169,8 +170,9 @@ async function importBatch(
       await target.updateFields(stored.get(p.sku)!.id, { name: p.input.name, category: p.category, attributes: p.attributes });
       summary.updated++;
     } catch (error) {
-      if (!(error instanceof ProductRefusal)) throw error;
-      fail({ line: p.line, sku: p.sku, code: error.code, reason: error.message });
+      const refusal = productRefusal(error);
+      if (refusal === undefined) throw error;
+      fail({ line: p.line, sku: p.sku, code: refusal.code, reason: refusal.message });
     }
   }
 }
@@ -209,26 +211,15 @@ function canonical(attributes: Attributes): string {
 
 /** Sends the products, sending again without each one the target refuses; returns those stored. */
 async function upsertAll(target: FeedTarget, products: readonly Planned[], fail: (failure: RowFailure) => void): Promise<Planned[]> {
-  let pending = [...products];
-  while (pending.length > 0) {
-    try {
+  const stored = await sendWithoutRefused(
+    products,
+    async (pending) => {
       await target.upsert(pending.map((p) => p.input));
       return pending;
-    } catch (error) {
-      if (!(error instanceof ProductRefusal)) throw error;
-      if (error.index === undefined && pending.length > 1) {
-        // Which product was at fault is not said: each goes alone.
-        const stored: Planned[] = [];
-        for (const p of pending) stored.push(...(await upsertAll(target, [p], fail)));
-        return stored;
-      }
-      const index = error.index ?? 0;
-      const refused = pending[index]!;
-      fail({ line: refused.line, sku: refused.sku, code: error.code, reason: error.message.replace(/^input \d+: /, '') });
-      pending = pending.filter((_, i) => i !== index);
-    }
-  }
-  return [];
+    },
+    (p, refusal) => fail({ line: p.line, sku: p.sku, code: refusal.code, reason: refusal.reason }),
+  );
+  return stored.flat();
 }
 
 async function deleteMissing(target: FeedTarget, listed: ReadonlyMap<string, number>, summary: FeedSummary, options: FeedImportOptions): Promise<void> {

@@ -13,30 +13,6 @@ export interface StoredProduct {
   image: ImageOrigin;
 }
 
-/** One product of a batch refused for itself (its image, its fields): the batch goes again without it. */
-export class ProductRefusal extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    /** Its place in the batch; undefined when the refusal did not say. */
-    readonly index: number | undefined,
-  ) {
-    super(message);
-  }
-}
-
-/** The codes that refuse one product, not the batch or the service: what a feed row fails with. */
-export const PRODUCT_CODES: ReadonlySet<string> = new Set([
-  'BAD_USER_INPUT',
-  'INVALID_IMAGE',
-  'IMAGE_TOO_LARGE',
-  'IMAGE_DECODE_TIMEOUT',
-  'IMAGE_URL_FORBIDDEN',
-  'IMAGE_FETCH_FAILED',
-  'DUPLICATE_SKU',
-  'NOT_FOUND',
-]);
-
 /** Where a feed import writes: the catalog in this process, or a running service (--url). */
 export interface FeedTarget {
   /** The products with these (normalized) skus. */

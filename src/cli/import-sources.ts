@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ImportItem } from '../catalog/catalog-import.js';
+import { ProductRefusal } from '../catalog/product-refusal.js';
 import { listImageFolder } from '../datasets/image-folder.js';
 import type { IdxDataset, IdxSplit } from '../datasets/idx-dataset.js';
 import { grayscaleToPng } from '../datasets/grayscale-png.js';
@@ -27,11 +28,20 @@ export function idxSku(name: string, split: IdxSplit, index: number): string {
   return `${name}/${split}/${String(index).padStart(5, '0')}`;
 }
 
-export async function folderItems(dir: string): Promise<ImportItem[]> {
-  return (await listImageFolder(dir)).map((image) => ({
+/** A folder's images as import items, and the files its layout leaves out (relative to it). */
+export async function folderItems(dir: string): Promise<{ items: ImportItem[]; ignored: string[] }> {
+  const { images, ignored } = await listImageFolder(dir);
+  const items = images.map((image) => ({
     sku: image.sku,
     name: image.name,
     category: image.category,
-    image: async () => new Uint8Array(await readFile(image.path)),
+    // A file gone or locked since the listing fails alone, as a damaged one does.
+    image: async () =>
+      new Uint8Array(
+        await readFile(image.path).catch((error: NodeJS.ErrnoException) => {
+          throw new ProductRefusal('IMAGE_UNREADABLE', `cannot read the file (${error.code ?? error.message})`, undefined);
+        }),
+      ),
   }));
+  return { items, ignored };
 }

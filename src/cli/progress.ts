@@ -11,11 +11,23 @@ export function progressBar(label: string, unit: string): SingleBar {
     // cli-progress passes 'NULL' or 'INF' while the rate is unknown.
     formatTime: (eta) => formatEta(Number(eta)),
     fps: 5,
+    // Drawn at every tick, so a line printed above it (printAbove) is followed by the bar again.
+    forceRedraw: true,
     stream: process.stderr,
     // Piped to a log, a line every few seconds instead of redrawing.
     noTTYOutput: true,
     notTTYSchedule: 5000,
   });
+}
+
+/**
+ * A line on stderr while a bar may be drawn there: on a terminal it takes the
+ * bar's line, and the bar's next tick redraws it below. The cursor is saved
+ * again there (ESC 7), as the bar's stop goes back to the position saved at
+ * its start, which would be above the lines printed since.
+ */
+export function printAbove(line: string): void {
+  process.stderr.write(process.stderr.isTTY ? `\r\x1b[2K${line}\n\x1b7` : `${line}\n`);
 }
 
 /** Updates a bar's rate from the items done since it started. */

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ImportTarget } from '../catalog/catalog-import.js';
 import type { ExistingSku, ProductInput } from '../catalog/catalog.service.js';
 import type { ImageSource } from '../catalog/product-images.js';
+import { PRODUCT_CODES, ProductRefusal } from '../catalog/product-refusal.js';
 import { normalizeProductText } from '../catalog/product-text.js';
 
 const ADD_PRODUCTS =
@@ -16,13 +17,17 @@ const HINTS: Record<string | number, string> = {
 /** A running service refused an import, or stayed out of reach; the message is the one line to show. */
 export class RemoteImportError extends Error {
   override name = 'RemoteImportError';
-  constructor(
-    message: string,
-    /** The service's error code, and the input it named, when it refused a batch. */
-    readonly refusal?: { code: string; index: number | undefined },
-  ) {
-    super(message);
-  }
+}
+
+/** A try that failed and will be made again. */
+export interface Retry {
+  url: string;
+  /** Why, as the final error would say it: `cannot be reached (ECONNREFUSED)`, `busy (TOO_BUSY)`. */
+  reason: string;
+  /** The try to come, of `attempts`. */
+  next: number;
+  attempts: number;
+  waitMs: number;
 }
 
 export interface RemoteCatalogOptions {
@@ -30,11 +35,13 @@ export interface RemoteCatalogOptions {
   token?: string | undefined;
   signal?: AbortSignal | undefined;
   /** Tries per batch while the services answer TOO_BUSY or cannot be reached. */
-  attempts?: number;
+  attempts?: number | undefined;
   /** The first wait between tries when the service gives no Retry-After; it doubles each try, up to 30 s, with jitter. */
   backoffMs?: number;
   /** Batches in flight, all services together, handed out round-robin (default: one per service). */
-  concurrency?: number;
+  concurrency?: number | undefined;
+  /** Told of each retry before its wait, so a user is not left watching a still progress bar. */
+  onRetry?: ((retry: Retry) => void) | undefined;
 }
 
 type Answer = { added: { sku: string }[] } | { duplicates: string[] } | { retry: string; afterMs: number | undefined };
@@ -87,7 +94,7 @@ export class RemoteCatalog implements ImportTarget {
     return [];
   }
 
-  /** Adds the batch, replacing the products whose skus the service has; a refusal is a RemoteImportError naming its code and input. */
+  /** Adds the batch, replacing the products whose skus the service has; a product refused for itself is a ProductRefusal naming its input. */
   async upsert(inputs: readonly ProductInput<ImageSource>[]): Promise<void> {
     await this.#send(inputs, 'UPDATE');
   }
@@ -106,8 +113,10 @@ export class RemoteCatalog implements ImportTarget {
       if (attempt >= attempts) throw new RemoteImportError(`${url}: ${answer.retry}; gave up after ${attempts} tries`);
       // Jitter spreads the retries of batches refused together, so they do not all come back at once.
       const backoff = (this.options.backoffMs ?? 500) * 2 ** (attempt - 1) * (0.5 + Math.random());
+      const waitMs = Math.min(Math.max(answer.afterMs ?? 0, backoff), MAX_WAIT_MS);
+      this.options.onRetry?.({ url, reason: answer.retry, next: attempt + 1, attempts, waitMs });
       const signal = this.options.signal;
-      await sleep(Math.min(Math.max(answer.afterMs ?? 0, backoff), MAX_WAIT_MS), undefined, { signal }).catch((error: unknown) => {
+      await sleep(waitMs, undefined, { signal }).catch((error: unknown) => {
         signal?.throwIfAborted();
         throw error;
       });
@@ -144,11 +153,13 @@ export class RemoteCatalog implements ImportTarget {
       const skus = error!.extensions!.skus;
       return { duplicates: Array.isArray(skus) ? skus.map(String) : [] };
     }
+    if (code !== undefined && PRODUCT_CODES.has(code)) {
+      const index = error!.extensions!.index;
+      throw new ProductRefusal(code, error!.message, typeof index === 'number' ? index : undefined);
+    }
     if (error || response.status === 401) {
-      const index = error?.extensions?.index;
       throw new RemoteImportError(
         `${url} refused a batch: ${error?.message ?? 'unauthenticated'} (${code ?? `HTTP ${response.status}`})${HINTS[code ?? response.status] ?? ''}`,
-        code === undefined ? undefined : { code, index: typeof index === 'number' ? index : undefined },
       );
     }
     const products = body?.data?.addProducts?.products;

@@ -1,8 +1,9 @@
 import type { Attributes } from '../catalog/attributes.js';
 import type { ProductInput } from '../catalog/catalog.service.js';
-import { PRODUCT_CODES, ProductRefusal, type FeedTarget, type StoredProduct } from '../catalog/feed-target.js';
+import type { FeedTarget, StoredProduct } from '../catalog/feed-target.js';
+import { PRODUCT_CODES, ProductRefusal } from '../catalog/product-refusal.js';
 import type { ImageSource } from '../catalog/product-images.js';
-import { RemoteCatalog, RemoteImportError } from './remote-catalog.js';
+import { RemoteCatalog, RemoteImportError, type RemoteCatalogOptions } from './remote-catalog.js';
 
 const PRODUCT_FIELDS = 'id sku name category attributes imageSha256 imageUrl';
 
@@ -17,7 +18,7 @@ export class RemoteFeedTarget implements FeedTarget {
 
   constructor(
     private readonly urls: readonly string[],
-    private readonly options: { token?: string | undefined; signal?: AbortSignal | undefined; concurrency?: number | undefined },
+    private readonly options: RemoteCatalogOptions,
   ) {
     this.#batches = new RemoteCatalog(urls, options);
   }
@@ -30,12 +31,7 @@ export class RemoteFeedTarget implements FeedTarget {
   }
 
   async upsert(inputs: readonly ProductInput<ImageSource>[]): Promise<void> {
-    await this.#batches.upsert(inputs).catch((error: unknown) => {
-      if (error instanceof RemoteImportError && error.refusal && PRODUCT_CODES.has(error.refusal.code)) {
-        throw new ProductRefusal(error.refusal.code, error.message, error.refusal.index);
-      }
-      throw error;
-    });
+    await this.#batches.upsert(inputs);
   }
 
   async updateFields(id: string, fields: { name: string; category: string | null; attributes: Attributes }): Promise<void> {

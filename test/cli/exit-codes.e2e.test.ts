@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,8 +36,13 @@ describe('the command line, what it says and how it exits', () => {
     assert.equal(existsSync(join(dir, 'unused')), false, 'help opened no database');
   });
 
+  test('--version prints the package version and exits 0', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    assert.equal((await lookalikeOn(join(dir, 'unused'), '--version')).stdout, `${version}\n`);
+  });
+
   test('a bad argument exits 1 with one line', async () => {
-    for (const args of [['import', 'idx', '--count', 'many'], ['demo', '--size', 'huge'], ['no-such-command']]) {
+    for (const args of [['import', 'idx', '--count', 'many'], ['import', 'folder', dir, '--tries', '0'], ['demo', '--size', 'huge'], ['no-such-command']]) {
       const refused = await failure(lookalikeOn(join(dir, 'unused'), ...args));
       assert.equal(refused.code, 1, args.join(' '));
       assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);

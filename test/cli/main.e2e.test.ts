@@ -193,19 +193,22 @@ describe('the command line beside a running service', { skip: !existsSync(FASHIO
     assert.equal(existsSync(unused), false, 'the command line did not open a database of its own');
   });
 
-  test('a batch the service refuses stops the import with one line naming the service and the code', async () => {
+  test('a file the service refuses is named with its code and left out, the rest of its batch imported, and the import exits 2', async () => {
     const folder = join(dir, 'broken');
     await mkdir(join(folder, 'cats'), { recursive: true });
     await writeFile(join(folder, 'cats', 'not-really.png'), 'not an image');
+    await writeFile(join(folder, 'cats', 'real.png'), await sharp({ create: { width: 16, height: 16, channels: 3, background: '#a33' } }).png().toBuffer());
     const before = await app.services.catalog.countProducts();
-    const refused = await lookalikeWith({ DATA_DIR: join(dir, 'never-opened'), ADMIN_TOKEN: TOKEN }, 'import', 'folder', folder, '--url', app.url).then(
-      () => assert.fail('a broken image was imported'),
-      (error: { code: number; stderr: string }) => error,
+    const ended = await lookalikeWith({ DATA_DIR: join(dir, 'never-opened'), ADMIN_TOKEN: TOKEN }, 'import', 'folder', folder, '--url', app.url).then(
+      () => assert.fail('the import exited 0 with a file refused'),
+      (error: { code: number; stdout: string; stderr: string }) => error,
     );
-    assert.equal(refused.code, 1);
-    assert.match(refused.stderr, new RegExp(`^${app.url.replaceAll('.', '\\.')} refused a batch: .*\\(INVALID_IMAGE\\)$`, 'm'));
-    assert.doesNotMatch(refused.stderr, /\n\s+at /, 'no stack trace');
-    assert.equal(await app.services.catalog.countProducts(), before);
+    assert.equal(ended.code, 2, ended.stderr);
+    assert.equal(ended.stdout.trim(), 'imported 1, skipped 0 already in the catalog, failed 1, ignored 0');
+    assert.match(ended.stderr, /^cats\/not-really\.png: INVALID_IMAGE: \S/m);
+    assert.doesNotMatch(ended.stderr, /\n\s+at /, 'no stack trace');
+    assert.deepEqual((await app.services.catalog.findBySkus(['cats/real.png', 'cats/not-really.png'])).map((p) => p.sku), ['cats/real.png']);
+    assert.equal(await app.services.catalog.countProducts(), before + 1);
   });
 
   test('without the admin token the service refuses the import, in one line saying how to give it', async () => {

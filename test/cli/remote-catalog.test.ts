@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RemoteCatalog, RemoteImportError } from '../../src/cli/remote-catalog.js';
+import { RemoteCatalog, RemoteImportError, type Retry } from '../../src/cli/remote-catalog.js';
 import { closedUrl } from '../support/free-port.js';
 
 const PRODUCT = { sku: 'cat-1', name: 'Chelsea', category: 'cats', image: new Uint8Array([1, 2, 3]) };
@@ -13,6 +13,20 @@ test('a service that stays out of reach fails the batch after the given tries, n
     assert.equal(error.message, `${url}: cannot be reached (ECONNREFUSED); gave up after 3 tries`);
     return true;
   });
+});
+
+test('each retry is told before its wait: the service, why, the try to come and the wait', async () => {
+  const url = await closedUrl();
+  const retries: Retry[] = [];
+  const remote = new RemoteCatalog([url], { attempts: 3, backoffMs: 5, onRetry: (retry) => retries.push(retry) });
+  await assert.rejects(remote.addProducts([PRODUCT]), RemoteImportError);
+  assert.deepEqual(retries.map(({ url, reason, next, attempts }) => ({ url, reason, next, attempts })), [
+    { url, reason: 'cannot be reached (ECONNREFUSED)', next: 2, attempts: 3 },
+    { url, reason: 'cannot be reached (ECONNREFUSED)', next: 3, attempts: 3 },
+  ]);
+  // 5 ms then 10 ms, each with ±50 % jitter.
+  assert.ok(retries[0]!.waitMs >= 2.5 && retries[0]!.waitMs <= 7.5, String(retries[0]!.waitMs));
+  assert.ok(retries[1]!.waitMs >= 5 && retries[1]!.waitMs <= 15, String(retries[1]!.waitMs));
 });
 
 test('Ctrl-C during the wait between tries stops the import at once', async () => {

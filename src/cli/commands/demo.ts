@@ -4,7 +4,8 @@ import { FASHION_MNIST_CATEGORIES, FASHION_MNIST_DIR, openIdxDataset } from '../
 import { IdxFormatError } from '../../datasets/idx.js';
 import { idxItems } from '../import-sources.js';
 import { runWithServices } from '../run-with-services.js';
-import { importWithProgress } from './import.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { importWithProgress, summaryLine } from './import.js';
 import { trainHead } from './train.js';
 
 /**
@@ -42,8 +43,9 @@ export function demoCommand(): Command {
 
       await runWithServices(async ({ catalog, training }, signal) => {
         console.error(`demo: ${items.length} Fashion-MNIST items through ResNet50, then ${size.epochs} epochs of the categorical head`);
-        const { added, skipped } = await importWithProgress(catalog, items, 64, signal);
-        console.log(`imported ${added}, skipped ${skipped} already in the catalog`);
+        const imported = await importWithProgress(catalog, items, 64, signal);
+        console.log(summaryLine(imported));
+        if (imported.failed > 0) process.exitCode = EXIT_CODES.someFailed;
         const products = await catalog.countProducts();
         const [latest] = await training.listRuns(1);
         // A rerun after a finished demo has nothing left to do.

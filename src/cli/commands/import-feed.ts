@@ -7,13 +7,11 @@ import type { FeedTarget } from '../../catalog/feed-target.js';
 import { loadConfig } from '../../config.js';
 import { feedFormatOf, FeedFormatError, readFeed, type FeedFormat, type FeedReadOptions } from '../../datasets/feed-rows.js';
 import { DEFAULT_LIST_SEPARATOR } from '../../datasets/feed-values.js';
-import { progressBar, tracker } from '../progress.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { printAbove, progressBar, tracker } from '../progress.js';
 import { RemoteFeedTarget } from '../remote-feed-target.js';
 import { InterruptedError, runInterruptible, runWithServices } from '../run-with-services.js';
-import { importOptions } from './import.js';
-
-/** The exit code of a feed import that ran to its end with rows failed: 1 is a command that could not run. */
-export const ROWS_FAILED_EXIT_CODE = 2;
+import { importOptions, sayRetry } from './import.js';
 
 interface FeedOptions {
   format: FeedFormat | undefined;
@@ -25,6 +23,7 @@ interface FeedOptions {
   url: string[];
   token: string | undefined;
   concurrency: number | undefined;
+  tries: number;
 }
 
 export function importFeedCommand(): Command {
@@ -75,7 +74,7 @@ async function runFeedImport(file: string, options: FeedOptions): Promise<void> 
     }
     if (summary.keptMissing) console.error(`not deleting the ${summary.missing} products the feed no longer lists: ${summary.keptMissing}`);
     console.log(summaryLine(summary, options));
-    if (summary.failed > 0) process.exitCode = ROWS_FAILED_EXIT_CODE;
+    if (summary.failed > 0) process.exitCode = EXIT_CODES.someFailed;
   };
   if (options.url.length === 0) {
     await runWithServices(({ catalog }, signal) => run(new CatalogFeedTarget(catalog), signal, options.batchSize ?? 64, options.concurrency ?? 2));
@@ -83,7 +82,7 @@ async function runFeedImport(file: string, options: FeedOptions): Promise<void> 
   }
   await runInterruptible(async (signal) => {
     const concurrency = options.concurrency ?? options.url.length;
-    const target = new RemoteFeedTarget(options.url, { token: options.token ?? config.adminToken, signal, concurrency });
+    const target = new RemoteFeedTarget(options.url, { token: options.token ?? config.adminToken, signal, concurrency, attempts: options.tries, onRetry: sayRetry });
     await run(target, signal, options.batchSize ?? 32, concurrency);
   });
 }
@@ -103,7 +102,7 @@ async function countRows(file: string, read: FeedReadOptions): Promise<number> {
 
 function report(failure: RowFailure, errors: WriteStream | undefined): void {
   if (errors) errors.write(`${JSON.stringify(failure)}\n`);
-  else console.error(`line ${failure.line}${failure.sku === null ? '' : ` (sku ${failure.sku})`}: ${failure.code}: ${failure.reason}`);
+  else printAbove(`line ${failure.line}${failure.sku === null ? '' : ` (sku ${failure.sku})`}: ${failure.code}: ${failure.reason}`);
 }
 
 function summaryLine(summary: FeedSummary, options: FeedOptions): string {

@@ -4,8 +4,9 @@ import { loadConfig } from '../../config.js';
 import { DIGIT_CATEGORIES, FASHION_MNIST_CATEGORIES, FASHION_MNIST_DIR, openIdxDataset } from '../../datasets/idx-dataset.js';
 import { folderItems, idxItems } from '../import-sources.js';
 import { importFeedCommand } from './import-feed.js';
-import { progressBar, tracker } from '../progress.js';
-import { RemoteCatalog } from '../remote-catalog.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import { printAbove, progressBar, tracker } from '../progress.js';
+import { RemoteCatalog, type Retry } from '../remote-catalog.js';
 import { InterruptedError, runInterruptible, runWithServices } from '../run-with-services.js';
 
 export const CATEGORY_NAMES = { fashion: FASHION_MNIST_CATEGORIES, digits: DIGIT_CATEGORIES, labels: undefined } as const;
@@ -28,6 +29,13 @@ interface ImportOptions {
   url: string[];
   token: string | undefined;
   concurrency: number | undefined;
+  tries: number;
+}
+
+/** What a folder's layout left out, counted in the summary and, with --verbose, named. */
+interface Ignored {
+  files: string[];
+  verbose: boolean;
 }
 
 export function importOptions(command: Command): Command {
@@ -40,7 +48,13 @@ export function importOptions(command: Command): Command {
       [],
     )
     .option('--token <token>', "the service's admin token (default: ADMIN_TOKEN)")
-    .option('--concurrency <n>', 'with --url: batches in flight, spread over the services in turn (default: one per --url)', positiveInteger);
+    .option('--concurrency <n>', 'with --url: batches in flight, spread over the services in turn (default: one per --url)', positiveInteger)
+    .option('--tries <n>', 'with --url: tries per batch while a service is busy or cannot be reached', positiveInteger, 8);
+}
+
+/** One line per retry, as it happens: the service, why, and when the next try goes. */
+export function sayRetry({ url, reason, next, attempts, waitMs }: Retry): void {
+  printAbove(`${url}: ${reason}; try ${next} of ${attempts} in ${(waitMs / 1000).toFixed(1)} s`);
 }
 
 export function serviceUrl(value: string, previous: string[]): string[] {
@@ -74,14 +88,23 @@ export function importCommand(): Command {
     });
     await runImport(items, options);
   });
-  const folder = command.command('folder <dir>').description('import images laid out as DIR/<category>/<file> (jpg, png, webp)');
-  importOptions(folder).action(async (dir: string, options) => runImport(await folderItems(dir), options));
+  const folder = command
+    .command('folder <dir>')
+    .description('import images laid out as DIR/<category>/<file> (jpg, png, webp); other files are counted as ignored, and named with --verbose');
+  importOptions(folder).action(async (dir: string, options, self: Command) => {
+    const { items, ignored } = await folderItems(dir);
+    await runImport(items, options, { files: ignored, verbose: self.optsWithGlobals().verbose === true });
+  });
   command.addCommand(importFeedCommand());
   return command;
 }
 
-async function runImport(items: ImportItem[], options: ImportOptions): Promise<void> {
-  const report = ({ added, skipped }: ImportProgress) => console.log(`imported ${added}, skipped ${skipped} already in the catalog`);
+async function runImport(items: ImportItem[], options: ImportOptions, ignored?: Ignored): Promise<void> {
+  const report = (progress: ImportProgress) => {
+    if (ignored?.verbose) for (const file of ignored.files) console.error(`ignored ${file}: not a jpg, png or webp in a category folder`);
+    console.log(summaryLine(progress, ignored));
+    if (progress.failed > 0) process.exitCode = EXIT_CODES.someFailed;
+  };
   if (options.url.length === 0) {
     await runWithServices(async ({ catalog }, signal) => report(await importWithProgress(catalog, items, options.batchSize ?? 64, signal)));
     return;
@@ -89,12 +112,17 @@ async function runImport(items: ImportItem[], options: ImportOptions): Promise<v
   const token = options.token ?? loadConfig(process.env).adminToken;
   await runInterruptible(async (signal) => {
     const concurrency = options.concurrency ?? options.url.length;
-    const services = new RemoteCatalog(options.url, { token, signal, concurrency });
+    const services = new RemoteCatalog(options.url, { token, signal, concurrency, attempts: options.tries, onRetry: sayRetry });
     report(await importWithProgress(services, items, options.batchSize ?? 32, signal, concurrency));
   });
 }
 
-/** importProducts behind a progress bar with rate and ETA. */
+export function summaryLine({ added, skipped, failed }: ImportProgress, ignored?: Ignored): string {
+  const counted = `imported ${added}, skipped ${skipped} already in the catalog, failed ${failed}`;
+  return ignored === undefined ? counted : `${counted}, ignored ${ignored.files.length}`;
+}
+
+/** importProducts behind a progress bar with rate and ETA; each item that fails is named on stderr. */
 export async function importWithProgress(
   catalog: ImportTarget,
   items: ImportItem[],
@@ -114,6 +142,7 @@ export async function importWithProgress(
         stored = progress;
         update(progress.done);
       },
+      onFailure: ({ sku, code, reason }) => printAbove(`${sku}: ${code}: ${reason}`),
     });
   } catch (error) {
     if (error instanceof InterruptedError) {
