@@ -216,12 +216,15 @@ where
     where
       id = $17
   ) <= $18::float8
-  and "products"."id" = any ($19::integer[])
+  and (
+    "products"."id" = any ($19::integer[])
+    and "products"."id" <> $20
+  )
 order by
   "distance",
   "products"."id"
 limit
-  $20;
+  $21;
 
 -- nearestAmong(model version 2, query, k = 6, candidates)
 select
@@ -335,9 +338,12 @@ where
       model_version_id = $18
       and product_id = $19
   ) <= $20::float8
-  and "products"."id" = any ($21::integer[])
+  and (
+    "products"."id" = any ($21::integer[])
+    and "products"."id" <> $22
+  )
 order by
   "distance",
   "products"."id"
 limit
-  $22;
+  $23;

@@ -143,17 +143,18 @@ export class SearchRepository {
     filter?: NeighbourFilter,
     changedAfter?: number,
   ): Promise<RankedNeighbours> {
-    const among = (eb: ExpressionBuilder<DB, 'products'>) =>
+    // One array, so the planner looks the rows up by id: an OR with a subquery
+    // would scan every product, and test the filter on each.
+    const ids =
       changedAfter === undefined
-        ? eb('products.id', '=', anyOf(candidates))
-        : eb.and([
-            eb.or([
-              eb('products.id', '=', anyOf(candidates)),
-              eb('products.id', 'in', eb.selectFrom('search_changes').select('search_changes.product_id').where('search_changes.generation', '>', changedAfter)),
-            ]),
-            // The candidates leave the query product out; a change may have logged it.
-            ...(query instanceof Float32Array ? [] : [eb('products.id', '<>', query.ofProduct)]),
-          ]);
+        ? anyOf(candidates)
+        : sql<number>`any(${candidates}::integer[] || array(select product_id from search_changes where generation > ${changedAfter}))`;
+    const among = (eb: ExpressionBuilder<DB, 'products'>) =>
+      eb.and([
+        eb('products.id', '=', ids),
+        // The candidates leave the query product out; a change may have logged it.
+        ...(query instanceof Float32Array ? [] : [eb('products.id', '<>', query.ofProduct)]),
+      ]);
     const queryChanged =
       changedAfter === undefined || query instanceof Float32Array
         ? sql<boolean>`false`
