@@ -44,6 +44,7 @@ const LIST_LENGTHS: Record<string, (args: Args) => number> = {
   'Query.trainingRuns': (args) => count(args.first),
   'TrainingRun.epochs': () => EPOCHS_PER_RUN,
   'Query.modelVersions': (args) => count(args.first),
+  'Query.categories': (args) => count(args.first),
   // Its payload lists one product per input.
   'Mutation.addProducts': (args) => length(args.inputs),
 };

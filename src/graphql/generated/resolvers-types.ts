@@ -114,6 +114,13 @@ export type AttributeCondition = {
   lte?: InputMaybe<Scalars['Float']['input']>;
 };
 
+/** A category of the catalog, as stored (the first spelling met), and its products. */
+export type CategoryCount = {
+  __typename?: 'CategoryCount';
+  name: Scalars['String']['output'];
+  productCount: Scalars['Int']['output'];
+};
+
 export type ClassWeight =
   /** n / (classes * count(class)), as scikit-learn's 'balanced'. */
   | 'BALANCED'
@@ -373,6 +380,12 @@ export type ProductPairEdge = {
  */
 export type Query = {
   __typename?: 'Query';
+  /**
+   * The catalog's categories with how many products each holds, most products
+   * first, then by name; products without a category are not counted. Costs
+   * first times the fields selected.
+   */
+  categories: Array<CategoryCount>;
   /** Kept model versions, newest first: the active one and the newest KEEP_MODEL_VERSIONS others whose run succeeded. */
   modelVersions: Array<ModelVersion>;
   /**
@@ -415,6 +428,16 @@ export type Query = {
   trainingRun?: Maybe<TrainingRun>;
   /** Training runs, newest first. */
   trainingRuns: Array<TrainingRun>;
+};
+
+
+/**
+ * lookalike: product recommendations by image similarity.
+ * Every product image goes through ResNet50 (ImageNet weights); neighbours are
+ * ranked by exact Euclidean (L2) distance in pgvector.
+ */
+export type QueryCategoriesArgs = {
+  first?: Scalars['Int']['input'];
 };
 
 
@@ -554,6 +577,16 @@ export type ServiceInfo = {
   modelVersion?: Maybe<Scalars['ID']['output']>;
   /** The TensorFlow.js backend the categorical head runs on, and ResNet50 too on TENSORFLOW_JS: tensorflow (native), wasm or cpu. */
   tensorflowBackend: Scalars['String']['output'];
+  /**
+   * Whether this request may run mutations: it bears the admin token in its
+   * Authorization header, or writes need none. Checks a token without writing.
+   */
+  tokenAccepted: Scalars['Boolean']['output'];
+  /**
+   * Whether mutations need the admin token: false only when ADMIN_TOKEN is unset
+   * and the service listens on loopback, where every caller may write.
+   */
+  writesNeedToken: Scalars['Boolean']['output'];
 };
 
 export type Similarity = {
@@ -784,6 +817,7 @@ export type ResolversTypes = ResolversObject<{
   AttributeValue: ResolverTypeWrapper<Scalars['AttributeValue']['output']>;
   Attributes: ResolverTypeWrapper<Scalars['Attributes']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CategoryCount: ResolverTypeWrapper<CategoryCount>;
   ClassWeight: ClassWeight;
   DeleteProductPayload: ResolverTypeWrapper<DeleteProductPayload>;
   DistanceMetric: DistanceMetric;
@@ -833,6 +867,7 @@ export type ResolversParentTypes = ResolversObject<{
   AttributeValue: Scalars['AttributeValue']['output'];
   Attributes: Scalars['Attributes']['output'];
   Boolean: Scalars['Boolean']['output'];
+  CategoryCount: CategoryCount;
   DeleteProductPayload: DeleteProductPayload;
   EpochMetrics: EpochMetrics;
   ExcludedCategory: ExcludedCategory;
@@ -884,6 +919,11 @@ export interface AttributeValueScalarConfig extends GraphQLScalarTypeConfig<Reso
 export interface AttributesScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Attributes'], any> {
   name: 'Attributes';
 }
+
+export type CategoryCountResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CategoryCount'] = ResolversParentTypes['CategoryCount']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  productCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
 
 export type DeleteProductPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeleteProductPayload'] = ResolversParentTypes['DeleteProductPayload']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -999,6 +1039,7 @@ export type ProductPairEdgeResolvers<ContextType = GraphQLContext, ParentType ex
 }>;
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  categories?: Resolver<Array<ResolversTypes['CategoryCount']>, ParentType, ContextType, RequireFields<QueryCategoriesArgs, 'first'>>;
   modelVersions?: Resolver<Array<ResolversTypes['ModelVersion']>, ParentType, ContextType, RequireFields<QueryModelVersionsArgs, 'first'>>;
   nearDuplicates?: Resolver<ResolversTypes['ProductPairConnection'], ParentType, ContextType, RequireFields<QueryNearDuplicatesArgs, 'first' | 'maxDistance'>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
@@ -1021,6 +1062,8 @@ export type ServiceInfoResolvers<ContextType = GraphQLContext, ParentType extend
   featureWorkers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   modelVersion?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   tensorflowBackend?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tokenAccepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  writesNeedToken?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type SimilarityResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Similarity'] = ResolversParentTypes['Similarity']> = ResolversObject<{
@@ -1077,6 +1120,7 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   AddProductsPayload?: AddProductsPayloadResolvers<ContextType>;
   AttributeValue?: GraphQLScalarType;
   Attributes?: GraphQLScalarType;
+  CategoryCount?: CategoryCountResolvers<ContextType>;
   DeleteProductPayload?: DeleteProductPayloadResolvers<ContextType>;
   EpochMetrics?: EpochMetricsResolvers<ContextType>;
   ExcludedCategory?: ExcludedCategoryResolvers<ContextType>;
