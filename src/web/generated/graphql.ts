@@ -134,6 +134,11 @@ export type AttributeSampleQuery = { products: { edges: Array<{ node: { id: stri
 
 export type ProductCardFragment = { id: string, name: string, category: string | null, predictedCategory: string | null, thumbnailUrl: string };
 
+export type CatalogCategoriesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CatalogCategoriesQuery = { categories: Array<{ name: string, productCount: number }> };
+
 export type ProductWithNeighboursQueryVariables = Exact<{
   id: string | number;
   k: number;
@@ -172,6 +177,11 @@ export type DeleteProductMutationVariables = Exact<{
 
 
 export type DeleteProductMutation = { deleteProduct: { id: string } };
+
+export type StaffAccessQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StaffAccessQuery = { service: { writesNeedToken: boolean, tokenAccepted: boolean } };
 
 export type TrainingOverviewQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -269,6 +279,14 @@ export const AttributeSampleDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AttributeSampleQuery, AttributeSampleQueryVariables>;
+export const CatalogCategoriesDocument = new TypedDocumentString(`
+    query CatalogCategories {
+  categories(first: 500) {
+    name
+    productCount
+  }
+}
+    `) as unknown as TypedDocumentString<CatalogCategoriesQuery, CatalogCategoriesQueryVariables>;
 export const ProductWithNeighboursDocument = new TypedDocumentString(`
     query ProductWithNeighbours($id: ID!, $k: Int!, $where: [AttributeCondition!]) {
   product(id: $id) {
@@ -354,6 +372,14 @@ export const DeleteProductDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DeleteProductMutation, DeleteProductMutationVariables>;
+export const StaffAccessDocument = new TypedDocumentString(`
+    query StaffAccess {
+  service {
+    writesNeedToken
+    tokenAccepted
+  }
+}
+    `) as unknown as TypedDocumentString<StaffAccessQuery, StaffAccessQueryVariables>;
 export const TrainingOverviewDocument = new TypedDocumentString(`
     query TrainingOverview {
   service {
