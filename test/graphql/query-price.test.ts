@@ -152,6 +152,8 @@ describe("the storefront page's operations, at their largest", () => {
     StartTraining: [page.StartTrainingDocument, { input: { epochs: 3 } }],
     AddProduct: [page.AddProductDocument, { input: input(1) }],
     DeleteProduct: [page.DeleteProductDocument, { id: '1' }],
+    StaffAccess: [page.StaffAccessDocument, {}],
+    CatalogCategories: [page.CatalogCategoriesDocument, {}],
   };
   for (const [name, [document, variables]] of Object.entries(largest)) {
     test(`${name} is within the default limits`, () => {
