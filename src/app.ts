@@ -72,7 +72,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
   if (access.warning) logger.warn(access.warning);
 
   let services: Services | undefined;
-  let context: Omit<GraphQLContext, 'mayWrite' | 'signal'> | undefined;
+  let context: Omit<GraphQLContext, 'mayWrite' | 'writesNeedToken' | 'signal'> | undefined;
   let searchIndexLoaded = false;
   let closing = false;
 
@@ -112,7 +112,7 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
   server.addHook('onClose', () => apollo.stop());
 
   const graphql = fastifyApolloHandler(apollo, {
-    context: async (request, reply) => ({ ...context!, mayWrite: access.allows(request.headers.authorization), signal: clientGone(reply.raw) }),
+    context: async (request, reply) => ({ ...context!, mayWrite: access.allows(request.headers.authorization), writesNeedToken: access.tokenRequired, signal: clientGone(reply.raw) }),
   });
   const whenServing = async (request: FastifyRequest, reply: FastifyReply) => {
     const tooLong = documentLengthRefusal((request.body as { query?: unknown } | undefined)?.query ?? (request.query as { query?: unknown } | undefined)?.query);

@@ -1,7 +1,7 @@
 import type { Repositories, Store } from '../db/store.js';
 import { isUniqueViolation } from '../db/database-errors.js';
 import { DomainError, productNotFound } from '../errors.js';
-import type { ImageOrigin, Product, ProductPage } from './product.js';
+import type { CategoryCount, ImageOrigin, Product, ProductPage } from './product.js';
 import type { ActiveModel } from '../training/active-model.js';
 import type { ImageSource, ProductImage, ProductImages } from './product-images.js';
 import { attributeConditions, type AttributeConditionInput } from './attribute-condition.js';
@@ -209,6 +209,14 @@ export class CatalogService {
 
   async countProducts(): Promise<number> {
     return this.store.products.count();
+  }
+
+  /** The first categories by products held, then by name. */
+  async categoryCounts(first: number): Promise<CategoryCount[]> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
+      throw new DomainError('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE_SIZE}`);
+    }
+    return this.store.products.largestCategories(first);
   }
 
 }

@@ -50,6 +50,12 @@ export interface ProductFeatures {
   features: Float32Array;
 }
 
+/** A category as stored and how many products hold it. */
+export interface CategoryCount {
+  name: string;
+  productCount: number;
+}
+
 /** One page of the catalog in id order. */
 export interface ProductPage {
   products: Product[];

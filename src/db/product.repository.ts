@@ -4,7 +4,7 @@ import type { AttributeFacet } from '../catalog/attribute-facets.js';
 import type { Attributes } from '../catalog/attributes.js';
 import { categoryKey } from '../catalog/category.js';
 import { attributeConditionsSql } from './attribute-conditions.js';
-import type { ImageOrigin, NewProduct, Neighbour, Product, ProductFeatures, ProductPage } from '../catalog/product.js';
+import type { CategoryCount, ImageOrigin, NewProduct, Neighbour, Product, ProductFeatures, ProductPage } from '../catalog/product.js';
 import type { NeighbourFilter } from '../catalog/neighbour-filter.js';
 import { byteaAsBase64, fromBase64, toBytea } from './bytes.js';
 import { filterCondition } from './neighbour-filter.js';
@@ -248,6 +248,20 @@ export class ProductRepository {
       .groupBy('category')
       .execute();
     return new Map(rows.map((row) => [row.category!, Number(row.count)]));
+  }
+
+  /** The categories holding most products, ties by name, with their counts. */
+  async largestCategories(first: number): Promise<CategoryCount[]> {
+    const rows = await this.db
+      .selectFrom('products')
+      .select(['category', (eb) => eb.fn.countAll<string | number>().as('count')])
+      .where('category', 'is not', null)
+      .groupBy('category')
+      .orderBy('count', 'desc')
+      .orderBy('category')
+      .limit(first)
+      .execute();
+    return rows.map((row) => ({ name: row.category!, productCount: Number(row.count) }));
   }
 
   /**

@@ -20,12 +20,14 @@ export interface GraphQLContext {
   runtime: ServiceInfoSource;
   /** Whether this request may run mutations (it bears the admin token, or writes are open on loopback). */
   mayWrite: boolean;
+  /** Whether mutations need the admin token (ADMIN_TOKEN is set); the page asks for it only then. */
+  writesNeedToken: boolean;
   /** Fires when the client hangs up before its answer is sent: the work left for it is dropped. */
   signal: AbortSignal;
 }
 
 /** Every request's context but what is the request's own, over one process's services. */
-export function servicesContext(services: Services): Omit<GraphQLContext, 'mayWrite' | 'signal'> {
+export function servicesContext(services: Services): Omit<GraphQLContext, 'mayWrite' | 'writesNeedToken' | 'signal'> {
   return {
     catalog: services.catalog,
     similarity: services.similarity,

@@ -47,6 +47,7 @@ const LIST_LENGTHS: Record<string, (args: Args) => number> = {
   'Query.modelVersions': (args) => count(args.first),
   'Query.attributeFacets': () => MAX_FACETS,
   'AttributeFacet.values': () => MAX_FACET_VALUES,
+  'Query.categories': (args) => count(args.first),
   // Its payload lists one product per input.
   'Mutation.addProducts': (args) => length(args.inputs),
 };

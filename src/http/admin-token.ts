@@ -9,6 +9,8 @@ import type { Config } from '../config.js';
 export interface WriteAccess {
   /** Whether a request with this Authorization header may run mutations. */
   allows(authorization: string | undefined): boolean;
+  /** Whether a request without the token is refused its mutations. */
+  readonly tokenRequired: boolean;
   /** Said once at start-up when writes are open to every caller. */
   readonly warning: string | undefined;
 }
@@ -18,6 +20,7 @@ export function writeAccess(config: Config): WriteAccess {
   if (token === undefined) {
     return {
       allows: () => true,
+      tokenRequired: false,
       warning: `ADMIN_TOKEN is not set: every caller on ${config.http.host} may add, delete and train; set it before exposing the service`,
     };
   }
@@ -28,6 +31,7 @@ export function writeAccess(config: Config): WriteAccess {
       // Digests of equal length: the comparison leaks neither content nor length.
       return match !== null && timingSafeEqual(digest(match[1]!.trim()), expected);
     },
+    tokenRequired: true,
     warning: undefined,
   };
 }

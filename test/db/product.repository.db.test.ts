@@ -49,6 +49,25 @@ for (const kind of DATABASE_KINDS) {
       for (const product of read) assert.equal('thumbnail' in product, false, `product ${product.id} carries its thumbnail`);
     });
 
+    test('lists the categories holding most products first, ties by name, as many as asked', async () => {
+      const added = await products.insertMany([
+        newProduct('zebra-1', randomVector(random, FEATURES), 'zebra'),
+        newProduct('antelope-1', randomVector(random, FEATURES), 'antelope'),
+        newProduct('no-category', randomVector(random, FEATURES)),
+      ]);
+      try {
+        assert.deepEqual(await products.largestCategories(10), [
+          { name: 'bags', productCount: 26 },
+          { name: 'shoes', productCount: 14 },
+          { name: 'antelope', productCount: 1 },
+          { name: 'zebra', productCount: 1 },
+        ]);
+        assert.deepEqual(await products.largestCategories(1), [{ name: 'bags', productCount: 26 }]);
+      } finally {
+        for (const product of added) await products.delete(product.id);
+      }
+    });
+
     test('stores a product with its fields and gives it an id', async () => {
       const [stored] = await products.insertMany([newProduct('new-1', randomVector(random, FEATURES), 'hats')]);
       assert.ok(stored);

@@ -60,7 +60,8 @@ const REAL_QUERIES: Record<string, [string, Record<string, unknown>?]> = {
         epochs { epoch loss accuracy valLoss valAccuracy seconds }
         metrics { valLoss valAccuracy trainingSeconds embeddingSeconds embeddedProducts } } }`,
   ],
-  'the service': ['{ service { backend featureWorkers database catalogSize modelVersion embeddingSpace } }'],
+  'the service': ['{ service { backend featureWorkers database catalogSize modelVersion embeddingSpace writesNeedToken tokenAccepted } }'],
+  'every category a page may list': ['{ categories(first: 500) { name productCount } }'],
 };
 
 describe('the price of real queries', () => {
@@ -79,6 +80,7 @@ test('each field costs 1 and a list multiplies what it selects by its length', (
   assert.equal(price('{ products(first: 50) { edges { node { id } } } }')!.cost, 1 + 50 * 3);
   assert.equal(price('{ products { edges { node { id } } } }')!.cost, 1 + 20 * 3, 'the default page of 20');
   assert.equal(price('{ similarProducts(id: "1", k: 100) { neighbours { rank } } }')!.cost, 1 + SEARCH_WEIGHT + 100 * 2);
+  assert.equal(price('{ categories(first: 30) { name productCount } }')!.cost, 1 + 30 * 2);
 });
 
 test('each field that searches adds one search per product it may scan, however few rows it returns', () => {
@@ -150,6 +152,8 @@ describe("the storefront page's operations, at their largest", () => {
     StartTraining: [page.StartTrainingDocument, { input: { epochs: 3 } }],
     AddProduct: [page.AddProductDocument, { input: input(1) }],
     DeleteProduct: [page.DeleteProductDocument, { id: '1' }],
+    StaffAccess: [page.StaffAccessDocument, {}],
+    CatalogCategories: [page.CatalogCategoriesDocument, {}],
   };
   for (const [name, [document, variables]] of Object.entries(largest)) {
     test(`${name} is within the default limits`, () => {

@@ -8,6 +8,7 @@ const TOKEN = 'sixteen-characters-at-least';
 test('only the exact token, as a Bearer credential, may write', () => {
   const access = writeAccess(loadConfig({ ADMIN_TOKEN: TOKEN }));
   assert.equal(access.warning, undefined);
+  assert.equal(access.tokenRequired, true);
   assert.ok(access.allows(`Bearer ${TOKEN}`));
   assert.ok(access.allows(`bearer ${TOKEN}`));
   for (const header of [undefined, '', 'Bearer', 'Bearer ', TOKEN, `Bearer ${TOKEN.slice(0, -1)}`, `Bearer ${TOKEN}!`, `Basic ${TOKEN}`, `Bearer ${TOKEN.toUpperCase()}`]) {
@@ -19,6 +20,7 @@ test('without a token, writes are open on loopback with a warning, and a non-loo
   const local = loadConfig({ HOST: '127.0.0.1' });
   assert.equal(exposureRefusal(local), undefined);
   assert.ok(writeAccess(local).allows(undefined));
+  assert.equal(writeAccess(local).tokenRequired, false);
   assert.match(writeAccess(local).warning!, /ADMIN_TOKEN is not set/);
   for (const host of ['0.0.0.0', '::', '192.168.1.20', 'example.com']) {
     assert.match(exposureRefusal(loadConfig({ HOST: host }))!, /without ADMIN_TOKEN/, host);

@@ -180,6 +180,7 @@ describe('attribute facets on the storefront page', () => {
     await page.goto(`${app.url}/#/staff`);
     await page.getByLabel('Admin token').fill(TOKEN);
     await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Forget it' }).waitFor();
     await page.goto(`${app.url}/#/products/${ids.get('cats-1')}`);
     const editor = page.getByLabel('Attributes as a JSON object');
     assert.deepEqual(JSON.parse(await editor.inputValue()), ATTRIBUTES['cats-1']);

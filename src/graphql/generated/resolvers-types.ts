@@ -145,6 +145,13 @@ export type AttributeValueCount = {
   value: Scalars['String']['output'];
 };
 
+/** A category of the catalog, as stored (the first spelling met), and its products. */
+export type CategoryCount = {
+  __typename?: 'CategoryCount';
+  name: Scalars['String']['output'];
+  productCount: Scalars['Int']['output'];
+};
+
 export type ClassWeight =
   /** n / (classes * count(class)), as scikit-learn's 'balanced'. */
   | 'BALANCED'
@@ -423,6 +430,12 @@ export type Query = {
    * Costs as much as ten searches: it reads every product's attributes.
    */
   attributeFacets: Array<AttributeFacet>;
+  /**
+   * The catalog's categories with how many products each holds, most products
+   * first, then by name; products without a category are not counted. Costs
+   * first times the fields selected.
+   */
+  categories: Array<CategoryCount>;
   /** Kept model versions, newest first: the active one and the newest KEEP_MODEL_VERSIONS others whose run succeeded. */
   modelVersions: Array<ModelVersion>;
   /**
@@ -431,11 +444,12 @@ export type Query = {
    * photo under two skus is at 0. Exact, each pair once (a.id < b.id), in
    * (a.id, b.id) order. A page scans products in id order (one exact search
    * each) until it holds first pairs, the catalog ends, 250 ms have passed
-   * (NEAR_DUPLICATES_SCAN_MS) or it has scanned 300 products, whichever comes
+   * (NEAR_DUPLICATES_SCAN_MS) or it has scanned 240 products, whichever comes
    * first: stoppedBy says which. A page with a next page may hold fewer than
-   * first pairs, or none only when its time or its 300 products ran out. A product with more than 100 others within maxDistance makes the
+   * first pairs, or none only when its time or its 240 products ran out. A product with more than 100 others within maxDistance makes the
    * request BAD_USER_INPUT (give a smaller maxDistance). Costs 1, plus 10 for
-   * each of the 300 searches a page may run, plus first times an edge's fields.
+   * each of the 240 searches a page may run, plus first times the fields it
+   * selects.
    */
   nearDuplicates: ProductPairConnection;
   /** One product by id, or null when there is none. */
@@ -467,6 +481,16 @@ export type Query = {
   trainingRun?: Maybe<TrainingRun>;
   /** Training runs, newest first. */
   trainingRuns: Array<TrainingRun>;
+};
+
+
+/**
+ * lookalike: product recommendations by image similarity.
+ * Every product image goes through ResNet50 (ImageNet weights); neighbours are
+ * ranked by exact Euclidean (L2) distance in pgvector.
+ */
+export type QueryCategoriesArgs = {
+  first?: Scalars['Int']['input'];
 };
 
 
@@ -595,7 +619,7 @@ export type ScanStop =
   | 'CATALOG_END'
   /** It holds first pairs. */
   | 'PAGE_FULL'
-  /** It scanned the 300 products a page may scan, the number its cost is reckoned by. */
+  /** It scanned the 240 products a page may scan, the number its cost is reckoned by. */
   | 'PRODUCT_LIMIT'
   /** NEAR_DUPLICATES_SCAN_MS (250 ms by default) passed: the next page scans on after scannedThrough. */
   | 'TIME_BUDGET';
@@ -620,6 +644,16 @@ export type ServiceInfo = {
   modelVersion?: Maybe<Scalars['ID']['output']>;
   /** The TensorFlow.js backend the categorical head runs on, and ResNet50 too on TENSORFLOW_JS: tensorflow (native), wasm or cpu. */
   tensorflowBackend: Scalars['String']['output'];
+  /**
+   * Whether this request may run mutations: it bears the admin token in its
+   * Authorization header, or writes need none. Checks a token without writing.
+   */
+  tokenAccepted: Scalars['Boolean']['output'];
+  /**
+   * Whether mutations need the admin token: false only when ADMIN_TOKEN is unset
+   * and the service listens on loopback, where every caller may write.
+   */
+  writesNeedToken: Scalars['Boolean']['output'];
 };
 
 export type Similarity = {
@@ -853,6 +887,7 @@ export type ResolversTypes = ResolversObject<{
   AttributeValueCount: ResolverTypeWrapper<AttributeValueCount>;
   Attributes: ResolverTypeWrapper<Scalars['Attributes']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CategoryCount: ResolverTypeWrapper<CategoryCount>;
   ClassWeight: ClassWeight;
   DeleteProductPayload: ResolverTypeWrapper<DeleteProductPayload>;
   DistanceMetric: DistanceMetric;
@@ -905,6 +940,7 @@ export type ResolversParentTypes = ResolversObject<{
   AttributeValueCount: AttributeValueCount;
   Attributes: Scalars['Attributes']['output'];
   Boolean: Scalars['Boolean']['output'];
+  CategoryCount: CategoryCount;
   DeleteProductPayload: DeleteProductPayload;
   EpochMetrics: EpochMetrics;
   ExcludedCategory: ExcludedCategory;
@@ -971,6 +1007,11 @@ export type AttributeValueCountResolvers<ContextType = GraphQLContext, ParentTyp
 export interface AttributesScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Attributes'], any> {
   name: 'Attributes';
 }
+
+export type CategoryCountResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CategoryCount'] = ResolversParentTypes['CategoryCount']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  productCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
 
 export type DeleteProductPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DeleteProductPayload'] = ResolversParentTypes['DeleteProductPayload']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1090,6 +1131,7 @@ export type ProductPairEdgeResolvers<ContextType = GraphQLContext, ParentType ex
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   attributeFacets?: Resolver<Array<ResolversTypes['AttributeFacet']>, ParentType, ContextType>;
+  categories?: Resolver<Array<ResolversTypes['CategoryCount']>, ParentType, ContextType, RequireFields<QueryCategoriesArgs, 'first'>>;
   modelVersions?: Resolver<Array<ResolversTypes['ModelVersion']>, ParentType, ContextType, RequireFields<QueryModelVersionsArgs, 'first'>>;
   nearDuplicates?: Resolver<ResolversTypes['ProductPairConnection'], ParentType, ContextType, RequireFields<QueryNearDuplicatesArgs, 'first' | 'maxDistance'>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
@@ -1112,6 +1154,8 @@ export type ServiceInfoResolvers<ContextType = GraphQLContext, ParentType extend
   featureWorkers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   modelVersion?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   tensorflowBackend?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tokenAccepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  writesNeedToken?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type SimilarityResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Similarity'] = ResolversParentTypes['Similarity']> = ResolversObject<{
@@ -1170,6 +1214,7 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   AttributeValue?: GraphQLScalarType;
   AttributeValueCount?: AttributeValueCountResolvers<ContextType>;
   Attributes?: GraphQLScalarType;
+  CategoryCount?: CategoryCountResolvers<ContextType>;
   DeleteProductPayload?: DeleteProductPayloadResolvers<ContextType>;
   EpochMetrics?: EpochMetricsResolvers<ContextType>;
   ExcludedCategory?: ExcludedCategoryResolvers<ContextType>;

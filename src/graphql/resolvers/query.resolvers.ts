@@ -32,4 +32,5 @@ export const Query: QueryResolvers = {
   },
   trainingRuns: (_parent, { first }, { training }) => training.listRuns(first),
   modelVersions: (_parent, { first }, { training }) => training.listModelVersions(first),
+  categories: (_parent, { first }, { catalog }) => catalog.categoryCounts(first),
 };

@@ -7,4 +7,6 @@ export const ServiceInfo: ServiceInfoResolvers = {
   catalogSize: (_runtime, _args, { catalog }) => catalog.countProducts(),
   modelVersion: async (_runtime, _args, { similarity }) => spaceModelVersion(await similarity.activeSpace()),
   embeddingSpace: async (_runtime, _args, { similarity }) => spaceKind(await similarity.activeSpace()),
+  writesNeedToken: (_runtime, _args, { writesNeedToken }) => writesNeedToken,
+  tokenAccepted: (_runtime, _args, { mayWrite }) => mayWrite,
 };

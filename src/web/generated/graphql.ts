@@ -139,6 +139,11 @@ export type AttributeFacetsQuery = { attributeFacets: Array<{ key: string, kind:
 
 export type ProductCardFragment = { id: string, name: string, category: string | null, predictedCategory: string | null, thumbnailUrl: string };
 
+export type CatalogCategoriesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CatalogCategoriesQuery = { categories: Array<{ name: string, productCount: number }> };
+
 export type ProductWithNeighboursQueryVariables = Exact<{
   id: string | number;
   k: number;
@@ -177,6 +182,11 @@ export type DeleteProductMutationVariables = Exact<{
 
 
 export type DeleteProductMutation = { deleteProduct: { id: string } };
+
+export type StaffAccessQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StaffAccessQuery = { service: { writesNeedToken: boolean, tokenAccepted: boolean } };
 
 export type TrainingOverviewQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -277,6 +287,14 @@ export const AttributeFacetsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AttributeFacetsQuery, AttributeFacetsQueryVariables>;
+export const CatalogCategoriesDocument = new TypedDocumentString(`
+    query CatalogCategories {
+  categories(first: 500) {
+    name
+    productCount
+  }
+}
+    `) as unknown as TypedDocumentString<CatalogCategoriesQuery, CatalogCategoriesQueryVariables>;
 export const ProductWithNeighboursDocument = new TypedDocumentString(`
     query ProductWithNeighbours($id: ID!, $k: Int!, $where: [AttributeCondition!]) {
   product(id: $id) {
@@ -362,6 +380,14 @@ export const DeleteProductDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DeleteProductMutation, DeleteProductMutationVariables>;
+export const StaffAccessDocument = new TypedDocumentString(`
+    query StaffAccess {
+  service {
+    writesNeedToken
+    tokenAccepted
+  }
+}
+    `) as unknown as TypedDocumentString<StaffAccessQuery, StaffAccessQueryVariables>;
 export const TrainingOverviewDocument = new TypedDocumentString(`
     query TrainingOverview {
   service {

@@ -3,6 +3,7 @@ import { ErrorMessage } from '../components/error-message';
 import { FacetPanel } from '../components/facet-panel';
 import { ProductCard } from '../components/product-card';
 import { conditionsFor, describeSelection, type FacetSelection } from '../facets';
+import { CatalogCategories } from '../components/catalog-categories';
 import { CatalogPageDocument, type ProductCardFragment } from '../generated/graphql';
 import { ApiError, request } from '../graphql-client';
 import { catalogHref } from '../route';
@@ -30,8 +31,6 @@ export function CatalogView({ category, selection, onSelect }: Props) {
   const [loaded, setLoaded] = useState<Loaded | undefined>();
   const [error, setError] = useState<ApiError | undefined>();
   const [busy, setBusy] = useState(false);
-  // Categories met so far: the API lists products, not categories.
-  const [categories, setCategories] = useState<string[]>([]);
   const facets = useFacets();
   const where = conditionsFor(selection);
   const narrowed = where !== null;
@@ -43,7 +42,6 @@ export function CatalogView({ category, selection, onSelect }: Props) {
       const { products } = await request(CatalogPageDocument, { first: PAGE_SIZE, after, category: category ?? null, where });
       const page = products.edges.map((edge) => edge.node);
       setLoaded({ products: [...previous, ...page], totalCount: products.totalCount, ...products.pageInfo });
-      setCategories((known) => [...new Set([...known, ...page.flatMap((p) => (p.category ? [p.category] : []))])].sort());
     } catch (failure) {
       setError(asApiError(failure));
     } finally {
@@ -69,12 +67,7 @@ export function CatalogView({ category, selection, onSelect }: Props) {
       </h1>
       <form class="filter" onSubmit={filter} role="search" aria-label="Catalog filter">
         <label for="category">Category</label>
-        <input id="category" name="category" list="known-categories" value={category ?? ''} placeholder="all categories" />
-        <datalist id="known-categories">
-          {categories.map((c) => (
-            <option key={c} value={c} />
-          ))}
-        </datalist>
+        <CatalogCategories id="category" name="category" current={category} />
         <button type="submit">Filter</button>
         {category && <a href={catalogHref()}>Show all</a>}
       </form>
@@ -92,7 +85,13 @@ export function CatalogView({ category, selection, onSelect }: Props) {
             </p>
           )}
           {loaded && loaded.products.length === 0 && (
-            <p>{narrowed ? 'No product has these attributes.' : 'No products here yet. Staff can add some on the Staff page.'}</p>
+            <p>
+              {narrowed
+                ? 'No product has these attributes.'
+                : category
+                  ? `No product is in the category “${category}”. Pick one from the list.`
+                  : 'No products here yet. Staff can add some on the Staff page.'}
+            </p>
           )}
           {loaded && (
             <ul class="grid" aria-label="Products">

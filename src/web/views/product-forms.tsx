@@ -7,8 +7,15 @@ import { asApiError } from '../use-query';
 
 type Outcome = { ok: preact.ComponentChildren } | { error: ApiError } | undefined;
 
+interface Props {
+  /** Undefined where writes need no token. */
+  adminToken: string | undefined;
+  /** Told after each add and delete. */
+  onChanged: () => void;
+}
+
 /** Staff add a product (its image is analysed on the way in) or delete one by id. */
-export function ProductForms({ adminToken }: { adminToken: string }) {
+export function ProductForms({ adminToken, onChanged }: Props) {
   const [added, setAdded] = useState<Outcome>();
   const [deleted, setDeleted] = useState<Outcome>();
 
@@ -27,6 +34,7 @@ export function ProductForms({ adminToken }: { adminToken: string }) {
         adminToken,
       );
       formElement.reset();
+      onChanged();
       setAdded({ ok: <>Added <a href={productHref(addProduct.product.id)}>{addProduct.product.name}</a> (id {addProduct.product.id}).</> });
     } catch (failure) {
       setAdded({ error: asApiError(failure) });
@@ -41,6 +49,7 @@ export function ProductForms({ adminToken }: { adminToken: string }) {
     try {
       await request(DeleteProductDocument, { id }, adminToken);
       formElement.reset();
+      onChanged();
       setDeleted({ ok: `Deleted product ${id}.` });
     } catch (failure) {
       setDeleted({ error: asApiError(failure) });

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { mayHaveCamera } from '../camera';
 import { ErrorMessage } from '../components/error-message';
 import { NeighbourList, SpaceLine } from '../components/neighbour-list';
 import { SearchByPhotoDocument, type SearchByPhotoQuery } from '../generated/graphql';
@@ -17,10 +18,16 @@ export function SearchView() {
   const [error, setError] = useState<ApiError | undefined>();
   const [busy, setBusy] = useState(false);
   const [dragging, setDragging] = useState(false);
+  const [camera, setCamera] = useState(false);
+
+  useEffect(() => void mayHaveCamera().then(setCamera), []);
 
   async function take(file: File | undefined | null) {
     if (!file) return;
+    // The previous photo's results would read as this file's.
+    setAnswer(undefined);
     if (!file.type.startsWith('image/')) {
+      setPhoto(undefined);
       setError(new ApiError(`${file.name || 'that file'} is not an image`, 'INVALID_IMAGE'));
       return;
     }
@@ -73,10 +80,12 @@ export function SearchView() {
           Choose a photo
           <input class="visually-hidden" type="file" accept="image/*" onChange={chosen} />
         </label>
-        <label class="button">
-          Take a photo
-          <input class="visually-hidden" type="file" accept="image/*" capture="environment" onChange={chosen} />
-        </label>
+        {camera && (
+          <label class="button">
+            Take a photo
+            <input class="visually-hidden" type="file" accept="image/*" capture="environment" onChange={chosen} />
+          </label>
+        )}
       </div>
       <label class="k">
         Neighbours (k)

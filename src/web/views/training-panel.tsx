@@ -28,16 +28,25 @@ const FIELDS: { name: keyof TrainModelInput; label: string; placeholder: string;
 type Run = NonNullable<WatchTrainingRunQuery['trainingRun']>;
 const finished = (status: string) => status === 'SUCCEEDED' || status === 'FAILED';
 
+interface Props {
+  /** Undefined where writes need no token. */
+  adminToken: string | undefined;
+  /** Changes after each add or delete: the product count is asked again. */
+  catalogChanges: number;
+}
+
 /** Start a run, watch its curves grow, and see past runs and the active model version. */
-export function TrainingPanel({ adminToken }: { adminToken: string }) {
+export function TrainingPanel({ adminToken, catalogChanges }: Props) {
   const [overview, setOverview] = useState<TrainingOverviewQuery | undefined>();
   const [watched, setWatched] = useState<string | undefined>();
   const [run, setRun] = useState<Run | undefined>();
+  // From the click until the run is first reported: queueing a run takes seconds.
+  const [starting, setStarting] = useState(false);
   const [error, setError] = useState<ApiError | undefined>();
 
   const refresh = () =>
     request(TrainingOverviewDocument, {}).then(setOverview, (failure: unknown) => setError(asApiError(failure)));
-  useEffect(() => void refresh(), []);
+  useEffect(() => void refresh(), [catalogChanges]);
 
   useEffect(() => {
     if (!watched) return;
@@ -48,10 +57,11 @@ export function TrainingPanel({ adminToken }: { adminToken: string }) {
         const { trainingRun } = await request(WatchTrainingRunDocument, { id: watched });
         if (!current) return;
         setRun(trainingRun ?? undefined);
+        setStarting(false);
         if (trainingRun && !finished(trainingRun.status)) timer = setTimeout(poll, POLL_MS);
         else void refresh();
       } catch (failure) {
-        if (current) setError(asApiError(failure));
+        if (current) (setStarting(false), setError(asApiError(failure)));
       }
     };
     void poll();
@@ -64,6 +74,8 @@ export function TrainingPanel({ adminToken }: { adminToken: string }) {
   async function start(event: Event) {
     event.preventDefault();
     setError(undefined);
+    setRun(undefined);
+    setStarting(true);
     const form = new FormData(event.currentTarget as HTMLFormElement);
     const input: Record<string, number | string> = {};
     for (const { name } of FIELDS) {
@@ -74,15 +86,16 @@ export function TrainingPanel({ adminToken }: { adminToken: string }) {
     if (classWeight) input.classWeight = classWeight;
     try {
       const { trainModel } = await request(StartTrainingDocument, { input: input as TrainModelInput }, adminToken);
-      setRun(undefined);
       setWatched(trainModel.trainingRun.id);
       void refresh();
     } catch (failure) {
+      setStarting(false);
       setError(asApiError(failure));
     }
   }
 
   const active = overview?.service.modelVersion;
+  const busy = starting || (run !== undefined && !finished(run.status));
   return (
     <section aria-labelledby="training-title">
       <h2 id="training-title">Training</h2>
@@ -109,7 +122,10 @@ export function TrainingPanel({ adminToken }: { adminToken: string }) {
             </select>
           </label>
         </fieldset>
-        <button type="submit">Start training</button>
+        <button type="submit" disabled={busy}>
+          Start training
+        </button>
+        <p role="status">{starting ? 'Starting a training run…' : busy ? 'A run is in progress: see below.' : ''}</p>
       </form>
       {error && <ErrorMessage error={error} />}
       {run && <RunDetails run={run} />}
