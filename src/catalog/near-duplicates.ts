@@ -52,9 +52,10 @@ export interface NearDuplicatePage {
 
 /**
  * How far one page may scan: at most `products` (the service's is
- * MAX_SCANNED_PRODUCTS), and for `timeMs` (NEAR_DUPLICATES_SCAN_MS), so that a
- * catalog whose pairs are sparse is paged through in answers of a fraction of
- * a second, and a page that finds its first pair late still returns it.
+ * MAX_SCANNED_PRODUCTS) once it holds a pair, and for `timeMs`
+ * (NEAR_DUPLICATES_SCAN_MS) in any case. A page with no pair yet scans on
+ * past `products` until its time runs out: it never comes back empty while
+ * pairs remain within its time, and the time bounds what its price does not.
  */
 export interface ScanLimits {
   products: number;
@@ -89,7 +90,7 @@ export async function nearDuplicatePage(
   let position = after.b === EVERY_PAIR ? after.a : Math.max(after.a - 1, 0);
   let stoppedBy: ScanStop = 'CATALOG_END';
   scan: while (true) {
-    const limit = Math.min(SCAN_BATCH, limits.products - scanned);
+    const limit = found.length === 0 ? SCAN_BATCH : Math.min(SCAN_BATCH, limits.products - scanned);
     const batch = await store.search.vectorsAfter(space, position, limit);
     for (const { productId: a, vector } of batch) {
       const neighbours = await search.nearest(space, vector, MAX_PAIRS_PER_PRODUCT + 1, { ...NO_FILTER, excludedIds: [a], maxDistance: bound });
@@ -111,7 +112,7 @@ export async function nearDuplicatePage(
       }
       // Checked after a product, so every page makes progress however short its budget.
       if (found.length === first) stoppedBy = 'PAGE_FULL';
-      else if (scanned >= limits.products) stoppedBy = 'PRODUCT_LIMIT';
+      else if (scanned >= limits.products && found.length > 0) stoppedBy = 'PRODUCT_LIMIT';
       else if (performance.now() - started >= limits.timeMs) stoppedBy = 'TIME_BUDGET';
       else continue;
       break scan;

@@ -65,17 +65,15 @@ describe('how far a page of nearDuplicates scans', () => {
     assert.equal(only!.scannedThrough, ids.at(-1));
   });
 
-  test('a page stops at its product limit, empty when no pair came before it, and the next goes on', async () => {
+  test('a page stops at its product limit once it holds a pair; one with none yet scans on, so none comes back empty with a next page', async () => {
     const pages = await allPages({ products: 10, timeMs: 60_000 }, 50);
-    assert.deepEqual(
-      pages.map((p) => [p.pairs.length, p.stoppedBy, p.scannedProducts, p.hasNextPage]),
-      [
-        [0, 'PRODUCT_LIMIT', 10, true],
-        [0, 'PRODUCT_LIMIT', 10, true],
-        [2, 'PRODUCT_LIMIT', 10, true],
-        [1, 'CATALOG_END', 10, false],
-      ],
-    );
+    for (const page of pages.slice(0, -1)) {
+      assert.ok(page.pairs.length > 0, `page through ${page.scannedThrough} is empty`);
+      assert.equal(page.stoppedBy, 'PRODUCT_LIMIT');
+      assert.ok(page.scannedProducts >= 10);
+    }
+    assert.equal(pages.at(-1)!.stoppedBy, 'CATALOG_END');
+    assert.ok(pages[0]!.scannedProducts > 10, 'the first pair lies past the tenth product: the first page scanned on to it');
     assert.deepEqual(pairsOf(pages), twinPairs());
   });
 

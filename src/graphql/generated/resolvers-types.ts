@@ -612,14 +612,15 @@ export type QueryTrainingRunsArgs = {
 
 /**
  * Why a page of nearDuplicates stopped scanning. Only CATALOG_END has no next
- * page; only PAGE_FULL is sure to hold first pairs.
+ * page; only PAGE_FULL is sure to hold first pairs; a page with a next page is
+ * empty only when its time ran out (TIME_BUDGET).
  */
 export type ScanStop =
   /** No product is left to scan: hasNextPage is false. A page that holds no pair and stopped here is the last, and no pair remains. */
   | 'CATALOG_END'
   /** It holds first pairs. */
   | 'PAGE_FULL'
-  /** It scanned the 240 products a page may scan, the number its cost is reckoned by. */
+  /** It holds a pair and scanned the 240 products its cost is reckoned by. A page with no pair yet scans on until it finds one, the catalog ends, or its time runs out. */
   | 'PRODUCT_LIMIT'
   /** NEAR_DUPLICATES_SCAN_MS (250 ms by default) passed: the next page scans on after scannedThrough. */
   | 'TIME_BUDGET';
