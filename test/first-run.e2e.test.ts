@@ -53,7 +53,8 @@ describe('a first run from a fresh clone', { skip: !existsSync(FASHION_MNIST_DIR
       process.kill(-service.pid!, 'SIGTERM');
       await once(service, 'exit');
     }
-    await rm(dir, { recursive: true, force: true });
+    // npm may exit before the service under it has written its last search index snapshot.
+    await rm(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 250 });
   });
 
   test('npm run build leaves an executable command line, runnable as npx lookalike', async () => {

@@ -45,7 +45,8 @@ describe('installing the project', () => {
       }
       const { stdout, stderr } = await run('npm', ['ci', '--dry-run'], {
         cwd: dir,
-        env: withoutNpmSettings(process.env),
+        // Nor the machine user's ~/.npmrc (this one's sets nodedir, which npm 11 warns of): the project's files alone.
+        env: { ...withoutNpmSettings(process.env), npm_config_userconfig: join(dir, 'no-user.npmrc') },
         maxBuffer: 16 * 1024 * 1024,
         timeout: 120_000,
       });
