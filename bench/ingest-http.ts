@@ -4,10 +4,10 @@ import sharp from 'sharp';
 import { loadConfig } from '../src/config.js';
 import { createServices, type Services } from '../src/services.js';
 import { startApi, type ApiProcess } from '../harness/api-process.js';
+import { addProductsRequest } from '../src/cli/remote-catalog.js';
 import { readPhotoFiles } from './ingest-measure.js';
 
 const TOKEN = 'ingest-bench-admin-token-0123456789';
-const ADD_PRODUCTS = 'mutation Add($inputs: [AddProductInput!]!) { addProducts(inputs: $inputs) { products { id } } }';
 
 export interface HttpIngestOptions {
   /** Images each measurement adds, split into calls of `batch`. */
@@ -142,11 +142,7 @@ async function measureCalls(calls: readonly (() => Promise<void>)[], images: num
  * Sending throws unless every product was added.
  */
 function addOverHttp(url: string, products: readonly Product[]): () => Promise<void> {
-  const form = new FormData();
-  const inputs = products.map(({ image: _image, ...fields }) => ({ ...fields, imageFile: null }));
-  form.append('operations', JSON.stringify({ query: ADD_PRODUCTS, variables: { inputs } }));
-  form.append('map', JSON.stringify(Object.fromEntries(products.map((_, i) => [String(i), [`variables.inputs.${i}.imageFile`]]))));
-  products.forEach(({ image }, i) => form.append(String(i), new Blob([new Uint8Array(image)], { type: 'image/png' }), `${i}.png`));
+  const form = addProductsRequest(products, 'FAIL');
   return async () => {
     const response = await fetch(url, { method: 'POST', headers: { 'apollo-require-preflight': 'true', authorization: `Bearer ${TOKEN}` }, body: form });
     const answer = (await response.json()) as { data?: { addProducts?: { products: unknown[] } }; errors?: unknown[] };

@@ -63,13 +63,9 @@ function scalar(at: string, part: string, value: unknown): AttributeScalar {
   throw new DomainError('BAD_USER_INPUT', `${at}: ${part} takes strings, finite numbers and booleans`, { field: 'where' });
 }
 
-/** Whether a product's attributes pass every condition: the same rule as the SQL in db/attribute-conditions.ts. */
-export function satisfies(attributes: Attributes, conditions: readonly AttributeCondition[]): boolean {
-  return attributeTest(conditions)(attributes);
-}
-
 /**
- * The conditions as one test, built once per query: the search index runs it
+ * Whether a product's attributes pass every condition: the same rule as the
+ * SQL in db/attribute-conditions.ts. Built once per query: the search index runs it
  * on every row it considers, so each part is a closure over its own operands
  * rather than a walk over the conditions.
  */

@@ -184,7 +184,7 @@ export class RemoteCatalog implements ImportTarget {
  * streamed and counted by the service, rather than as base64 in a JSON body
  * a third larger and bounded to one large image.
  */
-function addProductsRequest(inputs: readonly ProductInput<ImageSource>[], onExisting: ExistingSku): FormData {
+export function addProductsRequest(inputs: readonly ProductInput<ImageSource>[], onExisting: ExistingSku): FormData {
   const form = new FormData();
   const variables = inputs.map(({ sku, name, category, attributes, image }) => ({
     sku,
