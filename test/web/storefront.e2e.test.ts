@@ -1,24 +1,22 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { buildStorefront } from '../../src/http/storefront-build.js';
 import { graphql } from '../../harness/graphql-client.js';
 import { photoCatalog } from '../../harness/photo-catalog.js';
 import { PHOTOS_DIR } from '../../harness/photos.js';
+import { accessibilityViolations as pageViolations, launchChromium } from './browser.js';
 
 // The storefront page in a real headless Chromium (Debian's), against the
 // real service (ResNet50, PGlite in memory) on loopback, with a dozen photos.
 const TOKEN = 'storefront-staff-token-0123';
-const CHROMIUM = '/usr/bin/chromium';
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 // Enough epochs, of one sample a step, that the run outlasts several of the page's once-a-second polls.
 const EPOCHS = 12;
 
@@ -35,15 +33,8 @@ async function screenshot(name: string): Promise<void> {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
 
-/** axe-core's violations on the page as it is now, by rule and the nodes they hit. */
-async function accessibilityViolations(target: Page = page): Promise<string[]> {
-  if (!(await target.evaluate(() => 'axe' in window))) await target.addScriptTag({ content: await readFile(AXE, 'utf8') });
-  const violations = await target.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe.run();
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  return violations;
-}
+/** axe-core's violations on this page, or another, as it is now. */
+const accessibilityViolations = (target: Page = page) => pageViolations(target);
 
 before(async () => {
   shots = await mkdtemp(join(tmpdir(), 'lookalike-storefront-'));
@@ -58,7 +49,7 @@ before(async () => {
   );
   assert.equal(errors, undefined);
   for (const product of data.addProducts.products) ids.set(product.sku, product.id);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.on('request', (request) => requests.push(request.url()));
   context.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
