@@ -37,6 +37,8 @@ export async function* csvRecords(chunks: AsyncIterable<string>): AsyncGenerator
     if ((error as { code?: string }).code === 'CSV_QUOTE_NOT_CLOSED') throw new UnterminatedQuoteError(ended.lines + 1);
     throw error;
   } finally {
+    // A reader that stops early leaves the parser paused: the pipeline would never end.
+    parser.destroy();
     await fed;
   }
 }

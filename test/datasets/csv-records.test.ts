@@ -41,6 +41,19 @@ describe('CSV records', () => {
     ]);
   });
 
+  test('a reader that stops early ends the reading: the rest of a long text is never waited for', { timeout: 10_000 }, async () => {
+    const long = (async function* () {
+      yield 'sku\n';
+      for (let i = 0; ; i++) yield `s${i}\n`;
+    })();
+    let read = 0;
+    for await (const record of csvRecords(long)) {
+      if (++read === 1000) break;
+      assert.ok(record.cells.length === 1);
+    }
+    assert.equal(read, 1000);
+  });
+
   test('a quote left open is refused naming the line it opened on', async () => {
     await assert.rejects(records('a,b\n1,"never\nclosed\n'), (error: unknown) => error instanceof UnterminatedQuoteError && error.line === 2);
   });
