@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { lookalike, startLookalike } from '../support/command-line.js';
 
-const ROWS = 2000;
+const ROWS = 600;
 
 /** Starts a feed import and signals it once its progress shows products written, not before. */
 async function interrupted(feed: string, dataDir: string, signal: NodeJS.Signals) {
