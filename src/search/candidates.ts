@@ -64,6 +64,24 @@
  * rows are added, so the final one is smaller still and the skip stands.
  * A row is equal to the bound, not past it, when a tie sits on the k-th
  * distance: the comparison is strict, so such a block is read.
+ *
+ * Projected rows. A row may also be left out on its projected coordinates
+ * (projection.ts). U is a linear map to m = 32 coordinates with σ ≥ ‖U‖₂,
+ * proven by Gershgorin's bound on UUᵀ, so |U(a − b)| ≤ σ|a − b| for any
+ * a, b. A row keeps p̃, float32 coordinates with |p̃ − U(x' − c_0)| ≤ e_x,
+ * and the query's are ŷ, float32s with |ŷ − U(y' − c_0)| ≤ e_y; how each
+ * bound is earned is written beside its code. Then
+ *   |U(y' − x')| ≥ |ŷ − p̃| − e_y − e_x,
+ *   |y − x| ≥ |y' − x'| − q − r ≥ (|ŷ − p̃| − e_y − e_x)/σ − q − r,
+ * and the kernel's float32 sum ŝ of the m squared differences of ŷ and p̃
+ * bounds |ŷ − p̃| ≥ sqrt(max(0, (ŝ − A_m)/(1 + γ_m))) as above, with γ_m
+ * and A_m for m terms. So a row with
+ *   ŝ > (1 + γ_m)(σ(min(D, Dm) + q + r) + e_y + e_x)² + A_m
+ * is truly further than min(D, Dm) and is left out unread, like a skipped
+ * block, by the same argument: the reach only falls as rows are read.
+ * A block is skipped on its box too: `low` and `high` hold every p̃ of its
+ * rows, so |ŷ − p̃| ≥ dist(ŷ, box), and its largest e_x and r stand for
+ * each row's. Only the margins differ from the ring's (partition.ts).
  */
 import type { VectorTable } from './vector-table.js';
 

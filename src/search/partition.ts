@@ -1,36 +1,49 @@
 import { rounding } from './candidates.js';
+import { PROJECTED, type Projection } from './projection.js';
 
 /** Relative room for a distance summed in double: (n + 2)·2^-53 at most, for any n a vector can have. */
 const MARGIN = 2 ** -40;
 
 /**
  * The blocks of a partitioned VectorTable and what each may hold. Rows are
- * grouped by their nearest pivot (a row of the table picked at build time);
- * within a group they are sorted by their distance to the pivot and cut into
- * blocks of consecutive slots. For each block and each pivot c (not only its
- * own), `inner` and `outer` bound |x - c| for every stored vector x filed in
- * the block (not the quantized x': the row's radius r is added): a ring
- * around every pivot. By the triangle inequality a query y' within q of the
- * true query y then has, for every row of the block and every pivot,
- *   |y - x| ≥ max(|y' - c| - outer, inner - |y' - c|) - q,
- * and a block whose lower end, the largest over the pivots, is past the
- * candidate bound's reach (the largest true distance a row pgvector returns
- * can have, candidates.ts) holds no row that can be among pgvector's k
- * nearest: it is skipped whole. Bounds only widen between builds (a
- * rewritten row widens its block's rings), so they hold whatever is
- * written; new rows go to the tail, which every query scans.
+ * filed by their projected coordinates (projection.ts): the build splits
+ * them in halves along their widest coordinate until a half fits a block,
+ * so a block's rows lie close together along the leading axes. For each
+ * block it keeps two lower bounds on |y' − x| for every stored vector x
+ * filed in it, given the query y':
+ *
+ * - Rings. For each pivot c of the projection (its mean and the points
+ *   along its axes), `inner` and `outer` bound |x − c| (the row's radius r
+ *   added to that of the quantized x'). By the triangle inequality
+ *     |y' − x| ≥ max(|y' − c| − outer, inner − |y' − c|).
+ * - A box. `low` and `high` bound each projected coordinate p̃ the block's
+ *   rows hold, `slack` their e_x and `radius` their r (projection.ts):
+ *     |y' − x| ≥ (dist(ŷ, box) − e_y − e_x)/σ − r,
+ *   as |ŷ − p̃| ≥ dist(ŷ, box) and the proof of "Projected rows" in
+ *   candidates.ts gives the rest.
+ *
+ * A block whose lower end, the larger of the two, is past the candidate
+ * bound's reach (the largest true distance a row pgvector returns can have,
+ * candidates.ts) holds no row that can be among pgvector's k nearest: it is
+ * skipped whole. Bounds only widen between builds (a rewritten row widens
+ * its block's rings and box), so they hold whatever is written; new rows go
+ * to the tail, which every query scans.
  */
 export class Partition {
   constructor(
-    readonly dimensions: number,
-    /** One pivot after another, `dimensions` float32s each. */
-    readonly pivots: Float32Array,
+    readonly projection: Projection,
     /** Per block: its first slot and its rows. */
     readonly starts: Int32Array,
     readonly counts: Int32Array,
-    /** Per block and pivot, at block·groups + pivot: the ring. */
+    /** Per block and pivot, at block·pivots + pivot: the ring. */
     readonly inner: Float64Array,
     readonly outer: Float64Array,
+    /** Per block and coordinate, at block·PROJECTED + j: the box. */
+    readonly low: Float64Array,
+    readonly high: Float64Array,
+    /** Per block: the largest e_x and r of its rows. */
+    readonly slack: Float64Array,
+    readonly radius: Float64Array,
     /** Slots from here to the table's end are the tail. */
     readonly tailStart: number,
   ) {}
@@ -39,8 +52,26 @@ export class Partition {
     return this.starts.length;
   }
 
+  get dimensions(): number {
+    return this.projection.dimensions;
+  }
+
+  get pivots(): Float32Array {
+    return this.projection.pivots;
+  }
+
   get groups(): number {
     return this.pivots.length / this.dimensions;
+  }
+
+  /** The block's box and bounds grow to hold a rewritten row: its projected coordinates p̃, their slack e_x and its radius r. */
+  widenBox(block: number, coordinates: Float32Array, slack: number, radius: number): void {
+    for (let j = 0, at = block * PROJECTED; j < PROJECTED; j++, at++) {
+      this.low[at] = Math.min(this.low[at]!, coordinates[j]!);
+      this.high[at] = Math.max(this.high[at]!, coordinates[j]!);
+    }
+    this.slack[block] = Math.max(this.slack[block]!, slack);
+    this.radius[block] = Math.max(this.radius[block]!, radius);
   }
 
   /** The rings of `block` grow to hold a stored vector within `radius` of x' (a rewritten row). */
@@ -57,15 +88,17 @@ export class Partition {
   /**
    * Blocks by the lower end of their rows' distance to the query y' (before
    * q), nearest first: a scan may stop at the first block past its reach,
-   * every later one is further. `lower` is indexed like `order`.
+   * every later one is further. `lower` is indexed like `order`. `projected`
+   * is ŷ, within `querySlack` of the query's true coordinates.
    */
-  visitOrder(query: Float32Array): { order: Int32Array; lower: Float64Array } {
+  visitOrder(query: Float32Array, projected: Float32Array, querySlack: number): { order: Int32Array; lower: Float64Array } {
     const groups = this.groups;
     const low = new Float64Array(groups);
     const high = new Float64Array(groups);
     for (let g = 0; g < groups; g++) [low[g], high[g]] = pivotDistance(query, this.pivots, g, this.dimensions);
     const blocks = this.blocks;
     const keys = new Float64Array(blocks);
+    const norm = this.projection.norm;
     for (let b = 0; b < blocks; b++) {
       if (this.counts[b] === 0) {
         keys[b] = Infinity;
@@ -78,6 +111,14 @@ export class Partition {
         const bound = Math.max(low[g]! - outer, this.inner[at]! - high[g]!) - (high[g]! + outer) * MARGIN;
         if (bound > key || Number.isNaN(bound)) key = bound;
       }
+      let gaps = 0;
+      for (let j = 0, at = b * PROJECTED; j < PROJECTED; j++, at++) {
+        // Differences of float32s, exact in double.
+        const gap = Math.max(this.low[at]! - projected[j]!, projected[j]! - this.high[at]!, 0);
+        gaps += gap * gap;
+      }
+      const box = down(down(down(Math.sqrt(gaps) * (1 - MARGIN)) - querySlack - this.slack[b]!) / norm) - up(this.radius[b]!);
+      if (box > key) key = box;
       // NaN where a row or pivot overflowed float32 (infinite values): such a block bounds nothing and is read first.
       keys[b] = Number.isNaN(key) ? -Infinity : key;
     }

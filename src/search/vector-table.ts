@@ -2,6 +2,8 @@ import { createL2Kernel, QUANTIZED_STEP, webAssembly, type L2Kernel, type WasmMe
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Scan } from './candidates.js';
 import { down, Partition, scannedDistance, up } from './partition.js';
+import { layOutBlocks } from './block-layout.js';
+import { fitProjection, PROJECTED, projectedLimit, quantizeCoordinates, queryCoordinates, sampleRows, type Coordinates, type Projection } from './projection.js';
 import { seededRandom } from '../ml/head/seeded-random.js';
 import { pauseIfLong } from '../time-slice.js';
 
@@ -19,8 +21,10 @@ const TAIL = -1;
 const MIN_PARTITIONED_ROWS = 16_384;
 /** Rows the filing step handles between two looks at the clock. */
 const PERMUTE_STEP = 1024;
-/** Rows a block holds at most when built: small enough to skip finely, large enough that a kernel call is worth it. */
+/** Rows a block holds at most: small enough to skip finely, large enough that a kernel call is worth it. */
 const BLOCK_ROWS = 512;
+/** A row's projected coordinates follow its int8 values: a 16-byte header (scale, slack), then PROJECTED int8s. */
+const PROJECTION_BYTES = QUANTIZED_STEP + PROJECTED;
 
 /** What a scan asks, with the rows scanned so far, before each chunk or block. */
 export interface ScanLimits {
@@ -30,13 +34,12 @@ export interface ScanLimits {
   reach(): number;
 }
 
-/** Per slot, while a partition is being built: the nearest pivot so far and its sum, NaN where the row changed since; and its sum to every pivot, at pivot·rows + slot. */
+/** Per slot, while a partition is being built: whether the row changed since the build began (1), and its sum to every pivot, at pivot·rows + slot. */
 interface Assignment {
   rows: number;
-  /** Slots the pass of the current pivot has summed: the rest still hold the previous pivot's state. */
+  /** Slots the pass of the current pivot has summed. */
   passed: number;
-  group: Int32Array;
-  sum: Float32Array;
+  changed: Uint8Array;
   sums: Float32Array;
 }
 
@@ -70,13 +73,17 @@ export interface TableImage {
  * Until partition() runs, rows are unordered and every scan reads them all:
  * a deletion moves the last row into the gap. After it, rows are filed in
  * the blocks of a Partition (partition.ts), each block a run of slots that
- * a scan skips whole when no row of it can matter; a deletion moves the
+ * a scan skips whole when no row of it can matter; within a block it reads
+ * only the rows whose projected coordinates (projection.ts), kept in the
+ * row after its values, cannot prove them too far. A deletion moves the
  * block's last row into the gap, a rewritten row widens its block's bounds,
- * and a new row goes to the tail, which every scan reads.
+ * and a new row goes to the tail, which every scan reads in full.
  *
- * Memory layout: the query (float32, one value per int8 column), then the
- * rows, then one float32 per row of scratch for the distances. Rows are
- * padded with zeros to whole kernel steps, which adds nothing to a distance.
+ * Memory layout: the query (float32, one value per int8 column), its
+ * projected coordinates (PROJECTED float32s), then the rows, then one
+ * float32 per row of scratch for the distances and a block's worth for the
+ * projected sums. Rows are padded with zeros to whole kernel steps, which
+ * adds nothing to a distance.
  */
 export class VectorTable {
   #dimensions = 0;
@@ -244,7 +251,23 @@ export class VectorTable {
     this.#radii[slot] = radius;
     if (radius > this.#maxRadius) this.#maxRadius = radius;
     const block = this.#blockOf[slot]!;
-    if (block !== TAIL) this.#partition!.widen(block, this.#vectorAt(slot), radius);
+    if (block === TAIL) return;
+    const partition = this.#partition!;
+    const quantized = this.#vectorAt(slot);
+    partition.widen(block, quantized, radius);
+    const { coordinates, slack } = this.#project(slot, partition.projection.coordinates(quantized));
+    partition.widenBox(block, coordinates, slack, radius);
+  }
+
+  /** Writes the row's projected coordinates; returns p̃ as the kernel reads it and its slack e_x. */
+  #project(slot: number, estimate: Coordinates): { coordinates: Float32Array; slack: number } {
+    const at = this.#projectionOffset(slot);
+    const values = new Int8Array(this.#memory.buffer, at + QUANTIZED_STEP, PROJECTED);
+    const { scale, slack } = quantizeCoordinates(estimate, values);
+    const header = new Float32Array(this.#memory.buffer, at, 2);
+    header[0] = scale;
+    header[1] = slack;
+    return { coordinates: Float32Array.from(values, (value) => value * scale), slack };
   }
 
   delete(id: number): void {
@@ -328,16 +351,38 @@ export class VectorTable {
       return scan;
     }
     await readRows(partition.tailStart, this.#used);
-    const { order, lower } = partition.visitOrder(query);
+    const projected = new Float32Array(this.#memory.buffer, this.#columns * 4, PROJECTED);
+    const querySlack = queryCoordinates(partition.projection, query, projected);
+    const { order, lower } = partition.visitOrder(query, projected, querySlack);
+    const projectedSums = new Float32Array(this.#memory.buffer, out + this.#capacity * 4, BLOCK_ROWS);
     for (let i = 0; i < order.length; i++) {
-      if (limits) {
-        // The rows read so far bring the reach in before it is compared.
-        limits.threshold(this.#prefix(scan, read));
-        if (lower[i]! > limits.reach()) break;
-      }
       const block = order[i]!;
       const start = partition.starts[block]!;
-      await readRows(start, start + partition.counts[block]!);
+      const end = start + partition.counts[block]!;
+      if (!limits) {
+        await readRows(start, end);
+        continue;
+      }
+      // The rows read so far bring the reach in before it is compared.
+      limits.threshold(this.#prefix(scan, read));
+      const reach = limits.reach();
+      if (lower[i]! > reach) break;
+      const limit = projectedLimit(partition.projection.norm, reach, partition.radius[block]!, querySlack, partition.slack[block]!);
+      if (limit === Infinity) {
+        await readRows(start, end);
+        continue;
+      }
+      this.#kernel.quantizedSquaredDistances(this.#columns * 4, this.#projectionOffset(start), end - start, this.#rowBytes, projectedSums.byteOffset, PROJECTED, Infinity);
+      // Only the runs of rows their coordinates cannot prove too far are read (candidates.ts, "Projected rows").
+      let run = -1;
+      for (let slot = start; slot <= end; slot++) {
+        const kept = slot < end && projectedSums[slot - start]! <= limit;
+        if (kept && run < 0) run = slot;
+        else if (!kept && run >= 0) {
+          await readRows(run, slot);
+          run = -1;
+        }
+      }
     }
     return { ...this.#prefix(scan, read), maxRadius: this.#maxRadius };
   }
@@ -355,124 +400,122 @@ export class VectorTable {
   /**
    * Files the rows in blocks (the class comment), in the background: the
    * table serves scans and takes writes meanwhile, and changes to its
-   * layout only in the last, synchronous step. Pivots are rows drawn at
-   * random; each row goes to its nearest pivot, by one kernel pass over the
-   * table per pivot. Rows written meanwhile go to the tail.
+   * layout only in the last step, which holds it. The projection is fitted
+   * to a sample of rows; one kernel pass over the table per pivot gives
+   * every row's rings and coordinates. Rows written meanwhile go to the tail.
    */
-  async partition(groups = Math.max(1, Math.min(48, Math.round(Math.sqrt(this.size) / 24))), blockRows = BLOCK_ROWS, random = seededRandom(this.size)): Promise<void> {
+  async partition(blockRows = BLOCK_ROWS, random = seededRandom(this.size)): Promise<void> {
     if (this.#assignment || this.size === 0) return;
-    const dimensions = this.#dimensions;
+    if (blockRows > BLOCK_ROWS) throw new Error(`blocks of at most ${BLOCK_ROWS} rows`);
     const rows = this.#used;
     const live = [...this.#slots.values()];
-    const pivotCount = Math.min(groups, live.length);
-    const pivots = new Float32Array(pivotCount * dimensions);
-    for (let g = 0; g < pivotCount; g++) {
-      const pick = g + Math.floor(random() * (live.length - g));
-      [live[g], live[pick]] = [live[pick]!, live[g]!];
-      pivots.set(this.#vectorAt(live[g]!), g * dimensions);
-    }
-    const assignment: Assignment = {
-      rows,
-      passed: 0,
-      group: new Int32Array(rows),
-      sum: new Float32Array(rows).fill(Infinity),
-      sums: new Float32Array(rows * pivotCount),
-    };
+    const sample = sampleRows(live.length, random).map((i) => this.#vectorAt(live[i]!));
+    const assignment: Assignment = { rows, passed: 0, changed: new Uint8Array(rows), sums: new Float32Array(0) };
     this.#assignment = assignment;
     try {
+      const projection = await fitProjection(sample, this.#dimensions, random);
+      const pivotCount = projection.pivots.length / this.#dimensions;
+      assignment.sums = new Float32Array(rows * pivotCount);
       for (let g = 0; g < pivotCount; g++) {
         await nextTurn();
         assignment.passed = 0;
         while (assignment.passed < rows) {
-          await this.exclusive(() => this.#assignChunk(assignment, pivots, g));
+          await this.exclusive(() => this.#assignChunk(assignment, projection.pivots, g));
           await pauseIfLong();
         }
       }
-      await this.exclusive(() => this.#file(assignment, pivots, blockRows));
+      await this.exclusive(() => this.#file(assignment, projection, blockRows));
     } finally {
       this.#assignment = undefined;
     }
   }
 
-  /**
-   * One chunk of pivot g's pass: the sums of the next rows to the pivot, and
-   * their nearest pivot so far. Rows past those present at the start are
-   * new: the tail takes them.
-   */
+  /** One chunk of pivot g's pass: the sums of the next rows to the pivot. Rows past those present at the start are new: the tail takes them. */
   #assignChunk(assignment: Assignment, pivots: Float32Array, g: number): void {
     const dimensions = this.#dimensions;
-    const { rows, group, sum } = assignment;
+    const { rows } = assignment;
     const from = assignment.passed;
     const to = Math.min(rows, from + this.scanChunk);
     const out = this.#rowOffset(this.#capacity);
     // A scan may have run since the last chunk: the query slot holds its query.
     new Float32Array(this.#memory.buffer, 0, dimensions).set(pivots.subarray(g * dimensions, (g + 1) * dimensions));
     this.#kernel.quantizedSquaredDistances(0, this.#rowOffset(from), to - from, this.#rowBytes, out, this.#columns, Infinity);
-    const sums = new Float32Array(this.#memory.buffer, out, to - from);
-    assignment.sums.set(sums, g * rows + from);
-    // A NaN sum (a changed row) stays NaN: no comparison with it holds.
-    for (let i = 0; i < sums.length; i++) {
-      if (sums[i]! < sum[from + i]!) {
-        sum[from + i] = sums[i]!;
-        group[from + i] = g;
-      }
-    }
+    assignment.sums.set(new Float32Array(this.#memory.buffer, out, to - from), g * rows + from);
     assignment.passed = to;
   }
 
   /**
-   * The last step of partition(): files every row in its block, in place,
-   * holding the table: scans and writes wait for it, while it pauses for
-   * the event loop as it goes.
+   * The last step of partition(): writes every unchanged row's projected
+   * coordinates, lays the rows out in blocks (block-layout.ts) and files
+   * them, in place, holding the table: scans and writes wait for it, while
+   * it pauses for the event loop as it goes.
    */
-  async #file({ rows, group, sum, sums }: Assignment, pivots: Float32Array, blockRows: number): Promise<void> {
+  async #file({ rows, changed, sums }: Assignment, projection: Projection, blockRows: number): Promise<void> {
     const dimensions = this.#dimensions;
-    const groups = pivots.length / dimensions;
-    const filed: number[][] = Array.from({ length: groups }, () => []);
+    const groups = projection.pivots.length / dimensions;
+    const filed: number[] = [];
     const tail: number[] = [];
     let seen = 0;
     for (const slot of this.#slots.values()) {
       if (++seen % PERMUTE_STEP === 0) await pauseIfLong();
-      if (slot < rows && !Number.isNaN(sum[slot]!)) filed[group[slot]!]!.push(slot);
+      if (slot < rows && changed[slot] === 0) filed.push(slot);
       else tail.push(slot);
     }
-    const order: number[] = [];
-    const starts: number[] = [];
-    const counts: number[] = [];
-    const inner: number[] = [];
-    const outer: number[] = [];
-    for (let g = 0; g < groups; g++) {
+    const slots = Int32Array.from(filed);
+    const coordinates = new Float32Array(rows * PROJECTED);
+    const slacks = new Float64Array(rows);
+    for (let i = 0; i < slots.length; i++) {
+      if (i % PERMUTE_STEP === 0) await pauseIfLong();
+      const slot = slots[i]!;
+      const projected = this.#project(slot, projection.coordinatesFromSums((pivot) => sums[pivot * rows + slot]!));
+      coordinates.set(projected.coordinates, slot * PROJECTED);
+      slacks[slot] = projected.slack;
+    }
+    const starts = await layOutBlocks(slots, (slot, axis) => coordinates[slot * PROJECTED + axis]!, PROJECTED, blockRows);
+    const blocks = starts.length;
+    const counts = new Int32Array(blocks);
+    const inner = new Float64Array(blocks * groups);
+    const outer = new Float64Array(blocks * groups);
+    const low = new Float64Array(blocks * PROJECTED).fill(Infinity);
+    const high = new Float64Array(blocks * PROJECTED).fill(-Infinity);
+    const slack = new Float64Array(blocks);
+    const radius = new Float64Array(blocks);
+    for (let block = 0; block < blocks; block++) {
       await pauseIfLong();
-      const slots = filed[g]!.sort((a, b) => sum[a]! - sum[b]!);
-      for (let from = 0; from < slots.length; from += blockRows) {
-        await pauseIfLong();
-        const block = slots.slice(from, from + blockRows);
-        starts.push(order.length);
-        counts.push(block.length);
-        order.push(...block);
-        let radius = 0;
-        for (const slot of block) radius = Math.max(radius, this.#radii[slot]!);
-        // Per pivot, the ring of the smallest and largest sums widened by the largest radius holds every row's.
-        for (let pivot = 0; pivot < groups; pivot++) {
-          let least = Infinity;
-          let most = 0;
-          for (const slot of block) {
-            const value = sums[pivot * rows + slot]!;
-            if (value < least) least = value;
-            if (!(value <= most)) most = value;
-          }
-          inner.push(down(scannedDistance(least, dimensions)[0] - radius));
-          outer.push(up(scannedDistance(most, dimensions)[1] + radius));
+      const from = starts[block]!;
+      const to = block + 1 < blocks ? starts[block + 1]! : slots.length;
+      counts[block] = to - from;
+      for (let i = from; i < to; i++) {
+        const slot = slots[i]!;
+        radius[block] = Math.max(radius[block]!, this.#radii[slot]!);
+        slack[block] = Math.max(slack[block]!, slacks[slot]!);
+        for (let j = 0, at = block * PROJECTED; j < PROJECTED; j++, at++) {
+          const value = coordinates[slot * PROJECTED + j]!;
+          if (value < low[at]!) low[at] = value;
+          if (value > high[at]!) high[at] = value;
         }
       }
+      // Per pivot, the ring of the smallest and largest sums widened by the largest radius holds every row's.
+      for (let pivot = 0; pivot < groups; pivot++) {
+        let least = Infinity;
+        let most = 0;
+        for (let i = from; i < to; i++) {
+          const value = sums[pivot * rows + slots[i]!]!;
+          if (value < least) least = value;
+          if (!(value <= most)) most = value;
+        }
+        inner[block * groups + pivot] = down(scannedDistance(least, dimensions)[0] - radius[block]!);
+        outer[block * groups + pivot] = up(scannedDistance(most, dimensions)[1] + radius[block]!);
+      }
     }
+    const order = Array.from(slots);
     const tailStart = order.length;
     order.push(...tail);
     await this.#permute(order);
-    this.#partition = new Partition(dimensions, pivots, Int32Array.from(starts), Int32Array.from(counts), Float64Array.from(inner), Float64Array.from(outer), tailStart);
+    this.#partition = new Partition(projection, Int32Array.from(starts), counts, inner, outer, low, high, slack, radius, tailStart);
     this.#used = order.length;
     this.#blockOf.fill(TAIL);
-    for (let block = 0; block < starts.length; block++) this.#blockOf.fill(block, starts[block]!, starts[block]! + counts[block]!);
+    for (let block = 0; block < blocks; block++) this.#blockOf.fill(block, starts[block]!, starts[block]! + counts[block]!);
   }
 
   /**
@@ -517,7 +560,7 @@ export class VectorTable {
   /** While a partition is being built: the row at `slot` changed, and goes to the tail. */
   #unassign(slot: number): void {
     const assignment = this.#assignment;
-    if (assignment && slot < assignment.rows) assignment.sum[slot] = Number.NaN;
+    if (assignment && slot < assignment.rows) assignment.changed[slot] = 1;
   }
 
   #moveAssignment(from: number, to: number): void {
@@ -525,11 +568,10 @@ export class VectorTable {
     if (!assignment || to >= assignment.rows) return;
     // The current pass has summed `to` but not `from`: `to` would keep a sum that is not its row's.
     if (from >= assignment.rows || (from >= assignment.passed && to < assignment.passed)) {
-      assignment.sum[to] = Number.NaN;
+      assignment.changed[to] = 1;
       return;
     }
-    assignment.sum[to] = assignment.sum[from]!;
-    assignment.group[to] = assignment.group[from]!;
+    assignment.changed[to] = assignment.changed[from]!;
     for (let at = 0; at < assignment.sums.length; at += assignment.rows) assignment.sums[at + to] = assignment.sums[at + from]!;
   }
 
@@ -559,12 +601,16 @@ export class VectorTable {
   #fixDimensions(dimensions: number): void {
     this.#dimensions = dimensions;
     this.#columns = Math.ceil(dimensions / QUANTIZED_STEP) * QUANTIZED_STEP;
-    this.#rowBytes = QUANTIZED_STEP + this.#columns;
+    this.#rowBytes = QUANTIZED_STEP + this.#columns + PROJECTION_BYTES;
   }
 
-  /** The query comes first: one float32 per column. */
+  /** The query comes first: one float32 per column, then its projected coordinates. */
   #rowOffset(slot: number): number {
-    return this.#columns * 4 + slot * this.#rowBytes;
+    return (this.#columns + PROJECTED) * 4 + slot * this.#rowBytes;
+  }
+
+  #projectionOffset(slot: number): number {
+    return this.#rowOffset(slot) + QUANTIZED_STEP + this.#columns;
   }
 
   #scaleOf(slot: number): number {
@@ -578,7 +624,7 @@ export class VectorTable {
   #reserve(rows: number): void {
     if (rows <= this.#capacity) return;
     const capacity = Math.max(rows, Math.ceil(this.#capacity * 1.25), 1024);
-    const bytes = this.#rowOffset(capacity) + capacity * 4;
+    const bytes = this.#rowOffset(capacity) + (capacity + BLOCK_ROWS) * 4;
     const pages = Math.ceil(bytes / PAGE_BYTES);
     if (pages > this.#maxPages) {
       throw new IndexCapacityError(`${capacity} vectors of ${this.#dimensions} dimensions need more than ${this.#maxPages * PAGE_BYTES} bytes`);

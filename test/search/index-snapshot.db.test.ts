@@ -75,7 +75,7 @@ describe('IndexSnapshots', () => {
 
   test('restores a partitioned table whose deletions left holes between its blocks, each row with its category', async () => {
     const partitioned = tableOf(300, 4);
-    await partitioned.partition(4, 16);
+    await partitioned.partition(16);
     assert.ok(partitioned.blocks > 4);
     for (const id of [1000, 997, 994, 700, 403]) partitioned.delete(id);
     await snapshots.save(KEY, partitioned, CATEGORY_KEYS);

@@ -47,7 +47,7 @@ const categoryOf = (id: number) => id % 7;
 async function partitionedTable(stored: Map<number, Float32Array>): Promise<VectorTable> {
   const table = new VectorTable();
   for (const [id, vector] of stored) table.set(id, vector, categoryOf(id));
-  await table.partition(GROUPS, BLOCK_ROWS);
+  await table.partition(BLOCK_ROWS);
   assert.ok(table.blocks > GROUPS, `${table.blocks} blocks`);
   return table;
 }
@@ -115,7 +115,7 @@ describe('a partitioned VectorTable', () => {
     const stored = new Map(Array.from({ length: 240 }, (_, i) => [i + 1, v.map((x) => (x * (i + 1)) / 8)]));
     const table = new VectorTable();
     for (const [id, vector] of stored) table.set(id, vector);
-    await table.partition(GROUPS, 1);
+    await table.partition(1);
     for (const id of stored.keys()) assert.equal(table.radiusOf(id), 0);
     // k = 5: rows t ± 1, t ± 2 and the tie t ± 3 at the boundary, pgvector takes t - 3 by its id; k = 6: both, the second at exactly the first's distance.
     for (const k of [5, 6]) await assertCandidatesHoldTopK(table, stored, [1, 2, 3, 60, 61, 120, 200, 238, 239, 240], k);
@@ -173,7 +173,7 @@ describe('a partitioned VectorTable', () => {
     const stored = clusteredCatalog(random, 20, 40);
     const table = new VectorTable();
     for (const [id, vector] of stored) table.set(id, vector);
-    const building = table.partition(GROUPS, BLOCK_ROWS);
+    const building = table.partition(BLOCK_ROWS);
     await nextTurn();
     for (const id of [1, 2, 300, 799, 800]) {
       stored.delete(id);
@@ -202,7 +202,7 @@ describe('a partitioned VectorTable', () => {
       pauseIfLong();
       for (const until = performance.now() + SLICE_MS + 1; performance.now() < until; );
     });
-    const building = table.partition(GROUPS, BLOCK_ROWS);
+    const building = table.partition(BLOCK_ROWS);
     await nextTurn();
     // Without a partition a deleted row's slot takes the last row, which the pass has not reached.
     for (const id of [...stored.keys()].slice(0, 3)) {
@@ -234,7 +234,7 @@ describe('a partitioned VectorTable', () => {
         await nextTurn();
       }
     })();
-    await table.partition(GROUPS, BLOCK_ROWS);
+    await table.partition(BLOCK_ROWS);
     building = false;
     await reader;
     assert.ok(turns > 50, `the build went on over ${turns} turns`);
@@ -278,7 +278,7 @@ describe('a partitioned VectorTable', () => {
     for (let i = 0; i < 40; i++) stored.set(stored.size + 1, randomVector(random, DIMENSIONS).map((x) => (i % 2 ? x * 1e37 : x * 3.4028234663852886e38)));
     const table = new VectorTable();
     for (const [id, vector] of stored) table.set(id, vector);
-    await table.partition(GROUPS, BLOCK_ROWS, () => 0.999);
+    await table.partition(BLOCK_ROWS, () => 0.999);
     await assertCandidatesHoldTopK(table, stored, [1, 200, 399], 6);
     // Near the huge rows float32 sums overflow: the index may leave the query to pgvector (undefined), never drop a product.
     for (const id of [401, 402, 420, 440]) {

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createL2Kernel, QUANTIZED_STEP, webAssembly } from '../../src/search/l2-kernel.js';
+import { fitProjection, PROJECTED, Projection, projectedLimit, quantizeCoordinates, queryCoordinates, type Coordinates } from '../../src/search/projection.js';
+import { seededRandom } from '../../harness/vectors.js';
+
+const DIMENSIONS = 64;
+
+/** Vectors in the span of the first PROJECTED dimensions: the fitted axes span it, so |U(y − x)| is |y − x| and the bound is tight. */
+function inSubspace(random: () => number, scale = 4): Float32Array {
+  return Float32Array.from({ length: DIMENSIONS }, (_, d) => (d < PROJECTED ? (random() * 2 - 1) * scale : 0));
+}
+
+/** The kernel's float32 sum of (ŷ − p̃)², p̃ standing for `values` at `scale`, as a scan computes it. */
+function kernelSum(query: Float32Array, values: Int8Array, scale: number): number {
+  const memory = new webAssembly.Memory({ initial: 1, maximum: 1 });
+  const kernel = createL2Kernel(memory);
+  new Float32Array(memory.buffer, 0, PROJECTED).set(query);
+  const row = PROJECTED * 4;
+  new Float32Array(memory.buffer, row, 1)[0] = scale;
+  new Int8Array(memory.buffer, row + QUANTIZED_STEP, PROJECTED).set(values);
+  const out = row + QUANTIZED_STEP + PROJECTED;
+  kernel.quantizedSquaredDistances(0, row, 1, QUANTIZED_STEP + PROJECTED, out, PROJECTED, Infinity);
+  return new Float32Array(memory.buffer, out, 1)[0]!;
+}
+
+function distance(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let d = 0; d < a.length; d++) sum += (a[d]! - b[d]!) ** 2;
+  return Math.sqrt(sum);
+}
+
+/** The kernel's sums from x to each pivot, as the partition build gets them. */
+function sumsToPivots(projection: Projection, x: Float32Array): Coordinates {
+  const memory = new webAssembly.Memory({ initial: 1, maximum: 1 });
+  const kernel = createL2Kernel(memory);
+  const row = DIMENSIONS * 4;
+  const values = new Int8Array(memory.buffer, row + QUANTIZED_STEP, DIMENSIONS);
+  // x is int8-exact at scale 1/8 in these tests: the row stands for x itself.
+  new Float32Array(memory.buffer, row, 1)[0] = 1 / 8;
+  values.set(Array.from(x, (v) => Math.round(v * 8)));
+  const out = row + QUANTIZED_STEP + DIMENSIONS;
+  const sums: number[] = [];
+  for (let g = 0; g <= PROJECTED; g++) {
+    new Float32Array(memory.buffer, 0, DIMENSIONS).set(projection.pivots.subarray(g * DIMENSIONS, (g + 1) * DIMENSIONS));
+    kernel.quantizedSquaredDistances(0, row, 1, QUANTIZED_STEP + DIMENSIONS, out, DIMENSIONS, Infinity);
+    sums.push(new Float32Array(memory.buffer, out, 1)[0]!);
+  }
+  return projection.coordinatesFromSums((pivot) => sums[pivot]!);
+}
+
+describe('projected coordinates', () => {
+  test('never prove a row further than it is, from its own coordinates or from its sums to the pivots, and are tight enough that leaving out the row slack breaks them', async () => {
+    const random = seededRandom(3);
+    const projection = await fitProjection(Array.from({ length: 400 }, () => inSubspace(random)), DIMENSIONS, random);
+    let brokenWithoutRowSlack = 0;
+    for (let pair = 0; pair < 3000; pair++) {
+      // int8-exact at 1/8, so the stored vector is x itself (radius 0).
+      const x = inSubspace(random).map((v) => Math.round(v * 8) / 8);
+      const y = pair % 2 ? x.map((v, d) => (d < PROJECTED ? v + (random() * 2 - 1) * 0.02 : 0)) : inSubspace(random);
+      const projectedQuery = new Float32Array(PROJECTED);
+      const querySlack = queryCoordinates(projection, y, projectedQuery);
+      const trueDistance = distance(y, x);
+      for (const estimate of [projection.coordinates(x), sumsToPivots(projection, x)]) {
+        const values = new Int8Array(PROJECTED);
+        const { scale, slack } = quantizeCoordinates(estimate, values);
+        const sum = kernelSum(projectedQuery, values, scale);
+        assert.ok(sum <= projectedLimit(projection.norm, trueDistance, 0, querySlack, slack), `pair ${pair}: a row at ${trueDistance} proven further`);
+        if (sum > projectedLimit(projection.norm, trueDistance, 0, querySlack, 0)) brokenWithoutRowSlack++;
+      }
+    }
+    assert.ok(brokenWithoutRowSlack > 0, 'the row slack is never needed: these pairs do not test it');
+  });
+
+  test('bound the map by σ even when its axes are not orthonormal, where σ = 1 would not hold', () => {
+    const random = seededRandom(4);
+    const pivots = new Float32Array((PROJECTED + 1) * DIMENSIONS);
+    const axis = Float32Array.from({ length: DIMENSIONS }, () => random() * 2 - 1);
+    const length = Math.hypot(...axis);
+    // Every axis the same direction: ‖U‖ = sqrt(PROJECTED).
+    for (let j = 1; j <= PROJECTED; j++) for (let d = 0; d < DIMENSIONS; d++) pivots[j * DIMENSIONS + d] = axis[d]! / length;
+    const projection = new Projection(DIMENSIONS, pivots, 1);
+    assert.ok(projection.norm >= Math.sqrt(PROJECTED) * (1 - 1e-6), `σ ${projection.norm}`);
+    const along = Float32Array.from(axis, (v) => v / length);
+    const { values } = projection.coordinates(along);
+    const image = Math.hypot(...values);
+    const size = Math.hypot(...along);
+    assert.ok(image > 1.5 * size, `|U(a)| ${image} for |a| = ${size}: σ = 1 would not bound it`);
+    assert.ok(image <= projection.norm * size, `|U(a)| ${image} past σ|a| ${projection.norm * size}`);
+  });
+
+  test('leave a row that overflows float32 unbounded', async () => {
+    const random = seededRandom(5);
+    const projection = await fitProjection(Array.from({ length: 100 }, () => inSubspace(random)), DIMENSIONS, random);
+    const values = new Int8Array(PROJECTED);
+    const { slack } = quantizeCoordinates(projection.coordinatesFromSums((pivot) => (pivot === 3 ? Infinity : 1)), values);
+    assert.equal(slack, Infinity);
+    assert.equal(projectedLimit(projection.norm, 1, 0, 0, slack), Infinity);
+  });
+});
