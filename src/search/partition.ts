@@ -88,10 +88,10 @@ export class Partition {
   /**
    * Blocks by the lower end of their rows' distance to the query y' (before
    * q), nearest first: a scan may stop at the first block past its reach,
-   * every later one is further. `lower` is indexed like `order`. `projected`
-   * is ŷ, within `querySlack` of the query's true coordinates.
+   * every later one is further. `projected` is ŷ, within `querySlack` of
+   * the query's true coordinates.
    */
-  visitOrder(query: Float32Array, projected: Float32Array, querySlack: number): { order: Int32Array; lower: Float64Array } {
+  visitOrder(query: Float32Array, projected: Float32Array, querySlack: number): NearestFirst {
     const groups = this.groups;
     const low = new Float64Array(groups);
     const high = new Float64Array(groups);
@@ -122,8 +122,55 @@ export class Partition {
       // NaN where a row or pivot overflowed float32 (infinite values): such a block bounds nothing and is read first.
       keys[b] = Number.isNaN(key) ? -Infinity : key;
     }
-    const order = Int32Array.from({ length: blocks }, (_, b) => b).sort((a, b) => keys[a]! - keys[b]!);
-    return { order, lower: Float64Array.from(order, (b) => keys[b]!) };
+    return new NearestFirst(keys);
+  }
+}
+
+/**
+ * Blocks in the order of their keys, smallest first, taken one at a time
+ * from a binary heap: a scan stops after a few of them, so sorting them all
+ * would cost more than the scan.
+ */
+export class NearestFirst {
+  readonly #heap: Int32Array;
+  #size: number;
+
+  constructor(readonly keys: Float64Array) {
+    this.#size = keys.length;
+    this.#heap = new Int32Array(this.#size);
+    for (let b = 0; b < this.#size; b++) this.#heap[b] = b;
+    for (let parent = (this.#size >> 1) - 1; parent >= 0; parent--) this.#sink(parent);
+  }
+
+  /** The next block's key, Infinity once none is left. */
+  get nextKey(): number {
+    return this.#size === 0 ? Infinity : this.keys[this.#heap[0]!]!;
+  }
+
+  /** The next block, taken out; -1 once none is left. */
+  take(): number {
+    if (this.#size === 0) return -1;
+    const block = this.#heap[0]!;
+    this.#heap[0] = this.#heap[--this.#size]!;
+    this.#sink(0);
+    return block;
+  }
+
+  #sink(from: number): void {
+    const heap = this.#heap;
+    const keys = this.keys;
+    const moving = heap[from]!;
+    const key = keys[moving]!;
+    let parent = from;
+    for (;;) {
+      let child = 2 * parent + 1;
+      if (child >= this.#size) break;
+      if (child + 1 < this.#size && keys[heap[child + 1]!]! < keys[heap[child]!]!) child++;
+      if (keys[heap[child]!]! >= key) break;
+      heap[parent] = heap[child]!;
+      parent = child;
+    }
+    heap[parent] = moving;
   }
 }
 

@@ -38,6 +38,7 @@ export class Projection {
   readonly norm: number;
   /** Relative room for a double sum over the dimensions: (n + 2)·2^-53 of its terms' magnitudes, and the axes' own rounding. */
   readonly #summed: number;
+  readonly #rounding: { gamma: number; absolute: number };
 
   constructor(
     readonly dimensions: number,
@@ -46,6 +47,7 @@ export class Projection {
     readonly step: number,
   ) {
     this.#summed = (dimensions + 8) * 2 ** -52;
+    this.#rounding = rounding(dimensions);
     this.#axes = new Float64Array(PROJECTED * dimensions);
     this.#spans = new Float64Array(PROJECTED);
     for (let j = 0; j < PROJECTED; j++) {
@@ -109,35 +111,41 @@ export class Projection {
 
   /**
    * A row's coordinates from the kernel's float32 sums ŝ of its squared
-   * differences to the pivots (`sumTo(g)`, g = 0 for c_0): each true sum is
-   * within (γŝ + A)/(1 − γ) of ŝ (candidates.ts), |c_j − c_0|² within 2^-40
-   * of its double, and the double arithmetic here within 2^-40 of its terms.
-   * A sum that overflowed float32 leaves the coordinates unbounded.
+   * differences to the pivots, `sums[pivot·rows + slot]` (pivot 0 is c_0),
+   * written into `into`: each true sum is within (γŝ + A)/(1 − γ) of ŝ
+   * (candidates.ts), |c_j − c_0|² within (n + 8)·2^-52 of its double, and
+   * the three double operations here within 2^-40 of their operands. A sum
+   * that overflowed float32 leaves the coordinates unbounded.
    */
-  coordinatesFromSums(sumTo: (pivot: number) => number): Coordinates {
-    const { gamma, absolute } = rounding(this.dimensions);
-    const off = (sum: number) => (gamma * sum + absolute) / (1 - gamma);
-    const values = new Float64Array(PROJECTED);
-    const errors = new Float64Array(PROJECTED);
-    const toOrigin = sumTo(0);
+  coordinatesFromSums(sums: Float32Array, rows: number, slot: number, into: Coordinates = emptyCoordinates()): Coordinates {
+    const { gamma, absolute } = this.#rounding;
+    const { values, errors } = into;
+    const toOrigin = sums[slot]!;
+    const originOff = (gamma * toOrigin + absolute) / (1 - gamma);
+    const half = 1 / (2 * this.step);
     for (let j = 0; j < PROJECTED; j++) {
-      const toPivot = sumTo(j + 1);
+      const toPivot = sums[(j + 1) * rows + slot]!;
       const span = this.#spans[j]!;
-      values[j] = (toOrigin + span - toPivot) / (2 * this.step);
-      errors[j] = (off(toOrigin) + off(toPivot) + span * this.#summed + (toOrigin + span + toPivot) * MARGIN) / (2 * this.step) * (1 + MARGIN);
+      values[j] = (toOrigin + span - toPivot) * half;
+      errors[j] = (originOff + (gamma * toPivot + absolute) / (1 - gamma) + span * this.#summed + (toOrigin + span + toPivot) * MARGIN) * half * (1 + MARGIN);
       if (!Number.isFinite(values[j]!)) errors[j] = Infinity;
     }
-    return { values, errors };
+    return into;
   }
+}
+
+export function emptyCoordinates(): Coordinates {
+  return { values: new Float64Array(PROJECTED), errors: new Float64Array(PROJECTED) };
 }
 
 /**
  * Coordinates as the kernel reads them: a float32 scale s and int8 values
- * q, standing for p̃ = fround(q·s), and `slack`, an upper bound on
- * |p̃ − U(x' − c_0)| for the row x' they were computed from (the estimate's
- * error and the quantization's together), rounded up to a float32.
+ * q, written at `into[at..]`, standing for p̃ = fround(q·s), which go to
+ * `projected[from..]`; and `slack`, an upper bound on |p̃ − U(x' − c_0)|
+ * for the row x' they were computed from (the estimate's error and the
+ * quantization's together), rounded up to a float32.
  */
-export function quantizeCoordinates({ values, errors }: Coordinates, into: Int8Array): { scale: number; slack: number } {
+export function quantizeCoordinates({ values, errors }: Coordinates, into: Int8Array, at: number, projected: Float32Array, from: number): { scale: number; slack: number } {
   let largest = 0;
   let error = 0;
   for (let j = 0; j < PROJECTED; j++) {
@@ -146,14 +154,16 @@ export function quantizeCoordinates({ values, errors }: Coordinates, into: Int8A
   }
   const scale = Math.fround(largest / INT8_MAX);
   if (!Number.isFinite(scale) || !Number.isFinite(error)) {
-    into.fill(0, 0, PROJECTED);
+    into.fill(0, at, at + PROJECTED);
+    projected.fill(0, from, from + PROJECTED);
     return { scale: 0, slack: Infinity };
   }
   let lost = 0;
   for (let j = 0; j < PROJECTED; j++) {
     const value = scale === 0 ? 0 : Math.max(-INT8_MAX, Math.min(INT8_MAX, Math.round(values[j]! / scale)));
-    into[j] = value;
-    lost += (Math.fround(value * scale) - values[j]!) ** 2;
+    into[at + j] = value;
+    projected[from + j] = value * scale;
+    lost += (projected[from + j]! - values[j]!) ** 2;
   }
   return { scale, slack: roundedUp((Math.sqrt(lost) + Math.sqrt(error)) * (1 + MARGIN)) };
 }

@@ -3,7 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Scan } from './candidates.js';
 import { down, Partition, scannedDistance, up } from './partition.js';
 import { layOutBlocks } from './block-layout.js';
-import { fitProjection, PROJECTED, projectedLimit, quantizeCoordinates, queryCoordinates, sampleRows, type Coordinates, type Projection } from './projection.js';
+import { emptyCoordinates, fitProjection, PROJECTED, projectedLimit, quantizeCoordinates, queryCoordinates, sampleRows, type Coordinates, type Projection } from './projection.js';
 import { seededRandom } from '../ml/head/seeded-random.js';
 import { pauseIfLong } from '../time-slice.js';
 
@@ -104,6 +104,8 @@ export class VectorTable {
   #scanCategories = new Int32Array(0);
   #scanRadii = new Float64Array(0);
   #partition: Partition | undefined;
+  /** The memory as bytes, made again when it grows. */
+  #bytes: Int8Array | undefined;
   #assignment: Assignment | undefined;
   /** Never lowered: stays an upper bound on every radius. */
   #maxRadius = 0;
@@ -255,19 +257,21 @@ export class VectorTable {
     const partition = this.#partition!;
     const quantized = this.#vectorAt(slot);
     partition.widen(block, quantized, radius);
-    const { coordinates, slack } = this.#project(slot, partition.projection.coordinates(quantized));
+    const coordinates = new Float32Array(PROJECTED);
+    const slack = this.#project(slot, partition.projection.coordinates(quantized), coordinates, 0);
     partition.widenBox(block, coordinates, slack, radius);
   }
 
-  /** Writes the row's projected coordinates; returns p̃ as the kernel reads it and its slack e_x. */
-  #project(slot: number, estimate: Coordinates): { coordinates: Float32Array; slack: number } {
+  /** Writes the row's projected coordinates, p̃ as the kernel reads it to `projected[from..]`; returns their slack e_x. */
+  #project(slot: number, estimate: Coordinates, projected: Float32Array, from: number): number {
     const at = this.#projectionOffset(slot);
-    const values = new Int8Array(this.#memory.buffer, at + QUANTIZED_STEP, PROJECTED);
-    const { scale, slack } = quantizeCoordinates(estimate, values);
-    const header = new Float32Array(this.#memory.buffer, at, 2);
-    header[0] = scale;
-    header[1] = slack;
-    return { coordinates: Float32Array.from(values, (value) => value * scale), slack };
+    const buffer = this.#memory.buffer;
+    if (this.#bytes?.buffer !== buffer) this.#bytes = new Int8Array(buffer);
+    const { scale, slack } = quantizeCoordinates(estimate, this.#bytes, at + QUANTIZED_STEP, projected, from);
+    const header = new DataView(buffer, at, 8);
+    header.setFloat32(0, scale, true);
+    header.setFloat32(4, slack, true);
+    return slack;
   }
 
   delete(id: number): void {
@@ -353,21 +357,19 @@ export class VectorTable {
     await readRows(partition.tailStart, this.#used);
     const projected = new Float32Array(this.#memory.buffer, this.#columns * 4, PROJECTED);
     const querySlack = queryCoordinates(partition.projection, query, projected);
-    const { order, lower } = partition.visitOrder(query, projected, querySlack);
+    const blocks = partition.visitOrder(query, projected, querySlack);
     const projectedSums = new Float32Array(this.#memory.buffer, out + this.#capacity * 4, BLOCK_ROWS);
-    for (let i = 0; i < order.length; i++) {
-      const block = order[i]!;
+    for (;;) {
+      if (limits) {
+        // The rows read so far bring the reach in before it is compared.
+        limits.threshold(this.#prefix(scan, read));
+        if (blocks.nextKey > limits.reach()) break;
+      }
+      const block = blocks.take();
+      if (block < 0) break;
       const start = partition.starts[block]!;
       const end = start + partition.counts[block]!;
-      if (!limits) {
-        await readRows(start, end);
-        continue;
-      }
-      // The rows read so far bring the reach in before it is compared.
-      limits.threshold(this.#prefix(scan, read));
-      const reach = limits.reach();
-      if (lower[i]! > reach) break;
-      const limit = projectedLimit(partition.projection.norm, reach, partition.radius[block]!, querySlack, partition.slack[block]!);
+      const limit = limits ? projectedLimit(partition.projection.norm, limits.reach(), partition.radius[block]!, querySlack, partition.slack[block]!) : Infinity;
       if (limit === Infinity) {
         await readRows(start, end);
         continue;
@@ -464,22 +466,20 @@ export class VectorTable {
     const slots = Int32Array.from(filed);
     const coordinates = new Float32Array(rows * PROJECTED);
     const slacks = new Float64Array(rows);
+    const estimate = emptyCoordinates();
     for (let i = 0; i < slots.length; i++) {
       if (i % PERMUTE_STEP === 0) await pauseIfLong();
       const slot = slots[i]!;
-      const projected = this.#project(slot, projection.coordinatesFromSums((pivot) => sums[pivot * rows + slot]!));
-      coordinates.set(projected.coordinates, slot * PROJECTED);
-      slacks[slot] = projected.slack;
+      slacks[slot] = this.#project(slot, projection.coordinatesFromSums(sums, rows, slot, estimate), coordinates, slot * PROJECTED);
     }
     const starts = await layOutBlocks(slots, (slot, axis) => coordinates[slot * PROJECTED + axis]!, PROJECTED, blockRows);
     const blocks = starts.length;
     const counts = new Int32Array(blocks);
-    const inner = new Float64Array(blocks * groups);
-    const outer = new Float64Array(blocks * groups);
     const low = new Float64Array(blocks * PROJECTED).fill(Infinity);
     const high = new Float64Array(blocks * PROJECTED).fill(-Infinity);
     const slack = new Float64Array(blocks);
     const radius = new Float64Array(blocks);
+    const blockOfSlot = new Int32Array(rows).fill(TAIL);
     for (let block = 0; block < blocks; block++) {
       await pauseIfLong();
       const from = starts[block]!;
@@ -487,6 +487,7 @@ export class VectorTable {
       counts[block] = to - from;
       for (let i = from; i < to; i++) {
         const slot = slots[i]!;
+        blockOfSlot[slot] = block;
         radius[block] = Math.max(radius[block]!, this.#radii[slot]!);
         slack[block] = Math.max(slack[block]!, slacks[slot]!);
         for (let j = 0, at = block * PROJECTED; j < PROJECTED; j++, at++) {
@@ -495,19 +496,8 @@ export class VectorTable {
           if (value > high[at]!) high[at] = value;
         }
       }
-      // Per pivot, the ring of the smallest and largest sums widened by the largest radius holds every row's.
-      for (let pivot = 0; pivot < groups; pivot++) {
-        let least = Infinity;
-        let most = 0;
-        for (let i = from; i < to; i++) {
-          const value = sums[pivot * rows + slots[i]!]!;
-          if (value < least) least = value;
-          if (!(value <= most)) most = value;
-        }
-        inner[block * groups + pivot] = down(scannedDistance(least, dimensions)[0] - radius[block]!);
-        outer[block * groups + pivot] = up(scannedDistance(most, dimensions)[1] + radius[block]!);
-      }
     }
+    const { inner, outer } = await this.#rings(sums, rows, groups, blockOfSlot, radius);
     const order = Array.from(slots);
     const tailStart = order.length;
     order.push(...tail);
@@ -516,6 +506,36 @@ export class VectorTable {
     this.#used = order.length;
     this.#blockOf.fill(TAIL);
     for (let block = 0; block < blocks; block++) this.#blockOf.fill(block, starts[block]!, starts[block]! + counts[block]!);
+  }
+
+  /**
+   * Per block and pivot, the ring of the smallest and largest sums of its
+   * rows, widened by its largest radius: it holds every row's |x − c|. One
+   * pass over the sums in slot order per pivot.
+   */
+  async #rings(sums: Float32Array, rows: number, groups: number, blockOfSlot: Int32Array, radius: Float64Array): Promise<{ inner: Float64Array; outer: Float64Array }> {
+    const blocks = radius.length;
+    const inner = new Float64Array(blocks * groups);
+    const outer = new Float64Array(blocks * groups);
+    const least = new Float32Array(blocks);
+    const most = new Float32Array(blocks);
+    for (let pivot = 0; pivot < groups; pivot++) {
+      least.fill(Infinity);
+      most.fill(0);
+      for (let slot = 0; slot < rows; slot++) {
+        if (slot % PERMUTE_STEP === 0) await pauseIfLong();
+        const block = blockOfSlot[slot]!;
+        if (block === TAIL) continue;
+        const value = sums[pivot * rows + slot]!;
+        if (value < least[block]!) least[block] = value;
+        if (!(value <= most[block]!)) most[block] = value;
+      }
+      for (let block = 0; block < blocks; block++) {
+        inner[block * groups + pivot] = down(scannedDistance(least[block]!, this.#dimensions)[0] - radius[block]!);
+        outer[block * groups + pivot] = up(scannedDistance(most[block]!, this.#dimensions)[1] + radius[block]!);
+      }
+    }
+    return { inner, outer };
   }
 
   /**

@@ -46,7 +46,8 @@ function sumsToPivots(projection: Projection, x: Float32Array): Coordinates {
     kernel.quantizedSquaredDistances(0, row, 1, QUANTIZED_STEP + DIMENSIONS, out, DIMENSIONS, Infinity);
     sums.push(new Float32Array(memory.buffer, out, 1)[0]!);
   }
-  return projection.coordinatesFromSums((pivot) => sums[pivot]!);
+  // One row: sums[pivot·rows + slot] with rows = 1, slot = 0.
+  return projection.coordinatesFromSums(Float32Array.from(sums), 1, 0);
 }
 
 describe('projected coordinates', () => {
@@ -63,7 +64,7 @@ describe('projected coordinates', () => {
       const trueDistance = distance(y, x);
       for (const estimate of [projection.coordinates(x), sumsToPivots(projection, x)]) {
         const values = new Int8Array(PROJECTED);
-        const { scale, slack } = quantizeCoordinates(estimate, values);
+        const { scale, slack } = quantizeCoordinates(estimate, values, 0, new Float32Array(PROJECTED), 0);
         const sum = kernelSum(projectedQuery, values, scale);
         assert.ok(sum <= projectedLimit(projection.norm, trueDistance, 0, querySlack, slack), `pair ${pair}: a row at ${trueDistance} proven further`);
         if (sum > projectedLimit(projection.norm, trueDistance, 0, querySlack, 0)) brokenWithoutRowSlack++;
@@ -93,7 +94,8 @@ describe('projected coordinates', () => {
     const random = seededRandom(5);
     const projection = await fitProjection(Array.from({ length: 100 }, () => inSubspace(random)), DIMENSIONS, random);
     const values = new Int8Array(PROJECTED);
-    const { slack } = quantizeCoordinates(projection.coordinatesFromSums((pivot) => (pivot === 3 ? Infinity : 1)), values);
+    const sums = Float32Array.from({ length: PROJECTED + 1 }, (_, pivot) => (pivot === 3 ? Infinity : 1));
+    const { slack } = quantizeCoordinates(projection.coordinatesFromSums(sums, 1, 0), values, 0, new Float32Array(PROJECTED), 0);
     assert.equal(slack, Infinity);
     assert.equal(projectedLimit(projection.norm, 1, 0, 0, slack), Infinity);
   });
