@@ -1,4 +1,3 @@
-import { rounding } from './candidates.js';
 import { PROJECTED, type Projection } from './projection.js';
 
 /** Relative room for a distance summed in double: (n + 2)·2^-53 at most, for any n a vector can have. */
@@ -8,26 +7,18 @@ const MARGIN = 2 ** -40;
  * The blocks of a partitioned VectorTable and what each may hold. Rows are
  * filed by their projected coordinates (projection.ts): the build splits
  * them in halves along their widest coordinate until a half fits a block,
- * so a block's rows lie close together along the leading axes. For each
- * block it keeps two lower bounds on |y' − x| for every stored vector x
- * filed in it, given the query y':
- *
- * - Rings. For each pivot c of the projection (its mean and the points
- *   along its axes), `inner` and `outer` bound |x − c| (the row's radius r
- *   added to that of the quantized x'). By the triangle inequality
- *     |y' − x| ≥ max(|y' − c| − outer, inner − |y' − c|).
- * - A box. `low` and `high` bound each projected coordinate p̃ the block's
- *   rows hold, `slack` their e_x and `radius` their r (projection.ts):
- *     |y' − x| ≥ (dist(ŷ, box) − e_y − e_x)/σ − r,
- *   as |ŷ − p̃| ≥ dist(ŷ, box) and the proof of "Projected rows" in
- *   candidates.ts gives the rest.
- *
- * A block whose lower end, the larger of the two, is past the candidate
+ * so a block's rows lie close together along the catalog's leading axes.
+ * Each block keeps a box: `low` and `high` bound every projected
+ * coordinate p̃ its rows hold, `slack` their e_x and `radius` their r
+ * (projection.ts). For every stored vector x filed in it and a query y'
+ *   |y' − x| ≥ (dist(ŷ, box) − e_y − e_x)/σ − r,
+ * as |ŷ − p̃| ≥ dist(ŷ, box) and the proof of "Projected rows" in
+ * candidates.ts gives the rest. A block whose bound is past the candidate
  * bound's reach (the largest true distance a row pgvector returns can have,
  * candidates.ts) holds no row that can be among pgvector's k nearest: it is
- * skipped whole. Bounds only widen between builds (a rewritten row widens
- * its block's rings and box), so they hold whatever is written; new rows go
- * to the tail, which every query scans.
+ * skipped whole. Boxes only grow between builds (a rewritten row widens
+ * its block's), so they hold whatever is written; new rows go to the tail,
+ * which every query scans.
  */
 export class Partition {
   constructor(
@@ -35,9 +26,6 @@ export class Partition {
     /** Per block: its first slot and its rows. */
     readonly starts: Int32Array,
     readonly counts: Int32Array,
-    /** Per block and pivot, at block·pivots + pivot: the ring. */
-    readonly inner: Float64Array,
-    readonly outer: Float64Array,
     /** Per block and coordinate, at block·PROJECTED + j: the box. */
     readonly low: Float64Array,
     readonly high: Float64Array,
@@ -52,20 +40,8 @@ export class Partition {
     return this.starts.length;
   }
 
-  get dimensions(): number {
-    return this.projection.dimensions;
-  }
-
-  get pivots(): Float32Array {
-    return this.projection.pivots;
-  }
-
-  get groups(): number {
-    return this.pivots.length / this.dimensions;
-  }
-
-  /** The block's box and bounds grow to hold a rewritten row: its projected coordinates p̃, their slack e_x and its radius r. */
-  widenBox(block: number, coordinates: Float32Array, slack: number, radius: number): void {
+  /** The block's box grows to hold a rewritten row: its projected coordinates p̃, their slack e_x and its radius r. */
+  widen(block: number, coordinates: Float32Array, slack: number, radius: number): void {
     for (let j = 0, at = block * PROJECTED; j < PROJECTED; j++, at++) {
       this.low[at] = Math.min(this.low[at]!, coordinates[j]!);
       this.high[at] = Math.max(this.high[at]!, coordinates[j]!);
@@ -74,28 +50,13 @@ export class Partition {
     this.radius[block] = Math.max(this.radius[block]!, radius);
   }
 
-  /** The rings of `block` grow to hold a stored vector within `radius` of x' (a rewritten row). */
-  widen(block: number, quantized: Float32Array, radius: number): void {
-    const groups = this.groups;
-    for (let g = 0; g < groups; g++) {
-      const [low, high] = pivotDistance(quantized, this.pivots, g, this.dimensions);
-      const at = block * groups + g;
-      this.inner[at] = Math.min(this.inner[at]!, down(low - radius));
-      this.outer[at] = Math.max(this.outer[at]!, up(high + radius));
-    }
-  }
-
   /**
    * Blocks by the lower end of their rows' distance to the query y' (before
    * q), nearest first: a scan may stop at the first block past its reach,
    * every later one is further. `projected` is ŷ, within `querySlack` of
    * the query's true coordinates.
    */
-  visitOrder(query: Float32Array, projected: Float32Array, querySlack: number): NearestFirst {
-    const groups = this.groups;
-    const low = new Float64Array(groups);
-    const high = new Float64Array(groups);
-    for (let g = 0; g < groups; g++) [low[g], high[g]] = pivotDistance(query, this.pivots, g, this.dimensions);
+  visitOrder(projected: Float32Array, querySlack: number): NearestFirst {
     const blocks = this.blocks;
     const keys = new Float64Array(blocks);
     const norm = this.projection.norm;
@@ -104,22 +65,14 @@ export class Partition {
         keys[b] = Infinity;
         continue;
       }
-      let key = -Infinity;
-      for (let g = 0, at = b * groups; g < groups; g++, at++) {
-        const outer = this.outer[at]!;
-        // The subtractions round by 2^-53 of their larger operand at most; the slack covers them.
-        const bound = Math.max(low[g]! - outer, this.inner[at]! - high[g]!) - (high[g]! + outer) * MARGIN;
-        if (bound > key || Number.isNaN(bound)) key = bound;
-      }
       let gaps = 0;
       for (let j = 0, at = b * PROJECTED; j < PROJECTED; j++, at++) {
         // Differences of float32s, exact in double.
         const gap = Math.max(this.low[at]! - projected[j]!, projected[j]! - this.high[at]!, 0);
         gaps += gap * gap;
       }
-      const box = down(down(down(Math.sqrt(gaps) * (1 - MARGIN)) - querySlack - this.slack[b]!) / norm) - up(this.radius[b]!);
-      if (box > key) key = box;
-      // NaN where a row or pivot overflowed float32 (infinite values): such a block bounds nothing and is read first.
+      const key = down(down(down(Math.sqrt(gaps) * (1 - MARGIN)) - querySlack - this.slack[b]!) / norm) - up(this.radius[b]!);
+      // NaN where a coordinate or slack is unbounded (Infinity - Infinity): such a block bounds nothing and is read first.
       keys[b] = Number.isNaN(key) ? -Infinity : key;
     }
     return new NearestFirst(keys);
@@ -175,29 +128,5 @@ export class NearestFirst {
 }
 
 /** x moved away from zero by the relative margin: covers one rounding of the sum or difference that made it. */
-export const up = (x: number) => x + Math.abs(x) * MARGIN;
-export const down = (x: number) => x - Math.abs(x) * MARGIN;
-
-/** [lower, upper] bounds on |v - pivot g|, summed in double. */
-function pivotDistance(vector: Float32Array, pivots: Float32Array, g: number, dimensions: number): [number, number] {
-  let squared = 0;
-  const base = g * dimensions;
-  for (let i = 0; i < dimensions; i++) {
-    const difference = vector[i]! - pivots[base + i]!;
-    squared += difference * difference;
-  }
-  const distance = Math.sqrt(squared);
-  return [distance * (1 - MARGIN), distance * (1 + MARGIN)];
-}
-
-/**
- * [lower, upper] bounds on |x' - c| from the kernel's float32 sum ŝ of the
- * squared differences (candidates.ts: the true sum lies within
- * [(ŝ - A)/(1 + γ), (ŝ + A)/(1 - γ)]); an overflowing sum bounds nothing
- * from above.
- */
-export function scannedDistance(sum: number, dimensions: number): [number, number] {
-  if (sum === Infinity) return [0, Infinity];
-  const { gamma, absolute } = rounding(dimensions);
-  return [Math.sqrt(Math.max(0, (sum - absolute) / (1 + gamma))) * (1 - MARGIN), Math.sqrt((sum + absolute) / (1 - gamma)) * (1 + MARGIN)];
-}
+const up = (x: number) => x + Math.abs(x) * MARGIN;
+const down = (x: number) => x - Math.abs(x) * MARGIN;

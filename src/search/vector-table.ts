@@ -1,7 +1,7 @@
 import { createL2Kernel, QUANTIZED_STEP, webAssembly, type L2Kernel, type WasmMemory } from './l2-kernel.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Scan } from './candidates.js';
-import { down, Partition, scannedDistance, up } from './partition.js';
+import { Partition } from './partition.js';
 import { layOutBlocks } from './block-layout.js';
 import { emptyCoordinates, fitProjection, PROJECTED, projectedLimit, quantizeCoordinates, queryCoordinates, sampleRows, type Coordinates, type Projection } from './projection.js';
 import { seededRandom } from '../ml/head/seeded-random.js';
@@ -255,11 +255,9 @@ export class VectorTable {
     const block = this.#blockOf[slot]!;
     if (block === TAIL) return;
     const partition = this.#partition!;
-    const quantized = this.#vectorAt(slot);
-    partition.widen(block, quantized, radius);
     const coordinates = new Float32Array(PROJECTED);
-    const slack = this.#project(slot, partition.projection.coordinates(quantized), coordinates, 0);
-    partition.widenBox(block, coordinates, slack, radius);
+    const slack = this.#project(slot, partition.projection.coordinates(this.#vectorAt(slot)), coordinates, 0);
+    partition.widen(block, coordinates, slack, radius);
   }
 
   /** Writes the row's projected coordinates, p̃ as the kernel reads it to `projected[from..]`; returns their slack e_x. */
@@ -337,17 +335,8 @@ export class VectorTable {
       for (let chunk = from; chunk < to; chunk += this.scanChunk) {
         const pause = pauseIfLong();
         if (pause) await pause;
-        const rows = Math.min(this.scanChunk, to - chunk);
         const limit = limits ? limits.threshold(this.#prefix(scan, read)) : Infinity;
-        // The kernel compares in float32: rounded up, so a row it stops is past the limit itself.
-        const stop = limit === Infinity ? Infinity : limit * (1 + 2 ** -23);
-        this.#kernel.quantizedSquaredDistances(0, this.#rowOffset(chunk), rows, this.#rowBytes, out + read * 4, this.#columns, stop);
-        if (partition) {
-          scan.ids.set(this.#ids.subarray(chunk, chunk + rows), read);
-          scan.categories.set(this.#categories.subarray(chunk, chunk + rows), read);
-          scan.radii.set(this.#radii.subarray(chunk, chunk + rows), read);
-        }
-        read += rows;
+        read = this.#readRows(scan, chunk, Math.min(to, chunk + this.scanChunk), limit, read);
       }
     };
     if (!partition) {
@@ -357,21 +346,21 @@ export class VectorTable {
     await readRows(partition.tailStart, this.#used);
     const projected = new Float32Array(this.#memory.buffer, this.#columns * 4, PROJECTED);
     const querySlack = queryCoordinates(partition.projection, query, projected);
-    const blocks = partition.visitOrder(query, projected, querySlack);
+    const blocks = partition.visitOrder(projected, querySlack);
     const projectedSums = new Float32Array(this.#memory.buffer, out + this.#capacity * 4, BLOCK_ROWS);
-    for (;;) {
-      if (limits) {
-        // The rows read so far bring the reach in before it is compared.
-        limits.threshold(this.#prefix(scan, read));
-        if (blocks.nextKey > limits.reach()) break;
-      }
+    while (blocks.nextKey !== Infinity) {
+      const pause = pauseIfLong();
+      if (pause) await pause;
+      // The rows read so far bring the reach in before it is compared.
+      const stop = limits ? limits.threshold(this.#prefix(scan, read)) : Infinity;
+      const reach = limits ? limits.reach() : Infinity;
+      if (blocks.nextKey > reach) break;
       const block = blocks.take();
-      if (block < 0) break;
       const start = partition.starts[block]!;
       const end = start + partition.counts[block]!;
-      const limit = limits ? projectedLimit(partition.projection.norm, limits.reach(), partition.radius[block]!, querySlack, partition.slack[block]!) : Infinity;
+      const limit = projectedLimit(partition.projection.norm, reach, partition.radius[block]!, querySlack, partition.slack[block]!);
       if (limit === Infinity) {
-        await readRows(start, end);
+        read = this.#readRows(scan, start, end, stop, read);
         continue;
       }
       this.#kernel.quantizedSquaredDistances(this.#columns * 4, this.#projectionOffset(start), end - start, this.#rowBytes, projectedSums.byteOffset, PROJECTED, Infinity);
@@ -381,12 +370,29 @@ export class VectorTable {
         const kept = slot < end && projectedSums[slot - start]! <= limit;
         if (kept && run < 0) run = slot;
         else if (!kept && run >= 0) {
-          await readRows(run, slot);
+          read = this.#readRows(scan, run, slot, stop, read);
           run = -1;
         }
       }
     }
     return { ...this.#prefix(scan, read), maxRadius: this.#maxRadius };
+  }
+
+  /**
+   * Rows from..to summed into the scan after its first `read`, stopping a
+   * row once its partial sum passes `limit`; returns the rows read so far.
+   */
+  #readRows(scan: Required<Scan>, from: number, to: number, limit: number, read: number): number {
+    const rows = to - from;
+    // The kernel compares in float32: rounded up, so a row it stops is past the limit itself.
+    const stop = limit === Infinity ? Infinity : limit * (1 + 2 ** -23);
+    this.#kernel.quantizedSquaredDistances(0, this.#rowOffset(from), rows, this.#rowBytes, scan.distances.byteOffset + read * 4, this.#columns, stop);
+    if (this.#partition) {
+      scan.ids.set(this.#ids.subarray(from, to), read);
+      scan.categories.set(this.#categories.subarray(from, to), read);
+      scan.radii.set(this.#radii.subarray(from, to), read);
+    }
+    return read + rows;
   }
 
   #prefix(scan: Required<Scan>, rows: number): Required<Scan> {
@@ -453,8 +459,6 @@ export class VectorTable {
    * it pauses for the event loop as it goes.
    */
   async #file({ rows, changed, sums }: Assignment, projection: Projection, blockRows: number): Promise<void> {
-    const dimensions = this.#dimensions;
-    const groups = projection.pivots.length / dimensions;
     const filed: number[] = [];
     const tail: number[] = [];
     let seen = 0;
@@ -479,7 +483,6 @@ export class VectorTable {
     const high = new Float64Array(blocks * PROJECTED).fill(-Infinity);
     const slack = new Float64Array(blocks);
     const radius = new Float64Array(blocks);
-    const blockOfSlot = new Int32Array(rows).fill(TAIL);
     for (let block = 0; block < blocks; block++) {
       await pauseIfLong();
       const from = starts[block]!;
@@ -487,7 +490,6 @@ export class VectorTable {
       counts[block] = to - from;
       for (let i = from; i < to; i++) {
         const slot = slots[i]!;
-        blockOfSlot[slot] = block;
         radius[block] = Math.max(radius[block]!, this.#radii[slot]!);
         slack[block] = Math.max(slack[block]!, slacks[slot]!);
         for (let j = 0, at = block * PROJECTED; j < PROJECTED; j++, at++) {
@@ -497,45 +499,14 @@ export class VectorTable {
         }
       }
     }
-    const { inner, outer } = await this.#rings(sums, rows, groups, blockOfSlot, radius);
     const order = Array.from(slots);
     const tailStart = order.length;
     order.push(...tail);
     await this.#permute(order);
-    this.#partition = new Partition(projection, Int32Array.from(starts), counts, inner, outer, low, high, slack, radius, tailStart);
+    this.#partition = new Partition(projection, Int32Array.from(starts), counts, low, high, slack, radius, tailStart);
     this.#used = order.length;
     this.#blockOf.fill(TAIL);
     for (let block = 0; block < blocks; block++) this.#blockOf.fill(block, starts[block]!, starts[block]! + counts[block]!);
-  }
-
-  /**
-   * Per block and pivot, the ring of the smallest and largest sums of its
-   * rows, widened by its largest radius: it holds every row's |x − c|. One
-   * pass over the sums in slot order per pivot.
-   */
-  async #rings(sums: Float32Array, rows: number, groups: number, blockOfSlot: Int32Array, radius: Float64Array): Promise<{ inner: Float64Array; outer: Float64Array }> {
-    const blocks = radius.length;
-    const inner = new Float64Array(blocks * groups);
-    const outer = new Float64Array(blocks * groups);
-    const least = new Float32Array(blocks);
-    const most = new Float32Array(blocks);
-    for (let pivot = 0; pivot < groups; pivot++) {
-      least.fill(Infinity);
-      most.fill(0);
-      for (let slot = 0; slot < rows; slot++) {
-        if (slot % PERMUTE_STEP === 0) await pauseIfLong();
-        const block = blockOfSlot[slot]!;
-        if (block === TAIL) continue;
-        const value = sums[pivot * rows + slot]!;
-        if (value < least[block]!) least[block] = value;
-        if (!(value <= most[block]!)) most[block] = value;
-      }
-      for (let block = 0; block < blocks; block++) {
-        inner[block * groups + pivot] = down(scannedDistance(least[block]!, this.#dimensions)[0] - radius[block]!);
-        outer[block * groups + pivot] = up(scannedDistance(most[block]!, this.#dimensions)[1] + radius[block]!);
-      }
-    }
-    return { inner, outer };
   }
 
   /**
