@@ -7,15 +7,11 @@
 // background after a load); the longest event-loop pause of the build is
 // how long a query could wait for it.
 //
-// Catalogs: "structured" takes Fashion-MNIST's 70,000 images (train + test),
-// pools their pixels to 14 x 14 (0..1), projects those 196 values to the
-// space's dimensions with a fixed sparse random matrix (each dimension the
-// signed sum of 4 pixels: a cheap Johnson-Lindenstrauss map, neighbourhoods
-// roughly kept) and makes product i from image i mod 70,000 plus uniform
-// noise of ±0.02 a value: a million products are ~14 jittered copies of
-// each image. No ResNet50 runs: 70,000
-// embeddings would take hours on this machine. "random" is uniform in
-// [-1, 1], where no pruning can help.
+// Catalogs (bench/catalogs.ts): the real embeddings of Fashion-MNIST's
+// 70,000 images, distinct products blended from them or from its pixels,
+// jittered copies ("variants") and random vectors. Beside each, how much it
+// looks like a store's catalog: the median ratio of a product's 6th-nearest
+// distance to the median distance between two products.
 //
 // Queries are similarProducts': a product's own vector, itself excluded.
 // Each runs as today's scan (float32 rows, candidates.ts without radii) and
@@ -25,7 +21,8 @@
 // (the re-rank the service runs) and the whole table; all three answers
 // must be identical, ids and distances.
 //
-//   node --import tsx bench/serving-scale.ts [--sizes 100000,1000000] [--kinds structured,random]
+//   node --import tsx bench/serving-scale.ts [--sizes 100000,1000000] [--kinds embedding-blends,blends,variants,random]
+//     [--embeddings ~/.cache/lookalike/fashion-mnist-70k/embeddings-512.f32]
 //     [--dimensions 512] [--queries 200] [--reference-queries 10] [--k 6]
 //     [--database postgres://postgres@127.0.0.1:5433/lookalike_scale] [--json results.json]
 import { open, rm, writeFile } from 'node:fs/promises';
@@ -33,20 +30,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { gunzipSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { candidates, candidatesIn } from '../src/search/candidates.js';
 import { createL2Kernel, webAssembly } from '../src/search/l2-kernel.js';
 import { VectorTable } from '../src/search/vector-table.js';
 import { seededRandom } from '../harness/vectors.js';
+import { catalog, CATALOG_KINDS, largestCatalog, realism, type CatalogKind } from './catalogs.js';
 import { positiveInteger } from './flags.js';
 import { machine, ms, ratio, table } from './table.js';
 
 const { values: flags } = parseArgs({
   options: {
     sizes: { type: 'string', default: '100000,1000000' },
-    kinds: { type: 'string', default: 'structured,random' },
+    kinds: { type: 'string', default: 'blends,variants,random' },
+    embeddings: { type: 'string' },
     dimensions: { type: 'string', default: '512' },
     queries: { type: 'string', default: '200' },
     'reference-queries': { type: 'string', default: '10' },
@@ -64,61 +62,18 @@ if (flags.help) {
   process.exit(0);
 }
 const sizes = flags.sizes.split(',').map(Number);
-const kinds = flags.kinds.split(',') as ('structured' | 'random')[];
+const kinds = flags.kinds.split(',') as CatalogKind[];
+for (const kind of kinds) if (!CATALOG_KINDS.includes(kind)) throw new Error(`--kinds: ${kind} is none of ${CATALOG_KINDS.join(', ')}`);
 const dimensions = positiveInteger(flags, 'dimensions');
 const queries = positiveInteger(flags, 'queries');
 const referenceQueries = positiveInteger(flags, 'reference-queries');
 const k = positiveInteger(flags, 'k');
 /** Above this the float32 baseline does not fit beside the rest in this process's ~6 GB. */
 const FLOAT32_BASELINE_BYTES = 2.5 * 2 ** 30;
-const IMAGES = 70_000;
-const NOISE = 0.02;
-const PIXELS = 196;
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-/** The images pooled 2 x 2 to 14 x 14 pixels (0..1): a quarter of the projection's work, on a loaded machine. */
-async function fashionImages(): Promise<Float32Array> {
-  const files = ['train-images-idx3-ubyte.gz', 't10k-images-idx3-ubyte.gz'];
-  const bytes = Buffer.concat(await Promise.all(files.map(async (file) => gunzipSync(await readFile(join(flags['fashion-mnist'], file))).subarray(16))));
-  const images = new Float32Array(IMAGES * PIXELS);
-  for (let image = 0; image < IMAGES; image++) {
-    for (let p = 0; p < 784; p++) {
-      const pooled = image * PIXELS + Math.floor(Math.floor(p / 28) / 2) * 14 + Math.floor((p % 28) / 2);
-      images[pooled] = images[pooled]! + bytes[image * 784 + p]! / (4 * 255);
-    }
-  }
-  return images;
-}
-
-/** Product i's vector, the same every time it is asked for. */
-async function catalog(kind: 'structured' | 'random'): Promise<(i: number, into: Float32Array) => void> {
-  if (kind === 'random') {
-    return (i, into) => {
-      const random = seededRandom(i + 1);
-      for (let d = 0; d < dimensions; d++) into[d] = random() * 2 - 1;
-    };
-  }
-  const images = await fashionImages();
-  const random = seededRandom(784);
-  // A sparse random projection: each dimension the signed sum of 4 pooled pixels, halved.
-  const taps = Array.from({ length: dimensions * 4 }, () => ({ pixel: Math.floor(random() * PIXELS), sign: random() < 0.5 ? -0.5 : 0.5 }));
-  const embedded = new Float32Array(IMAGES * dimensions);
-  for (let image = 0; image < IMAGES; image++) {
-    for (let d = 0; d < dimensions; d++) {
-      let sum = 0;
-      for (let t = 4 * d; t < 4 * d + 4; t++) sum += taps[t]!.sign * images[image * PIXELS + taps[t]!.pixel]!;
-      embedded[image * dimensions + d] = sum;
-    }
-  }
-  return (i, into) => {
-    const random = seededRandom(i + 1);
-    const base = (i % IMAGES) * dimensions;
-    for (let d = 0; d < dimensions; d++) into[d] = embedded[base + d]! + (random() * 2 - 1) * NOISE;
-  };
 }
 
 /** PGCOPY: id int4, embedding as vector_recv reads it (int16 dimensions, int16 unused, float4s, big-endian). */
@@ -174,8 +129,8 @@ const rows: (string | number)[][] = [];
 /** What --json writes, for bench/serving-scale-plot.ts. */
 const records: Record<string, number | string | null>[] = [];
 for (const kind of kinds) {
-  const vectorOf = await catalog(kind);
-  for (const size of sizes) {
+  const vectorOf = await catalog(kind, dimensions, { fashionMnist: flags['fashion-mnist'], embeddings: flags.embeddings });
+  for (const size of sizes.filter((size) => size <= largestCatalog(kind))) {
     const vector = new Float32Array(dimensions);
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;
@@ -204,13 +159,25 @@ for (const kind of kinds) {
     const floatTimes: number[] = [];
     const counts: number[] = [];
     const baselineCounts: number[] = [];
-    const found = new Map<number, { int8: number[]; float32?: number[] }>();
+    const found = new Map<number, { int8: number[]; float32?: number[]; ms: number }>();
+    const kthNearest: number[] = [];
+    const other = new Float32Array(dimensions);
     for (const pick of picks) {
       const id = pick + 1;
       let start = performance.now();
       const int8 = (await candidatesIn(index, index.vectorOf(id)!, k, id))!.ids;
-      int8Times.push(performance.now() - start);
+      const int8Ms = performance.now() - start;
+      int8Times.push(int8Ms);
       counts.push(int8.length);
+      // The candidates hold the k nearest: the k-th of their exact distances is the product's k-th nearest.
+      vectorOf(pick, vector);
+      const exact = int8.map((candidate) => {
+        vectorOf(candidate - 1, other);
+        let sum = 0;
+        for (let d = 0; d < dimensions; d++) sum += (vector[d]! - other[d]!) ** 2;
+        return Math.sqrt(sum);
+      });
+      kthNearest.push(exact.sort((a, b) => a - b)[k - 1]!);
       let float32: number[] | undefined;
       if (baseline) {
         vectorOf(pick, vector);
@@ -219,11 +186,12 @@ for (const kind of kinds) {
         floatTimes.push(performance.now() - start);
         baselineCounts.push(float32.length);
       }
-      found.set(id, { int8, float32 });
+      found.set(id, { int8, float32, ms: int8Ms });
     }
 
     let identical = '—';
     let rerank = '—';
+    const served: number[] = [];
     let pgvectorScan = '—';
     if (client) {
       const tableName = `scale_${kind}_${size}_${dimensions}`;
@@ -245,6 +213,7 @@ for (const kind of kinds) {
         let start = performance.now();
         const fromInt8 = await rank(client, tableName, vector, id, sets.int8);
         rerankTimes.push(performance.now() - start);
+        served.push(sets.ms + rerankTimes.at(-1)!);
         start = performance.now();
         const whole = await rank(client, tableName, vector, id);
         scanTimes.push(performance.now() - start);
@@ -257,11 +226,13 @@ for (const kind of kinds) {
       rerank = ms(percentile(rerankTimes, 50));
       pgvectorScan = ms(percentile(scanTimes, 50));
     }
+    const looks = realism(vectorOf, size, dimensions, kthNearest);
     const p50 = percentile(int8Times, 50);
     const p95 = percentile(int8Times, 95);
     rows.push([
       kind,
       size.toLocaleString('en-US'),
+      looks.toFixed(3),
       `${(index.bytes / 2 ** 20).toFixed(0)} / ${(indexRss / 2 ** 20).toFixed(0)}`,
       `${(buildMs / 1000).toFixed(1)} / ${Math.round(longestStallMs)} / ${index.blocks}`,
       baseline ? (floatBytes / 2 ** 20).toFixed(0) : '—',
@@ -273,6 +244,7 @@ for (const kind of kinds) {
       Math.round(percentile(counts, 50)),
       baseline ? Math.round(percentile(baselineCounts, 50)) : '—',
       rerank,
+      served.length ? `${ms(percentile(served, 50))} / ${ms(percentile(served, 95))}` : '—',
       pgvectorScan,
       identical,
     ]);
@@ -280,6 +252,7 @@ for (const kind of kinds) {
       kind,
       products: size,
       dimensions,
+      realism: looks,
       indexMiB: index.bytes / 2 ** 20,
       partitionSeconds: buildMs / 1000,
       partitionLongestPauseMs: longestStallMs,
@@ -288,6 +261,8 @@ for (const kind of kinds) {
       p95,
       float32P50: baseline ? percentile(floatTimes, 50) : null,
       float32P95: baseline ? percentile(floatTimes, 95) : null,
+      scanAndRerankP50: served.length ? percentile(served, 50) : null,
+      scanAndRerankP95: served.length ? percentile(served, 95) : null,
       identical,
     });
     console.log(rows.at(-1)!.join(' | '));
@@ -299,7 +274,7 @@ if (flags.json) await writeFile(flags.json, `${JSON.stringify({ machine: machine
 console.log(`\n${machine()}\n`);
 console.log(
   table(
-    ['catalog', 'products', 'int8 index MiB (reserved / RSS)', 'partition s / longest pause ms / blocks', 'float32 MiB', 'int8 p50 ms', 'int8 p95 ms', 'float32 p50 ms', 'float32 p95 ms', 'p50 ratio', 'candidates int8', 'candidates float32', 're-rank p50 ms', 'pgvector scan p50 ms', 'identical'],
+    ['catalog', 'products', '6th nearest / median pair', 'int8 index MiB (reserved / RSS)', 'partition s / longest pause ms / blocks', 'float32 MiB', 'int8 p50 ms', 'int8 p95 ms', 'float32 p50 ms', 'float32 p95 ms', 'p50 ratio', 'candidates int8', 'candidates float32', 're-rank p50 ms', 'scan + re-rank p50 / p95 ms', 'pgvector scan p50 ms', 'identical'],
     rows,
   ),
 );

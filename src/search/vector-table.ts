@@ -23,6 +23,8 @@ const MIN_PARTITIONED_ROWS = 16_384;
 const PERMUTE_STEP = 1024;
 /** Rows a block holds at most: small enough to skip finely, large enough that a kernel call is worth it. */
 const BLOCK_ROWS = 512;
+/** Rows left out between two runs of a block that a scan reads as one: summing them costs less than another kernel call. */
+const RUN_GAP = 8;
 /** A row's projected coordinates follow its int8 values: a 16-byte header (scale, slack), then PROJECTED int8s. */
 const PROJECTION_BYTES = QUANTIZED_STEP + PROJECTED;
 
@@ -364,16 +366,20 @@ export class VectorTable {
         continue;
       }
       this.#kernel.quantizedSquaredDistances(this.#columns * 4, this.#projectionOffset(start), end - start, this.#rowBytes, projectedSums.byteOffset, PROJECTED, Infinity);
-      // Only the runs of rows their coordinates cannot prove too far are read (candidates.ts, "Projected rows").
+      // Only the runs of rows their coordinates cannot prove too far are read (candidates.ts, "Projected rows"),
+      // a short gap between two read with them: a row costs less to sum than a kernel call.
       let run = -1;
-      for (let slot = start; slot <= end; slot++) {
-        const kept = slot < end && projectedSums[slot - start]! <= limit;
-        if (kept && run < 0) run = slot;
-        else if (!kept && run >= 0) {
-          read = this.#readRows(scan, run, slot, stop, read);
+      let last = -1;
+      for (let slot = start; slot < end; slot++) {
+        if (projectedSums[slot - start]! > limit) continue;
+        if (run >= 0 && slot - last > RUN_GAP) {
+          read = this.#readRows(scan, run, last + 1, stop, read);
           run = -1;
         }
+        if (run < 0) run = slot;
+        last = slot;
       }
+      if (run >= 0) read = this.#readRows(scan, run, last + 1, stop, read);
     }
     return { ...this.#prefix(scan, read), maxRadius: this.#maxRadius };
   }
@@ -388,9 +394,11 @@ export class VectorTable {
     const stop = limit === Infinity ? Infinity : limit * (1 + 2 ** -23);
     this.#kernel.quantizedSquaredDistances(0, this.#rowOffset(from), rows, this.#rowBytes, scan.distances.byteOffset + read * 4, this.#columns, stop);
     if (this.#partition) {
-      scan.ids.set(this.#ids.subarray(from, to), read);
-      scan.categories.set(this.#categories.subarray(from, to), read);
-      scan.radii.set(this.#radii.subarray(from, to), read);
+      for (let slot = from, at = read; slot < to; slot++, at++) {
+        scan.ids[at] = this.#ids[slot]!;
+        scan.categories[at] = this.#categories[slot]!;
+        scan.radii[at] = this.#radii[slot]!;
+      }
     }
     return read + rows;
   }
