@@ -266,13 +266,21 @@ function roundedUp(x: number): number {
   return rounded >= x ? rounded : Math.fround(x * (1 + 2 ** -22));
 }
 
-/** The sample fitProjection takes: up to SAMPLE_ROWS of `count` rows, drawn without repeats. */
-export function sampleRows(count: number, random: () => number): number[] {
-  const picks = Array.from({ length: count }, (_, i) => i);
-  const size = Math.min(SAMPLE_ROWS, count);
-  for (let i = 0; i < size; i++) {
-    const j = i + Math.floor(random() * (count - i));
-    [picks[i], picks[j]] = [picks[j]!, picks[i]!];
+/**
+ * The sample fitProjection takes: up to SAMPLE_ROWS of the `live` slots
+ * among `slots`, drawn at random (a deletion leaves holes, which `isLive`
+ * tells apart), without a list of them all.
+ */
+export function sampleRows(slots: number, live: number, random: () => number, isLive: (slot: number) => boolean): number[] {
+  const wanted = Math.min(SAMPLE_ROWS, live);
+  const picked = new Set<number>();
+  if (wanted === live) {
+    for (let slot = 0; slot < slots; slot++) if (isLive(slot)) picked.add(slot);
+    return [...picked];
   }
-  return picks.slice(0, size);
+  while (picked.size < wanted) {
+    const slot = Math.floor(random() * slots);
+    if (isLive(slot)) picked.add(slot);
+  }
+  return [...picked];
 }

@@ -424,8 +424,7 @@ export class VectorTable {
     if (this.#assignment || this.size === 0) return;
     if (blockRows > BLOCK_ROWS) throw new Error(`blocks of at most ${BLOCK_ROWS} rows`);
     const rows = this.#used;
-    const live = [...this.#slots.values()];
-    const sample = sampleRows(live.length, random).map((i) => this.#vectorAt(live[i]!));
+    const sample = sampleRows(rows, this.size, random, (slot) => this.#slots.get(this.#ids[slot]!) === slot).map((slot) => this.#vectorAt(slot));
     const assignment: Assignment = { rows, passed: 0, changed: new Uint8Array(rows), sums: new Float32Array(0) };
     this.#assignment = assignment;
     try {
@@ -509,7 +508,7 @@ export class VectorTable {
     }
     const order = Array.from(slots);
     const tailStart = order.length;
-    order.push(...tail);
+    for (const slot of tail) order.push(slot);
     await this.#permute(order);
     this.#partition = new Partition(projection, Int32Array.from(starts), counts, low, high, slack, radius, tailStart);
     this.#used = order.length;

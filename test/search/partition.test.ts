@@ -76,11 +76,10 @@ async function rowsRead(table: VectorTable, productId: number, k: number): Promi
 }
 
 describe('a partitioned VectorTable', () => {
-  test('skips most blocks of a clustered catalog and still finds every product pgvector returns, each row and each pivot as the query', async () => {
+  test('skips most blocks of a clustered catalog and still finds every product pgvector returns, each row as the query', async () => {
     const random = seededRandom(5);
     const stored = clusteredCatalog(random, 24, 30);
     const table = await partitionedTable(stored);
-    // Every row is queried, so the rows drawn as pivots are too: a query equal to a pivot.
     await assertCandidatesHoldTopK(table, stored, stored.keys(), 6);
     await assertCandidatesHoldTopK(table, stored, [1, 500, 720], 60);
     const read = await rowsRead(table, 77, 6);
@@ -107,8 +106,8 @@ describe('a partitioned VectorTable', () => {
     }
   });
 
-  test('reads a block whose ring just reaches the k-th distance: rows on one line through the pivots, ties at the boundary', async () => {
-    // Row t is (t/8)·v with v int8-valued: held exactly (radius 0), and on one line with every pivot, so |y - x| = ||y - c| - |x - c|| and blocks of one row have tight rings.
+  test('reads a block whose box just reaches the k-th distance: rows on one line along the leading axis, ties at the boundary', async () => {
+    // Row t is (t/8)·v with v int8-valued: held exactly (radius 0), all on the line the first axis follows, so blocks of one row have boxes as tight as their coordinates' slack.
     const random = seededRandom(12);
     const v = Float32Array.from({ length: DIMENSIONS }, () => Math.round(random() * 254 - 127));
     v[0] = 127;
@@ -123,15 +122,15 @@ describe('a partitioned VectorTable', () => {
     await assertCandidatesHoldTopK(table, stored, [100], 6, { maxDistance: (3 * Math.hypot(...v)) / 8 });
   });
 
-  test('finds rows far from their pivot, and rows rewritten, added and deleted after the build', async () => {
+  test('finds rows far from their block, and rows rewritten, added and deleted after the build', async () => {
     const random = seededRandom(7);
     const stored = clusteredCatalog(random, 20, 40);
-    // Outliers filed beside clusters: they stretch their rings outwards.
+    // Outliers filed beside clusters: they stretch their boxes outwards.
     for (let i = 0; i < 10; i++) stored.set(stored.size + 1, randomVector(random, DIMENSIONS).map((x) => x * 40));
     const table = await partitionedTable(stored);
     await assertCandidatesHoldTopK(table, stored, [...stored.keys()].filter((id) => id % 7 === 0 || id > 800), 6);
 
-    // Rewritten: each row moves next to a far cluster's row; its ring must grow for the block to be read.
+    // Rewritten: each row moves next to a far cluster's row; its block's box must grow for the block to be read.
     for (const [id, target] of [[3, 640], [45, 402], [333, 12], [801, 150]] as const) {
       const moved = stored.get(target)!.map((x) => x + (random() * 2 - 1) * 0.01);
       stored.set(id, moved);
@@ -271,7 +270,7 @@ describe('a partitioned VectorTable', () => {
     for (const id of pgvectorTopK(stored, query, 6)) assert.ok(found.has(id), `product ${id} missing`);
   });
 
-  test('reads blocks whose rows or pivots overflow float32 once quantized, and finds the products pgvector returns near them', async () => {
+  test('reads blocks whose rows overflow float32 once quantized, and finds the products pgvector returns near them', async () => {
     const random = seededRandom(14);
     const stored = clusteredCatalog(random, 10, 40);
     // The largest float32: its int8 row stands for values that round past it, an infinite x'.
