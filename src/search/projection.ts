@@ -6,9 +6,9 @@ export const PROJECTED = 32;
 /** Relative room for a sum of up to a few thousand double roundings, and for the rounding of the bound itself. */
 const MARGIN = 2 ** -40;
 /** Rows the principal axes are fitted on: enough for the leading directions, quick in the background. */
-const SAMPLE_ROWS = 2048;
+const SAMPLE_ROWS = 1024;
 /** Rounds of subspace iteration: pruning only needs axes near the leading ones, exactness none. */
-const ITERATIONS = 8;
+const ITERATIONS = 5;
 const INT8_MAX = 127;
 
 /** Estimates of a vector's coordinates on the axes, each within its `error` of the true one. */
