@@ -258,20 +258,21 @@ export class VectorTable {
     if (block === TAIL) return;
     const partition = this.#partition!;
     const coordinates = new Float32Array(PROJECTED);
-    const slack = this.#project(slot, partition.projection.coordinates(this.#vectorAt(slot)), coordinates, 0);
+    const values = new Int8Array(PROJECTED);
+    const { scale, slack } = quantizeCoordinates(partition.projection.coordinates(this.#vectorAt(slot)), values, 0, coordinates, 0);
+    this.#writeProjection(slot, values, 0, scale, slack);
     partition.widen(block, coordinates, slack, radius);
   }
 
-  /** Writes the row's projected coordinates, p̃ as the kernel reads it to `projected[from..]`; returns their slack e_x. */
-  #project(slot: number, estimate: Coordinates, projected: Float32Array, from: number): number {
+  /** Writes the row's projected coordinates: `values[from..]` at `scale`, and their slack e_x. */
+  #writeProjection(slot: number, values: Int8Array, from: number, scale: number, slack: number): void {
     const at = this.#projectionOffset(slot);
     const buffer = this.#memory.buffer;
     if (this.#bytes?.buffer !== buffer) this.#bytes = new Int8Array(buffer);
-    const { scale, slack } = quantizeCoordinates(estimate, this.#bytes, at + QUANTIZED_STEP, projected, from);
+    this.#bytes.set(values.subarray(from, from + PROJECTED), at + QUANTIZED_STEP);
     const header = new DataView(buffer, at, 8);
     header.setFloat32(0, scale, true);
     header.setFloat32(4, slack, true);
-    return slack;
   }
 
   delete(id: number): void {
@@ -475,13 +476,17 @@ export class VectorTable {
       else tail.push(slot);
     }
     const slots = Int32Array.from(filed);
+    // Written into the rows only once they are filed: until then the partition in use reads the rows' present coordinates.
+    const values = new Int8Array(rows * PROJECTED);
+    const scales = new Float32Array(rows);
     const coordinates = new Float32Array(rows * PROJECTED);
     const slacks = new Float64Array(rows);
     const estimate = emptyCoordinates();
     for (let i = 0; i < slots.length; i++) {
       if (i % PERMUTE_STEP === 0) await pauseIfLong();
       const slot = slots[i]!;
-      slacks[slot] = this.#project(slot, projection.coordinatesFromSums(sums, rows, slot, estimate), coordinates, slot * PROJECTED);
+      const at = slot * PROJECTED;
+      ({ scale: scales[slot], slack: slacks[slot] } = quantizeCoordinates(projection.coordinatesFromSums(sums, rows, slot, estimate), values, at, coordinates, at));
     }
     const starts = await layOutBlocks(slots, (slot, axis) => coordinates[slot * PROJECTED + axis]!, PROJECTED, blockRows);
     const blocks = starts.length;
@@ -510,6 +515,11 @@ export class VectorTable {
     const tailStart = order.length;
     for (const slot of tail) order.push(slot);
     await this.#permute(order);
+    for (let slot = 0; slot < tailStart; slot++) {
+      if (slot % PERMUTE_STEP === 0) await pauseIfLong();
+      const from = order[slot]!;
+      this.#writeProjection(slot, values, from * PROJECTED, scales[from]!, slacks[from]!);
+    }
     this.#partition = new Partition(projection, Int32Array.from(starts), counts, low, high, slack, radius, tailStart);
     this.#used = order.length;
     this.#blockOf.fill(TAIL);
