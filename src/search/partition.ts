@@ -71,7 +71,7 @@ export class Partition {
         const gap = Math.max(this.low[at]! - projected[j]!, projected[j]! - this.high[at]!, 0);
         gaps += gap * gap;
       }
-      const key = down(down(down(Math.sqrt(gaps) * (1 - MARGIN)) - querySlack - this.slack[b]!) / norm) - up(this.radius[b]!);
+      const key = boxBound(gaps, norm, querySlack, this.slack[b]!, this.radius[b]!);
       // NaN where a coordinate or slack is unbounded (Infinity - Infinity): such a block bounds nothing and is read first.
       keys[b] = Number.isNaN(key) ? -Infinity : key;
     }
@@ -125,6 +125,17 @@ export class NearestFirst {
     }
     heap[parent] = moving;
   }
+}
+
+/**
+ * A lower bound on |y' − x| for every stored x whose row's coordinates p̃
+ * lie in a box at squared distance `gaps` (summed in double from exact
+ * float32 differences) from ŷ, the map's σ `norm`, the query's slack e_y,
+ * the rows' largest e_x and r: (|ŷ − p̃| − e_y − e_x)/σ − r, with margins
+ * that only make it smaller. NaN where a slack is unbounded.
+ */
+export function boxBound(gaps: number, norm: number, querySlack: number, rowSlack: number, radius: number): number {
+  return down(down(down(Math.sqrt(gaps) * (1 - MARGIN)) - querySlack - rowSlack) / norm) - up(radius);
 }
 
 /** x moved away from zero by the relative margin: covers one rounding of the sum or difference that made it. */

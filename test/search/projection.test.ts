@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createL2Kernel, QUANTIZED_STEP, webAssembly } from '../../src/search/l2-kernel.js';
+import { boxBound } from '../../src/search/partition.js';
 import { fitProjection, PROJECTED, Projection, projectedLimit, quantizeCoordinates, queryCoordinates, type Coordinates } from '../../src/search/projection.js';
 import { seededRandom } from '../../harness/vectors.js';
 
@@ -71,6 +72,34 @@ describe('projected coordinates', () => {
       }
     }
     assert.ok(brokenWithoutRowSlack > 0, 'the row slack is never needed: these pairs do not test it');
+  });
+
+  test('bound a block from below by its box: never past a row of it, and past some without the slacks', async () => {
+    const random = seededRandom(6);
+    const projection = await fitProjection(Array.from({ length: 400 }, () => inSubspace(random)), DIMENSIONS, random);
+    let brokenWithoutSlacks = 0;
+    for (let block = 0; block < 300; block++) {
+      // Blocks of one row with a query beside it make the bound tight; blocks of four test the box itself.
+      const rows = Array.from({ length: block % 2 ? 1 : 4 }, () => inSubspace(random).map((v) => Math.round(v * 8) / 8));
+      const low = new Float64Array(PROJECTED).fill(Infinity);
+      const high = new Float64Array(PROJECTED).fill(-Infinity);
+      let rowSlack = 0;
+      for (const row of rows) {
+        const coordinates = new Float32Array(PROJECTED);
+        const { slack } = quantizeCoordinates(projection.coordinates(row), new Int8Array(PROJECTED), 0, coordinates, 0);
+        rowSlack = Math.max(rowSlack, slack);
+        coordinates.forEach((value, j) => ([low[j], high[j]] = [Math.min(low[j]!, value), Math.max(high[j]!, value)]));
+      }
+      const query = rows[0]!.map((v, d) => (d < PROJECTED ? v + (random() * 2 - 1) * (block % 2 ? 0.02 : 0.5) : 0));
+      const projectedQuery = new Float32Array(PROJECTED);
+      const querySlack = queryCoordinates(projection, query, projectedQuery);
+      let gaps = 0;
+      projectedQuery.forEach((y, j) => (gaps += Math.max(low[j]! - y, y - high[j]!, 0) ** 2));
+      const nearest = Math.min(...rows.map((row) => distance(query, row)));
+      assert.ok(boxBound(gaps, projection.norm, querySlack, rowSlack, 0) <= nearest, `block ${block}: bound past its nearest row at ${nearest}`);
+      if (boxBound(gaps, projection.norm, 0, 0, 0) > nearest) brokenWithoutSlacks++;
+    }
+    assert.ok(brokenWithoutSlacks > 0, 'the slacks are never needed: these blocks do not test them');
   });
 
   test('bound the map by σ even when its axes are not orthonormal, where σ = 1 would not hold', () => {
