@@ -9,7 +9,8 @@
 // has; training is skipped once a model version is active).
 //
 //   node --import tsx bench/fashion-embeddings.ts [--data-dir ~/.cache/lookalike/fashion-mnist-70k/data]
-//     [--out ~/.cache/lookalike/fashion-mnist-70k/embeddings-512.f32]
+//     [--out ~/.cache/lookalike/fashion-mnist-70k/embeddings-512.f32] [--epochs 32]
+// (FEATURE_WORKERS=2 in the environment imports on both cores.)
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -24,6 +25,7 @@ const { values: flags } = parseArgs({
   options: {
     'data-dir': { type: 'string', default: join(cache, 'data') },
     out: { type: 'string', default: join(cache, 'embeddings-512.f32') },
+    epochs: { type: 'string', default: '32' },
   },
 });
 const dataDir = flags['data-dir'];
@@ -55,7 +57,7 @@ async function activeVersion(): Promise<number | undefined> {
 const seconds: Record<string, number> = {};
 seconds.importTrain = await lookalike('import', 'idx', '--split', 'train');
 seconds.importTest = await lookalike('import', 'idx', '--split', 'test');
-if ((await activeVersion()) === undefined) seconds.train = await lookalike('train');
+if ((await activeVersion()) === undefined) seconds.train = await lookalike('train', '--epochs', flags.epochs);
 
 const database = await openDatabase({ pgliteDataDir: join(dataDir, 'pglite') });
 const embeddings = new Float32Array((IMAGES.train + IMAGES.test) * 512);
@@ -75,5 +77,5 @@ await database.close();
 if (written !== IMAGES.train + IMAGES.test) throw new Error(`${written} embeddings of Fashion-MNIST's ${IMAGES.train + IMAGES.test} images`);
 await mkdir(dirname(flags.out), { recursive: true });
 await writeFile(flags.out, embeddings);
-await writeFile(`${flags.out}.json`, `${JSON.stringify({ written: new Date().toISOString(), seconds }, null, 2)}\n`);
+await writeFile(`${flags.out}.json`, `${JSON.stringify({ written: new Date().toISOString(), epochs: Number(flags.epochs), seconds }, null, 2)}\n`);
 console.log(`${written} embeddings written to ${flags.out}; seconds: ${JSON.stringify(seconds)}`);
