@@ -2,7 +2,7 @@ import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Attributes } from '../catalog/attributes.js';
 import type { NeighbourFilter } from '../catalog/neighbour-filter.js';
 import type { Neighbour } from '../catalog/product.js';
-import { byteaAsBase64 } from './bytes.js';
+import { copyOut, CopyReader, type CopyOutput } from './copy-out.js';
 import { nearestEmbeddingsQuery } from './embedding.repository.js';
 import { nearestByFeaturesQuery, toNeighbour, type QueryVector } from './product.repository.js';
 import type { DB } from './schema.js';
@@ -111,21 +111,19 @@ export class SearchRepository {
 
   /** One page of a space's vectors in product id order. */
   async vectorsAfter(space: EmbeddingSpace, afterId: number, limit: number): Promise<StoredVector[]> {
-    const rows =
+    const page =
       space === null
-        ? await this.featureVectors().where('products.id', '>', afterId).orderBy('products.id').limit(limit).execute()
-        : await this.embeddingVectors(space).where('embeddings.product_id', '>', afterId).orderBy('embeddings.product_id').limit(limit).execute();
-    return rows.map(toStoredVector);
+        ? this.featureVectors().where('products.id', '>', sql.lit(afterId)).orderBy('products.id').limit(sql.lit(limit))
+        : this.embeddingVectors(space).where('embeddings.product_id', '>', sql.lit(afterId)).orderBy('embeddings.product_id').limit(sql.lit(limit));
+    return toStoredVectors((await copyOut(page).execute(this.db)).rows);
   }
 
   /** The vectors these products have in a space now; a product without one is absent. */
   async vectorsOf(space: EmbeddingSpace, productIds: readonly number[]): Promise<StoredVector[]> {
     if (productIds.length === 0) return [];
-    const rows =
-      space === null
-        ? await this.featureVectors().where('products.id', '=', anyOf(productIds)).execute()
-        : await this.embeddingVectors(space).where('embeddings.product_id', '=', anyOf(productIds)).execute();
-    return rows.map(toStoredVector);
+    const ids = sql<number>`any(${sql.lit(`{${productIds.join(',')}}`)}::integer[])`;
+    const found = space === null ? this.featureVectors().where('products.id', '=', ids) : this.embeddingVectors(space).where('embeddings.product_id', '=', ids);
+    return toStoredVectors((await copyOut(found).execute(this.db)).rows);
   }
 
   /**
@@ -166,12 +164,10 @@ export class SearchRepository {
     return { neighbours: rows.map(toNeighbour), state: rows[0] && toState(rows[0]), queryChanged: rows[0]?.query_changed ?? false };
   }
 
-  // vector_send is pgvector's binary form. As base64 text it travels through
-  // both drivers as a plain string: PGlite's own bytea parsing is slow.
+  // Read by copyOut, the columns in this order (toStoredVectors): binary
+  // COPY sends each vector in pgvector's binary form, and no value as text.
   private featureVectors() {
-    return this.db
-      .selectFrom('products')
-      .select(['products.id as product_id', byteaAsBase64(vectorSend('products.features')).as('vector'), 'products.category_key']);
+    return this.db.selectFrom('products').select(['products.id', 'products.features', 'products.category_key']);
   }
 
   private embeddingVectors(modelVersionId: number) {
@@ -179,11 +175,11 @@ export class SearchRepository {
       .selectFrom('embeddings')
       .select((eb) => [
         'embeddings.product_id',
-        byteaAsBase64(vectorSend('embeddings.embedding')).as('vector'),
+        'embeddings.embedding',
         // A lookup per row: a join may be planned as a merge from the first product on every page.
         eb.selectFrom('products').select('products.category_key').whereRef('products.id', '=', 'embeddings.product_id').as('category_key'),
       ])
-      .where('embeddings.model_version_id', '=', modelVersionId);
+      .where('embeddings.model_version_id', '=', sql.lit(modelVersionId));
   }
 }
 
@@ -198,20 +194,35 @@ function toState(row: StateRow): SearchState {
   return { generation: Number(row.generation), activeSpace: row.active_space };
 }
 
-function vectorSend(column: string) {
-  return sql<Uint8Array>`vector_send(${sql.ref(column)})`;
-}
-
 function anyOf(ids: readonly number[]) {
   return sql<number>`any(${ids}::integer[])`;
 }
 
-/** vector_send: int16 dimensions, int16 unused, then float4s, all big-endian. */
-function toStoredVector(row: { product_id: number; vector: string; category_key: string | null }): StoredVector {
-  const bytes = Buffer.from(row.vector, 'base64');
-  const dimensions = bytes.readUInt16BE(0);
-  bytes.swap32();
-  const vector = new Float32Array(dimensions);
-  new Uint8Array(vector.buffer).set(bytes.subarray(4, 4 + 4 * dimensions));
-  return { productId: row.product_id, vector, categoryKey: row.category_key };
+/**
+ * The tuples of copyOut(featureVectors or embeddingVectors): a product id,
+ * a vector in vector_send's form (int16 dimensions, int16 unused, then
+ * float4s, all big-endian) and a category key. The page's vectors share one
+ * buffer, byte-swapped in one call once all are in.
+ */
+function toStoredVectors(rows: CopyOutput[]): StoredVector[] {
+  return rows.flatMap(({ copy }) => {
+    const reader = new CopyReader(copy);
+    // The vectors are nearly all of the bytes.
+    const values = new Float32Array(copy.length >> 2);
+    const bytes = Buffer.from(values.buffer);
+    const stored: StoredVector[] = [];
+    let used = 0;
+    while (reader.nextTuple()) {
+      reader.field();
+      const productId = copy.readInt32BE(reader.start);
+      reader.field();
+      const dimensions = copy.readUInt16BE(reader.start);
+      copy.copy(bytes, 4 * used, reader.start + 4, reader.start + 4 + 4 * dimensions);
+      const vector = values.subarray(used, (used += dimensions));
+      const keyBytes = reader.field();
+      stored.push({ productId, vector, categoryKey: keyBytes < 0 ? null : copy.toString('utf8', reader.start, reader.start + keyBytes) });
+    }
+    bytes.subarray(0, 4 * used).swap32();
+    return stored;
+  });
 }
