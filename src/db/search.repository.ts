@@ -32,6 +32,9 @@ export interface StoredVector {
   categoryKey: string | null;
 }
 
+/** A vector as read, valid during the call only: the reader's buffer holds the next one after it. */
+export type EachVector = (productId: number, vector: Float32Array, categoryKey: string | null) => void;
+
 export interface ProductAttributes {
   productId: number;
   attributes: Attributes;
@@ -111,11 +114,22 @@ export class SearchRepository {
 
   /** One page of a space's vectors in product id order. */
   async vectorsAfter(space: EmbeddingSpace, afterId: number, limit: number): Promise<StoredVector[]> {
+    const stored: StoredVector[] = [];
+    await this.eachVectorAfter(space, afterId, limit, (productId, vector, categoryKey) => stored.push({ productId, vector: vector.slice(), categoryKey }));
+    return stored;
+  }
+
+  /**
+   * vectorsAfter without the page: each vector is handed to `each` in turn,
+   * in one buffer that the next overwrites, and the count is returned. What
+   * a load of a million vectors allocates is then the statements' output.
+   */
+  async eachVectorAfter(space: EmbeddingSpace, afterId: number, limit: number, each: EachVector): Promise<number> {
     const page =
       space === null
         ? this.featureVectors().where('products.id', '>', sql.lit(afterId)).orderBy('products.id').limit(sql.lit(limit))
         : this.embeddingVectors(space).where('embeddings.product_id', '>', sql.lit(afterId)).orderBy('embeddings.product_id').limit(sql.lit(limit));
-    return toStoredVectors((await copyOut(page).execute(this.db)).rows);
+    return eachStoredVector((await copyOut(page).execute(this.db)).rows, each);
   }
 
   /** The vectors these products have in a space now; a product without one is absent. */
@@ -123,7 +137,9 @@ export class SearchRepository {
     if (productIds.length === 0) return [];
     const ids = sql<number>`any(${sql.lit(`{${productIds.join(',')}}`)}::integer[])`;
     const found = space === null ? this.featureVectors().where('products.id', '=', ids) : this.embeddingVectors(space).where('embeddings.product_id', '=', ids);
-    return toStoredVectors((await copyOut(found).execute(this.db)).rows);
+    const stored: StoredVector[] = [];
+    eachStoredVector((await copyOut(found).execute(this.db)).rows, (productId, vector, categoryKey) => stored.push({ productId, vector: vector.slice(), categoryKey }));
+    return stored;
   }
 
   /**
@@ -164,7 +180,7 @@ export class SearchRepository {
     return { neighbours: rows.map(toNeighbour), state: rows[0] && toState(rows[0]), queryChanged: rows[0]?.query_changed ?? false };
   }
 
-  // Read by copyOut, the columns in this order (toStoredVectors): binary
+  // Read by copyOut, the columns in this order (eachStoredVector): binary
   // COPY sends each vector in pgvector's binary form, and no value as text.
   private featureVectors() {
     return this.db.selectFrom('products').select(['products.id', 'products.features', 'products.category_key']);
@@ -199,30 +215,32 @@ function anyOf(ids: readonly number[]) {
 }
 
 /**
- * The tuples of copyOut(featureVectors or embeddingVectors): a product id,
- * a vector in vector_send's form (int16 dimensions, int16 unused, then
- * float4s, all big-endian) and a category key. The page's vectors share one
- * buffer, byte-swapped in one call once all are in.
+ * Hands `each` the tuples of copyOut(featureVectors or embeddingVectors): a
+ * product id, a vector in vector_send's form (int16 dimensions, int16
+ * unused, then float4s, all big-endian), byte-swapped into one buffer, and a
+ * category key. Returns how many there were.
  */
-function toStoredVectors(rows: CopyOutput[]): StoredVector[] {
-  return rows.flatMap(({ copy }) => {
+function eachStoredVector(rows: CopyOutput[], each: EachVector): number {
+  let count = 0;
+  let vector = new Float32Array(0);
+  let bytes = Buffer.alloc(0);
+  for (const { copy } of rows) {
     const reader = new CopyReader(copy);
-    // The vectors are nearly all of the bytes.
-    const values = new Float32Array(copy.length >> 2);
-    const bytes = Buffer.from(values.buffer);
-    const stored: StoredVector[] = [];
-    let used = 0;
     while (reader.nextTuple()) {
       reader.field();
       const productId = copy.readInt32BE(reader.start);
       reader.field();
       const dimensions = copy.readUInt16BE(reader.start);
-      copy.copy(bytes, 4 * used, reader.start + 4, reader.start + 4 + 4 * dimensions);
-      const vector = values.subarray(used, (used += dimensions));
+      if (vector.length !== dimensions) {
+        vector = new Float32Array(dimensions);
+        bytes = Buffer.from(vector.buffer);
+      }
+      copy.copy(bytes, 0, reader.start + 4, reader.start + 4 + 4 * dimensions);
+      bytes.swap32();
       const keyBytes = reader.field();
-      stored.push({ productId, vector, categoryKey: keyBytes < 0 ? null : copy.toString('utf8', reader.start, reader.start + keyBytes) });
+      each(productId, vector, keyBytes < 0 ? null : copy.toString('utf8', reader.start, reader.start + keyBytes));
+      count++;
     }
-    bytes.subarray(0, 4 * used).swap32();
-    return stored;
-  });
+  }
+  return count;
 }
