@@ -2,6 +2,7 @@ import { createL2Kernel, QUANTIZED_STEP, webAssembly, type L2Kernel, type WasmMe
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Scan } from './candidates.js';
 import { down, Partition, scannedDistance, up } from './partition.js';
+import { sortedByKey } from './sorted-by-key.js';
 import { seededRandom } from '../ml/head/seeded-random.js';
 import { pauseIfLong } from '../time-slice.js';
 
@@ -361,16 +362,8 @@ export class VectorTable {
    */
   async partition(groups = Math.max(1, Math.min(48, Math.round(Math.sqrt(this.size) / 24))), blockRows = BLOCK_ROWS, random = seededRandom(this.size)): Promise<void> {
     if (this.#assignment || this.size === 0) return;
-    const dimensions = this.#dimensions;
     const rows = this.#used;
-    const live = [...this.#slots.values()];
-    const pivotCount = Math.min(groups, live.length);
-    const pivots = new Float32Array(pivotCount * dimensions);
-    for (let g = 0; g < pivotCount; g++) {
-      const pick = g + Math.floor(random() * (live.length - g));
-      [live[g], live[pick]] = [live[pick]!, live[g]!];
-      pivots.set(this.#vectorAt(live[g]!), g * dimensions);
-    }
+    const pivotCount = Math.min(groups, this.size);
     const assignment: Assignment = {
       rows,
       passed: 0,
@@ -380,6 +373,7 @@ export class VectorTable {
     };
     this.#assignment = assignment;
     try {
+      const pivots = await this.exclusive(() => this.#drawPivots(pivotCount, random));
       for (let g = 0; g < pivotCount; g++) {
         await nextTurn();
         assignment.passed = 0;
@@ -392,6 +386,29 @@ export class VectorTable {
     } finally {
       this.#assignment = undefined;
     }
+  }
+
+  /**
+   * `count` rows drawn at random, their vectors one after another: the
+   * table's rows are listed in slices, holding it. A write queued before
+   * the build may have left fewer rows than `count`: slot 0, listed in their
+   * place, serves as well (any vector does as a pivot).
+   */
+  async #drawPivots(count: number, random: () => number): Promise<Float32Array> {
+    const live = new Int32Array(Math.max(count, this.#slots.size));
+    let listed = 0;
+    for (const slot of this.#slots.values()) {
+      if (listed % PERMUTE_STEP === 0) await pauseIfLong();
+      live[listed++] = slot;
+    }
+    const dimensions = this.#dimensions;
+    const pivots = new Float32Array(count * dimensions);
+    for (let g = 0; g < count; g++) {
+      const pick = g + Math.floor(random() * (live.length - g));
+      [live[g], live[pick]] = [live[pick]!, live[g]!];
+      pivots.set(this.#vectorAt(live[g]!), g * dimensions);
+    }
+    return pivots;
   }
 
   /**
@@ -428,28 +445,39 @@ export class VectorTable {
   async #file({ rows, group, sum, sums }: Assignment, pivots: Float32Array, blockRows: number): Promise<void> {
     const dimensions = this.#dimensions;
     const groups = pivots.length / dimensions;
-    const filed: number[][] = Array.from({ length: groups }, () => []);
+    // Every row: those the passes summed, then the tail.
+    const order = new Int32Array(this.#slots.size);
     const tail: number[] = [];
-    let seen = 0;
+    const groupRows = new Int32Array(groups);
+    let filed = 0;
     for (const slot of this.#slots.values()) {
-      if (++seen % PERMUTE_STEP === 0) await pauseIfLong();
-      if (slot < rows && !Number.isNaN(sum[slot]!)) filed[group[slot]!]!.push(slot);
-      else tail.push(slot);
+      if ((filed + tail.length) % PERMUTE_STEP === 0) await pauseIfLong();
+      if (slot < rows && !Number.isNaN(sum[slot]!)) {
+        order[filed++] = slot;
+        groupRows[group[slot]!]!++;
+      } else {
+        tail.push(slot);
+      }
     }
-    const order: number[] = [];
+    order.set(tail, filed);
+    // By group, then by sum, rows of equal sums as listed: ascending sums
+    // (none negative or NaN here) order as their float32 bits do.
+    const bits = new Uint32Array(sum.buffer, sum.byteOffset, sum.length);
+    let sorted: Int32Array = order.subarray(0, filed);
+    sorted = await sortedByKey(sorted, 1 << 16, (slot) => bits[slot]! & 0xffff);
+    sorted = await sortedByKey(sorted, 1 << 16, (slot) => bits[slot]! >>> 16);
+    order.set(await sortedByKey(sorted, groups, (slot) => group[slot]!));
     const starts: number[] = [];
     const counts: number[] = [];
     const inner: number[] = [];
     const outer: number[] = [];
-    for (let g = 0; g < groups; g++) {
-      await pauseIfLong();
-      const slots = filed[g]!.sort((a, b) => sum[a]! - sum[b]!);
-      for (let from = 0; from < slots.length; from += blockRows) {
+    for (let g = 0, groupStart = 0; g < groups; groupStart += groupRows[g++]!) {
+      const groupEnd = groupStart + groupRows[g]!;
+      for (let start = groupStart; start < groupEnd; start += blockRows) {
         await pauseIfLong();
-        const block = slots.slice(from, from + blockRows);
-        starts.push(order.length);
+        const block = order.subarray(start, Math.min(start + blockRows, groupEnd));
+        starts.push(start);
         counts.push(block.length);
-        order.push(...block);
         let radius = 0;
         for (const slot of block) radius = Math.max(radius, this.#radii[slot]!);
         // Per pivot, the ring of the smallest and largest sums widened by the largest radius holds every row's.
@@ -466,10 +494,8 @@ export class VectorTable {
         }
       }
     }
-    const tailStart = order.length;
-    order.push(...tail);
     await this.#permute(order);
-    this.#partition = new Partition(dimensions, pivots, Int32Array.from(starts), Int32Array.from(counts), Float64Array.from(inner), Float64Array.from(outer), tailStart);
+    this.#partition = new Partition(dimensions, pivots, Int32Array.from(starts), Int32Array.from(counts), Float64Array.from(inner), Float64Array.from(outer), filed);
     this.#used = order.length;
     this.#blockOf.fill(TAIL);
     for (let block = 0; block < starts.length; block++) this.#blockOf.fill(block, starts[block]!, starts[block]! + counts[block]!);
@@ -481,10 +507,12 @@ export class VectorTable {
    * id names, so vectorOf, radiusOf and image() stay true during a pause.
    * Slot i holds a hole a deletion left when its id names another slot.
    */
-  async #permute(order: number[]): Promise<void> {
-    // A loop: Int32Array.from with a mapping took 116 ms at a million rows.
+  async #permute(order: Int32Array): Promise<void> {
     const wanted = new Int32Array(order.length);
-    for (let i = 0; i < order.length; i++) wanted[i] = this.#ids[order[i]!]!;
+    for (let i = 0; i < order.length; i++) {
+      if (i % PERMUTE_STEP === 0) await pauseIfLong();
+      wanted[i] = this.#ids[order[i]!]!;
+    }
     const memory = new Uint8Array(this.#memory.buffer);
     const rowBytes = this.#rowBytes;
     const spare = new Uint8Array(rowBytes);

@@ -221,6 +221,8 @@ describe('a partitioned VectorTable', () => {
     for (const [id, vector] of stored) table.set(id, vector);
     let building = true;
     let turns = 0;
+    // A turn of its own, so that the reader's next turn is asked for before the build's (a test before may have asked in this one).
+    await nextTurn();
     // Each turn runs its slice before the build goes on, so the build pauses at almost every step, filing included.
     const reader = (async () => {
       while (building) {
