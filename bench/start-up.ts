@@ -168,14 +168,10 @@ async function processStarts(url: string): Promise<string[]> {
   return cells;
 }
 
-/** The repository's pages alone, decoded and dropped. */
+/** The repository's pages alone, as the index reads them, decoded and dropped. */
 async function readAndDecode(repository: SearchRepository, space: EmbeddingSpace): Promise<number> {
   return timed(async () => {
-    for (let after = 0; ; ) {
-      const page = await repository.vectorsAfter(space, after, 2000);
-      if (page.length === 0) break;
-      after = page.at(-1)!.productId;
-    }
+    for (let after = 0, read = 2000; read === 2000; ) read = await repository.eachVectorAfter(space, after, 2000, (productId) => (after = productId));
   });
 }
 

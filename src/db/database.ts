@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { isCopyOut, pgCopyOut, type CopyOutput } from './copy-out.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { classifyDatabaseError, describeDatabaseError } from './database-errors.js';
 import { DatabaseHealth, type DatabaseStatus } from './database-health.js';
@@ -87,7 +88,9 @@ function openPostgres(connectionString: string, max: number, timeouts: DatabaseT
     }
 
     override query(...args: unknown[]): any {
-      const result = (super.query as (...a: unknown[]) => unknown)(...args);
+      const [text, values] = args;
+      const result =
+        typeof text === 'string' && isCopyOut(text) ? copyOutRows(this, text, values) : (super.query as (...a: unknown[]) => unknown)(...args);
       // After a read timeout the query is still running on the connection;
       // ending the connection makes the pool discard it instead of reusing it.
       if (result instanceof Promise) {
@@ -108,6 +111,12 @@ function openPostgres(connectionString: string, max: number, timeouts: DatabaseT
   });
   const db = new Kysely<DB>({ dialect: new GuardedDialect(new PostgresDialect({ pool }), health) });
   return { db, kind: 'postgres', ping: () => ping(db), health: () => health.status(), close: () => db.destroy() };
+}
+
+/** A copyOut statement through Kysely, which reads `rows` of what a query resolves to. */
+async function copyOutRows(client: pg.Client, statement: string, values: unknown): Promise<{ command: string; rows: CopyOutput[] }> {
+  if (Array.isArray(values) && values.length > 0) throw new Error('COPY takes no parameters');
+  return { command: 'COPY', rows: [await pgCopyOut(client, statement)] };
 }
 
 async function openPGlite(dataDir: string, health: DatabaseHealth): Promise<Database> {

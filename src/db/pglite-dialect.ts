@@ -12,6 +12,7 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import { pauseIfLong } from '../time-slice.js';
+import { isCopyOut, pgliteCopyOut } from './copy-out.js';
 
 /**
  * Kysely dialect for PGlite. PGlite is one Postgres session, so the driver
@@ -89,6 +90,10 @@ class PGliteConnection implements DatabaseConnection {
     // loop: a chain of statements, one request's or many's, would hold every
     // socket until it ends.
     await pauseIfLong();
+    if (isCopyOut(query.sql)) {
+      if (query.parameters.length > 0) throw new Error('COPY takes no parameters');
+      return { rows: [(await pgliteCopyOut(this.pglite, query.sql)) as R] };
+    }
     // Without parameters the simple protocol runs, so a migration file can hold
     // several statements, as it can through `pg`.
     const result =

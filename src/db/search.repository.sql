@@ -29,68 +29,84 @@ from
   left join "search_changes" as "c" on "c"."generation" > $2;
 
 -- vectorsAfter(raw features, afterId = 0, limit = 2000)
-select
-  "products"."id" as "product_id",
-  encode(vector_send ("products"."features"), 'base64') as "vector",
-  "products"."category_key"
-from
-  "products"
-where
-  "products"."id" > $1
-order by
-  "products"."id"
-limit
-  $2;
+copy (
+  (
+    select
+      "products"."id",
+      "products"."features",
+      "products"."category_key"
+    from
+      "products"
+    where
+      "products"."id" > 0
+    order by
+      "products"."id"
+    limit
+      2000
+  )
+) to stdout (format binary);
 
 -- vectorsAfter(model version 2, afterId = 0, limit = 2000)
-select
-  "embeddings"."product_id",
-  encode(vector_send ("embeddings"."embedding"), 'base64') as "vector",
+copy (
   (
     select
-      "products"."category_key"
+      "embeddings"."product_id",
+      "embeddings"."embedding",
+      (
+        select
+          "products"."category_key"
+        from
+          "products"
+        where
+          "products"."id" = "embeddings"."product_id"
+      ) as "category_key"
     from
-      "products"
+      "embeddings"
     where
-      "products"."id" = "embeddings"."product_id"
-  ) as "category_key"
-from
-  "embeddings"
-where
-  "embeddings"."model_version_id" = $1
-  and "embeddings"."product_id" > $2
-order by
-  "embeddings"."product_id"
-limit
-  $3;
+      "embeddings"."model_version_id" = 2
+      and "embeddings"."product_id" > 0
+    order by
+      "embeddings"."product_id"
+    limit
+      2000
+  )
+) to stdout (format binary);
 
 -- vectorsOf(raw features, [3, 4])
-select
-  "products"."id" as "product_id",
-  encode(vector_send ("products"."features"), 'base64') as "vector",
-  "products"."category_key"
-from
-  "products"
-where
-  "products"."id" = any ($1::integer[]);
-
--- vectorsOf(model version 2, [3, 4])
-select
-  "embeddings"."product_id",
-  encode(vector_send ("embeddings"."embedding"), 'base64') as "vector",
+copy (
   (
     select
+      "products"."id",
+      "products"."features",
       "products"."category_key"
     from
       "products"
     where
-      "products"."id" = "embeddings"."product_id"
-  ) as "category_key"
-from
-  "embeddings"
-where
-  "embeddings"."model_version_id" = $1
-  and "embeddings"."product_id" = any ($2::integer[]);
+      "products"."id" = any ('{3,4}'::integer[])
+  )
+) to stdout (format binary);
+
+-- vectorsOf(model version 2, [3, 4])
+copy (
+  (
+    select
+      "embeddings"."product_id",
+      "embeddings"."embedding",
+      (
+        select
+          "products"."category_key"
+        from
+          "products"
+        where
+          "products"."id" = "embeddings"."product_id"
+      ) as "category_key"
+    from
+      "embeddings"
+    where
+      "embeddings"."model_version_id" = 2
+      and "embeddings"."product_id" = any ('{3,4}'::integer[])
+  )
+) to stdout (format binary);
 
 -- nearestAmong(raw features, query, k = 6, candidates)
 select

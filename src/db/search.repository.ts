@@ -2,7 +2,7 @@ import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Attributes } from '../catalog/attributes.js';
 import type { NeighbourFilter } from '../catalog/neighbour-filter.js';
 import type { Neighbour } from '../catalog/product.js';
-import { byteaAsBase64 } from './bytes.js';
+import { copyOut, CopyReader, type CopyOutput } from './copy-out.js';
 import { nearestEmbeddingsQuery } from './embedding.repository.js';
 import { nearestByFeaturesQuery, toNeighbour, type QueryVector } from './product.repository.js';
 import type { DB } from './schema.js';
@@ -31,6 +31,9 @@ export interface StoredVector {
   /** The product's category key (catalog/category.ts), read with the vector: the index filters by it. */
   categoryKey: string | null;
 }
+
+/** A vector as read, valid during the call only: the reader's buffer holds the next one after it. */
+export type EachVector = (productId: number, vector: Float32Array, categoryKey: string | null) => void;
 
 export interface ProductAttributes {
   productId: number;
@@ -111,21 +114,32 @@ export class SearchRepository {
 
   /** One page of a space's vectors in product id order. */
   async vectorsAfter(space: EmbeddingSpace, afterId: number, limit: number): Promise<StoredVector[]> {
-    const rows =
+    const stored: StoredVector[] = [];
+    await this.eachVectorAfter(space, afterId, limit, (productId, vector, categoryKey) => stored.push({ productId, vector: vector.slice(), categoryKey }));
+    return stored;
+  }
+
+  /**
+   * vectorsAfter without the page: each vector is handed to `each` in turn,
+   * in one buffer that the next overwrites, and the count is returned. What
+   * a load of a million vectors allocates is then the statements' output.
+   */
+  async eachVectorAfter(space: EmbeddingSpace, afterId: number, limit: number, each: EachVector): Promise<number> {
+    const page =
       space === null
-        ? await this.featureVectors().where('products.id', '>', afterId).orderBy('products.id').limit(limit).execute()
-        : await this.embeddingVectors(space).where('embeddings.product_id', '>', afterId).orderBy('embeddings.product_id').limit(limit).execute();
-    return rows.map(toStoredVector);
+        ? this.featureVectors().where('products.id', '>', sql.lit(afterId)).orderBy('products.id').limit(sql.lit(limit))
+        : this.embeddingVectors(space).where('embeddings.product_id', '>', sql.lit(afterId)).orderBy('embeddings.product_id').limit(sql.lit(limit));
+    return eachStoredVector((await copyOut(page).execute(this.db)).rows, each);
   }
 
   /** The vectors these products have in a space now; a product without one is absent. */
   async vectorsOf(space: EmbeddingSpace, productIds: readonly number[]): Promise<StoredVector[]> {
     if (productIds.length === 0) return [];
-    const rows =
-      space === null
-        ? await this.featureVectors().where('products.id', '=', anyOf(productIds)).execute()
-        : await this.embeddingVectors(space).where('embeddings.product_id', '=', anyOf(productIds)).execute();
-    return rows.map(toStoredVector);
+    const ids = sql<number>`any(${sql.lit(`{${productIds.join(',')}}`)}::integer[])`;
+    const found = space === null ? this.featureVectors().where('products.id', '=', ids) : this.embeddingVectors(space).where('embeddings.product_id', '=', ids);
+    const stored: StoredVector[] = [];
+    eachStoredVector((await copyOut(found).execute(this.db)).rows, (productId, vector, categoryKey) => stored.push({ productId, vector: vector.slice(), categoryKey }));
+    return stored;
   }
 
   /**
@@ -166,12 +180,10 @@ export class SearchRepository {
     return { neighbours: rows.map(toNeighbour), state: rows[0] && toState(rows[0]), queryChanged: rows[0]?.query_changed ?? false };
   }
 
-  // vector_send is pgvector's binary form. As base64 text it travels through
-  // both drivers as a plain string: PGlite's own bytea parsing is slow.
+  // Read by copyOut, the columns in this order (eachStoredVector): binary
+  // COPY sends each vector in pgvector's binary form, and no value as text.
   private featureVectors() {
-    return this.db
-      .selectFrom('products')
-      .select(['products.id as product_id', byteaAsBase64(vectorSend('products.features')).as('vector'), 'products.category_key']);
+    return this.db.selectFrom('products').select(['products.id', 'products.features', 'products.category_key']);
   }
 
   private embeddingVectors(modelVersionId: number) {
@@ -179,11 +191,11 @@ export class SearchRepository {
       .selectFrom('embeddings')
       .select((eb) => [
         'embeddings.product_id',
-        byteaAsBase64(vectorSend('embeddings.embedding')).as('vector'),
+        'embeddings.embedding',
         // A lookup per row: a join may be planned as a merge from the first product on every page.
         eb.selectFrom('products').select('products.category_key').whereRef('products.id', '=', 'embeddings.product_id').as('category_key'),
       ])
-      .where('embeddings.model_version_id', '=', modelVersionId);
+      .where('embeddings.model_version_id', '=', sql.lit(modelVersionId));
   }
 }
 
@@ -198,20 +210,37 @@ function toState(row: StateRow): SearchState {
   return { generation: Number(row.generation), activeSpace: row.active_space };
 }
 
-function vectorSend(column: string) {
-  return sql<Uint8Array>`vector_send(${sql.ref(column)})`;
-}
-
 function anyOf(ids: readonly number[]) {
   return sql<number>`any(${ids}::integer[])`;
 }
 
-/** vector_send: int16 dimensions, int16 unused, then float4s, all big-endian. */
-function toStoredVector(row: { product_id: number; vector: string; category_key: string | null }): StoredVector {
-  const bytes = Buffer.from(row.vector, 'base64');
-  const dimensions = bytes.readUInt16BE(0);
-  bytes.swap32();
-  const vector = new Float32Array(dimensions);
-  new Uint8Array(vector.buffer).set(bytes.subarray(4, 4 + 4 * dimensions));
-  return { productId: row.product_id, vector, categoryKey: row.category_key };
+/**
+ * Hands `each` the tuples of copyOut(featureVectors or embeddingVectors): a
+ * product id, a vector in vector_send's form (int16 dimensions, int16
+ * unused, then float4s, all big-endian), byte-swapped into one buffer, and a
+ * category key. Returns how many there were.
+ */
+function eachStoredVector(rows: CopyOutput[], each: EachVector): number {
+  let count = 0;
+  let vector = new Float32Array(0);
+  let bytes = Buffer.alloc(0);
+  for (const { copy } of rows) {
+    const reader = new CopyReader(copy);
+    while (reader.nextTuple()) {
+      reader.field();
+      const productId = copy.readInt32BE(reader.start);
+      reader.field();
+      const dimensions = copy.readUInt16BE(reader.start);
+      if (vector.length !== dimensions) {
+        vector = new Float32Array(dimensions);
+        bytes = Buffer.from(vector.buffer);
+      }
+      copy.copy(bytes, 0, reader.start + 4, reader.start + 4 + 4 * dimensions);
+      bytes.swap32();
+      const keyBytes = reader.field();
+      each(productId, vector, keyBytes < 0 ? null : copy.toString('utf8', reader.start, reader.start + keyBytes));
+      count++;
+    }
+  }
+  return count;
 }

@@ -1,12 +1,12 @@
 import { NO_FILTER, type NeighbourFilter } from '../catalog/neighbour-filter.js';
-import type { ProductAttributes, SearchRepository, SpaceOrigin, StoredVector } from '../db/search.repository.js';
+import type { ProductAttributes, SearchRepository, SpaceOrigin } from '../db/search.repository.js';
 import { type Admission, type Candidates, candidatesIn } from './candidates.js';
 import { AttributeStore } from './attribute-store.js';
 import type { IndexSnapshots } from './index-snapshot.js';
 import { VectorTable } from './vector-table.js';
 import type { EmbeddingSpace } from '../catalog/embedding-space.js';
 
-/** Vectors per statement when loading or refreshing: a few megabytes of base64 text. */
+/** Vectors per statement when loading or refreshing: a few megabytes. */
 const PAGE = 2000;
 
 /**
@@ -146,7 +146,7 @@ export class SpaceIndex {
     }
   }
 
-  #set(table: VectorTable, { productId, vector, categoryKey }: StoredVector): void {
+  #set(table: VectorTable, productId: number, vector: Float32Array, categoryKey: string | null): void {
     let code = 0;
     if (categoryKey !== null) {
       code = this.#categoryCodes.get(categoryKey) ?? this.#categoryCodes.size + 1;
@@ -181,11 +181,11 @@ export class SpaceIndex {
       return;
     }
     const table = new VectorTable(this.maxBytes);
-    for (let after = 0; ; ) {
-      const page = await this.repository.vectorsAfter(this.space, after, PAGE);
-      if (page.length === 0) break;
-      for (const stored of page) this.#set(table, stored);
-      after = page.at(-1)!.productId;
+    for (let after = 0, read = PAGE; read === PAGE; ) {
+      read = await this.repository.eachVectorAfter(this.space, after, PAGE, (productId, vector, categoryKey) => {
+        this.#set(table, productId, vector, categoryKey);
+        after = productId;
+      });
     }
     await this.#loadAttributes();
     this.#table = table;
@@ -219,7 +219,7 @@ export class SpaceIndex {
       // Not while a scan or a partition step that has paused holds the table.
       await table.exclusive(() => {
         for (const id of ids) table.delete(id);
-        for (const stored of found) this.#set(table, stored);
+        for (const { productId, vector, categoryKey } of found) this.#set(table, productId, vector, categoryKey);
       });
     }
     await this.#refreshAttributes([...productIds, ...attributesChanged]);

@@ -216,10 +216,12 @@ describe('a partitioned VectorTable', () => {
   test('every row reads true between the steps of a build, while the rows are being filed too', async () => {
     const random = seededRandom(13);
     const stored = clusteredCatalog(random, 30, 100);
-    const table = new VectorTable(undefined, 256);
+    const table = new VectorTable(undefined, 1024);
     for (const [id, vector] of stored) table.set(id, vector);
     let building = true;
     let turns = 0;
+    // A turn of its own, so that the reader's next turn is asked for before the build's (a test before may have asked in this one).
+    await nextTurn();
     // Each turn runs its slice before the build goes on, so the build pauses at almost every step, filing included.
     const reader = (async () => {
       while (building) {

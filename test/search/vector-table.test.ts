@@ -17,6 +17,17 @@ function squaredL2(a: Float32Array, b: Float32Array): number {
   return sum;
 }
 
+/**
+ * A row as the class comment defines it: s = fround(max|x| / 127),
+ * q = Math.round(x / s) within ±127, and |x - fround(q·s)| summed in double.
+ */
+function quantized(vector: Float32Array): { scale: number; values: Int8Array; distance: number } {
+  const scale = Math.fround(Math.max(0, ...Array.from(vector, Math.abs)) / 127);
+  const values = Int8Array.from(vector, (x) => (scale === 0 ? 0 : Math.max(-127, Math.min(127, Math.round(x / scale)))));
+  const distance = Math.sqrt(vector.reduce((sum, x, i) => sum + (x - Math.fround(values[i]! * scale)) ** 2, 0));
+  return { scale, values, distance };
+}
+
 async function distancesById(table: VectorTable, query: Float32Array): Promise<Map<number, number>> {
   const { distances, ids } = await table.squaredDistances(query);
   return new Map(Array.from(ids, (id, i) => [id, distances[i]!]));
@@ -59,6 +70,29 @@ describe('VectorTable', () => {
       }
     });
   }
+
+  test('writes each row as Math.round defines it, halves and the float32 steps beside them included', () => {
+    const random = seededRandom(11);
+    const vectors: Float32Array[] = [];
+    for (let i = 0; i < 300; i++) vectors.push(randomVector(random, 512).map((x) => x * 10 ** ((i % 13) - 6)));
+    // With max|x| = 127/16 the scale is 1/16, and (k + 1/2)/16 lies on a half, ±1 float32 step from it beside it.
+    for (const nudge of [-1, 0, 1]) {
+      const halves = Float32Array.from({ length: 512 }, (_, i) => (((i % 255) - 127 + 0.5) / 16) * (1 + nudge * 2 ** -23));
+      halves[0] = 127 / 16;
+      vectors.push(halves, halves.map((x) => -x));
+    }
+    vectors.push(new Float32Array(512), new Float32Array(512).fill(1e-45));
+    const table = new VectorTable();
+    vectors.forEach((vector, id) => table.set(id, vector));
+    const { rows, rowBytes } = table.image();
+    vectors.forEach((vector, id) => {
+      const { scale, values, distance } = quantized(vector);
+      const row = Buffer.from(rows.subarray(id * rowBytes, (id + 1) * rowBytes));
+      assert.equal(row.readFloatLE(0), scale, `product ${id}`);
+      assert.deepEqual(new Int8Array(row.buffer, row.byteOffset + 16, 512), values, `product ${id}`);
+      assert.equal(table.radiusOf(id), distance * (1 + 2 ** -40), `product ${id}`);
+    });
+  });
 
   test('replaces, deletes and moves rows without mixing up their ids, categories or radii', async () => {
     const random = seededRandom(5);
