@@ -171,7 +171,7 @@ async function processStarts(url: string): Promise<string[]> {
 /** The repository's pages alone, as the index reads them, decoded and dropped. */
 async function readAndDecode(repository: SearchRepository, space: EmbeddingSpace): Promise<number> {
   return timed(async () => {
-    for (let after = 0, read = 2000; read === 2000; ) read = await repository.eachVectorAfter(space, after, 2000, (productId) => (after = productId));
+    await repository.eachVector(space, () => {});
   });
 }
 

@@ -43,8 +43,11 @@ export function pgCopyOut(client: pg.Client, statement: string): Promise<CopyOut
   return new Promise((resolve, reject) => client.query(new CopyOutQuery(statement, (error, copy) => (error ? reject(error) : resolve({ copy: copy! })))));
 }
 
+/** What the last COPY output took: the next starts with as much, pages of a read being alike. */
+let lastLength = 65_536;
+
 class CopyOutQuery implements pg.Submittable {
-  #bytes = Buffer.allocUnsafe(65_536);
+  #bytes = Buffer.allocUnsafe(lastLength);
   #length = 0;
 
   constructor(
@@ -69,6 +72,7 @@ class CopyOutQuery implements pg.Submittable {
   handleCommandComplete(): void {}
 
   handleReadyForQuery(): void {
+    lastLength = Math.max(this.#length, 65_536);
     this.callback(null, this.#bytes.subarray(0, this.#length));
   }
 

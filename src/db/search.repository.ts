@@ -32,6 +32,9 @@ export interface StoredVector {
   categoryKey: string | null;
 }
 
+/** Vectors a statement of eachVector reads: a few megabytes. */
+const VECTORS_PER_STATEMENT = 2000;
+
 /** A vector as read, valid during the call only: the reader's buffer holds the next one after it. */
 export type EachVector = (productId: number, vector: Float32Array, categoryKey: string | null) => void;
 
@@ -115,21 +118,36 @@ export class SearchRepository {
   /** One page of a space's vectors in product id order. */
   async vectorsAfter(space: EmbeddingSpace, afterId: number, limit: number): Promise<StoredVector[]> {
     const stored: StoredVector[] = [];
-    await this.eachVectorAfter(space, afterId, limit, (productId, vector, categoryKey) => stored.push({ productId, vector: vector.slice(), categoryKey }));
+    eachStoredVector(await this.#vectorPage(space, afterId, limit), (productId, vector, categoryKey) => stored.push({ productId, vector: vector.slice(), categoryKey }));
     return stored;
   }
 
   /**
-   * vectorsAfter without the page: each vector is handed to `each` in turn,
-   * in one buffer that the next overwrites, and the count is returned. What
-   * a load of a million vectors allocates is then the statements' output.
+   * Every vector of a space in product id order, handed to `each` in turn
+   * in one buffer that the next overwrites: the in-process index's load.
+   * The next page is asked for before one is handed over, so that the
+   * server reads it while this process files the last, where a core is
+   * free for each (the server's CPU is about half this process's).
    */
-  async eachVectorAfter(space: EmbeddingSpace, afterId: number, limit: number, each: EachVector): Promise<number> {
+  async eachVector(space: EmbeddingSpace, each: EachVector, perStatement = VECTORS_PER_STATEMENT): Promise<void> {
+    for (let page = this.#vectorPage(space, 0, perStatement); ; ) {
+      const rows = await page;
+      const { count, lastProductId } = lastTuple(rows);
+      const next = count === perStatement ? this.#vectorPage(space, lastProductId, perStatement) : undefined;
+      // Awaited once this page is handed over: if `each` throws, it ends unheard.
+      next?.catch(() => {});
+      eachStoredVector(rows, each);
+      if (!next) return;
+      page = next;
+    }
+  }
+
+  #vectorPage(space: EmbeddingSpace, afterId: number, limit: number): Promise<CopyOutput[]> {
     const page =
       space === null
         ? this.featureVectors().where('products.id', '>', sql.lit(afterId)).orderBy('products.id').limit(sql.lit(limit))
         : this.embeddingVectors(space).where('embeddings.product_id', '>', sql.lit(afterId)).orderBy('embeddings.product_id').limit(sql.lit(limit));
-    return eachStoredVector((await copyOut(page).execute(this.db)).rows, each);
+    return copyOut(page).execute(this.db).then(({ rows }) => rows);
   }
 
   /** The vectors these products have in a space now; a product without one is absent. */
@@ -214,14 +232,30 @@ function anyOf(ids: readonly number[]) {
   return sql<number>`any(${ids}::integer[])`;
 }
 
+/** How many tuples of copyOut(featureVectors or embeddingVectors) there are, and the product id of the last. */
+function lastTuple(rows: CopyOutput[]): { count: number; lastProductId: number } {
+  let count = 0;
+  let lastProductId = 0;
+  for (const { copy } of rows) {
+    const reader = new CopyReader(copy);
+    while (reader.nextTuple()) {
+      reader.field();
+      lastProductId = copy.readInt32BE(reader.start);
+      reader.field();
+      reader.field();
+      count++;
+    }
+  }
+  return { count, lastProductId };
+}
+
 /**
  * Hands `each` the tuples of copyOut(featureVectors or embeddingVectors): a
  * product id, a vector in vector_send's form (int16 dimensions, int16
  * unused, then float4s, all big-endian), byte-swapped into one buffer, and a
- * category key. Returns how many there were.
+ * category key.
  */
-function eachStoredVector(rows: CopyOutput[], each: EachVector): number {
-  let count = 0;
+function eachStoredVector(rows: CopyOutput[], each: EachVector): void {
   let vector = new Float32Array(0);
   let bytes = Buffer.alloc(0);
   for (const { copy } of rows) {
@@ -239,8 +273,6 @@ function eachStoredVector(rows: CopyOutput[], each: EachVector): number {
       bytes.swap32();
       const keyBytes = reader.field();
       each(productId, vector, keyBytes < 0 ? null : copy.toString('utf8', reader.start, reader.start + keyBytes));
-      count++;
     }
   }
-  return count;
 }

@@ -6,7 +6,7 @@ import type { IndexSnapshots } from './index-snapshot.js';
 import { VectorTable } from './vector-table.js';
 import type { EmbeddingSpace } from '../catalog/embedding-space.js';
 
-/** Vectors per statement when loading or refreshing: a few megabytes. */
+/** Products per statement when refreshing, and attributes per statement when loading. */
 const PAGE = 2000;
 
 /**
@@ -181,12 +181,7 @@ export class SpaceIndex {
       return;
     }
     const table = new VectorTable(this.maxBytes);
-    for (let after = 0, read = PAGE; read === PAGE; ) {
-      read = await this.repository.eachVectorAfter(this.space, after, PAGE, (productId, vector, categoryKey) => {
-        this.#set(table, productId, vector, categoryKey);
-        after = productId;
-      });
-    }
+    await this.repository.eachVector(this.space, (productId, vector, categoryKey) => this.#set(table, productId, vector, categoryKey));
     await this.#loadAttributes();
     this.#table = table;
     this.#generation = generation;

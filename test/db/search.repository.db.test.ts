@@ -61,6 +61,31 @@ for (const kind of DATABASE_KINDS) {
         }
       });
 
+      test(`eachVector hands over every vector of the ${space} in id order, a statement ahead`, async () => {
+        const spaceId = space === 'raw features' ? null : versionId;
+        const expected = await printed(spaceId);
+        for (const perStatement of [1, 8, 13, 2000]) {
+          const read: StoredVector[] = [];
+          await store.search.eachVector(spaceId, (productId, vector, categoryKey) => read.push({ productId, vector: vector.slice(), categoryKey }), perStatement);
+          assert.deepEqual(read, expected, `${perStatement} a statement`);
+        }
+      });
+
+      test(`eachVector stops at the first vector its caller refuses, and the database goes on (${space})`, async () => {
+        const spaceId = space === 'raw features' ? null : versionId;
+        let handed = 0;
+        const refused = store.search.eachVector(
+          spaceId,
+          () => {
+            if (++handed === 10) throw new Error('refused');
+          },
+          4,
+        );
+        await assert.rejects(refused, /refused/);
+        assert.equal(handed, 10);
+        assert.equal((await store.search.vectorsOf(spaceId, [ids[0]!])).length, 1);
+      });
+
       test(`vectorsOf reads the ${space} vectors of the products asked for alone`, async () => {
         const spaceId = space === 'raw features' ? null : versionId;
         const asked = [ids.at(-1)!, ids[3]!, ids[0]!, ids[17]!, 999_999];

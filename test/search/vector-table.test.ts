@@ -71,28 +71,32 @@ describe('VectorTable', () => {
     });
   }
 
-  test('writes each row as Math.round defines it, halves and the float32 steps beside them included', () => {
-    const random = seededRandom(11);
-    const vectors: Float32Array[] = [];
-    for (let i = 0; i < 300; i++) vectors.push(randomVector(random, 512).map((x) => x * 10 ** ((i % 13) - 6)));
-    // With max|x| = 127/16 the scale is 1/16, and (k + 1/2)/16 lies on a half, ±1 float32 step from it beside it.
-    for (const nudge of [-1, 0, 1]) {
-      const halves = Float32Array.from({ length: 512 }, (_, i) => (((i % 255) - 127 + 0.5) / 16) * (1 + nudge * 2 ** -23));
-      halves[0] = 127 / 16;
-      vectors.push(halves, halves.map((x) => -x));
-    }
-    vectors.push(new Float32Array(512), new Float32Array(512).fill(1e-45));
-    const table = new VectorTable();
-    vectors.forEach((vector, id) => table.set(id, vector));
-    const { rows, rowBytes } = table.image();
-    vectors.forEach((vector, id) => {
-      const { scale, values, distance } = quantized(vector);
-      const row = Buffer.from(rows.subarray(id * rowBytes, (id + 1) * rowBytes));
-      assert.equal(row.readFloatLE(0), scale, `product ${id}`);
-      assert.deepEqual(new Int8Array(row.buffer, row.byteOffset + 16, 512), values, `product ${id}`);
-      assert.equal(table.radiusOf(id), distance * (1 + 2 ** -40), `product ${id}`);
+  for (const dimensions of [512, 3, 17, 100, 2048]) {
+    test(`writes each row as Math.round defines it, halves, the float32 steps beside them and extremes included (${dimensions} dimensions)`, () => {
+      const random = seededRandom(dimensions);
+      const vectors: Float32Array[] = [];
+      for (let i = 0; i < 300; i++) vectors.push(randomVector(random, dimensions).map((x) => x * 10 ** ((i % 13) - 6)));
+      // With max|x| = 127/16 the scale is 1/16, and (k + 1/2)/16 lies on a half, ±1 float32 step from it beside it.
+      for (const nudge of [-1, 0, 1]) {
+        const halves = Float32Array.from({ length: dimensions }, (_, i) => (((i % 255) - 127 + 0.5) / 16) * (1 + nudge * 2 ** -23));
+        halves[0] = 127 / 16;
+        vectors.push(halves, halves.map((x) => -x));
+      }
+      const extremes = [0, 1e-45, 3e38, -3.4e38, Number.NaN].map((x) => Float32Array.from({ length: dimensions }, (_, i) => (i % 3 === 0 ? x : x / 3)));
+      vectors.push(...extremes);
+      const table = new VectorTable();
+      vectors.forEach((vector, id) => table.set(id, vector));
+      const { rows, rowBytes } = table.image();
+      vectors.forEach((vector, id) => {
+        const { scale, values, distance } = quantized(vector);
+        const row = Buffer.from(rows.subarray(id * rowBytes, (id + 1) * rowBytes));
+        assert.equal(row.readFloatLE(0), scale, `product ${id}`);
+        assert.deepEqual(new Int8Array(row.buffer, row.byteOffset + 16, dimensions), values, `product ${id}`);
+        assert.ok(new Int8Array(row.buffer, row.byteOffset + 16 + dimensions, rowBytes - 16 - dimensions).every((q) => q === 0), `product ${id}: padding`);
+        assert.equal(table.radiusOf(id), distance * (1 + 2 ** -40), `product ${id}`);
+      });
     });
-  });
+  }
 
   test('replaces, deletes and moves rows without mixing up their ids, categories or radii', async () => {
     const random = seededRandom(5);
