@@ -194,7 +194,7 @@ for (const kind of kinds) {
     const served: number[] = [];
     let pgvectorScan = '—';
     if (client) {
-      const tableName = `scale_${kind}_${size}_${dimensions}`;
+      const tableName = `scale_${kind.replaceAll('-', '_')}_${size}_${dimensions}`;
       const path = join(tmpdir(), `${tableName}.pgcopy`);
       const exists = await client.query(`select count(*)::int as n from pg_class where relname = $1`, [tableName]);
       if (exists.rows[0].n === 0) {
