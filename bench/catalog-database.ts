@@ -56,7 +56,7 @@ export async function seedCatalog(url: string, size: number, dimensions: number,
 }
 
 /** PGCOPY: model_version_id, product_id, the embedding as vector_recv reads it (int16 dimensions, int16 unused, big-endian float4s), predicted_category 'a'. */
-async function writeEmbeddings(path: string, size: number, dimensions: number, version: number, vectorOf: Catalog): Promise<void> {
+export async function writeEmbeddings(path: string, size: number, dimensions: number, version: number, vectorOf: Catalog): Promise<void> {
   const file = await open(path, 'w', 0o644);
   await file.write(Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]));
   const rowBytes = 2 + 4 + 4 + 4 + 4 + 4 + 4 + 4 * dimensions + 4 + 1;

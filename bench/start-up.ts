@@ -28,7 +28,7 @@
 //   node --import tsx bench/start-up.ts [--sizes 100000,1000000] [--pglite 100000]
 //     [--database postgres://postgres@127.0.0.1:5433/lookalike_startup] [--process]
 //     [--process-only]   (the process starts alone, on databases seeded before)
-import { mkdtemp, open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -46,6 +46,7 @@ import { SpaceIndex } from '../src/search/space-index.js';
 import { startApi } from '../harness/api-process.js';
 import { seededRandom } from '../harness/vectors.js';
 import { machine, ms, ratio, table } from './table.js';
+import { writeEmbeddings } from './catalog-database.js';
 import type { EmbeddingSpace } from '../src/catalog/embedding-space.js';
 
 const { values: flags } = parseArgs({
@@ -63,36 +64,12 @@ const DIMENSIONS = 512;
 /** The table printed at the end, a row per database and size. */
 const rows: (string | number)[][] = [];
 
-/** PGCOPY of embeddings (model_version_id, product_id, embedding, predicted_category), product ids 1..size. */
-async function writeCopyFile(path: string, size: number, version: number): Promise<void> {
-  const file = await open(path, 'w', 0o644);
-  await file.write(Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]));
-  const rowBytes = 2 + 4 + 4 + 4 + 4 + 4 + 4 + 4 * DIMENSIONS + 4 + 1;
-  const batch = 4096;
-  const buffer = Buffer.alloc(rowBytes * batch);
-  for (let start = 0; start < size; start += batch) {
-    const count = Math.min(batch, size - start);
-    for (let r = 0; r < count; r++) {
-      const random = seededRandom(start + r + 1);
-      let at = r * rowBytes;
-      at = buffer.writeInt16BE(4, at);
-      at = buffer.writeInt32BE(4, at);
-      at = buffer.writeInt32BE(version, at);
-      at = buffer.writeInt32BE(4, at);
-      at = buffer.writeInt32BE(start + r + 1, at);
-      at = buffer.writeInt32BE(4 + 4 * DIMENSIONS, at);
-      at = buffer.writeInt16BE(DIMENSIONS, at);
-      at = buffer.writeInt16BE(0, at);
-      for (let d = 0; d < DIMENSIONS; d++) at = buffer.writeFloatBE(random() * 2 - 1, at);
-      at = buffer.writeInt32BE(1, at);
-      buffer.write('a', at, 'latin1');
-    }
-    await file.write(buffer, 0, count * rowBytes);
-  }
-  const trailer = Buffer.alloc(2);
-  trailer.writeInt16BE(-1);
-  await file.write(trailer);
-  await file.close();
+/** PGCOPY of embeddings (model_version_id, product_id, embedding, predicted_category), product ids 1..size: uniform random vectors. */
+function writeCopyFile(path: string, size: number, version: number): Promise<void> {
+  return writeEmbeddings(path, size, DIMENSIONS, version, (i, into) => {
+    const random = seededRandom(i + 1);
+    for (let d = 0; d < DIMENSIONS; d++) into[d] = random() * 2 - 1;
+  });
 }
 
 /** Products 1..size with zero features, a version, its embeddings loaded by `copy`, then activated. */
