@@ -7,10 +7,11 @@
 import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrator.js';
+import type { DB } from '../src/db/schema.js';
 import type { Catalog } from './catalogs.js';
 
 /** `<base>_<suffix>`, created if absent. */
@@ -33,26 +34,33 @@ export async function seedCatalog(url: string, size: number, dimensions: number,
     const { rows: held } = await sql<{ n: number }>`select count(*)::int as n from embeddings e join model_versions m on m.id = e.model_version_id and m.active`.execute(db);
     if (held[0]!.n === size) return;
     console.log(`seeding ${url} with ${size} products`);
-    await sql`truncate products, training_runs, model_versions, search_changes restart identity cascade`.execute(db);
-    await sql`alter table products alter column features set storage main`.execute(db);
-    await sql`insert into products (sku, name, thumbnail, image_width, image_height, features)
-      select 'p' || i, 'p' || i, '\\x00'::bytea, 1, 1, z.v from generate_series(1, ${size}::int) i,
-      (select array_fill(0::real, array[2048])::vector as v) z`.execute(db);
-    await sql`insert into training_runs (status, hyperparameters) values ('succeeded', '{}')`.execute(db);
-    const { rows } = await sql<{ id: number }>`insert into model_versions (training_run_id, classes, head_weights, head_layout, feature_mean, feature_scale, embedding_mean, embedding_scale)
-      values (1, '{a}', '\\x00'::bytea, '{}', '{}', '{}', '{}', '{}') returning id`.execute(db);
-    const path = join(tmpdir(), `lookalike-catalog-${process.pid}.pgcopy`);
-    try {
-      await writeEmbeddings(path, size, dimensions, rows[0]!.id, vectorOf);
-      await sql`copy embeddings (model_version_id, product_id, embedding, predicted_category) from ${sql.lit(path)} with (format binary)`.execute(db);
-    } finally {
-      await rm(path, { force: true });
-    }
-    await sql`update model_versions set active = true, activated_at = now()`.execute(db);
+    await seedProducts(db, size, async (version) => {
+      const path = join(tmpdir(), `lookalike-catalog-${process.pid}.pgcopy`);
+      try {
+        await writeEmbeddings(path, size, dimensions, version, vectorOf);
+        await sql`copy embeddings (model_version_id, product_id, embedding, predicted_category) from ${sql.lit(path)} with (format binary)`.execute(db);
+      } finally {
+        await rm(path, { force: true });
+      }
+    });
     await sql`analyze`.execute(db);
   } finally {
     await database.close();
   }
+}
+
+/** Products 1..size with zero features, a version, its embeddings loaded by `copy`, then activated. */
+export async function seedProducts(db: Kysely<DB>, size: number, copy: (version: number) => Promise<void>): Promise<void> {
+  await sql`truncate products, training_runs, model_versions, search_changes restart identity cascade`.execute(db);
+  await sql`alter table products alter column features set storage main`.execute(db);
+  await sql`insert into products (sku, name, thumbnail, image_width, image_height, features)
+    select 'p' || i, 'p' || i, '\\x00'::bytea, 1, 1, z.v from generate_series(1, ${size}::int) i,
+    (select array_fill(0::real, array[2048])::vector as v) z`.execute(db);
+  await sql`insert into training_runs (status, hyperparameters) values ('succeeded', '{}')`.execute(db);
+  const { rows } = await sql<{ id: number }>`insert into model_versions (training_run_id, classes, head_weights, head_layout, feature_mean, feature_scale, embedding_mean, embedding_scale)
+    values (1, '{a}', '\\x00'::bytea, '{}', '{}', '{}', '{}', '{}') returning id`.execute(db);
+  await copy(rows[0]!.id);
+  await sql`update model_versions set active = true, activated_at = now()`.execute(db);
 }
 
 /** PGCOPY: model_version_id, product_id, the embedding as vector_recv reads it (int16 dimensions, int16 unused, big-endian float4s), predicted_category 'a'. */

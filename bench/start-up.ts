@@ -46,7 +46,7 @@ import { SpaceIndex } from '../src/search/space-index.js';
 import { startApi } from '../harness/api-process.js';
 import { seededRandom } from '../harness/vectors.js';
 import { machine, ms, ratio, table } from './table.js';
-import { writeEmbeddings } from './catalog-database.js';
+import { createdDatabase, seedProducts, writeEmbeddings } from './catalog-database.js';
 import type { EmbeddingSpace } from '../src/catalog/embedding-space.js';
 
 const { values: flags } = parseArgs({
@@ -70,21 +70,6 @@ function writeCopyFile(path: string, size: number, version: number): Promise<voi
     const random = seededRandom(i + 1);
     for (let d = 0; d < DIMENSIONS; d++) into[d] = random() * 2 - 1;
   });
-}
-
-/** Products 1..size with zero features, a version, its embeddings loaded by `copy`, then activated. */
-async function seed(db: Kysely<DB>, size: number, copy: (version: number) => Promise<void>): Promise<void> {
-  await sql`truncate products, training_runs, model_versions, search_changes restart identity cascade`.execute(db);
-  // Zero features compress to a few bytes: a million 8 kB vectors would not fit on this disk.
-  await sql`alter table products alter column features set storage main`.execute(db);
-  await sql`insert into products (sku, name, thumbnail, image_width, image_height, features)
-    select 'p' || i, 'p' || i, '\\x00'::bytea, 1, 1, z.v from generate_series(1, ${size}::int) i,
-    (select array_fill(0::real, array[2048])::vector as v) z`.execute(db);
-  await sql`insert into training_runs (status, hyperparameters) values ('succeeded', '{}')`.execute(db);
-  const { rows } = await sql<{ id: number }>`insert into model_versions (training_run_id, classes, head_weights, head_layout, feature_mean, feature_scale, embedding_mean, embedding_scale)
-    values (1, '{a}', '\\x00'::bytea, '{}', '{}', '{}', '{}', '{}') returning id`.execute(db);
-  await copy(rows[0]!.id);
-  await sql`update model_versions set active = true, activated_at = now()`.execute(db);
 }
 
 async function activeSize(db: Kysely<DB>): Promise<number> {
@@ -152,20 +137,8 @@ async function readAndDecode(repository: SearchRepository, space: EmbeddingSpace
   });
 }
 
-/** `<--database>_<suffix>`, created if absent. */
-async function databaseUrl(suffix: string): Promise<string> {
-  const url = `${flags.database}_${suffix}`;
-  const admin = new pg.Client({ connectionString: flags.database.replace(/\/[^/]*$/, '/postgres') });
-  await admin.connect();
-  const name = new URL(url).pathname.slice(1);
-  const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
-  if (exists.rowCount === 0) await admin.query(`create database ${name}`);
-  await admin.end();
-  return url;
-}
-
 async function measurePostgres(size: number): Promise<void> {
-  const url = await databaseUrl(String(size));
+  const url = await createdDatabase(flags.database, String(size));
   if (flags['process-only']) {
     const [fromDatabase, fromSnapshot] = await processStarts(url);
     console.log(`${size.toLocaleString('en-US')} products: /readyz from the database ${fromDatabase} s, from the snapshot ${fromSnapshot} s`);
@@ -178,7 +151,7 @@ async function measurePostgres(size: number): Promise<void> {
   if ((await activeSize(database.db)) !== size) {
     console.log(`seeding ${size.toLocaleString('en-US')} products into ${name}…`);
     const path = join(tmpdir(), `${name}.pgcopy`);
-    await seed(database.db, size, async (version) => {
+    await seedProducts(database.db, size, async (version) => {
       await writeCopyFile(path, size, version);
       await sql.raw(`copy embeddings (model_version_id, product_id, embedding, predicted_category) from '${path}' with (format binary)`).execute(database.db);
       await rm(path);
@@ -211,7 +184,7 @@ async function measurePGlite(size: number): Promise<void> {
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
   await migrate(db);
   const path = join(tmpdir(), `lookalike_startup_pglite_${size}.pgcopy`);
-  await seed(db, size, async (version) => {
+  await seedProducts(db, size, async (version) => {
     await writeCopyFile(path, size, version);
     await pglite.query(`copy embeddings (model_version_id, product_id, embedding, predicted_category) from '/dev/blob' with (format binary)`, [], {
       blob: new Blob([await readFile(path)]),
@@ -247,7 +220,7 @@ function loadCells(decoded: number, loads: Loads, scan: number): string[] {
 console.log(`${machine()}\n`);
 if (flags.process || flags['process-only']) {
   const start = performance.now();
-  const api = startApi({ DATABASE_URL: await databaseUrl('empty'), SEARCH_SNAPSHOT_DIR: 'off', LOG_LEVEL: 'info' });
+  const api = startApi({ DATABASE_URL: await createdDatabase(flags.database, 'empty'), SEARCH_SNAPSHOT_DIR: 'off', LOG_LEVEL: 'info' });
   await api.ready;
   console.log(`/readyz on an empty catalog: ${((performance.now() - start) / 1000).toFixed(1)} s`);
   await api.stop();
