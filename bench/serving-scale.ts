@@ -283,7 +283,7 @@ console.log(
 function float32Table(size: number, vectorOf: (i: number, into: Float32Array) => void) {
   const rowBytes = Math.ceil((dimensions * 4) / 64) * 64;
   const bytes = rowBytes * (size + 1) + size * 4;
-  const memory = new webAssembly.Memory({ initial: Math.ceil(bytes / 65_536), maximum: Math.ceil(bytes / 65_536) });
+  const memory = new webAssembly.Memory({ initial: Math.ceil(bytes / 65_536), maximum: Math.ceil(bytes / 65_536), shared: true });
   const kernel = createL2Kernel(memory);
   const ids = Int32Array.from({ length: size }, (_, i) => i + 1);
   for (let i = 0; i < size; i++) vectorOf(i, new Float32Array(memory.buffer, (i + 1) * rowBytes, dimensions));

@@ -211,6 +211,8 @@ describe('once the services are up', () => {
       'lookalike_resnet50_busy_models',
       'lookalike_resnet50_images_total',
       'lookalike_search_index_products',
+      'lookalike_search_helper_running',
+      'lookalike_search_helper_batches_total',
       'lookalike_training_running 0',
       'process_cpu_user_seconds_total',
     ]) {

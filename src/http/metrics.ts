@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { ScanHelper } from '../search/scan-helper.js';
 import type { Services } from '../services.js';
 
 /** Distinct operation names kept as labels; later ones count as 'other', so callers cannot grow the registry without bound. */
@@ -84,6 +85,25 @@ export function createMetrics(services: () => Services | undefined): ServiceMetr
     registers: [registry],
     collect() {
       this.set(services()?.similarity.indexedProducts() ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'lookalike_search_helper_running',
+    help: '1 while the helper thread that large scans share their blocks with runs, else 0.',
+    registers: [registry],
+    collect() {
+      this.set(ScanHelper.stats().running ? 1 : 0);
+    },
+  });
+  let helperBatches = 0;
+  new Counter({
+    name: 'lookalike_search_helper_batches_total',
+    help: 'Batches of blocks the helper thread read for scans.',
+    registers: [registry],
+    collect() {
+      const { batches } = ScanHelper.stats();
+      this.inc(batches - helperBatches);
+      helperBatches = batches;
     },
   });
   new Gauge({

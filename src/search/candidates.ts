@@ -82,6 +82,13 @@
  * A block is skipped on its box too: `low` and `high` hold every p̃ of its
  * rows, so |ŷ − p̃| ≥ dist(ŷ, box), and its largest e_x and r stand for
  * each row's. Only the margins differ from the ring's (partition.ts).
+ * Shared scans. A scan may hand blocks to a helper thread (scan-helper.ts)
+ * with the limits of the moment it hands them over: the helper leaves out
+ * and stops rows by those, which are at least the scan's final ones, and
+ * the scan adds the rows the helper read to U as if it had read them
+ * itself, later than it would have. U over any subset of admitted rows with
+ * full sums still bounds pgvector's k-th, and a row left out on an earlier,
+ * larger reach is further than the final one too, so nothing above changes.
  */
 import type { VectorTable } from './vector-table.js';
 

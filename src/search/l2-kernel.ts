@@ -43,12 +43,12 @@
  */
 /** Node's WebAssembly global, as far as used here: @types/node leaves it undeclared (TypeScript declares it in lib.dom). */
 export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: SharedArrayBuffer;
   grow(pages: number): number;
 }
 
 interface WebAssemblyApi {
-  Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: true }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: unknown };
 }
@@ -70,6 +70,9 @@ export interface L2Kernel {
 }
 
 export const KERNEL_STEP_BYTES = 64;
+export const PAGE_BYTES = 65_536;
+/** WebAssembly's 32-bit address space: 4 GiB. */
+export const MAX_PAGES = 65_536;
 /** int8 values a step of the quantized kernel, and the size of a quantized row's header. */
 export const QUANTIZED_STEP = 16;
 /** int8 values between two checks of a row's partial sum against the threshold. */
@@ -197,7 +200,8 @@ const MODULE = new webAssembly.Module(
   new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [2, 0x60, 5, I32, I32, I32, I32, I32, 0, 0x60, 7, I32, I32, I32, I32, I32, I32, F32, 0]),
-    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00]),
+    // A shared memory (limits flag 3) of at most 4 GiB: a scan helper thread reads the rows in place (scan-helper.ts).
+    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x03, 0x00, ...leb128(MAX_PAGES)]),
     ...section(3, [2, 0, 1]),
     ...section(7, [2, ...name('squaredDistances'), 0x00, 0, ...name('quantizedSquaredDistances'), 0x00, 1]),
     ...section(10, [2, ...leb128(body.length), ...body, ...leb128(quantizedBody.length), ...quantizedBody]),

@@ -1,4 +1,4 @@
-import { createL2Kernel, QUANTIZED_STEP, webAssembly, type L2Kernel, type WasmMemory } from './l2-kernel.js';
+import { createL2Kernel, MAX_PAGES, PAGE_BYTES, QUANTIZED_STEP, webAssembly, type L2Kernel, type WasmMemory } from './l2-kernel.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Scan } from './candidates.js';
 import { Partition } from './partition.js';
@@ -6,10 +6,13 @@ import { layOutBlocks } from './block-layout.js';
 import { emptyCoordinates, fitProjection, PROJECTED, projectedLimit, quantizeCoordinates, queryCoordinates, sampleRows, type Coordinates, type Projection } from './projection.js';
 import { seededRandom } from '../ml/head/seeded-random.js';
 import { pauseIfLong } from '../time-slice.js';
+import { BLOCK_ROWS, readBlock, readRows, type BlockOutput, type RowLayout } from './block-scan.js';
+import { BATCH_BLOCKS, BATCH_ROWS, BLOCK_FIELDS } from './scan-batch.js';
+import { ScanHelper, type BatchRows, type UnreadBatch } from './scan-helper.js';
 
-const PAGE_BYTES = 65_536;
-/** WebAssembly's 32-bit address space: 4 GiB. */
-const MAX_TABLE_BYTES = 65_536 * PAGE_BYTES;
+let tables = 0;
+
+const MAX_TABLE_BYTES = MAX_PAGES * PAGE_BYTES;
 const INT8_MAX = 127;
 /** Rows between two questions for a threshold: a few megabytes. */
 const SCAN_CHUNK = 8192;
@@ -21,10 +24,8 @@ const TAIL = -1;
 const MIN_PARTITIONED_ROWS = 16_384;
 /** Rows the filing step handles between two looks at the clock. */
 const PERMUTE_STEP = 1024;
-/** Rows a block holds at most: small enough to skip finely, large enough that a kernel call is worth it. */
-const BLOCK_ROWS = 512;
-/** Rows left out between two runs of a block that a scan reads as one: summing them costs less than another kernel call. */
-const RUN_GAP = 8;
+/** Below this many rows a scan is too short to share with the helper thread. */
+const HELPER_MIN_ROWS = 65_536;
 /** A row's projected coordinates follow its int8 values: a 16-byte header (scale, slack), then PROJECTED int8s. */
 const PROJECTION_BYTES = QUANTIZED_STEP + PROJECTED;
 
@@ -81,11 +82,16 @@ export interface TableImage {
  * block's last row into the gap, a rewritten row widens its block's bounds,
  * and a new row goes to the tail, which every scan reads in full.
  *
+ * A scan of a large table shares its blocks with the process's helper
+ * thread when it can claim it (scan-helper.ts): the memory is shared, and
+ * the helper reads batches of the blocks next in the scan's order while the
+ * scan reads others.
+ *
  * Memory layout: the query (float32, one value per int8 column), its
  * projected coordinates (PROJECTED float32s), then the rows, then one
  * float32 per row of scratch for the distances and a block's worth for the
- * projected sums. Rows are padded with zeros to whole kernel steps, which
- * adds nothing to a distance.
+ * projected sums, then the same for the helper's batch. Rows are padded
+ * with zeros to whole kernel steps, which adds nothing to a distance.
  */
 export class VectorTable {
   #dimensions = 0;
@@ -105,6 +111,8 @@ export class VectorTable {
   #scanIds = new Int32Array(0);
   #scanCategories = new Int32Array(0);
   #scanRadii = new Float64Array(0);
+  /** The slot of each row a scan read, in its order. */
+  #scanSlots = new Int32Array(0);
   #partition: Partition | undefined;
   /** The memory as bytes, made again when it grows. */
   #bytes: Int8Array | undefined;
@@ -117,13 +125,18 @@ export class VectorTable {
   readonly #memory: WasmMemory;
   readonly #kernel: L2Kernel;
   readonly #maxPages: number;
+  /** Tells the helper thread which table a batch reads. */
+  readonly #id = ++tables;
+  /** Operations queued in exclusive(), the running one included. */
+  #queued = 0;
 
   constructor(
     maxBytes = MAX_TABLE_BYTES,
     private readonly scanChunk = SCAN_CHUNK,
+    private readonly helperMinRows = HELPER_MIN_ROWS,
   ) {
     this.#maxPages = Math.floor(maxBytes / PAGE_BYTES);
-    this.#memory = new webAssembly.Memory({ initial: 1, maximum: this.#maxPages });
+    this.#memory = new webAssembly.Memory({ initial: 1, maximum: this.#maxPages, shared: true });
     this.#kernel = createL2Kernel(this.#memory);
   }
 
@@ -213,7 +226,8 @@ export class VectorTable {
    * once scans run, set and delete belong in here too.
    */
   exclusive<T>(work: () => T | Promise<T>): Promise<T> {
-    const done = this.#lock.then(work);
+    this.#queued++;
+    const done = this.#lock.then(work).finally(() => this.#queued--);
     this.#lock = done.catch(() => {});
     return done;
   }
@@ -333,75 +347,93 @@ export class VectorTable {
     if (count === 0) return scan;
     if (query.length !== this.#dimensions) throw new Error(`a query of ${query.length} dimensions, the index has ${this.#dimensions}`);
     new Float32Array(this.#memory.buffer, 0, this.#dimensions).set(query);
+    const output = { out, slots: this.#scanSlots, projectedSums: new Float32Array(this.#memory.buffer, out + this.#capacity * 4, BLOCK_ROWS) };
     let read = 0;
-    const readRows = async (from: number, to: number) => {
+    const readChunks = async (from: number, to: number) => {
       for (let chunk = from; chunk < to; chunk += this.scanChunk) {
         const pause = pauseIfLong();
         if (pause) await pause;
         const limit = limits ? limits.threshold(this.#prefix(scan, read)) : Infinity;
-        read = this.#readRows(scan, chunk, Math.min(to, chunk + this.scanChunk), limit, read);
+        read = this.#label(scan, read, readRows(this.#kernel, this.#layout(), chunk, Math.min(to, chunk + this.scanChunk), limit, output, read));
       }
     };
     if (!partition) {
-      await readRows(0, count);
+      await readChunks(0, count);
       return scan;
     }
-    await readRows(partition.tailStart, this.#used);
+    await readChunks(partition.tailStart, this.#used);
     const projected = new Float32Array(this.#memory.buffer, this.#columns * 4, PROJECTED);
     const querySlack = queryCoordinates(partition.projection, query, projected);
     const blocks = partition.visitOrder(projected, querySlack);
-    const projectedSums = new Float32Array(this.#memory.buffer, out + this.#capacity * 4, BLOCK_ROWS);
-    while (blocks.nextKey !== Infinity) {
-      const pause = pauseIfLong();
-      if (pause) await pause;
-      // The rows read so far bring the reach in before it is compared.
-      const stop = limits ? limits.threshold(this.#prefix(scan, read)) : Infinity;
-      const reach = limits ? limits.reach() : Infinity;
-      if (blocks.nextKey > reach) break;
-      const block = blocks.take();
-      const start = partition.starts[block]!;
-      const end = start + partition.counts[block]!;
-      const limit = projectedLimit(partition.projection.norm, reach, partition.radius[block]!, querySlack, partition.slack[block]!);
-      if (limit === Infinity) {
-        read = this.#readRows(scan, start, end, stop, read);
-        continue;
-      }
-      this.#kernel.quantizedSquaredDistances(this.#columns * 4, this.#projectionOffset(start), end - start, this.#rowBytes, projectedSums.byteOffset, PROJECTED, Infinity);
-      // Only the runs of rows their coordinates cannot prove too far are read (candidates.ts, "Projected rows"),
-      // a short gap between two read with them: a row costs less to sum than a kernel call.
-      let run = -1;
-      let last = -1;
-      for (let slot = start; slot < end; slot++) {
-        if (projectedSums[slot - start]! > limit) continue;
-        if (run >= 0 && slot - last > RUN_GAP) {
-          read = this.#readRows(scan, run, last + 1, stop, read);
-          run = -1;
+    const helper = count >= this.helperMinRows && this.#queued === 1 ? ScanHelper.shared() : undefined;
+    const helped = helper?.claim() ? helper : undefined;
+    // Each block is read with the limits of the moment: the reach only falls as rows are read (candidates.ts).
+    const limitsOf = (block: number, reach: number) => projectedLimit(partition.projection.norm, reach, partition.radius[block]!, querySlack, partition.slack[block]!);
+    try {
+      while (blocks.nextKey !== Infinity) {
+        const pause = pauseIfLong();
+        if (pause) await pause;
+        const done = helped?.poll();
+        if (done) read = this.#addBatch(scan, read, done, output);
+        // The rows read so far bring the reach in before it is compared.
+        const stop = limits ? limits.threshold(this.#prefix(scan, read)) : Infinity;
+        const reach = limits ? limits.reach() : Infinity;
+        if (blocks.nextKey > reach) break;
+        if (helped && !helped.pending && reach < Infinity) {
+          const batch: number[] = [];
+          while (batch.length < BATCH_BLOCKS * BLOCK_FIELDS && blocks.nextKey <= reach) {
+            const block = blocks.take();
+            const start = partition.starts[block]!;
+            batch.push(start, start + partition.counts[block]!, limitsOf(block, reach), stop);
+          }
+          helped.post(this.#id, this.#memory, this.#layout(), this.#helperOffset(), batch);
+          continue;
         }
-        if (run < 0) run = slot;
-        last = slot;
+        const block = blocks.take();
+        const start = partition.starts[block]!;
+        read = this.#label(scan, read, readBlock(this.#kernel, this.#layout(), start, start + partition.counts[block]!, limitsOf(block, reach), stop, output, read));
       }
-      if (run >= 0) read = this.#readRows(scan, run, last + 1, stop, read);
+      if (helped?.pending) read = this.#addBatch(scan, read, helped.finish(), output);
+    } finally {
+      helped?.release();
     }
     return { ...this.#prefix(scan, read), maxRadius: this.#maxRadius };
   }
 
-  /**
-   * Rows from..to summed into the scan after its first `read`, stopping a
-   * row once its partial sum passes `limit`; returns the rows read so far.
-   */
-  #readRows(scan: Required<Scan>, from: number, to: number, limit: number, read: number): number {
-    const rows = to - from;
-    // The kernel compares in float32: rounded up, so a row it stops is past the limit itself.
-    const stop = limit === Infinity ? Infinity : limit * (1 + 2 ** -23);
-    this.#kernel.quantizedSquaredDistances(0, this.#rowOffset(from), rows, this.#rowBytes, scan.distances.byteOffset + read * 4, this.#columns, stop);
-    if (this.#partition) {
-      for (let slot = from, at = read; slot < to; slot++, at++) {
-        scan.ids[at] = this.#ids[slot]!;
-        scan.categories[at] = this.#categories[slot]!;
-        scan.radii[at] = this.#radii[slot]!;
+  #layout(): RowLayout {
+    return { rowsAt: this.#rowOffset(0), rowBytes: this.#rowBytes, columns: this.#columns };
+  }
+
+  /** Where the helper's batches write: their sums, then a block's projected sums. */
+  #helperOffset(): number {
+    return this.#rowOffset(this.#capacity) + (this.#capacity + BLOCK_ROWS) * 4;
+  }
+
+  /** The helper's batch added to the scan after its first `read` rows, or read here if the helper could not; returns the rows read. */
+  #addBatch(scan: Required<Scan>, read: number, batch: BatchRows | UnreadBatch, output: BlockOutput): number {
+    if ('blocks' in batch) {
+      const { blocks } = batch;
+      for (let at = 0; at < blocks.length; at += BLOCK_FIELDS) {
+        read = this.#label(scan, read, readBlock(this.#kernel, this.#layout(), blocks[at]!, blocks[at + 1]!, blocks[at + 2]!, blocks[at + 3]!, output, read));
       }
+      return read;
     }
-    return read + rows;
+    scan.distances.set(new Float32Array(this.#memory.buffer, this.#helperOffset(), batch.rows), read);
+    this.#scanSlots.set(batch.slots.subarray(0, batch.rows), read);
+    return this.#label(scan, read, read + batch.rows);
+  }
+
+  /** Fills in the ids, categories and radii of the scan's rows from..to by their slots; returns `to`. */
+  #label(scan: Required<Scan>, from: number, to: number): number {
+    if (!this.#partition) return to;
+    const slots = this.#scanSlots;
+    for (let at = from; at < to; at++) {
+      const slot = slots[at]!;
+      scan.ids[at] = this.#ids[slot]!;
+      scan.categories[at] = this.#categories[slot]!;
+      scan.radii[at] = this.#radii[slot]!;
+    }
+    return to;
   }
 
   #prefix(scan: Required<Scan>, rows: number): Required<Scan> {
@@ -425,6 +457,8 @@ export class VectorTable {
     if (this.#assignment || this.size === 0) return;
     if (blockRows > BLOCK_ROWS) throw new Error(`blocks of at most ${BLOCK_ROWS} rows`);
     const rows = this.#used;
+    // Started now, the helper thread runs by the time the partition serves scans.
+    if (this.size >= this.helperMinRows) ScanHelper.shared();
     const sample = sampleRows(rows, this.size, random, (slot) => this.#slots.get(this.#ids[slot]!) === slot).map((slot) => this.#vectorAt(slot));
     const assignment: Assignment = { rows, passed: 0, changed: new Uint8Array(rows), sums: new Float32Array(0) };
     this.#assignment = assignment;
@@ -648,7 +682,7 @@ export class VectorTable {
   #reserve(rows: number): void {
     if (rows <= this.#capacity) return;
     const capacity = Math.max(rows, Math.ceil(this.#capacity * 1.25), 1024);
-    const bytes = this.#rowOffset(capacity) + (capacity + BLOCK_ROWS) * 4;
+    const bytes = this.#rowOffset(capacity) + (capacity + BLOCK_ROWS + BATCH_ROWS + BLOCK_ROWS) * 4;
     const pages = Math.ceil(bytes / PAGE_BYTES);
     if (pages > this.#maxPages) {
       throw new IndexCapacityError(`${capacity} vectors of ${this.#dimensions} dimensions need more than ${this.#maxPages * PAGE_BYTES} bytes`);
@@ -670,6 +704,7 @@ export class VectorTable {
     this.#scanIds = new Int32Array(capacity);
     this.#scanCategories = new Int32Array(capacity);
     this.#scanRadii = new Float64Array(capacity);
+    this.#scanSlots = new Int32Array(capacity);
     this.#capacity = capacity;
   }
 }

@@ -14,7 +14,7 @@ function inSubspace(random: () => number, scale = 4): Float32Array {
 
 /** The kernel's float32 sum of (ŷ − p̃)², p̃ standing for `values` at `scale`, as a scan computes it. */
 function kernelSum(query: Float32Array, values: Int8Array, scale: number): number {
-  const memory = new webAssembly.Memory({ initial: 1, maximum: 1 });
+  const memory = new webAssembly.Memory({ initial: 1, maximum: 1, shared: true });
   const kernel = createL2Kernel(memory);
   new Float32Array(memory.buffer, 0, PROJECTED).set(query);
   const row = PROJECTED * 4;
@@ -33,7 +33,7 @@ function distance(a: Float32Array, b: Float32Array): number {
 
 /** The kernel's sums from x to each pivot, as the partition build gets them. */
 function sumsToPivots(projection: Projection, x: Float32Array): Coordinates {
-  const memory = new webAssembly.Memory({ initial: 1, maximum: 1 });
+  const memory = new webAssembly.Memory({ initial: 1, maximum: 1, shared: true });
   const kernel = createL2Kernel(memory);
   const row = DIMENSIONS * 4;
   const values = new Int8Array(memory.buffer, row + QUANTIZED_STEP, DIMENSIONS);
