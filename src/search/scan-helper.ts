@@ -3,16 +3,17 @@ import { MessageChannel, type Worker } from 'node:worker_threads';
 import { siblingWorkerUrl, startWorker } from '../start-worker.js';
 import type { RowLayout } from './block-scan.js';
 import type { WasmMemory } from './l2-kernel.js';
-import { BLOCK_FIELDS, batchChannel, Control } from './scan-batch.js';
+import { BATCH_BLOCKS, BATCH_ROWS, BLOCK_FIELDS, batchChannel, Control, Lane, laneWord, LANES } from './scan-batch.js';
 
 const WORKER_URL = siblingWorkerUrl('scan-helper-worker', import.meta.url);
 /** How long a scan waits for its last batch before it reads the blocks itself. */
 const PATIENCE_MS = 200;
 
-/** A finished batch: the sums at the batch's `out`, one per slot in `slots`. */
+/** A finished batch: `rows` sums at the byte address `out`, one per slot in `slots`. */
 export interface BatchRows {
   rows: number;
   slots: Int32Array;
+  out: number;
 }
 
 /** A batch the helper did not read in time, or failed: the scan reads these blocks itself. */
@@ -71,12 +72,17 @@ export class ScanHelper {
     if (helper) await helper.#worker.terminate();
   }
 
-  /** Whether the scan has a batch out whose rows it has not taken. */
+  /** Whether the scan has batches out whose rows it has not taken. */
   get pending(): boolean {
     return this.#collected !== this.#posted;
   }
 
-  /** Whether the helper is still reading the last batch posted. */
+  /** Whether a lane is free for another batch. */
+  get room(): boolean {
+    return this.#posted - this.#collected < LANES;
+  }
+
+  /** Whether the helper is still reading a batch posted. */
   get busy(): boolean {
     return Atomics.load(this.#channel.control, Control.finished) !== this.#posted;
   }
@@ -92,12 +98,18 @@ export class ScanHelper {
     this.#claimed = false;
   }
 
-  /** Hands over blocks (BLOCK_FIELDS numbers each) of table `table`, whose memory is `memory`; the rows go to `out` onwards. */
+  /**
+   * Hands over blocks (BLOCK_FIELDS numbers each, BATCH_BLOCKS at most) of
+   * table `table`, whose memory is `memory`, while there is room; the
+   * helper's sums go to `out` onwards (LANES · BATCH_ROWS + BLOCK_ROWS
+   * float32s).
+   */
   post(table: number, memory: WasmMemory, layout: RowLayout, out: number, blocks: readonly number[]): void {
     const { control } = this.#channel;
     if (Atomics.load(control, Control.held) !== table) this.#tables.port1.postMessage({ table, memory });
-    this.#channel.blocks.set(blocks);
-    control[Control.blocks] = blocks.length / BLOCK_FIELDS;
+    const lane = (this.#posted + 1) % LANES;
+    this.#channel.blocks.set(blocks, lane * BATCH_BLOCKS * BLOCK_FIELDS);
+    control[laneWord(lane, Lane.blocks)] = blocks.length / BLOCK_FIELDS;
     control[Control.table] = table;
     control[Control.rowsAt] = layout.rowsAt;
     control[Control.rowBytes] = layout.rowBytes;
@@ -107,36 +119,41 @@ export class ScanHelper {
     Atomics.notify(control, Control.posted);
   }
 
-  /** The finished batch's rows, undefined while it runs; an UnreadBatch if the helper failed it. */
+  /** The rows of the oldest batch out once it is finished, undefined before; an UnreadBatch if the helper failed it. */
   poll(): BatchRows | UnreadBatch | undefined {
-    return this.busy || this.#collected === this.#posted ? undefined : this.#result();
+    if (!this.pending || Atomics.load(this.#channel.control, Control.finished) === this.#collected) return undefined;
+    return this.#take();
   }
 
   /**
-   * Waits for the batch in flight (a few hundred microseconds of work) on
-   * this thread; past PATIENCE_MS, as after a failure, the scan reads its
-   * blocks itself, and the helper is not claimed again until it is done.
+   * Waits on this thread for the oldest batch out (a few hundred
+   * microseconds of work). Past PATIENCE_MS the scan reads the blocks of
+   * every batch out itself, and the helper is not claimed again until it
+   * has caught up.
    */
   finish(): BatchRows | UnreadBatch {
     const { control } = this.#channel;
     const deadline = performance.now() + PATIENCE_MS;
-    for (let left = PATIENCE_MS; this.busy && left > 0; left = deadline - performance.now()) {
-      Atomics.wait(control, Control.finished, Atomics.load(control, Control.finished), left);
+    for (let left = PATIENCE_MS; Atomics.load(control, Control.finished) === this.#collected && left > 0; left = deadline - performance.now()) {
+      Atomics.wait(control, Control.finished, this.#collected, left);
     }
-    if (!this.busy) return this.#result();
-    this.#collected = this.#posted;
-    return { blocks: this.#postedBlocks() };
+    if (Atomics.load(control, Control.finished) !== this.#collected) return this.#take();
+    const unread: number[] = [];
+    while (this.pending) unread.push(...this.#blocksOf(++this.#collected % LANES));
+    return { blocks: Float64Array.from(unread) };
   }
 
-  #result(): BatchRows | UnreadBatch {
+  #take(): BatchRows | UnreadBatch {
     const { control, slots } = this.#channel;
-    this.#collected = this.#posted;
-    if (control[Control.failed]) return { blocks: this.#postedBlocks() };
+    const lane = ++this.#collected % LANES;
+    if (control[laneWord(lane, Lane.failed)]) return { blocks: this.#blocksOf(lane) };
     this.#batchesRead++;
-    return { rows: control[Control.written]!, slots };
+    return { rows: control[laneWord(lane, Lane.written)]!, slots: slots.subarray(lane * BATCH_ROWS), out: control[Control.out]! + lane * BATCH_ROWS * 4 };
   }
 
-  #postedBlocks(): Float64Array {
-    return this.#channel.blocks.slice(0, this.#channel.control[Control.blocks]! * BLOCK_FIELDS);
+  #blocksOf(lane: number): Float64Array {
+    const from = lane * BATCH_BLOCKS * BLOCK_FIELDS;
+    return this.#channel.blocks.slice(from, from + this.#channel.control[laneWord(lane, Lane.blocks)]! * BLOCK_FIELDS);
   }
+
 }

@@ -7,7 +7,7 @@ import { emptyCoordinates, fitProjection, PROJECTED, projectedLimit, quantizeCoo
 import { seededRandom } from '../ml/head/seeded-random.js';
 import { pauseIfLong } from '../time-slice.js';
 import { BLOCK_ROWS, readBlock, readRows, type BlockOutput, type RowLayout } from './block-scan.js';
-import { BATCH_BLOCKS, BATCH_ROWS, BLOCK_FIELDS } from './scan-batch.js';
+import { BATCH_BLOCKS, BATCH_ROWS, BLOCK_FIELDS, LANES } from './scan-batch.js';
 import { ScanHelper, type BatchRows, type UnreadBatch } from './scan-helper.js';
 
 let tables = 0;
@@ -373,13 +373,12 @@ export class VectorTable {
       while (blocks.nextKey !== Infinity) {
         const pause = pauseIfLong();
         if (pause) await pause;
-        const done = helped?.poll();
-        if (done) read = this.#addBatch(scan, read, done, output);
+        for (let done = helped?.poll(); done; done = helped!.poll()) read = this.#addBatch(scan, read, done, output);
         // The rows read so far bring the reach in before it is compared.
         const stop = limits ? limits.threshold(this.#prefix(scan, read)) : Infinity;
         const reach = limits ? limits.reach() : Infinity;
         if (blocks.nextKey > reach) break;
-        if (helped && !helped.pending && reach < Infinity) {
+        if (helped?.room && reach < Infinity) {
           const batch: number[] = [];
           while (batch.length < BATCH_BLOCKS * BLOCK_FIELDS && blocks.nextKey <= reach) {
             const block = blocks.take();
@@ -393,7 +392,7 @@ export class VectorTable {
         const start = partition.starts[block]!;
         read = this.#label(scan, read, readBlock(this.#kernel, this.#layout(), start, start + partition.counts[block]!, limitsOf(block, reach), stop, output, read));
       }
-      if (helped?.pending) read = this.#addBatch(scan, read, helped.finish(), output);
+      while (helped?.pending) read = this.#addBatch(scan, read, helped.finish(), output);
     } finally {
       helped?.release();
     }
@@ -404,7 +403,7 @@ export class VectorTable {
     return { rowsAt: this.#rowOffset(0), rowBytes: this.#rowBytes, columns: this.#columns };
   }
 
-  /** Where the helper's batches write: their sums, then a block's projected sums. */
+  /** Where the helper's batches write: each lane's sums, then a block's projected sums. */
   #helperOffset(): number {
     return this.#rowOffset(this.#capacity) + (this.#capacity + BLOCK_ROWS) * 4;
   }
@@ -418,7 +417,7 @@ export class VectorTable {
       }
       return read;
     }
-    scan.distances.set(new Float32Array(this.#memory.buffer, this.#helperOffset(), batch.rows), read);
+    scan.distances.set(new Float32Array(this.#memory.buffer, batch.out, batch.rows), read);
     this.#scanSlots.set(batch.slots.subarray(0, batch.rows), read);
     return this.#label(scan, read, read + batch.rows);
   }
@@ -682,7 +681,7 @@ export class VectorTable {
   #reserve(rows: number): void {
     if (rows <= this.#capacity) return;
     const capacity = Math.max(rows, Math.ceil(this.#capacity * 1.25), 1024);
-    const bytes = this.#rowOffset(capacity) + (capacity + BLOCK_ROWS + BATCH_ROWS + BLOCK_ROWS) * 4;
+    const bytes = this.#rowOffset(capacity) + (capacity + BLOCK_ROWS + LANES * BATCH_ROWS + BLOCK_ROWS) * 4;
     const pages = Math.ceil(bytes / PAGE_BYTES);
     if (pages > this.#maxPages) {
       throw new IndexCapacityError(`${capacity} vectors of ${this.#dimensions} dimensions need more than ${this.#maxPages * PAGE_BYTES} bytes`);
