@@ -61,13 +61,16 @@ for (const kind of DATABASE_KINDS) {
         }
       });
 
-      test(`eachVector hands over every vector of the ${space} in id order, a statement ahead`, async () => {
+      test(`eachVector hands over every vector of the ${space} once, each range of ids in order, a statement ahead`, async () => {
         const spaceId = space === 'raw features' ? null : versionId;
         const expected = await printed(spaceId);
         for (const perStatement of [1, 8, 13, 2000]) {
-          const read: StoredVector[] = [];
-          await store.search.eachVector(spaceId, (productId, vector, categoryKey) => read.push({ productId, vector: vector.slice(), categoryKey }), perStatement);
-          assert.deepEqual(read, expected, `${perStatement} a statement`);
+          for (const ranges of [1, 2, 3, 7, ids.length + 5]) {
+            const read: StoredVector[] = [];
+            await store.search.eachVector(spaceId, (productId, vector, categoryKey) => read.push({ productId, vector: vector.slice(), categoryKey }), perStatement, ranges);
+            if (ranges === 1) assert.deepEqual(read, expected, `${perStatement} a statement, one range`);
+            else assert.deepEqual(read.sort((a, b) => a.productId - b.productId), expected, `${perStatement} a statement, ${ranges} ranges`);
+          }
         }
       });
 
