@@ -207,10 +207,16 @@ export function projectedLimit(norm: number, reach: number, radius: number, quer
 export async function fitProjection(sample: Float32Array[], dimensions: number, random: () => number): Promise<Projection> {
   const rows = sample.length;
   const mean = new Float64Array(dimensions);
+  await pauseIfLong();
   for (const vector of sample) for (let d = 0; d < dimensions; d++) mean[d] = mean[d]! + vector[d]! / rows;
-  const centred = sample.map((vector) => Float64Array.from(vector, (x, d) => x - mean[d]!));
+  const centred = sample.map((vector) => {
+    const row = new Float64Array(dimensions);
+    for (let d = 0; d < dimensions; d++) row[d] = vector[d]! - mean[d]!;
+    return row;
+  });
+  await pauseIfLong();
   let spread = 0;
-  for (const vector of centred) for (const x of vector) spread += (x * x) / rows;
+  for (const vector of centred) for (let d = 0; d < dimensions; d++) spread += (vector[d]! * vector[d]!) / rows;
   const step = spread > 0 && Number.isFinite(spread) ? Math.sqrt(spread) : 1;
 
   let axes = Array.from({ length: PROJECTED }, () => Float64Array.from({ length: dimensions }, () => random() - 0.5));
