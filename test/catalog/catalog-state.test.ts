@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { CatalogState } from '../../src/catalog/catalog-state.js';
+
+/** A catalog whose state is read from a counter of writes, counting the reads. */
+function countedReads() {
+  let generation = 0;
+  let reads = 0;
+  const state = new CatalogState(async () => {
+    reads++;
+    return { generation, activeSpace: null };
+  });
+  return { state, write: () => generation++, reads: () => reads };
+}
+
+test('the callers of one turn share one read', async () => {
+  const { state, reads } = countedReads();
+  const states = await Promise.all([state.current(), state.current(), state.current()]);
+  assert.deepEqual(states.map((s) => s.generation), [0, 0, 0]);
+  assert.equal(reads(), 1);
+});
+
+test('the read begins after its callers asked: it counts the writes committed before', async () => {
+  const { state, write } = countedReads();
+  const asked = state.current();
+  write();
+  assert.equal((await asked).generation, 1);
+});
+
+test('a caller of a later turn gets a read of its own, with the writes since', async () => {
+  const { state, write, reads } = countedReads();
+  assert.equal((await state.current()).generation, 0);
+  write();
+  await nextTurn();
+  assert.equal((await state.current()).generation, 1);
+  assert.equal(reads(), 2);
+});
+
+test('a failed read fails the callers of its turn only', async () => {
+  let fail = true;
+  const state = new CatalogState(async () => {
+    if (fail) throw new Error('database gone');
+    return { generation: 7, activeSpace: 3 };
+  });
+  await assert.rejects(Promise.all([state.current(), state.current()]), /database gone/);
+  fail = false;
+  assert.deepEqual(await state.current(), { generation: 7, activeSpace: 3 });
+});
