@@ -11,7 +11,9 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
-import { pauseIfLong } from '../time-slice.js';
+
+/** What the dialect asks of PGlite: PGlite itself, or the one in a thread of its own (pglite-thread.ts). */
+export type PGliteSession = Pick<PGlite, 'waitReady' | 'exec' | 'query' | 'close' | 'closed'>;
 
 /**
  * Kysely dialect for PGlite. PGlite is one Postgres session, so the driver
@@ -19,7 +21,7 @@ import { pauseIfLong } from '../time-slice.js';
  * session until it ends, and other queries wait instead of joining it.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGliteSession) {}
 
   createAdapter() {
     return new PostgresAdapter();
@@ -40,7 +42,7 @@ class PGliteDriver implements Driver {
   #tail: Promise<void> = Promise.resolve();
   #release: (() => void) | undefined;
 
-  constructor(private readonly pglite: PGlite) {
+  constructor(private readonly pglite: PGliteSession) {
     this.#connection = new PGliteConnection(pglite);
   }
 
@@ -82,13 +84,9 @@ class PGliteDriver implements Driver {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGliteSession) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    // PGlite runs in this thread and answers without a turn of the event
-    // loop: a chain of statements, one request's or many's, would hold every
-    // socket until it ends.
-    await pauseIfLong();
     // Without parameters the simple protocol runs, so a migration file can hold
     // several statements, as it can through `pg`.
     const result =

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
+import type { OperationDefinitionNode } from 'graphql';
 import type { GraphQLContext } from '../graphql/context.js';
-import { operationCachePolicy } from '../graphql/cache-policy.js';
+import { operationCachePolicy, type CachePolicy } from '../graphql/cache-policy.js';
 import type { Answer, AnswerCache } from './answer-cache.js';
 
 /** How a cacheable read was answered: from the cache, by a read running at once, by running it, or 304. */
@@ -34,6 +35,8 @@ export interface CatalogReadsOptions {
  */
 export function catalogReads({ answers, defaultMaxAge, answerFormat }: CatalogReadsOptions): CatalogReads {
   const outcomes: Record<ReadOutcome, number> = { hit: 0, shared: 0, miss: 0, not_modified: 0 };
+  // Apollo keeps one parsed document per query hash: each operation's policy is worked out once.
+  const policies = new WeakMap<OperationDefinitionNode, CachePolicy | undefined>();
   return {
     outcomes: () => outcomes,
     plugin: {
@@ -44,7 +47,8 @@ export function catalogReads({ answers, defaultMaxAge, answerFormat }: CatalogRe
         return {
           async didResolveOperation({ schema, document, operation, request, queryHash, contextValue, overallCachePolicy }) {
             if (!operation) return;
-            const policy = operationCachePolicy(schema, document, operation, defaultMaxAge);
+            if (!policies.has(operation)) policies.set(operation, operationCachePolicy(schema, document, operation, defaultMaxAge));
+            const policy = policies.get(operation);
             if (!policy) {
               overallCachePolicy.restrict({ maxAge: 0 });
               return;
