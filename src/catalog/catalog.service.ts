@@ -33,13 +33,17 @@ export class CatalogService {
   /** Forgotten after each write through this process, so a page sees its own change at once. */
   private readonly facets = new AttributeFacetsCache(() => this.store.products.attributeFacets(MAX_FACETS, MAX_FACET_VALUES));
   private readonly imageOriginsById = turnBatch((ids: number[]) => this.store.products.imageOrigins(ids));
-  private readonly catalogState = new CatalogState(() => this.store.search.state());
+  private readonly catalogState: CatalogState;
 
+  /** `localChanges`: the embedded database's count of statements that may write (Database.localChanges). */
   constructor(
     private readonly store: Store,
     private readonly images: ProductImages,
     private readonly models: ActiveModel,
-  ) {}
+    localChanges?: () => number,
+  ) {
+    this.catalogState = new CatalogState(() => this.store.search.state(), localChanges);
+  }
 
   /**
    * All or nothing: one bad input stores none of the batch. A sku the catalog

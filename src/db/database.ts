@@ -18,6 +18,12 @@ export interface Database {
   ping(): Promise<void>;
   /** Whether the last statement found the database there, why not, and since when. */
   health(): DatabaseStatus;
+  /**
+   * The embedded database only, whose folder has one owner: a count that
+   * moves as each statement that may write starts (PGliteDialect.changes).
+   * Absent on `pg`, where other processes write.
+   */
+  readonly localChanges?: () => number;
   close(): Promise<void>;
 }
 
@@ -123,11 +129,13 @@ async function openPGlite(dataDir: string, health: DatabaseHealth): Promise<Data
 }
 
 function pgliteDatabase(pglite: PGliteThread, health: DatabaseHealth, release: () => Promise<void>): Database {
+  const dialect = new PGliteDialect(pglite);
   // It cannot go away on its own, but a full disk fails its statements the same way.
-  const db = new Kysely<DB>({ dialect: new GuardedDialect(new PGliteDialect(pglite), health) });
+  const db = new Kysely<DB>({ dialect: new GuardedDialect(dialect, health) });
   return {
     db,
     kind: 'pglite',
+    localChanges: () => dialect.changes(),
     ping: () => ping(db),
     health: () => health.status(),
     async close() {

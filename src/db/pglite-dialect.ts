@@ -21,13 +21,24 @@ export type PGliteSession = Pick<PGlite, 'waitReady' | 'exec' | 'query' | 'close
  * session until it ends, and other queries wait instead of joining it.
  */
 export class PGliteDialect implements Dialect {
+  readonly #changes = new ChangeCount();
+
   constructor(private readonly pglite: PGliteSession) {}
+
+  /**
+   * How many statements that may have written this process has run so far:
+   * every one but a select outside a transaction. It moves as each starts,
+   * transactions' commits included; the folder has no other writer.
+   */
+  changes(): number {
+    return this.#changes.count;
+  }
 
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new PGliteDriver(this.pglite);
+    return new PGliteDriver(this.pglite, this.#changes);
   }
   createIntrospector(db: Kysely<any>) {
     return new PostgresIntrospector(db);
@@ -42,8 +53,11 @@ class PGliteDriver implements Driver {
   #tail: Promise<void> = Promise.resolve();
   #release: (() => void) | undefined;
 
-  constructor(private readonly pglite: PGliteSession) {
-    this.#connection = new PGliteConnection(pglite);
+  constructor(
+    private readonly pglite: PGliteSession,
+    changes: ChangeCount,
+  ) {
+    this.#connection = new PGliteConnection(pglite, changes);
   }
 
   async init(): Promise<void> {
@@ -83,10 +97,27 @@ class PGliteDriver implements Driver {
   }
 }
 
+class ChangeCount {
+  count = 0;
+  #inTransaction = false;
+
+  /** Called as each statement starts: the session runs one at a time, in order. */
+  starting(sql: string): void {
+    const verb = /^\s*(\w+)/.exec(sql)?.[1]?.toLowerCase();
+    if (verb === 'begin') this.#inTransaction = true;
+    if (verb !== 'select' || this.#inTransaction) this.count++;
+    if (verb === 'commit' || verb === 'rollback') this.#inTransaction = false;
+  }
+}
+
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGliteSession) {}
+  constructor(
+    private readonly pglite: PGliteSession,
+    private readonly changes: ChangeCount,
+  ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    this.changes.starting(query.sql);
     // Without parameters the simple protocol runs, so a migration file can hold
     // several statements, as it can through `pg`.
     const result =

@@ -47,3 +47,41 @@ test('a failed read fails the callers of its turn only', async () => {
   fail = false;
   assert.deepEqual(await state.current(), { generation: 7, activeSpace: 3 });
 });
+
+test('over a database no other process writes, the last read stands until a statement that may write starts', async () => {
+  let generation = 0;
+  let changes = 0;
+  let reads = 0;
+  const state = new CatalogState(
+    async () => {
+      reads++;
+      return { generation, activeSpace: null };
+    },
+    () => changes,
+  );
+  assert.equal((await state.current()).generation, 0);
+  await nextTurn();
+  assert.equal((await state.current()).generation, 0);
+  assert.equal(reads, 1, 'nothing wrote: no second read');
+  changes++;
+  generation++;
+  await nextTurn();
+  assert.equal((await state.current()).generation, 1);
+  assert.equal(reads, 2);
+});
+
+test('a write that starts while the kept read runs sends the next caller to a read of its own', async () => {
+  let changes = 0;
+  const answers: ((state: { generation: number; activeSpace: null }) => void)[] = [];
+  const state = new CatalogState(() => new Promise((resolve) => answers.push(resolve)), () => changes);
+  const first = state.current();
+  await nextTurn();
+  assert.equal(answers.length, 1);
+  changes++;
+  const second = state.current();
+  await nextTurn();
+  assert.equal(answers.length, 2, 'the write may have committed before this caller asked');
+  answers[0]!({ generation: 0, activeSpace: null });
+  answers[1]!({ generation: 1, activeSpace: null });
+  assert.deepEqual([(await first).generation, (await second).generation], [0, 1]);
+});
