@@ -18,7 +18,7 @@ export interface CatalogReadsOptions {
   answers: AnswerCache;
   /** The max-age of a catalog read, as the cache-control plugin is told (Config.cache.catalogMaxAgeSeconds). */
   defaultMaxAge: number;
-  /** What else an answer depends on besides the catalog and the request (the schema): another one changes every ETag. */
+  /** What else an answer depends on besides the catalog, the request and the replica's ServiceInfo (the schema): another one changes every ETag. */
   answerFormat: string;
 }
 
@@ -57,7 +57,9 @@ export function catalogReads({ answers, defaultMaxAge, answerFormat }: CatalogRe
             const { generation, activeSpace } = await contextValue.catalog.state();
             key = JSON.stringify([generation, activeSpace, queryHash, operation.name?.value ?? null, request.variables ?? {}]);
             if (request.http?.method === 'GET') {
-              etag = `W/"${createHash('sha256').update(answerFormat).update(key).digest('base64url')}"`;
+              // `service` answers what this replica runs on: replicas that differ there differ in ETag too.
+              const replica = JSON.stringify([contextValue.runtime, contextValue.writesNeedToken]);
+              etag = `W/"${createHash('sha256').update(answerFormat).update(replica).update(key).digest('base64url')}"`;
             }
           },
           async responseForOperation({ request }) {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorMessage } from '../components/error-message';
 import { FacetPanel } from '../components/facet-panel';
 import { ProductCard } from '../components/product-card';
@@ -34,18 +34,22 @@ export function CatalogView({ category, selection, onSelect }: Props) {
   const facets = useFacets();
   const where = conditionsFor(selection);
   const narrowed = where !== null;
+  // Answers may arrive out of order (one of them from the browser's cache): only the latest page asked for is shown.
+  const asked = useRef(0);
 
   async function loadPage(after: string | null, previous: ProductCardFragment[]) {
+    const ask = ++asked.current;
     setBusy(true);
     setError(undefined);
     try {
       const { products } = await read(CatalogPageDocument, { first: PAGE_SIZE, after, category: category ?? null, where });
+      if (ask !== asked.current) return;
       const page = products.edges.map((edge) => edge.node);
       setLoaded({ products: [...previous, ...page], totalCount: products.totalCount, ...products.pageInfo });
     } catch (failure) {
-      setError(asApiError(failure));
+      if (ask === asked.current) setError(asApiError(failure));
     } finally {
-      setBusy(false);
+      if (ask === asked.current) setBusy(false);
     }
   }
 
