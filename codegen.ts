@@ -8,7 +8,8 @@ import * as typescript from '@graphql-codegen/typescript';
 import * as typescriptOperations from '@graphql-codegen/typescript-operations';
 import * as typescriptResolvers from '@graphql-codegen/typescript-resolvers';
 import * as typedDocumentNode from '@graphql-codegen/typed-document-node';
-import { buildSchema, lexicographicSortSchema, parse, printSchema } from 'graphql';
+import { buildSchema, lexicographicSortSchema, parse, print, printSchema, type DefinitionNode, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { createHash } from 'node:crypto';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 
 const output = 'src/graphql/generated/resolvers-types.ts';
@@ -64,6 +65,15 @@ const pageCode = await codegen({
     useTypeImports: true,
     enumsAsTypes: true,
     documentMode: 'string',
+    // Each operation's kind, and its SHA-256 for Apollo's automatic persisted
+    // queries: the page sends the hash of the string the document holds,
+    // which the plugin writes as the operation printed, then its fragments
+    // (test/web/persisted-documents.test.ts checks that they agree).
+    unstable_onExecutableDocumentNode: (document: DocumentNode) => {
+      const [operation, ...fragments] = document.definitions as [OperationDefinitionNode, ...DefinitionNode[]];
+      const text = `\n    ${print(operation)}\n    ${fragments.map((fragment) => print(fragment)).join('\n')}`;
+      return { operation: operation.operation, hash: createHash('sha256').update(text).digest('hex') };
+    },
     // The page's own spelling of the JSON scalars: it cannot import the service's modules.
     scalars: {
       Attributes: '{ [key: string]: string | number | boolean | string[] }',

@@ -19,11 +19,11 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import sharp from 'sharp';
 import { startApi, type ApiProcess } from '../harness/api-process.js';
 import { readPhoto } from '../harness/photos.js';
 import { positiveInteger } from './flags.js';
+import { freshDatabase } from './fresh-database.js';
 import { machine, ms, ratio, table } from './table.js';
 
 const DEFAULT_RESTART =
@@ -125,27 +125,7 @@ function runRestart(command: string): Promise<{ started: number; ended: number; 
   });
 }
 
-/** A fresh database with pgvector on the server, dropped by the returned function. */
-async function freshDatabase(server: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `lookalike_restart_${Date.now()}`;
-  const admin = `${server}/postgres`;
-  await withClient(admin, (client) => client.query(`create database ${name}`));
-  const url = `${server}/${name}`;
-  await withClient(url, (client) => client.query('create extension if not exists vector'));
-  return { url, drop: () => withClient(admin, (client) => client.query(`drop database ${name} with (force)`)).then(() => {}) };
-}
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-const database = flags['database-url'] ? { url: flags['database-url'], drop: async () => {} } : await freshDatabase(flags.server);
+const database = flags['database-url'] ? { url: flags['database-url'], drop: async () => {} } : await freshDatabase(flags.server, 'lookalike_restart');
 const env = { DATABASE_URL: database.url, ADMIN_TOKEN: token };
 // The first migrates; the second then finds the schema there.
 const apis: Partial<Record<'A' | 'B', ApiProcess>> = {};

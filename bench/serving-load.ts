@@ -17,14 +17,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.js';
-import { Store } from '../src/db/store.js';
-import { createServices } from '../src/services.js';
 import { graphql } from '../harness/graphql-client.js';
-import { photoCatalog } from '../harness/photo-catalog.js';
 import { seededRandom } from '../harness/vectors.js';
-import { newProduct } from '../harness/catalog-fixtures.js';
 import { positiveInteger } from './flags.js';
+import { importUntil } from './photo-import.js';
+import { buildSyntheticCatalog } from './synthetic-catalog.js';
 import { machine, ms, ratio, table } from './table.js';
 
 interface LoadResult {
@@ -53,42 +50,11 @@ const seconds = positiveInteger(flags, 'seconds');
 const batch = positiveInteger(flags, 'batch');
 const random = seededRandom(Number(flags.seed));
 
-const CATEGORIES = 10;
-const INSERT_CHUNK = 1000;
 const SIMILAR = `query ($id: ID!) { similarProducts(id: $id, k: 6) { space neighbours { rank distance product { id sku name category } } } }`;
-const ADD_MANY = `mutation ($inputs: [AddProductInput!]!) { addProducts(inputs: $inputs) { products { id } } }`;
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
 const root = await mkdtemp(join(tmpdir(), 'lookalike-load-'));
 console.log(`${machine()}\n${products} products, ${connections} connections, ${seconds} s a run\n`);
-
-/** Synthetic products in ten categories, then a head trained on them for one epoch: the service's real path to a model version. */
-async function buildCatalog(): Promise<{ firstId: number; lastId: number }> {
-  const started = performance.now();
-  const services = await createServices(loadConfig({ DATA_DIR: root, FEATURE_WORKERS: '1' }), () => {});
-  try {
-    const store = new Store(services.database.db);
-    const ids: number[] = [];
-    for (let first = 0; first < products; first += INSERT_CHUNK) {
-      const inserted = await store.products.insertMany(
-        Array.from({ length: Math.min(INSERT_CHUNK, products - first) }, (_, i) => {
-          const category = (first + i) % CATEGORIES;
-          const features = Float32Array.from({ length: 2048 }, (_, j) => Math.max(0, Math.round((random() + (j % CATEGORIES === category ? 0.5 : 0)) * 64) / 64));
-          return { ...newProduct(`synthetic-${first + i}`, features), category: `category-${category}` };
-        }),
-      );
-      ids.push(...inserted.map((p) => p.id));
-    }
-    await services.training.startTraining({ epochs: 1 });
-    await services.training.idle();
-    const modelVersionId = await services.similarity.activeSpace();
-    if (modelVersionId === null) throw new Error('training did not activate a model version');
-    console.log(`catalog of ${products} products and model version ${modelVersionId} built in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-    return { firstId: ids[0]!, lastId: ids.at(-1)! };
-  } finally {
-    await services.close();
-  }
-}
 
 /** The service as `npm start` runs it, in a process of its own. */
 async function startService(): Promise<{ url: string; stop(): Promise<void> }> {
@@ -127,26 +93,9 @@ function load(url: string, body: () => string): Promise<LoadResult> {
   });
 }
 
-/** addProducts in a loop, `batch` real photos a call, until stopped. */
-async function importUntil(url: string, stopped: () => boolean): Promise<{ ids: string[]; seconds: number }> {
-  const photos = (await photoCatalog(32, Number(flags.seed))).map((photo) => ({
-    name: photo.name,
-    category: photo.category,
-    image: `data:image/png;base64,${(photo.image as Buffer).toString('base64')}`,
-  }));
-  const started = performance.now();
-  const ids: string[] = [];
-  while (!stopped()) {
-    const inputs = Array.from({ length: batch }, (_, i) => ({ sku: `import-${ids.length + i}`, ...photos[(ids.length + i) % photos.length]! }));
-    const { data, errors } = await graphql(url, ADD_MANY, { inputs });
-    if (errors) throw new Error(`import failed: ${JSON.stringify(errors)}`);
-    ids.push(...data.addProducts.products.map((p: { id: string }) => p.id));
-  }
-  return { ids, seconds: (performance.now() - started) / 1000 };
-}
-
 try {
-  const { firstId, lastId } = await buildCatalog();
+  const ids = await buildSyntheticCatalog({ DATA_DIR: root }, products, random, console.log);
+  const [firstId, lastId] = [ids[0]!, ids.at(-1)!];
   const service = await startService();
   try {
     const similar = () => JSON.stringify({ query: SIMILAR, variables: { id: String(firstId + Math.floor(random() * (lastId - firstId + 1))) } });
@@ -156,7 +105,7 @@ try {
     const baseline = await load(service.url, () => JSON.stringify({ query: '{ __typename }' }));
     const idle = await load(service.url, similar);
     let stop = false;
-    const importing = importUntil(service.url, () => stop);
+    const importing = importUntil(service.url, () => stop, batch, Number(flags.seed));
     const busy = await load(service.url, similar);
     stop = true;
     const imported = await importing;

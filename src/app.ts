@@ -8,7 +8,9 @@ import { documentLengthRefusal } from './graphql/query-limits.js';
 import { createGraphQLServer, SCHEMA_PATH } from './graphql/server.js';
 import { writeAccessPlugin } from './graphql/write-access.plugin.js';
 import { exposureRefusal, writeAccess } from './http/admin-token.js';
+import { AnswerCache } from './http/answer-cache.js';
 import { BodyBudget } from './http/body-budget.js';
+import { catalogReads } from './http/catalog-reads.plugin.js';
 import { clientGone } from './http/client-gone.js';
 import { clientErrorHandler, frameworkErrors } from './http/edge-refusals.js';
 import { errorBody, registerErrorHandlers } from './http/error-handler.js';
@@ -60,7 +62,7 @@ export function requestBodyLimits(config: Config): RequestBodyLimits {
 
 
 /**
- * The routes: GraphQL at `/` (POST, or GET with a query; a browser's GET gets
+ * The routes: GraphQL at `/` (POST, or GET with a query or a persisted query's hash; a browser's GET gets
  * the storefront page, its files under `/assets/`), `/products/:id/thumbnail.webp`,
  * `/schema.graphql`, `/healthz`, `/readyz` and `/metrics`. GraphQL answers 503 SERVICE_STARTING until `serve` is done.
  * Refuses a non-loopback HOST without ADMIN_TOKEN.
@@ -99,13 +101,22 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
   server.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
   });
-  await server.register(cors, { origin: config.corsOrigins, methods: ['GET', 'POST'], allowedHeaders: ['Authorization', 'Content-Type'] });
+  await server.register(cors, {
+    origin: config.corsOrigins,
+    methods: ['GET', 'POST'],
+    // A GET or a multipart POST needs one of Apollo's CSRF headers.
+    allowedHeaders: ['Authorization', 'Content-Type', 'Apollo-Require-Preflight', 'X-Apollo-Operation-Name'],
+  });
 
-  const metrics = createMetrics(() => services);
+  const schema = readFileSync(SCHEMA_PATH, 'utf8');
+  const answers = new AnswerCache(config.cache.answerCacheBytes);
+  const reads = catalogReads({ answers, defaultMaxAge: config.cache.catalogMaxAgeSeconds, answerFormat: schema });
+  const metrics = createMetrics(() => services, { reads, answers });
   const apollo = createGraphQLServer({
-    plugins: [writeAccessPlugin(), graphqlStatusPlugin(), metrics.plugin],
+    plugins: [writeAccessPlugin(), graphqlStatusPlugin(), metrics.plugin, reads.plugin],
     logUnexpected: (error) => logger.error({ error }, 'unexpected error in a GraphQL request'),
     limits: { ...config.query, maxImages: config.maxImagesPerRequest },
+    catalogMaxAgeSeconds: config.cache.catalogMaxAgeSeconds,
   });
   await apollo.start();
   // Fastify runs this after the server has closed and its requests have finished.
@@ -125,14 +136,16 @@ export async function buildApp(config: Config, logger: Logger): Promise<HttpApp>
   server.post('/', { ...withBody, preHandler: whenServing }, graphql);
   server.get('/', {
     preHandler: async (request, reply) => {
-      // GraphQL over GET carries a query; a browser asking for the page does not.
-      if ((request.query as Record<string, unknown> | undefined)?.query !== undefined) return whenServing(request, reply);
+      // GraphQL over GET carries a query or a persisted query's hash; a browser asking for the page carries neither.
+      const { query, extensions } = (request.query ?? {}) as Record<string, unknown>;
+      if (query !== undefined || extensions !== undefined) return whenServing(request, reply);
       return storefront.send(reply);
     },
+    // Fastify would send the GraphQL body of a 304, and its length.
+    onSend: async (_request, reply, payload) => (reply.statusCode === 304 ? (reply.removeHeader('content-type'), null) : payload),
   }, graphql);
   registerThumbnailRoute(server, () => (searchIndexLoaded ? services?.catalog : undefined));
 
-  const schema = readFileSync(SCHEMA_PATH, 'utf8');
   server.get('/schema.graphql', (_request, reply) => reply.type('text/plain; charset=utf-8').send(schema));
   server.get('/healthz', (_request, reply) => reply.send({ status: 'ok' }));
   server.get('/readyz', async (_request, reply) => {

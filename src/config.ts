@@ -52,6 +52,8 @@ const schema = z.object({
   MAX_QUERY_DEPTH: integer(1, 100).default(15),
   MAX_QUERY_ALIASES: integer(1).default(30),
   NEAR_DUPLICATES_SCAN_MS: integer(0).default(250),
+  CATALOG_MAX_AGE_SECONDS: integer(1, 86_400).default(10),
+  ANSWER_CACHE_BYTES: integer(0).default(32 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: integer(0).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MIN_CATEGORY_PRODUCTS: integer(2).default(2),
@@ -161,6 +163,18 @@ export interface Config {
   query: { maxCost: number; maxDepth: number; maxAliases: number };
   /** How long a page of nearDuplicates scans for pairs before it answers with what it has. */
   nearDuplicatesScanMs: number;
+  /** How reads are cached (src/http/catalog-reads.plugin.ts). */
+  cache: {
+    /**
+     * max-age of a catalog read's Cache-Control: how long a browser or a CDN
+     * may show it without asking again (then with its ETag). Public, unless
+     * it carries an image (private) or a token, training or an uploaded
+     * image (never kept).
+     */
+    catalogMaxAgeSeconds: number;
+    /** Memory for recent answers of catalog reads, their JSON counted; 0 keeps none and runs every read, identical ones at once included. */
+    answerCacheBytes: number;
+  };
   /** How long SIGTERM waits for requests in flight. */
   shutdownTimeoutMs: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -231,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     corsOrigins: e.CORS_ORIGINS.split(',').map((origin) => origin.trim()).filter((origin) => origin.length > 0),
     query: { maxCost: e.MAX_QUERY_COST, maxDepth: e.MAX_QUERY_DEPTH, maxAliases: e.MAX_QUERY_ALIASES },
     nearDuplicatesScanMs: e.NEAR_DUPLICATES_SCAN_MS,
+    cache: { catalogMaxAgeSeconds: e.CATALOG_MAX_AGE_SECONDS, answerCacheBytes: e.ANSWER_CACHE_BYTES },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     minCategoryProducts: e.MIN_CATEGORY_PRODUCTS,

@@ -101,7 +101,7 @@ export async function createServices(config: Config, log: (line: string) => void
       database,
       extractor,
       images,
-      catalog: new CatalogService(store, images, models),
+      catalog: new CatalogService(store, images, models, database.localChanges),
       similarity,
       training,
       async close() {

@@ -11,8 +11,8 @@ export const SLICE_MS = 10;
 /**
  * When the first check of the current turn ran, or undefined once the loop
  * has turned since. Shared by every caller: work of many requests
- * interleaves in microtasks without a turn (embedded PGlite answers
- * statements that way), so only their sum says how long the turn has been.
+ * interleaves in microtasks without a turn, so only their sum says how long
+ * the turn has been.
  */
 let stretchBegan: number | undefined;
 let turn: Promise<void> | undefined;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -162,6 +163,31 @@ describe('three replicas on one database behind a round-robin client', { timeout
       }
     }
     t.diagnostic(`visible on the first query of each other replica; ack to answer ${Math.min(...waits).toFixed(0)}-${Math.max(...waits).toFixed(0)} ms`);
+  });
+
+  test('a write through one replica changes the ETag that every replica returns from its next request on', async () => {
+    const NEIGHBOURS = `query Neighbours($id: ID!) { similarProducts(id: $id, k: 100) { neighbours { product { id } } } }`;
+    const persisted = { version: 1, sha256Hash: createHash('sha256').update(NEIGHBOURS).digest('hex') };
+    const read = async (replica: number, ifNoneMatch?: string) => {
+      const search = new URLSearchParams({ query: NEIGHBOURS, variables: JSON.stringify({ id: anchor }), extensions: JSON.stringify({ persistedQuery: persisted }) });
+      const response = await fetch(`${urls[replica]}?${search}`, { headers: { 'apollo-require-preflight': 'true', ...(ifNoneMatch && { 'if-none-match': ifNoneMatch }) } });
+      return { status: response.status, etag: response.headers.get('etag')!, body: response.status === 200 ? ((await response.json()) as Answer) : undefined };
+    };
+    const first = await Promise.all([0, 1, 2].map((replica) => read(replica)));
+    assert.equal(new Set(first.map((answer) => answer.etag)).size, 1, 'one catalog state, one ETag on every replica');
+    const before = first[0]!.etag;
+    for (let replica = 0; replica < 3; replica++) assert.equal((await read(replica, before)).status, 304, `replica ${replica} before the write`);
+
+    const { addProduct } = await call(1, ADD, { input: { sku: 'etag-write', name: 'etag-write', category: 'cats', image: images[0] } }, TOKEN);
+    const after: string[] = [];
+    for (const replica of [0, 2, 1]) {
+      const answer = await read(replica, before);
+      assert.equal(answer.status, 200, `replica ${replica} after the write through replica 1`);
+      assert.ok(answer.body!.data.similarProducts.neighbours.some((n: any) => n.product.id === addProduct.product.id), `replica ${replica} ranks the new product`);
+      after.push(answer.etag);
+    }
+    assert.equal(new Set(after).size, 1);
+    assert.notEqual(after[0], before);
   });
 
   test('an attribute changed through one replica rules the next similarity answer of every other', async () => {

@@ -1,3 +1,4 @@
+import type { SearchState } from '../db/search.repository.js';
 import type { Repositories, Store } from '../db/store.js';
 import { isUniqueViolation } from '../db/database-errors.js';
 import { DomainError, productNotFound } from '../errors.js';
@@ -7,6 +8,7 @@ import type { ImageSource, ProductImage, ProductImages } from './product-images.
 import { attributeConditions, type AttributeConditionInput } from './attribute-condition.js';
 import { AttributeFacetsCache, MAX_FACET_VALUES, MAX_FACETS, type AttributeFacet } from './attribute-facets.js';
 import { attributesOf, NO_ATTRIBUTES, patchAttributes } from './attributes.js';
+import { CatalogState } from './catalog-state.js';
 import { normalizeCategory } from './category.js';
 import { assertProductText } from './product-text.js';
 import { MAX_SKU_LENGTH, normalizeSku, validSku } from './sku.js';
@@ -31,12 +33,17 @@ export class CatalogService {
   /** Forgotten after each write through this process, so a page sees its own change at once. */
   private readonly facets = new AttributeFacetsCache(() => this.store.products.attributeFacets(MAX_FACETS, MAX_FACET_VALUES));
   private readonly imageOriginsById = turnBatch((ids: number[]) => this.store.products.imageOrigins(ids));
+  private readonly catalogState: CatalogState;
 
+  /** `localChanges`: the embedded database's count of statements that may write (Database.localChanges). */
   constructor(
     private readonly store: Store,
     private readonly images: ProductImages,
     private readonly models: ActiveModel,
-  ) {}
+    localChanges?: () => number,
+  ) {
+    this.catalogState = new CatalogState(() => this.store.search.state(), localChanges);
+  }
 
   /**
    * All or nothing: one bad input stores none of the batch. A sku the catalog
@@ -205,6 +212,11 @@ export class CatalogService {
   /** Which of these skus the catalog has already, as it stores them (normalized). */
   async existingSkus(skus: readonly string[]): Promise<string[]> {
     return this.store.products.findExistingSkus(skus.map(normalizeSku));
+  }
+
+  /** The change-log generation and the active model version, counting every write committed before the call. */
+  state(): Promise<SearchState> {
+    return this.catalogState.current();
   }
 
   async countProducts(): Promise<number> {

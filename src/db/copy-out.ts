@@ -29,7 +29,7 @@ export function isCopyOut(statement: string): boolean {
 }
 
 /** Runs a copyOut statement on PGlite, where COPY's output reaches JavaScript as a blob. */
-export async function pgliteCopyOut(pglite: PGlite, statement: string): Promise<CopyOutput> {
+export async function pgliteCopyOut(pglite: Pick<PGlite, 'query'>, statement: string): Promise<CopyOutput> {
   const result = await pglite.query(`${statement.slice(0, -CLOSING.length)}) to '/dev/blob' (format binary)`);
   return { copy: Buffer.from(await result.blob!.arrayBuffer()) };
 }

@@ -1,6 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { isCopyOut, pgCopyOut, type CopyOutput } from './copy-out.js';
@@ -9,6 +7,7 @@ import { classifyDatabaseError, describeDatabaseError } from './database-errors.
 import { DatabaseHealth, type DatabaseStatus } from './database-health.js';
 import { GuardedDialect } from './guarded-dialect.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { PGliteThread } from './pglite-thread.js';
 import type { DB } from './schema.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -20,6 +19,12 @@ export interface Database {
   ping(): Promise<void>;
   /** Whether the last statement found the database there, why not, and since when. */
   health(): DatabaseStatus;
+  /**
+   * The embedded database only, whose folder has one owner: a count that
+   * moves as each statement that may write starts (PGliteDialect.changes).
+   * Absent on `pg`, where other processes write.
+   */
+  readonly localChanges?: () => number;
   close(): Promise<void>;
 }
 
@@ -120,24 +125,26 @@ async function copyOutRows(client: pg.Client, statement: string, values: unknown
 }
 
 async function openPGlite(dataDir: string, health: DatabaseHealth): Promise<Database> {
-  if (dataDir === 'memory://') return pgliteDatabase(await PGlite.create({ extensions: { vector } }), health, async () => {});
+  if (dataDir === 'memory://') return pgliteDatabase(await PGliteThread.open(dataDir), health, async () => {});
   await mkdir(dataDir, { recursive: true });
   // One process per folder: a second one would keep its own copy of the pages and lose writes.
   const lock = await acquireDataDirLock(dataDir);
   try {
-    return pgliteDatabase(await PGlite.create(dataDir, { extensions: { vector } }), health, () => lock.release());
+    return pgliteDatabase(await PGliteThread.open(dataDir), health, () => lock.release());
   } catch (error) {
     await lock.release();
     throw error;
   }
 }
 
-function pgliteDatabase(pglite: PGlite, health: DatabaseHealth, release: () => Promise<void>): Database {
+function pgliteDatabase(pglite: PGliteThread, health: DatabaseHealth, release: () => Promise<void>): Database {
+  const dialect = new PGliteDialect(pglite);
   // It cannot go away on its own, but a full disk fails its statements the same way.
-  const db = new Kysely<DB>({ dialect: new GuardedDialect(new PGliteDialect(pglite), health) });
+  const db = new Kysely<DB>({ dialect: new GuardedDialect(dialect, health) });
   return {
     db,
     kind: 'pglite',
+    localChanges: () => dialect.changes(),
     ping: () => ping(db),
     health: () => health.status(),
     async close() {

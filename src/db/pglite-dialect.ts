@@ -11,8 +11,10 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
-import { pauseIfLong } from '../time-slice.js';
 import { isCopyOut, pgliteCopyOut } from './copy-out.js';
+
+/** What the dialect asks of PGlite: PGlite itself, or the one in a thread of its own (pglite-thread.ts). */
+export type PGliteSession = Pick<PGlite, 'waitReady' | 'exec' | 'query' | 'close' | 'closed'>;
 
 /**
  * Kysely dialect for PGlite. PGlite is one Postgres session, so the driver
@@ -20,13 +22,24 @@ import { isCopyOut, pgliteCopyOut } from './copy-out.js';
  * session until it ends, and other queries wait instead of joining it.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  readonly #changes = new ChangeCount();
+
+  constructor(private readonly pglite: PGliteSession) {}
+
+  /**
+   * How many statements that may have written this process has run so far:
+   * every one but a select outside a transaction. It moves as each starts,
+   * transactions' commits included; the folder has no other writer.
+   */
+  changes(): number {
+    return this.#changes.count;
+  }
 
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new PGliteDriver(this.pglite);
+    return new PGliteDriver(this.pglite, this.#changes);
   }
   createIntrospector(db: Kysely<any>) {
     return new PostgresIntrospector(db);
@@ -41,8 +54,11 @@ class PGliteDriver implements Driver {
   #tail: Promise<void> = Promise.resolve();
   #release: (() => void) | undefined;
 
-  constructor(private readonly pglite: PGlite) {
-    this.#connection = new PGliteConnection(pglite);
+  constructor(
+    private readonly pglite: PGliteSession,
+    changes: ChangeCount,
+  ) {
+    this.#connection = new PGliteConnection(pglite, changes);
   }
 
   async init(): Promise<void> {
@@ -82,14 +98,27 @@ class PGliteDriver implements Driver {
   }
 }
 
+class ChangeCount {
+  count = 0;
+  #inTransaction = false;
+
+  /** Called as each statement starts: the session runs one at a time, in order. */
+  starting(sql: string): void {
+    const verb = /^\s*(\w+)/.exec(sql)?.[1]?.toLowerCase();
+    if (verb === 'begin') this.#inTransaction = true;
+    if (verb !== 'select' || this.#inTransaction) this.count++;
+    if (verb === 'commit' || verb === 'rollback') this.#inTransaction = false;
+  }
+}
+
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(
+    private readonly pglite: PGliteSession,
+    private readonly changes: ChangeCount,
+  ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    // PGlite runs in this thread and answers without a turn of the event
-    // loop: a chain of statements, one request's or many's, would hold every
-    // socket until it ends.
-    await pauseIfLong();
+    this.changes.starting(query.sql);
     if (isCopyOut(query.sql)) {
       if (query.parameters.length > 0) throw new Error('COPY takes no parameters');
       return { rows: [(await pgliteCopyOut(this.pglite, query.sql)) as R] };

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLContext } from './context.js';
 import { formatErrorWith, type UnexpectedError } from './format-error.js';
@@ -27,9 +28,11 @@ export interface GraphQLServerOptions {
   /** Told of errors that are not the service's own. */
   logUnexpected: (error: UnexpectedError) => void;
   limits: QueryLimits;
+  /** The max-age of a field the schema leaves unmarked: a catalog read's (Config.cache.catalogMaxAgeSeconds). */
+  catalogMaxAgeSeconds: number;
 }
 
-export function createGraphQLServer({ plugins, logUnexpected, limits }: GraphQLServerOptions): ApolloServer<GraphQLContext> {
+export function createGraphQLServer({ plugins, logUnexpected, limits, catalogMaxAgeSeconds }: GraphQLServerOptions): ApolloServer<GraphQLContext> {
   return new ApolloServer<GraphQLContext>({
     typeDefs: readFileSync(SCHEMA_PATH, 'utf8'),
     resolvers,
@@ -40,6 +43,12 @@ export function createGraphQLServer({ plugins, logUnexpected, limits }: GraphQLS
     parseOptions: { maxTokens: MAX_QUERY_TOKENS },
     validationRules: [queryShapeRule(limits)],
     // Apollo's page loads Sandbox from a CDN; the edge serves its own page.
-    plugins: [ApolloServerPluginLandingPageDisabled(), queryPricePlugin(limits), ...plugins],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      // Root fields and objects unmarked in the schema are catalog reads.
+      ApolloServerPluginCacheControl({ defaultMaxAge: catalogMaxAgeSeconds }),
+      queryPricePlugin(limits),
+      ...plugins,
+    ],
   });
 }

@@ -2,6 +2,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ScanHelper } from '../search/scan-helper.js';
 import type { Services } from '../services.js';
+import type { AnswerCache } from './answer-cache.js';
+import type { CatalogReads } from './catalog-reads.plugin.js';
 
 /** Distinct operation names kept as labels; later ones count as 'other', so callers cannot grow the registry without bound. */
 const MAX_OPERATION_NAMES = 100;
@@ -16,9 +18,11 @@ export interface ServiceMetrics {
 /**
  * The service's Prometheus metrics in a registry of its own. The ResNet50,
  * search and training figures are read from the services at each scrape;
- * before the services are up they read zero.
+ * before the services are up they read zero. Cacheable reads are counted by
+ * how they were answered; their hit rate over a window is
+ * `sum(rate(lookalike_catalog_reads_total{outcome!="miss"}[5m])) / sum(rate(lookalike_catalog_reads_total[5m]))`.
  */
-export function createMetrics(services: () => Services | undefined): ServiceMetrics {
+export function createMetrics(services: () => Services | undefined, cache: { reads: CatalogReads; answers: AnswerCache }): ServiceMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -114,6 +118,40 @@ export function createMetrics(services: () => Services | undefined): ServiceMetr
       this.set(services()?.training.training ? 1 : 0);
     },
   });
+
+  new Counter({
+    name: 'lookalike_catalog_reads_total',
+    help: 'Cacheable reads by how they were answered: hit (kept answer), shared (an identical read running then), miss (ran), not_modified (304 to If-None-Match, not run).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [outcome, count] of Object.entries(cache.reads.outcomes())) this.inc({ outcome }, count);
+    },
+  });
+  new Gauge({
+    name: 'lookalike_catalog_reads_hit_ratio',
+    help: 'Share of the cacheable reads since start answered without running (hit, shared or not_modified); rate() of lookalike_catalog_reads_total gives it over a window.',
+    registers: [registry],
+    collect() {
+      const { hit, shared, miss, not_modified } = cache.reads.outcomes();
+      const total = hit + shared + miss + not_modified;
+      this.set(total === 0 ? 0 : (hit + shared + not_modified) / total);
+    },
+  });
+  for (const [name, help, read] of [
+    ['lookalike_answer_cache_bytes', 'Memory the kept answers take, their JSON counted (ANSWER_CACHE_BYTES bounds it).', 'bytes'],
+    ['lookalike_answer_cache_answers', 'Answers kept.', 'answers'],
+  ] as const) {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(cache.answers.stats()[read]);
+      },
+    });
+  }
 
   const names = new Set<string>();
   function operationLabel(name: string | null | undefined): string {

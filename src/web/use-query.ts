@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { TypedDocumentString } from './generated/graphql';
-import { ApiError, request } from './graphql-client';
+import { ApiError, read } from './graphql-client';
 
 export interface QueryState<TResult> {
   /** The latest answer; kept while newer variables load, so the view does not flash. */
@@ -19,7 +19,7 @@ export function useQuery<TResult, TVariables>(document: TypedDocumentString<TRes
   useEffect(() => {
     let current = true;
     setState((previous) => ({ ...previous, loading: true }));
-    request(document, variables).then(
+    read(document, variables).then(
       (data) => current && setState({ data, error: undefined, loading: false }),
       (error: unknown) => current && setState({ data: undefined, error: asApiError(error), loading: false }),
     );

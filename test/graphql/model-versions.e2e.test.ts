@@ -16,6 +16,7 @@ const server = createGraphQLServer({
   plugins: [writeAccessPlugin()],
   logUnexpected: () => {},
   limits: { ...config.query, maxImages: config.maxImagesPerRequest },
+  catalogMaxAgeSeconds: config.cache.catalogMaxAgeSeconds,
 });
 
 let services: Services;

@@ -25,7 +25,7 @@ describe('product attributes and rules through the GraphQL schema', () => {
 
   async function execute(query: string, variables: Record<string, unknown> = {}): Promise<Result> {
     const config = loadConfig({});
-    server ??= createGraphQLServer({ plugins: [writeAccessPlugin()], logUnexpected: () => {}, limits: { ...config.query, maxImages: config.maxImagesPerRequest } });
+    server ??= createGraphQLServer({ plugins: [writeAccessPlugin()], logUnexpected: () => {}, limits: { ...config.query, maxImages: config.maxImagesPerRequest }, catalogMaxAgeSeconds: config.cache.catalogMaxAgeSeconds });
     const response = await server.executeOperation({ query, variables }, { contextValue: { ...staffContext(services), mayWrite: true } });
     assert.equal(response.body.kind, 'single');
     const { data, errors } = (response.body as { singleResult: Result }).singleResult;

@@ -30,7 +30,7 @@ for (const kind of DATABASE_KINDS) describe(`updateProduct, productBySku and add
 
   async function execute(query: string, variables: Record<string, unknown> = {}, mayWrite = true): Promise<Result> {
     const config = loadConfig({});
-    server ??= createGraphQLServer({ plugins: [writeAccessPlugin()], logUnexpected: () => {}, limits: { ...config.query, maxImages: config.maxImagesPerRequest } });
+    server ??= createGraphQLServer({ plugins: [writeAccessPlugin()], logUnexpected: () => {}, limits: { ...config.query, maxImages: config.maxImagesPerRequest }, catalogMaxAgeSeconds: config.cache.catalogMaxAgeSeconds });
     const response = await server.executeOperation({ query, variables }, { contextValue: { ...staffContext(services), mayWrite } });
     assert.equal(response.body.kind, 'single');
     const { data, errors } = (response.body as { singleResult: Result }).singleResult;

@@ -6,7 +6,7 @@ import type { Services } from '../../src/services.js';
 
 /** The GraphQL server as the service builds it, with the settings' limits and without the HTTP edge's plugins. */
 export function testGraphQLServer(config: Config = loadConfig({})): ApolloServer<GraphQLContext> {
-  return createGraphQLServer({ plugins: [], logUnexpected: () => {}, limits: { ...config.query, maxImages: config.maxImagesPerRequest } });
+  return createGraphQLServer({ plugins: [], logUnexpected: () => {}, limits: { ...config.query, maxImages: config.maxImagesPerRequest }, catalogMaxAgeSeconds: config.cache.catalogMaxAgeSeconds });
 }
 
 /** What a request with the admin token gets as its context. */

@@ -26,6 +26,8 @@ let context: BrowserContext;
 let page: Page;
 let shots: string;
 const requests: string[] = [];
+/** The page's GraphQL requests: GET / with a query string, or POST /. */
+const graphqlRequests: { method: string; params: URLSearchParams; body: string | null }[] = [];
 const consoleErrors: string[] = [];
 const ids = new Map<string, string>();
 
@@ -51,7 +53,11 @@ before(async () => {
   for (const product of data.addProducts.products) ids.set(product.sku, product.id);
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  context.on('request', (request) => requests.push(request.url()));
+  context.on('request', (request) => {
+    requests.push(request.url());
+    const url = new URL(request.url());
+    if (url.pathname === '/' && (url.search || request.method() === 'POST')) graphqlRequests.push({ method: request.method(), params: url.searchParams, body: request.postData() });
+  });
   context.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
   context.on('weberror', (error) => consoleErrors.push(String(error.error())));
   // Generous: the shared machine may be loaded; a stall still fails.
@@ -240,6 +246,50 @@ describe('the storefront page in Chromium', () => {
     await page.getByRole('status').filter({ hasText: `Deleted product ${id}.` }).waitFor();
     const { data } = await graphql(app.url, `query ($id: ID!) { product(id: $id) { id } }`, { id });
     assert.equal(data.product, null);
+  });
+
+  test('after its own writes the page shows none of the answers the browser kept from before them', async () => {
+    await page.getByRole('link', { name: 'Catalog' }).click();
+    const cards = page.locator('.grid .card');
+    await cards.nth(11).waitFor();
+    const before = await cards.count();
+    // The catalog's answer is now kept by the browser for CATALOG_MAX_AGE_SECONDS.
+    await page.getByRole('link', { name: 'Staff' }).click();
+    await page.getByLabel('SKU').fill('dog-after-browsing');
+    await page.getByLabel('Name').fill('Dog after browsing');
+    await page.getByLabel('Image').setInputFiles(join(PHOTOS_DIR, 'coffee.png'));
+    await page.getByRole('button', { name: 'Add product' }).click();
+    const added = page.getByRole('status').filter({ hasText: 'Added' });
+    await added.waitFor();
+    const id = /\(id (\d+)\)/.exec((await added.textContent()) ?? '')![1]!;
+    await page.getByRole('link', { name: 'Catalog' }).click();
+    await cards.filter({ hasText: 'Dog after browsing' }).waitFor();
+    assert.equal(await cards.count(), before + 1);
+
+    await page.getByRole('link', { name: 'Staff' }).click();
+    await page.getByLabel('Product id').fill(id);
+    await page.getByRole('button', { name: 'Delete product' }).click();
+    await page.getByRole('status').filter({ hasText: `Deleted product ${id}.` }).waitFor();
+    await page.getByRole('link', { name: 'Catalog' }).click();
+    await cards.nth(before - 1).waitFor();
+    await page.waitForFunction((count) => document.querySelectorAll('.grid .card').length === count, before);
+    assert.equal(await cards.filter({ hasText: 'Dog after browsing' }).count(), 0);
+  });
+
+  test('the page reads over GET with persisted queries, the document sent once per operation; only writes and photos are POSTs', () => {
+    const reads = graphqlRequests.filter((request) => request.method === 'GET');
+    assert.ok(reads.length > 10);
+    const documentsSent = new Map<string, number>();
+    for (const { params } of reads) {
+      const hash = JSON.parse(params.get('extensions') ?? '{}').persistedQuery?.sha256Hash;
+      assert.match(hash, /^[0-9a-f]{64}$/);
+      if (params.has('query')) documentsSent.set(hash, (documentsSent.get(hash) ?? 0) + 1);
+    }
+    assert.ok(documentsSent.size > 0);
+    assert.deepEqual([...documentsSent.values()].filter((count) => count > 1), [], 'a document is sent only while the service does not know its hash');
+    for (const { body } of graphqlRequests.filter((request) => request.method === 'POST')) {
+      assert.match(JSON.parse(body!).query, /^\s*(mutation|query SearchByPhoto)\b/);
+    }
   });
 
   test('at 360 px wide nothing scrolls sideways, and the catalog and a product pass axe', async () => {

@@ -145,6 +145,11 @@ export type AttributeValueCount = {
   value: Scalars['String']['output'];
 };
 
+export type CacheControlScope =
+  /** Only the requester's own browser may keep it: never a CDN or a proxy. */
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 /** A category of the catalog, as stored (the first spelling met), and its products. */
 export type CategoryCount = {
   __typename?: 'CategoryCount';
@@ -233,7 +238,7 @@ export type Hyperparameters = {
   validationSplit: Scalars['Float']['output'];
 };
 
-/** A trained head with its scalers and its embeddings of the catalog. */
+/** A trained head with its scalers and its embeddings of the catalog. Never cached (no-store): versions come and go without a catalog write. */
 export type ModelVersion = {
   __typename?: 'ModelVersion';
   /** When it was last switched on (ISO 8601); null if never. */
@@ -357,7 +362,7 @@ export type Product = {
   /** The active model version's predicted category; null until a head is trained. */
   predictedCategory?: Maybe<Scalars['String']['output']>;
   sku: Scalars['String']['output'];
-  /** A WebP thumbnail (longest side 256 px) as a data URL. */
+  /** A WebP thumbnail (longest side 256 px) as a data URL. An image: a query that asks for it is cacheable only privately (thumbnailUrl is public). */
   thumbnail: Scalars['String']['output'];
   /** The same thumbnail's address on this service, relative to its root: the WebP bytes, with an ETag, for <img> and browser caches. */
   thumbnailUrl: Scalars['String']['output'];
@@ -427,7 +432,8 @@ export type Query = {
    * (with its most common values); a key of mixed types is left out. At most
    * 100 keys, those most products have first, then by key. Counted
    * afresh at most every 10 seconds, so counts may lag writes by that much.
-   * Costs as much as ten searches: it reads every product's attributes.
+   * Costs as much as ten searches: it reads every product's attributes. Never
+   * cached (no-store): the count it answers may be older than the catalog.
    */
   attributeFacets: Array<AttributeFacet>;
   /**
@@ -475,7 +481,7 @@ export type Query = {
    * excluded; with a filter or maxDistance, the k nearest of those that pass.
    */
   similarProducts: Similarity;
-  /** The k catalog products most similar to an image that is not in the catalog. */
+  /** The k catalog products most similar to an image that is not in the catalog. Never cached (no-store): it carries an image. */
   similarToImage: Similarity;
   /** One training run by id, or null when there is none. */
   trainingRun?: Maybe<TrainingRun>;
@@ -648,6 +654,7 @@ export type ServiceInfo = {
   /**
    * Whether this request may run mutations: it bears the admin token in its
    * Authorization header, or writes need none. Checks a token without writing.
+   * Never cached (no-store): it answers the request's own token.
    */
   tokenAccepted: Scalars['Boolean']['output'];
   /**
@@ -741,6 +748,7 @@ export type TrainingMetrics = {
   valLoss: Scalars['Float']['output'];
 };
 
+/** A training run. Never cached (no-store): it moves on without a catalog write. */
 export type TrainingRun = {
   __typename?: 'TrainingRun';
   /** Category names in label order, known once the run starts. */
@@ -888,6 +896,7 @@ export type ResolversTypes = ResolversObject<{
   AttributeValueCount: ResolverTypeWrapper<AttributeValueCount>;
   Attributes: ResolverTypeWrapper<Scalars['Attributes']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CacheControlScope: CacheControlScope;
   CategoryCount: ResolverTypeWrapper<CategoryCount>;
   ClassWeight: ClassWeight;
   DeleteProductPayload: ResolverTypeWrapper<DeleteProductPayload>;
@@ -973,6 +982,14 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateProductPayload: Omit<UpdateProductPayload, 'product'> & { product: ResolversParentTypes['Product'] };
   Upload: Scalars['Upload']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ActivateModelVersionPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ActivateModelVersionPayload'] = ResolversParentTypes['ActivateModelVersionPayload']> = ResolversObject<{
   modelVersion?: Resolver<ResolversTypes['ModelVersion'], ParentType, ContextType>;
@@ -1241,3 +1258,6 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   Upload?: GraphQLScalarType;
 }>;
 
+export type DirectiveResolvers<ContextType = GraphQLContext> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { StaffAccessDocument } from '../generated/graphql';
-import { ApiError, request } from '../graphql-client';
+import { ApiError, read } from '../graphql-client';
 import { asApiError } from '../use-query';
 import { ErrorMessage } from './error-message';
 
@@ -16,7 +16,7 @@ export function TokenForm({ onAccepted }: { onAccepted: (token: string) => void 
     setChecking(true);
     setRefusal(undefined);
     try {
-      const { service } = await request(StaffAccessDocument, {}, value);
+      const { service } = await read(StaffAccessDocument, {}, value);
       if (service.tokenAccepted) return onAccepted(value);
       setRefusal(new ApiError('wrong token: this service does not accept it', 'UNAUTHENTICATED'));
     } catch (failure) {

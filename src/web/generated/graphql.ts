@@ -271,7 +271,7 @@ export const CatalogPageDocument = new TypedDocumentString(`
   category
   predictedCategory
   thumbnailUrl
-}`) as unknown as TypedDocumentString<CatalogPageQuery, CatalogPageQueryVariables>;
+}`, {"operation":"query","hash":"cf763694fe627ebaf7e58de259f545bc16a9656ee621d6a5484bd6bfee4bd53f"}) as unknown as TypedDocumentString<CatalogPageQuery, CatalogPageQueryVariables>;
 export const AttributeFacetsDocument = new TypedDocumentString(`
     query AttributeFacets {
   attributeFacets {
@@ -286,7 +286,7 @@ export const AttributeFacetsDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<AttributeFacetsQuery, AttributeFacetsQueryVariables>;
+    `, {"operation":"query","hash":"b882948676429bc39b22e82839f17eafee5266538dcc1f7dcd85b3305c363224"}) as unknown as TypedDocumentString<AttributeFacetsQuery, AttributeFacetsQueryVariables>;
 export const CatalogCategoriesDocument = new TypedDocumentString(`
     query CatalogCategories {
   categories(first: 500) {
@@ -294,7 +294,7 @@ export const CatalogCategoriesDocument = new TypedDocumentString(`
     productCount
   }
 }
-    `) as unknown as TypedDocumentString<CatalogCategoriesQuery, CatalogCategoriesQueryVariables>;
+    `, {"operation":"query","hash":"06a74c6c785caa080d22f26a2b7ce1db6edb11f42e2d8752b04df0abc8112117"}) as unknown as TypedDocumentString<CatalogCategoriesQuery, CatalogCategoriesQueryVariables>;
 export const ProductWithNeighboursDocument = new TypedDocumentString(`
     query ProductWithNeighbours($id: ID!, $k: Int!, $where: [AttributeCondition!]) {
   product(id: $id) {
@@ -323,7 +323,7 @@ export const ProductWithNeighboursDocument = new TypedDocumentString(`
   category
   predictedCategory
   thumbnailUrl
-}`) as unknown as TypedDocumentString<ProductWithNeighboursQuery, ProductWithNeighboursQueryVariables>;
+}`, {"operation":"query","hash":"b559004889782664381414fe85e2681737a57ef124dd489dd411cdc42f93f58b"}) as unknown as TypedDocumentString<ProductWithNeighboursQuery, ProductWithNeighboursQueryVariables>;
 export const UpdateProductAttributesDocument = new TypedDocumentString(`
     mutation UpdateProductAttributes($id: ID!, $attributes: Attributes!) {
   updateProduct(id: $id, input: {attributes: $attributes}) {
@@ -333,7 +333,7 @@ export const UpdateProductAttributesDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<UpdateProductAttributesMutation, UpdateProductAttributesMutationVariables>;
+    `, {"operation":"mutation","hash":"7513715f127d1618bd2f84c272ca5c7394c504219b650d8a396f1c7a066e1572"}) as unknown as TypedDocumentString<UpdateProductAttributesMutation, UpdateProductAttributesMutationVariables>;
 export const SearchByPhotoDocument = new TypedDocumentString(`
     query SearchByPhoto($image: String!, $k: Int!) {
   similarToImage(image: $image, k: $k) {
@@ -356,7 +356,7 @@ export const SearchByPhotoDocument = new TypedDocumentString(`
   category
   predictedCategory
   thumbnailUrl
-}`) as unknown as TypedDocumentString<SearchByPhotoQuery, SearchByPhotoQueryVariables>;
+}`, {"operation":"query","hash":"f8a003e92d3df2f3e3db931ff901114f3f161ccb7c71afda93e018e1c79669ec"}) as unknown as TypedDocumentString<SearchByPhotoQuery, SearchByPhotoQueryVariables>;
 export const AddProductDocument = new TypedDocumentString(`
     mutation AddProduct($input: AddProductInput!) {
   addProduct(input: $input) {
@@ -372,14 +372,14 @@ export const AddProductDocument = new TypedDocumentString(`
   category
   predictedCategory
   thumbnailUrl
-}`) as unknown as TypedDocumentString<AddProductMutation, AddProductMutationVariables>;
+}`, {"operation":"mutation","hash":"082f84b8767fae178dde6513396f0607a2efbf3a7a3d944da6ec534ca5414937"}) as unknown as TypedDocumentString<AddProductMutation, AddProductMutationVariables>;
 export const DeleteProductDocument = new TypedDocumentString(`
     mutation DeleteProduct($id: ID!) {
   deleteProduct(id: $id) {
     id
   }
 }
-    `) as unknown as TypedDocumentString<DeleteProductMutation, DeleteProductMutationVariables>;
+    `, {"operation":"mutation","hash":"029c8aa400d506077a524f3a261f1544bf7e55a1abd14429fbf19700545c36c3"}) as unknown as TypedDocumentString<DeleteProductMutation, DeleteProductMutationVariables>;
 export const StaffAccessDocument = new TypedDocumentString(`
     query StaffAccess {
   service {
@@ -387,7 +387,7 @@ export const StaffAccessDocument = new TypedDocumentString(`
     tokenAccepted
   }
 }
-    `) as unknown as TypedDocumentString<StaffAccessQuery, StaffAccessQueryVariables>;
+    `, {"operation":"query","hash":"195a89e418342c7a972a15d0a309adcb48879570a9f2d50300bbb9c647474302"}) as unknown as TypedDocumentString<StaffAccessQuery, StaffAccessQueryVariables>;
 export const TrainingOverviewDocument = new TypedDocumentString(`
     query TrainingOverview {
   service {
@@ -410,7 +410,7 @@ export const TrainingOverviewDocument = new TypedDocumentString(`
     valAccuracy
     valLoss
   }
-}`) as unknown as TypedDocumentString<TrainingOverviewQuery, TrainingOverviewQueryVariables>;
+}`, {"operation":"query","hash":"62d0c81d64ef1063ba59d9995a73b61717d3c9f3cf358181aedc1c159d4ef252"}) as unknown as TypedDocumentString<TrainingOverviewQuery, TrainingOverviewQueryVariables>;
 export const WatchTrainingRunDocument = new TypedDocumentString(`
     query WatchTrainingRun($id: ID!) {
   trainingRun(id: $id) {
@@ -454,7 +454,7 @@ export const WatchTrainingRunDocument = new TypedDocumentString(`
     valAccuracy
     valLoss
   }
-}`) as unknown as TypedDocumentString<WatchTrainingRunQuery, WatchTrainingRunQueryVariables>;
+}`, {"operation":"query","hash":"aaf4f40ddf45e636944916dca732650df85f0bd955f6a00dcb0bd76297c961ca"}) as unknown as TypedDocumentString<WatchTrainingRunQuery, WatchTrainingRunQueryVariables>;
 export const StartTrainingDocument = new TypedDocumentString(`
     mutation StartTraining($input: TrainModelInput) {
   trainModel(input: $input) {
@@ -474,4 +474,4 @@ export const StartTrainingDocument = new TypedDocumentString(`
     valAccuracy
     valLoss
   }
-}`) as unknown as TypedDocumentString<StartTrainingMutation, StartTrainingMutationVariables>;
+}`, {"operation":"mutation","hash":"95835b07ee31ddec2735d97c49800b58ff3a1bfa8d9a5c9afd21c9df0ca1bcf5"}) as unknown as TypedDocumentString<StartTrainingMutation, StartTrainingMutationVariables>;

@@ -5,7 +5,7 @@ import { ProductCard } from '../components/product-card';
 import { conditionsFor, describeSelection, type FacetSelection } from '../facets';
 import { CatalogCategories } from '../components/catalog-categories';
 import { CatalogPageDocument, type ProductCardFragment } from '../generated/graphql';
-import { ApiError, request } from '../graphql-client';
+import { ApiError, read } from '../graphql-client';
 import { catalogHref } from '../route';
 import { useFacets } from '../use-facets';
 import { asApiError } from '../use-query';
@@ -34,7 +34,7 @@ export function CatalogView({ category, selection, onSelect }: Props) {
   const facets = useFacets();
   const where = conditionsFor(selection);
   const narrowed = where !== null;
-  // Answers may arrive out of order (a slower one for an earlier filter): only the latest page asked for is shown.
+  // Answers may arrive out of order (a slower one for an earlier filter, or one from the browser's cache): only the latest page asked for is shown.
   const asked = useRef(0);
 
   async function loadPage(after: string | null, previous: ProductCardFragment[]) {
@@ -42,7 +42,7 @@ export function CatalogView({ category, selection, onSelect }: Props) {
     setBusy(true);
     setError(undefined);
     try {
-      const { products } = await request(CatalogPageDocument, { first: PAGE_SIZE, after, category: category ?? null, where });
+      const { products } = await read(CatalogPageDocument, { first: PAGE_SIZE, after, category: category ?? null, where });
       if (ask !== asked.current) return;
       const page = products.edges.map((edge) => edge.node);
       setLoaded({ products: [...previous, ...page], totalCount: products.totalCount, ...products.pageInfo });

@@ -3,7 +3,7 @@ import { forgetAdminToken, keepAdminToken, readAdminToken } from '../admin-token
 import { ErrorMessage } from '../components/error-message';
 import { TokenForm } from '../components/token-form';
 import { StaffAccessDocument } from '../generated/graphql';
-import { ApiError, request } from '../graphql-client';
+import { ApiError, read } from '../graphql-client';
 import { asApiError } from '../use-query';
 import { ProductForms } from './product-forms';
 import { TrainingPanel } from './training-panel';
@@ -17,7 +17,7 @@ export function StaffView() {
   const [catalogChanges, setCatalogChanges] = useState(0);
 
   useEffect(() => {
-    request(StaffAccessDocument, {}, token).then(({ service }) => {
+    read(StaffAccessDocument, {}, token).then(({ service }) => {
       // A token kept from before the service's ADMIN_TOKEN changed would fail at the first write.
       if (token && !service.tokenAccepted) forget();
       setNeedsToken(service.writesNeedToken);

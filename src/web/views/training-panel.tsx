@@ -9,7 +9,7 @@ import {
   type TrainingOverviewQuery,
   type WatchTrainingRunQuery,
 } from '../generated/graphql';
-import { ApiError, request } from '../graphql-client';
+import { ApiError, read, request } from '../graphql-client';
 import { asApiError } from '../use-query';
 
 /** How often a run in progress is asked about: an epoch of a small catalog takes about that long. */
@@ -45,7 +45,7 @@ export function TrainingPanel({ adminToken, catalogChanges }: Props) {
   const [error, setError] = useState<ApiError | undefined>();
 
   const refresh = () =>
-    request(TrainingOverviewDocument, {}).then(setOverview, (failure: unknown) => setError(asApiError(failure)));
+    read(TrainingOverviewDocument, {}).then(setOverview, (failure: unknown) => setError(asApiError(failure)));
   useEffect(() => void refresh(), [catalogChanges]);
 
   useEffect(() => {
@@ -54,7 +54,7 @@ export function TrainingPanel({ adminToken, catalogChanges }: Props) {
     let current = true;
     const poll = async () => {
       try {
-        const { trainingRun } = await request(WatchTrainingRunDocument, { id: watched });
+        const { trainingRun } = await read(WatchTrainingRunDocument, { id: watched });
         if (!current) return;
         setRun(trainingRun ?? undefined);
         setStarting(false);
