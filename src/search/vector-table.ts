@@ -3,7 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Scan } from './candidates.js';
 import { Partition } from './partition.js';
 import { layOutBlocks } from './block-layout.js';
-import { emptyCoordinates, fitProjection, PROJECTED, projectedLimit, quantizeCoordinates, queryCoordinates, sampleRows, type Coordinates, type Projection } from './projection.js';
+import { emptyCoordinates, fitProjection, PROJECTED, projectedLimit, quantizeCoordinates, queryCoordinates, sampleRows, type Projection } from './projection.js';
 import { seededRandom } from '../ml/head/seeded-random.js';
 import { pauseIfLong } from '../time-slice.js';
 import { BLOCK_ROWS, readBlock, readRows, type BlockOutput, type RowLayout } from './block-scan.js';

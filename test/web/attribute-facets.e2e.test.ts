@@ -32,7 +32,6 @@ let page: Page;
 let shots: string;
 const ids = new Map<string, string>();
 
-const gridNames = async () => new Set(await page.locator('.grid .card-name').allTextContents());
 const neighbourNames = () => page.locator('.neighbour .card-name').allTextContents();
 
 /** Waits until the grid shows exactly these products. */
