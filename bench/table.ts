@@ -15,7 +15,7 @@ export function table(header: readonly string[], rows: readonly (readonly (strin
   const cells = [header, ...rows.map((row) => row.map(String))];
   const widths = header.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
   const right = header.map((_, c) =>
-    align === 'first-left' ? c > 0 : rows.every((row) => typeof row[c] === 'number' || /^[\d.,x\-]+$/.test(String(row[c]))),
+    align === 'first-left' ? c > 0 : rows.every((row) => typeof row[c] === 'number' || /^[\d.,x-]+$/.test(String(row[c]))),
   );
   const line = (row: readonly string[]) => `| ${row.map((cell, c) => (right[c] ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join(' | ')} |`;
   const rule = `|${widths.map((w, c) => (right[c] ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;

@@ -7,14 +7,17 @@ import { createServices, type Services } from './services.js';
 // in a second with one line, and /healthz answers while ResNet50 loads.
 const config = settingsOrExit();
 const logger = createLogger(config);
-// Signals are ours from here on, so a stop at any instant of start-up is an orderly one.
+// Signals are ours from here on, so a stop at any instant of start-up is an orderly one:
+// stop() reads these, so they are declared before the handlers and assigned after.
 let app: HttpApp | undefined;
 let services: Promise<Services> | undefined;
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(signal));
 
+// eslint-disable-next-line prefer-const
 app = await buildApp(config, logger).catch(exitOnRefusal);
 const url = await listenOrExit(app, config);
+// eslint-disable-next-line prefer-const
 services = createServices(config, (line) => logger.info(line));
 try {
   await app.serve(await services);

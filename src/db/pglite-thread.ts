@@ -19,7 +19,7 @@ export type PGliteReply = { id: number; result: unknown } | { id: number; error:
  */
 export class PGliteThread {
   readonly #worker: Worker;
-  readonly #pending = new Map<number, { resolve: (result: any) => void; reject: (error: Error) => void }>();
+  readonly #pending = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
   #next = 1;
   #closed = false;
 
@@ -68,7 +68,8 @@ export class PGliteThread {
     if (this.#closed) return Promise.reject(new Error('Connection terminated: the embedded database is closed'));
     const id = this.#next++;
     return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      // The reply to a request carries what its kind of request returns.
+      this.#pending.set(id, { resolve: resolve as (result: unknown) => void, reject });
       this.#worker.postMessage({ ...request, id });
     });
   }

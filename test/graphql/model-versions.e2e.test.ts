@@ -23,7 +23,6 @@ let services: Services;
 let older: number;
 let newer: number;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function graphql(query: string, variables: Record<string, unknown> = {}, mayWrite = true): Promise<any> {
   const response = await server.executeOperation({ query, variables }, { contextValue: { ...staffContext(services), mayWrite } });
   assert.equal(response.body.kind, 'single');

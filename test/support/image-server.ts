@@ -16,6 +16,8 @@ export interface ImageServer {
 
 export async function startImageServer(routes: Record<string, Route>, host = '127.0.0.1', port = 0): Promise<ImageServer> {
   const requested: string[] = [];
+  // The routes get the server, which is made once it listens.
+  // eslint-disable-next-line prefer-const
   let self: ImageServer;
   const server: Server = createServer((request, response) => {
     requested.push(request.url ?? '');

@@ -61,7 +61,10 @@ export function TrainingPanel({ adminToken, catalogChanges }: Props) {
         if (trainingRun && !finished(trainingRun.status)) timer = setTimeout(poll, POLL_MS);
         else void refresh();
       } catch (failure) {
-        if (current) (setStarting(false), setError(asApiError(failure)));
+        if (current) {
+          setStarting(false);
+          setError(asApiError(failure));
+        }
       }
     };
     void poll();

@@ -138,7 +138,7 @@ function overfittingTask(): HeadTrainingInput {
 }
 
 const overfitting = { hiddenUnits: 64, midUnits: 32, learningRate: 0.01, epochs: 12, batchSize: 16, dropout: 0 };
-const withoutSeconds = (history: EpochMetrics[]) => history.map(({ seconds, ...metrics }) => metrics);
+const withoutSeconds = (history: EpochMetrics[]) => history.map(({ seconds: _seconds, ...metrics }) => metrics);
 /** The first epoch with the lowest validation loss, as Keras's EarlyStopping picks it. */
 const bestEpoch = (history: EpochMetrics[]) => history.reduce((best, m) => (m.valLoss < best.valLoss ? m : best)).epoch;
 
