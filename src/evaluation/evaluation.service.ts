@@ -83,118 +83,52 @@ export class EvaluationService {
    * Trains one head and measures it in each embedding space asked for (by
    * default the hyperparameters' own): one result per space, each carrying
    * the hyperparameters with that space, so that a space compares against
-   * another on the very same head.
+   * another on the very same head. The stages: the sets' features, the
+   * head, the raw space's searches, then each trained space's.
    */
   async evaluate(
     sets: EvaluationSets,
     hyperparameters: Hyperparameters,
     options: { k: number; examples: number; signal: AbortSignal; spaces?: readonly EmbeddingNormalization[] },
   ): Promise<EvaluationResult[]> {
-    const { k } = options;
     const timer = stopwatch();
+    const products = await this.#products(sets);
+    const loadFeatures = timer();
+    const fitted = await this.#train(products.train, hyperparameters, options.signal);
+    const train = timer();
+    try {
+      const trial = await measureRaw(products, fitted, hyperparameters, options);
+      const seconds = { loadFeatures, train, ...trial.seconds };
+      return (options.spaces ?? [hyperparameters.embeddingNormalization]).map((normalization) => measureTrained(trial, normalization, seconds));
+    } finally {
+      fitted.head.dispose();
+    }
+  }
+
+  /** The features of every set, in the sets' order; the queries are the held-out products, then the showcase when it is not one of them. */
+  async #products(sets: EvaluationSets): Promise<Products> {
     const train = await this.features(sets.train);
     const catalog = await this.features(sets.catalog);
     const heldOut = await this.features(sets.heldOut);
     const showcaseIsHeldOut = sets.heldOut.includes(sets.showcase);
     // The showcase goes through the same embedding and search as the held-out queries, after them, so their metrics can leave it out.
     const queries = showcaseIsHeldOut ? heldOut : [...heldOut, ...(await this.features([sets.showcase]))];
-    const loadFeatures = timer();
+    return { train, catalog, heldOut, queries, showcase: sets.showcase, showcaseIsHeldOut };
+  }
 
+  async #train(train: ProductFeatures[], hyperparameters: Hyperparameters, signal: AbortSignal): Promise<FittedHead> {
     const fitted = await fitHead(this.engine, train, hyperparameters, MIN_PRODUCTS_PER_CATEGORY, {
-      signal: options.signal,
+      signal,
       onEpoch: async (metrics) => this.log(describeEpoch(metrics, hyperparameters.epochs)),
     });
-    const trainSeconds = timer();
     const keptLine = describeKept(fitted);
     if (keptLine) this.log(keptLine);
-    try {
-      const embed = async (products: ProductFeatures[]) => fitted.head.embed(fitted.featureScaler.transformRows(products.map((p) => p.features)));
-      const catalogEmbedded = await embed(catalog);
-      const queriesEmbedded = await embed(queries);
-      const embedSeconds = timer();
-      const rawSearches = {
-        catalog: nearestNeighbours(catalog.map((p) => p.features), catalog.map((p) => p.features), k, { excludeSelf: true }),
-        queries: nearestNeighbours(queries.map((p) => p.features), catalog.map((p) => p.features), k),
-      };
-      const rawSearchSeconds = timer();
-
-      const categoriesOf = (products: ProductFeatures[]) => products.map((p) => p.category!);
-      const catalogCategories = categoriesOf(catalog);
-      const heldOutCategories = categoriesOf(heldOut);
-      const estimate = (categories: string[], lists: NeighbourList[]) =>
-        bootstrapMean(precisionsAtK(categories, lists, catalogCategories), { seed: hyperparameters.seed });
-      const raw = {
-        catalog: estimate(catalogCategories, rawSearches.catalog),
-        heldOut: estimate(heldOutCategories, rawSearches.queries.slice(0, heldOut.length)),
-      };
-      const correct = heldOutCategories.filter((category, i) => fitted.classes[queriesEmbedded.predicted[i]!] === category).length;
-      const { kept, stoppedEarly } = fitted;
-      const showcaseIndex = queries.findIndex((p) => p.sku === sets.showcase);
-      const exampleIndices = Array.from({ length: Math.min(options.examples, heldOut.length) }, (_, i) => i).filter((i) => i !== showcaseIndex);
-
-      const inSpace = (normalization: EmbeddingNormalization): EvaluationResult => {
-        const spaceTimer = stopwatch();
-        const normalizer = EmbeddingNormalizer.fit(normalization, catalogEmbedded.embeddings);
-        const trainedCatalog = normalizer.transformRows(catalogEmbedded.embeddings);
-        const trainedQueries = normalizer.transformRows(queriesEmbedded.embeddings);
-        const normalizeSeconds = spaceTimer();
-        const searches = {
-          catalog: nearestNeighbours(trainedCatalog, trainedCatalog, k, { excludeSelf: true }),
-          queries: nearestNeighbours(trainedQueries, trainedCatalog, k),
-        };
-        const searchSeconds = spaceTimer();
-        const queryResult = (i: number): QueryResult => {
-          const recommend = (list: NeighbourList): Recommendation[] =>
-            Array.from(list.indices, (index, r) => ({ sku: catalog[index]!.sku, category: catalogCategories[index]!, distance: list.distances[r]! }));
-          return {
-            sku: queries[i]!.sku,
-            category: queries[i]!.category!,
-            predictedCategory: fitted.classes[queriesEmbedded.predicted[i]!]!,
-            trained: recommend(searches.queries[i]!),
-            raw: recommend(rawSearches.queries[i]!),
-          };
-        };
-        return {
-          k,
-          sizes: {
-            train: train.length,
-            trainingSamples: fitted.trainingSamples,
-            validationSamples: fitted.validationSamples,
-            catalog: catalog.length,
-            heldOut: heldOut.length,
-          },
-          classes: fitted.classes,
-          hyperparameters: { ...hyperparameters, embeddingNormalization: normalization },
-          epochs: fitted.epochs,
-          head: {
-            validationAccuracy: kept.valAccuracy,
-            validationLoss: kept.valLoss,
-            heldOutAccuracy: correct / heldOut.length,
-            keptEpoch: kept.epoch,
-            stoppedEarly,
-          },
-          precision: {
-            raw,
-            trained: {
-              catalog: estimate(catalogCategories, searches.catalog),
-              heldOut: estimate(heldOutCategories, searches.queries.slice(0, heldOut.length)),
-            },
-          },
-          showcase: queryResult(showcaseIndex),
-          showcaseIsHeldOut,
-          examples: exampleIndices.map(queryResult),
-          seconds: { loadFeatures, train: trainSeconds, embed: embedSeconds + normalizeSeconds, search: rawSearchSeconds + searchSeconds },
-        };
-      };
-      return (options.spaces ?? [hyperparameters.embeddingNormalization]).map(inSpace);
-    } finally {
-      fitted.head.dispose();
-    }
+    return fitted;
   }
 
   /** In the order asked for; every sku must have been imported. */
-  private async features(skus: readonly string[]): Promise<(ProductFeatures & { sku: string })[]> {
-    const found = new Map<string, ProductFeatures & { sku: string }>();
+  private async features(skus: readonly string[]): Promise<Product[]> {
+    const found = new Map<string, Product>();
     for (let i = 0; i < skus.length; i += FEATURE_PAGE) {
       for (const product of await this.store.products.featuresBySkus(skus.slice(i, i + FEATURE_PAGE))) found.set(product.sku, product);
     }
@@ -202,6 +136,114 @@ export class EvaluationService {
     if (missing.length > 0) throw new Error(`${missing.length} products are not imported, e.g. ${missing[0]}`);
     return skus.map((sku) => found.get(sku)!);
   }
+}
+
+type Product = ProductFeatures & { sku: string };
+type FittedHead = Awaited<ReturnType<typeof fitHead>>;
+
+interface Products {
+  train: Product[];
+  catalog: Product[];
+  heldOut: Product[];
+  queries: Product[];
+  showcase: string;
+  showcaseIsHeldOut: boolean;
+}
+
+/** What every space's measurement shares: the products, the head's embeddings and predictions, and the raw space's searches and precision. */
+interface Trial {
+  products: Products;
+  fitted: FittedHead;
+  hyperparameters: Hyperparameters;
+  k: number;
+  examples: number;
+  catalogEmbedded: Awaited<ReturnType<FittedHead['head']['embed']>>;
+  queriesEmbedded: Awaited<ReturnType<FittedHead['head']['embed']>>;
+  rawSearches: { catalog: NeighbourList[]; queries: NeighbourList[] };
+  raw: SpaceMetrics;
+  scoring: Scoring;
+  seconds: { embed: number; search: number };
+}
+
+/** What precision@k needs beside a space's searches: the categories of the catalog and of the held-out queries, and the bootstrap's seed. */
+interface Scoring {
+  catalogCategories: string[];
+  heldOutCategories: string[];
+  seed: number;
+}
+
+/** Embeds the catalog and the queries with the head, and measures the raw 2048-d space. */
+async function measureRaw(products: Products, fitted: FittedHead, hyperparameters: Hyperparameters, options: { k: number; examples: number }): Promise<Trial> {
+  const { catalog, heldOut, queries } = products;
+  const { k } = options;
+  const timer = stopwatch();
+  const embed = async (rows: ProductFeatures[]) => fitted.head.embed(fitted.featureScaler.transformRows(rows.map((p) => p.features)));
+  const catalogEmbedded = await embed(catalog);
+  const queriesEmbedded = await embed(queries);
+  const embedSeconds = timer();
+  const rawSearches = {
+    catalog: nearestNeighbours(catalog.map((p) => p.features), catalog.map((p) => p.features), k, { excludeSelf: true }),
+    queries: nearestNeighbours(queries.map((p) => p.features), catalog.map((p) => p.features), k),
+  };
+  const searchSeconds = timer();
+  const scoring = { catalogCategories: catalog.map((p) => p.category!), heldOutCategories: heldOut.map((p) => p.category!), seed: hyperparameters.seed };
+  const raw = precisionOf(scoring, rawSearches);
+  return { products, fitted, hyperparameters, k, examples: options.examples, catalogEmbedded, queriesEmbedded, rawSearches, raw, scoring, seconds: { embed: embedSeconds, search: searchSeconds } };
+}
+
+/** Mean precision@k over the catalog and over the held-out queries, for one space's searches. */
+function precisionOf({ catalogCategories, heldOutCategories, seed }: Scoring, searches: { catalog: NeighbourList[]; queries: NeighbourList[] }): SpaceMetrics {
+  const estimate = (categories: string[], lists: NeighbourList[]) => bootstrapMean(precisionsAtK(categories, lists, catalogCategories), { seed });
+  return {
+    catalog: estimate(catalogCategories, searches.catalog),
+    // The queries after the held-out ones (the showcase) do not count.
+    heldOut: estimate(heldOutCategories, searches.queries.slice(0, heldOutCategories.length)),
+  };
+}
+
+/** One trained space: the embeddings normalized as `normalization` says, searched, measured, and the showcase and examples picked out. */
+function measureTrained(trial: Trial, normalization: EmbeddingNormalization, seconds: { loadFeatures: number; train: number; embed: number; search: number }): EvaluationResult {
+  const { products, fitted, k, catalogEmbedded, queriesEmbedded, rawSearches, scoring } = trial;
+  const { catalogCategories, heldOutCategories } = scoring;
+  const { train, catalog, heldOut, queries } = products;
+  const timer = stopwatch();
+  const normalizer = EmbeddingNormalizer.fit(normalization, catalogEmbedded.embeddings);
+  const trainedCatalog = normalizer.transformRows(catalogEmbedded.embeddings);
+  const trainedQueries = normalizer.transformRows(queriesEmbedded.embeddings);
+  const normalizeSeconds = timer();
+  const searches = {
+    catalog: nearestNeighbours(trainedCatalog, trainedCatalog, k, { excludeSelf: true }),
+    queries: nearestNeighbours(trainedQueries, trainedCatalog, k),
+  };
+  const searchSeconds = timer();
+  const queryResult = (i: number): QueryResult => {
+    const recommend = (list: NeighbourList): Recommendation[] =>
+      Array.from(list.indices, (index, r) => ({ sku: catalog[index]!.sku, category: catalogCategories[index]!, distance: list.distances[r]! }));
+    return {
+      sku: queries[i]!.sku,
+      category: queries[i]!.category!,
+      predictedCategory: fitted.classes[queriesEmbedded.predicted[i]!]!,
+      trained: recommend(searches.queries[i]!),
+      raw: recommend(rawSearches.queries[i]!),
+    };
+  };
+  const correct = heldOutCategories.filter((category, i) => fitted.classes[queriesEmbedded.predicted[i]!] === category).length;
+  const showcaseIndex = queries.findIndex((p) => p.sku === products.showcase);
+  const exampleIndices = Array.from({ length: Math.min(trial.examples, heldOut.length) }, (_, i) => i).filter((i) => i !== showcaseIndex);
+  const { kept, stoppedEarly } = fitted;
+  return {
+    k,
+    sizes: { train: train.length, trainingSamples: fitted.trainingSamples, validationSamples: fitted.validationSamples, catalog: catalog.length, heldOut: heldOut.length },
+    classes: fitted.classes,
+    hyperparameters: { ...trial.hyperparameters, embeddingNormalization: normalization },
+    epochs: fitted.epochs,
+    head: { validationAccuracy: kept.valAccuracy, validationLoss: kept.valLoss, heldOutAccuracy: correct / heldOut.length, keptEpoch: kept.epoch, stoppedEarly },
+    precision: { raw: trial.raw, trained: precisionOf(scoring, searches) },
+    showcase: queryResult(showcaseIndex),
+    showcaseIsHeldOut: products.showcaseIsHeldOut,
+    examples: exampleIndices.map(queryResult),
+    seconds: { loadFeatures: seconds.loadFeatures, train: seconds.train, embed: seconds.embed + normalizeSeconds, search: seconds.search + searchSeconds },
+  };
 }
 
 const FEATURE_PAGE = 1000;
