@@ -63,11 +63,21 @@ export async function seedProducts(db: Kysely<DB>, size: number, copy: (version:
   await sql`update model_versions set active = true, activated_at = now()`.execute(db);
 }
 
-/** PGCOPY: model_version_id, product_id, the embedding as vector_recv reads it (int16 dimensions, int16 unused, big-endian float4s), predicted_category 'a'. */
-export async function writeEmbeddings(path: string, size: number, dimensions: number, version: number, vectorOf: Catalog): Promise<void> {
+/** PGCOPY of embeddings: model_version_id, product_id, the embedding, predicted_category 'a'; product ids 1..size. */
+export function writeEmbeddings(path: string, size: number, dimensions: number, version: number, vectorOf: Catalog): Promise<void> {
+  return writeVectorRows(path, size, dimensions, vectorOf, (i) => [version, i + 1], 'a');
+}
+
+/**
+ * A PGCOPY file of `size` rows: the int4 columns `before` gives row i, the
+ * vector as vector_recv reads it (int16 dimensions, int16 unused, big-endian
+ * float4s), then a one-character text column when `after` is given.
+ */
+export async function writeVectorRows(path: string, size: number, dimensions: number, vectorOf: Catalog, before: (i: number) => number[], after?: string): Promise<void> {
   const file = await open(path, 'w', 0o644);
   await file.write(Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]));
-  const rowBytes = 2 + 4 + 4 + 4 + 4 + 4 + 4 + 4 * dimensions + 4 + 1;
+  const leading = before(0).length;
+  const rowBytes = 2 + 8 * leading + 4 + 4 + 4 * dimensions + (after === undefined ? 0 : 4 + 1);
   const batch = 4096;
   const buffer = Buffer.alloc(rowBytes * batch);
   const vector = new Float32Array(dimensions);
@@ -75,18 +85,13 @@ export async function writeEmbeddings(path: string, size: number, dimensions: nu
     const count = Math.min(batch, size - start);
     for (let r = 0; r < count; r++) {
       vectorOf(start + r, vector);
-      let at = r * rowBytes;
-      at = buffer.writeInt16BE(4, at);
-      at = buffer.writeInt32BE(4, at);
-      at = buffer.writeInt32BE(version, at);
-      at = buffer.writeInt32BE(4, at);
-      at = buffer.writeInt32BE(start + r + 1, at);
+      let at = buffer.writeInt16BE(leading + 1 + (after === undefined ? 0 : 1), r * rowBytes);
+      for (const value of before(start + r)) at = buffer.writeInt32BE(value, buffer.writeInt32BE(4, at));
       at = buffer.writeInt32BE(4 + 4 * dimensions, at);
       at = buffer.writeInt16BE(dimensions, at);
       at = buffer.writeInt16BE(0, at);
       for (let d = 0; d < dimensions; d++) at = buffer.writeFloatBE(vector[d]!, at);
-      at = buffer.writeInt32BE(1, at);
-      buffer.write('a', at, 'latin1');
+      if (after !== undefined) buffer.write(after, buffer.writeInt32BE(1, at), 'latin1');
     }
     await file.write(buffer, 0, count * rowBytes);
   }

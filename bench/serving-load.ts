@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { autocannon, type LoadResult } from './autocannon.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,17 +23,6 @@ import { positiveInteger } from './flags.js';
 import { importUntil } from './photo-import.js';
 import { buildSyntheticCatalog } from './synthetic-catalog.js';
 import { machine, ms, ratio, table } from './table.js';
-
-interface LoadResult {
-  requests: { average: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  mismatches: number;
-}
-type Autocannon = (options: Record<string, unknown>) => Promise<LoadResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const { values: flags } = parseArgs({
   options: {

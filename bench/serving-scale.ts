@@ -27,7 +27,7 @@
 //     [--embeddings ~/.cache/lookalike/fashion-mnist-70k/embeddings-512.f32]
 //     [--dimensions 512] [--queries 200] [--reference-queries 10] [--k 6]
 //     [--database postgres://postgres@127.0.0.1:5433/lookalike_scale] [--json results.json]
-import { open, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -38,6 +38,7 @@ import { candidates, candidatesIn } from '../src/search/candidates.js';
 import { createL2Kernel, webAssembly } from '../src/search/l2-kernel.js';
 import { VectorTable } from '../src/search/vector-table.js';
 import { seededRandom } from '../harness/vectors.js';
+import { writeVectorRows } from './catalog-database.js';
 import { catalog, CATALOG_KINDS, largestCatalog, realism, type CatalogKind } from './catalogs.js';
 import { positiveInteger } from './flags.js';
 import { machine, ms, ratio, table } from './table.js';
@@ -76,36 +77,6 @@ const FLOAT32_BASELINE_BYTES = 2.5 * 2 ** 30;
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-/** PGCOPY: id int4, embedding as vector_recv reads it (int16 dimensions, int16 unused, float4s, big-endian). */
-async function writeCopyFile(path: string, size: number, vectorOf: (i: number, into: Float32Array) => void): Promise<void> {
-  const file = await open(path, 'w', 0o644);
-  const header = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
-  await file.write(header);
-  const rowBytes = 2 + 4 + 4 + 4 + 4 + 4 * dimensions;
-  const batch = 4096;
-  const buffer = Buffer.alloc(rowBytes * batch);
-  const vector = new Float32Array(dimensions);
-  for (let start = 0; start < size; start += batch) {
-    const rows = Math.min(batch, size - start);
-    for (let r = 0; r < rows; r++) {
-      let at = r * rowBytes;
-      vectorOf(start + r, vector);
-      at = buffer.writeInt16BE(2, at);
-      at = buffer.writeInt32BE(4, at);
-      at = buffer.writeInt32BE(start + r + 1, at);
-      at = buffer.writeInt32BE(4 + 4 * dimensions, at);
-      at = buffer.writeInt16BE(dimensions, at);
-      at = buffer.writeInt16BE(0, at);
-      for (let d = 0; d < dimensions; d++) at = buffer.writeFloatBE(vector[d]!, at);
-    }
-    await file.write(buffer, 0, rows * rowBytes);
-  }
-  const trailer = Buffer.alloc(2);
-  trailer.writeInt16BE(-1);
-  await file.write(trailer);
-  await file.close();
 }
 
 const text = (vector: Float32Array) => `[${Array.from(vector).join(',')}]`;
@@ -212,7 +183,7 @@ for (const kind of kinds) {
       const path = join(tmpdir(), `${tableName}.pgcopy`);
       const exists = await client.query(`select count(*)::int as n from pg_class where relname = $1`, [tableName]);
       if (exists.rows[0].n === 0) {
-        await writeCopyFile(path, size, vectorOf);
+        await writeVectorRows(path, size, dimensions, vectorOf, (i) => [i + 1]);
         await client.query(`create table ${tableName} (id integer primary key, embedding vector(${dimensions}) not null)`);
         await client.query(`alter table ${tableName} alter column embedding set storage plain`);
         await client.query(`copy ${tableName} from '${path}' with (format binary)`);

@@ -18,7 +18,7 @@
 // Each service is measured once its search index is partitioned.
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { autocannon, type LoadResult } from './autocannon.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,17 +35,6 @@ import { importUntil } from './photo-import.js';
 import { buildSyntheticCatalog } from './synthetic-catalog.js';
 import { machine, ms, ratio, table } from './table.js';
 import { zipfSampler } from './zipf.js';
-
-interface LoadResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  mismatches: number;
-}
-type Autocannon = (options: Record<string, unknown>) => Promise<LoadResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const { values: flags } = parseArgs({
   options: {

@@ -69,20 +69,15 @@ export function createMetrics(services: () => Services | undefined, cache: { rea
       },
     });
   }
-  for (const [name, help, read] of [
-    ['lookalike_image_decodes_running', 'Image decodes whose native work has not ended, timed out or not.', 'decoding'],
-    ['lookalike_image_decodes_waiting', 'Image decodes waiting for a decoder or for room in MAX_DECODE_BYTES_IN_FLIGHT.', 'waiting'],
-    ['lookalike_image_decode_bytes', 'Memory the running decodes hold, as their headers price it.', 'decodingBytes'],
-  ] as const) {
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.set(services()?.images.stats()[read] ?? 0);
-      },
-    });
-  }
+  gauges(
+    registry,
+    [
+      ['lookalike_image_decodes_running', 'Image decodes whose native work has not ended, timed out or not.', 'decoding'],
+      ['lookalike_image_decodes_waiting', 'Image decodes waiting for a decoder or for room in MAX_DECODE_BYTES_IN_FLIGHT.', 'waiting'],
+      ['lookalike_image_decode_bytes', 'Memory the running decodes hold, as their headers price it.', 'decodingBytes'],
+    ],
+    () => services()?.images.stats(),
+  );
   new Gauge({
     name: 'lookalike_search_index_products',
     help: 'Products in the in-memory search index of the active embedding space.',
@@ -139,19 +134,14 @@ export function createMetrics(services: () => Services | undefined, cache: { rea
       this.set(total === 0 ? 0 : (hit + shared + not_modified) / total);
     },
   });
-  for (const [name, help, read] of [
-    ['lookalike_answer_cache_bytes', 'Memory the kept answers take, their JSON counted (ANSWER_CACHE_BYTES bounds it).', 'bytes'],
-    ['lookalike_answer_cache_answers', 'Answers kept.', 'answers'],
-  ] as const) {
-    new Gauge({
-      name,
-      help,
-      registers: [registry],
-      collect() {
-        this.set(cache.answers.stats()[read]);
-      },
-    });
-  }
+  gauges(
+    registry,
+    [
+      ['lookalike_answer_cache_bytes', 'Memory the kept answers take, their JSON counted (ANSWER_CACHE_BYTES bounds it).', 'bytes'],
+      ['lookalike_answer_cache_answers', 'Answers kept.', 'answers'],
+    ],
+    () => cache.answers.stats(),
+  );
 
   const names = new Set<string>();
   function operationLabel(name: string | null | undefined): string {
@@ -179,4 +169,18 @@ export function createMetrics(services: () => Services | undefined, cache: { rea
     },
   };
   return { registry, plugin };
+}
+
+/** One gauge per [name, help, field], each reading its field of `stats()` at a scrape; 0 while there are none. */
+function gauges<S extends Record<keyof S, number>>(registry: Registry, fields: readonly (readonly [string, string, keyof S])[], stats: () => S | undefined): void {
+  for (const [name, help, field] of fields) {
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(stats()?.[field] ?? 0);
+      },
+    });
+  }
 }

@@ -1,5 +1,5 @@
 import { pauseIfLong } from '../time-slice.js';
-import { BLOCK_ROWS, readBlock, readRows, type BlockOutput } from './block-scan.js';
+import { BLOCK_ROWS, readBlock, readRows, type BlockOutput, type RowLayout } from './block-scan.js';
 import type { Scan } from './candidates.js';
 import type { Partition } from './partition.js';
 import { PROJECTED, projectedLimit, queryCoordinates } from './projection.js';
@@ -50,6 +50,7 @@ export async function scanTable(store: RowStore, partition: Partition | undefine
   if (query.length !== store.dimensions) throw new Error(`a query of ${query.length} dimensions, the index has ${store.dimensions}`);
   new Float32Array(store.memory.buffer, 0, store.dimensions).set(query);
   const output = { out, slots: store.scanSlots, projectedSums: new Float32Array(store.memory.buffer, out + store.capacity * 4, BLOCK_ROWS) };
+  const layout = store.layout();
   const label = partition ? (from: number, to: number) => labelRows(store, scan, from, to) : (_from: number, to: number) => to;
   let read = 0;
   const readChunks = async (from: number, to: number) => {
@@ -57,7 +58,7 @@ export async function scanTable(store: RowStore, partition: Partition | undefine
       const pause = pauseIfLong();
       if (pause) await pause;
       const limit = limits ? limits.threshold(prefix(scan, read)) : Infinity;
-      read = label(read, readRows(store.kernel, store.layout(), chunk, Math.min(to, chunk + options.scanChunk), limit, output, read));
+      read = label(read, readRows(store.kernel, layout, chunk, Math.min(to, chunk + options.scanChunk), limit, output, read));
     }
   };
   if (!partition) {
@@ -73,7 +74,7 @@ export async function scanTable(store: RowStore, partition: Partition | undefine
   let helped: ScanHelper | undefined;
   // Each block is read with the limits of the moment: the reach only falls as rows are read (candidates.ts).
   const limitsOf = (block: number, reach: number) => projectedLimit(partition.projection.norm, reach, partition.radius[block]!, querySlack, partition.slack[block]!);
-  const addBatch = (batch: BatchRows | UnreadBatch) => (read = label(read, takeBatch(store, scan, read, batch, output)));
+  const addBatch = (batch: BatchRows | UnreadBatch) => (read = label(read, takeBatch(store, layout, scan, read, batch, output)));
   try {
     while (blocks.nextKey !== Infinity) {
       const pause = pauseIfLong();
@@ -91,12 +92,12 @@ export async function scanTable(store: RowStore, partition: Partition | undefine
           const start = partition.starts[block]!;
           batch.push(start, start + partition.counts[block]!, limitsOf(block, reach), stop);
         }
-        helped.post(store.id, store.memory, store.layout(), store.helperOffset(), batch);
+        helped.post(store.id, store.memory, layout, store.helperOffset(), batch);
         continue;
       }
       const block = blocks.take();
       const start = partition.starts[block]!;
-      read = label(read, readBlock(store.kernel, store.layout(), start, start + partition.counts[block]!, limitsOf(block, reach), stop, output, read));
+      read = label(read, readBlock(store.kernel, layout, start, start + partition.counts[block]!, limitsOf(block, reach), stop, output, read));
     }
     while (helped?.pending) addBatch(helped.finish());
   } finally {
@@ -112,11 +113,11 @@ function claimHelper(options: ScanOptions): ScanHelper | undefined {
 }
 
 /** The helper's batch added to the scan after its first `read` rows, or read here if the helper could not; returns the rows read, their slots in the output's. */
-function takeBatch(store: RowStore, scan: Required<Scan>, read: number, batch: BatchRows | UnreadBatch, output: BlockOutput): number {
+function takeBatch(store: RowStore, layout: RowLayout, scan: Required<Scan>, read: number, batch: BatchRows | UnreadBatch, output: BlockOutput): number {
   if ('blocks' in batch) {
     const { blocks } = batch;
     for (let at = 0; at < blocks.length; at += BLOCK_FIELDS) {
-      read = readBlock(store.kernel, store.layout(), blocks[at]!, blocks[at + 1]!, blocks[at + 2]!, blocks[at + 3]!, output, read);
+      read = readBlock(store.kernel, layout, blocks[at]!, blocks[at + 1]!, blocks[at + 2]!, blocks[at + 3]!, output, read);
     }
     return read;
   }
