@@ -6,8 +6,9 @@ import { tokensRefusal } from './query-limits.js';
 /**
  * The one place where errors become what clients see: a DomainError keeps its
  * message and code; GraphQL's own errors (syntax, validation, variables) pass
- * through, a document over the token limit as QUERY_TOO_COMPLEX; anything
- * else is logged and reported without internals.
+ * through, a document over the token limit as QUERY_TOO_COMPLEX, Apollo's
+ * own 4xx refusals as BAD_REQUEST; anything else is logged and reported
+ * without internals.
  */
 export function formatErrorWith(log: (unexpected: UnexpectedError) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => formatError(formatted, error, log);
@@ -37,11 +38,21 @@ function formatError(formatted: GraphQLFormattedError, error: unknown, log: (une
   }
   const tooLong = tokensRefusal(formatted);
   if (tooLong) return tooLong;
+  // Apollo refuses some requests with a 4xx but no code (a persisted query's
+  // hash that is not its document's): the client's mistake, not ours.
+  if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR' && isClientRefusal(original)) {
+    return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
+  }
   if (formatted.extensions?.code === 'INTERNAL_SERVER_ERROR') {
     log(describeUnexpected(original));
     return { message: 'internal error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   }
   return formatted;
+}
+
+function isClientRefusal(error: unknown): boolean {
+  const status = error instanceof GraphQLError ? (error.extensions.http as { status?: unknown } | undefined)?.status : undefined;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 function describeUnexpected(error: unknown): UnexpectedError {

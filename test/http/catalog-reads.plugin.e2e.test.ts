@@ -146,6 +146,30 @@ for (const kind of DATABASE_KINDS) describe(`cacheable reads at the HTTP edge, o
     assert.equal(JSON.parse((await get({ query: `{ product(id: ${ids[0]}) { id } }` })).body).data.product.id, String(ids[0]));
   });
 
+  test('hostile GET reads get a 4xx with a stable code or a plain answer, never a 500 nor the answer to another document', async () => {
+    const codeOf = (answer: Answer) => JSON.parse(answer.body).errors?.[0]?.extensions?.code as string | undefined;
+    // A hash that is not the document's: refused, and nothing is registered under it.
+    const wrongHash = createHash('sha256').update('{ __typename }').digest('hex');
+    const mismatched = await get({ extensions: { persistedQuery: { version: 1, sha256Hash: wrongHash } }, query: COUNT });
+    assert.ok(mismatched.status >= 400 && mismatched.status < 500, `status ${mismatched.status}: ${mismatched.body}`);
+    assert.equal(codeOf(mismatched), 'BAD_REQUEST', mismatched.body);
+    assert.equal(mismatched.status, 400);
+    const afterwards = await get({ extensions: { persistedQuery: { version: 1, sha256Hash: wrongHash } } });
+    assert.equal(codeOf(afterwards), 'PERSISTED_QUERY_NOT_FOUND');
+    // extensions and variables that are not JSON, or not objects.
+    for (const params of [{ query: COUNT, extensions: '{"persistedQuery":' }, { query: COUNT, variables: '[1,2' }, { extensions: '"a string"' }, { extensions: { persistedQuery: { version: 2, sha256Hash: 'zz' } } }]) {
+      const answer = await get(params);
+      assert.ok(answer.status >= 400 && answer.status < 500, `${JSON.stringify(params)}: status ${answer.status}`);
+    }
+    // If-None-Match that matches nothing, however it is formed: the answer itself.
+    const plain = JSON.parse((await get({ query: COUNT })).body);
+    for (const tag of ['*x', 'W/"', '"unterminated', `W/"${'x'.repeat(4000)}"`, ',,,', 'W/"a", , W/""']) {
+      const answer = await get({ query: COUNT }, { ...CSRF, 'if-none-match': tag });
+      assert.equal(answer.status, 200, tag);
+      assert.deepEqual(JSON.parse(answer.body), plain, tag);
+    }
+  });
+
   test('a browser asking for the page, with neither a query nor a hash, still gets the page', async () => {
     const page = await app.server.inject({ url: '/', headers: { accept: 'text/html' } });
     assert.match(String(page.headers['content-type']), /^text\/html/);
