@@ -13,8 +13,10 @@
  * table computes it in JavaScript; the distance to the float32 query is then
  * the same float32 sum of squared differences, 16 values a step.
  *
- * The functions are short enough to write out as bytecode here, so nothing
- * needs a WebAssembly toolchain. In the text format the first reads:
+ * quantize writes a vector as such a row (row-quantizer.ts has its body).
+ *
+ * The functions are written out in the instructions of wasm-ops.ts. In the
+ * text format the first reads:
  *
  *   (func (export "squaredDistances")
  *     (param $query i32) (param $rows i32) (param $count i32) (param $rowBytes i32) (param $out i32)
@@ -41,6 +43,9 @@
  *           (br_if 2 (f32.gt (sum of the lanes) $threshold)))
  *         (br_if 0 (i32.lt_u offset $dataBytes))))
  */
+import { quantizeBody, QUANTIZE_TYPE } from './row-quantizer.js';
+import { F32, I32, leb128, name, op, section, V128 } from './wasm-ops.js';
+
 /** Node's WebAssembly global, as far as used here: @types/node leaves it undeclared (TypeScript declares it in lib.dom). */
 export interface WasmMemory {
   readonly buffer: SharedArrayBuffer;
@@ -67,6 +72,12 @@ export interface L2Kernel {
    * addition is monotone.
    */
   quantizedSquaredDistances(query: number, rows: number, count: number, rowBytes: number, out: number, dataBytes: number, threshold: number): void;
+  /**
+   * Writes the float32 vector at `vector` (`columns` values, a multiple of
+   * 16, zeros past its dimensions) as the row at `row` (row-quantizer.ts)
+   * and returns the sum of its squared rounding errors.
+   */
+  quantize(vector: number, row: number, columns: number): number;
 }
 
 export const KERNEL_STEP_BYTES = 64;
@@ -83,42 +94,6 @@ export function createL2Kernel(memory: WasmMemory): L2Kernel {
 }
 
 const [QUERY, ROWS, COUNT, ROW_BYTES, OUT, OFFSET, ACC0, ACC1, ACC2, ACC3, DIFF] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
-const I32 = 0x7f;
-const V128 = 0x7b;
-
-const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: [0x0b],
-  br: (depth: number) => [0x0c, depth],
-  brIf: (depth: number) => [0x0d, depth],
-  get: (local: number) => [0x20, local],
-  set: (local: number) => [0x21, local],
-  tee: (local: number) => [0x22, local],
-  i32Const: (value: number) => [0x41, ...signedLeb128(value)],
-  i32Eqz: [0x45],
-  i32LtU: [0x49],
-  if: [0x04, 0x40],
-  i32Add: [0x6a],
-  i32And: [0x71],
-  f32Gt: [0x5e],
-  i32Shl: [0x74],
-  f32Load: [0x2a, 2, 0],
-  i32Sub: [0x6b],
-  f32Add: [0x92],
-  f32Store: [0x38, 2, 0],
-  v128Load: (offset: number) => [0xfd, 0x00, 4, ...leb128(offset)],
-  v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
-  f32x4ExtractLane: (lane: number) => [0xfd, 0x1f, lane],
-  f32x4Splat: [0xfd, 0x13],
-  i16x8ExtendI8x16: (high: boolean) => [0xfd, ...leb128(high ? 0x88 : 0x87)],
-  i32x4ExtendI16x8: (high: boolean) => [0xfd, ...leb128(high ? 0xa8 : 0xa7)],
-  f32x4ConvertI32x4: [0xfd, ...leb128(0xfa)],
-  f32x4Add: [0xfd, ...leb128(0xe4)],
-  f32x4Sub: [0xfd, ...leb128(0xe5)],
-  f32x4Mul: [0xfd, ...leb128(0xe6)],
-};
-
 /** acc += (row[offset + bytes] - query[offset + bytes])^2, lane by lane. */
 function accumulate(acc: number, bytes: number): number[] {
   return [
@@ -157,7 +132,6 @@ const body = [
 ];
 
 const [DATA_BYTES, THRESHOLD, Q_OFFSET, Q_ACC0, Q_ACC1, Q_ACC2, Q_ACC3, Q_DIFF, Q_SCALE, Q_BYTES] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14] as const;
-const F32 = 0x7d;
 
 /** acc += (f32(values 4·part .. 4·part + 3 of the 16) * scale - query[4 offset + 16 part])^2. */
 function accumulateQuantized(acc: number, part: number): number[] {
@@ -199,39 +173,11 @@ const quantizedBody = [
 const MODULE = new webAssembly.Module(
   new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [2, 0x60, 5, I32, I32, I32, I32, I32, 0, 0x60, 7, I32, I32, I32, I32, I32, I32, F32, 0]),
+    ...section(1, [3, 0x60, 5, I32, I32, I32, I32, I32, 0, 0x60, 7, I32, I32, I32, I32, I32, I32, F32, 0, ...QUANTIZE_TYPE]),
     // A shared memory (limits flag 3) of at most 4 GiB: a scan helper thread reads the rows in place (scan-helper.ts).
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x03, 0x00, ...leb128(MAX_PAGES)]),
-    ...section(3, [2, 0, 1]),
-    ...section(7, [2, ...name('squaredDistances'), 0x00, 0, ...name('quantizedSquaredDistances'), 0x00, 1]),
-    ...section(10, [2, ...leb128(body.length), ...body, ...leb128(quantizedBody.length), ...quantizedBody]),
+    ...section(3, [3, 0, 1, 2]),
+    ...section(7, [3, ...name('squaredDistances'), 0x00, 0, ...name('quantizedSquaredDistances'), 0x00, 1, ...name('quantize'), 0x00, 2]),
+    ...section(10, [3, ...[body, quantizedBody, quantizeBody].flatMap((code) => [...leb128(code.length), ...code])]),
   ]),
 );
-
-function section(id: number, bytes: number[]): number[] {
-  return [id, ...leb128(bytes.length), ...bytes];
-}
-
-function name(text: string): number[] {
-  return [text.length, ...Buffer.from(text, 'ascii')];
-}
-
-function leb128(value: number): number[] {
-  const bytes: number[] = [];
-  do {
-    const byte = value & 0x7f;
-    value >>>= 7;
-    bytes.push(value === 0 ? byte : byte | 0x80);
-  } while (value !== 0);
-  return bytes;
-}
-
-function signedLeb128(value: number): number[] {
-  const bytes: number[] = [];
-  for (;;) {
-    const byte = value & 0x7f;
-    value >>= 7;
-    if ((value === 0 && (byte & 0x40) === 0) || (value === -1 && (byte & 0x40) !== 0)) return [...bytes, byte];
-    bytes.push(byte | 0x80);
-  }
-}

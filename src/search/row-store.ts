@@ -3,7 +3,6 @@ import { createL2Kernel, PAGE_BYTES, QUANTIZED_STEP, webAssembly, type L2Kernel,
 import { PROJECTED } from './projection.js';
 import { BATCH_ROWS, LANES } from './scan-batch.js';
 
-const INT8_MAX = 127;
 /** Relative room for the double sum of a radius: (n + 2)·2^-53 at most, for any n a vector can have. */
 const RADIUS_MARGIN = 1 + 2 ** -40;
 /** A row's projected coordinates follow its int8 values: a 16-byte header (scale, slack), then PROJECTED int8s. */
@@ -51,6 +50,7 @@ export class RowStore {
   readonly id = ++stores;
   /** The memory as bytes, made again when it grows. */
   #bytes: Int8Array | undefined;
+  #floatView: Float32Array | undefined;
   readonly #maxPages: number;
 
   constructor(maxBytes: number) {
@@ -103,39 +103,19 @@ export class RowStore {
   }
 
   /**
-   * Writes the row and returns its radius: |x - x'| summed in double, where
-   * each difference of two float32s is exact or off by 2^-53 relative, and
-   * the sum adds (n + 1)·2^-53 more; RADIUS_MARGIN covers both. Infinite when
-   * x' overflows float32 (a scale near FLOAT32_MAX / 127): candidates.ts then
-   * keeps the row whatever its distance.
+   * Writes the row and returns its radius: |x - x'| from the kernel's sum of
+   * squared errors (row-quantizer.ts), each exact, their sum in double off
+   * by (n + 2)·2^-53 relative at most; RADIUS_MARGIN covers it. Infinite
+   * when x' overflows float32 (a scale near FLOAT32_MAX / 127):
+   * candidates.ts then keeps the row whatever its distance.
    */
   quantize(slot: number, vector: Float32Array): number {
-    let largest = 0;
-    for (let i = 0; i < vector.length; i++) largest = Math.max(largest, Math.abs(vector[i]!));
-    const scale = Math.fround(largest / INT8_MAX);
-    new Float32Array(this.memory.buffer, this.rowOffset(slot), 1)[0] = scale;
-    const values = this.#values(slot);
-    let squared = 0;
-    for (let i = 0; i < vector.length; i++) {
-      const x = vector[i]!;
-      let value = 0;
-      if (scale !== 0) {
-        // Math.round(x / scale), which V8 calls out of line at several times
-        // the cost of the rest of the loop. floor(v + 0.5) is the same but
-        // where the sum rounds up onto an integer n while v < n - 0.5, which
-        // the test undoes (n - 0.5 is exact below 2^52; past 127 both clamp).
-        const exact = x / scale;
-        value = Math.floor(exact + 0.5);
-        if (value - 0.5 > exact) value--;
-        if (value > INT8_MAX) value = INT8_MAX;
-        else if (value < -INT8_MAX) value = -INT8_MAX;
-      }
-      values[i] = value;
-      const difference = x - Math.fround(value * scale);
-      squared += difference * difference;
-    }
-    values.fill(0, vector.length);
-    return Math.sqrt(squared) * RADIUS_MARGIN;
+    // The kernel reads the vector from the memory, in the area after every other.
+    const staging = this.#stagingOffset(this.capacity);
+    const floats = this.#floats();
+    floats.set(vector, staging / 4);
+    floats.fill(0, staging / 4 + vector.length, staging / 4 + this.columns);
+    return Math.sqrt(this.kernel.quantize(staging, this.rowOffset(slot), this.columns)) * RADIUS_MARGIN;
   }
 
   /** Writes the row's projected coordinates: `values[from..]` at `scale`, and their slack e_x. */
@@ -153,7 +133,7 @@ export class RowStore {
   reserve(rows: number): void {
     if (rows <= this.capacity) return;
     const capacity = Math.max(rows, Math.ceil(this.capacity * 1.25), 1024);
-    const bytes = this.rowOffset(capacity) + (capacity + BLOCK_ROWS + LANES * BATCH_ROWS + BLOCK_ROWS) * 4;
+    const bytes = this.#stagingOffset(capacity) + this.columns * 4;
     const pages = Math.ceil(bytes / PAGE_BYTES);
     if (pages > this.#maxPages) {
       throw new IndexCapacityError(`${capacity} vectors of ${this.dimensions} dimensions need more than ${this.#maxPages * PAGE_BYTES} bytes`);
@@ -169,6 +149,17 @@ export class RowStore {
     this.scanRadii = new Float64Array(capacity);
     this.scanSlots = new Int32Array(capacity);
     this.capacity = capacity;
+  }
+
+  /** After the rows, a scan's sums and the helper's (scratchOffset, helperOffset): where quantize hands the kernel a vector. */
+  #stagingOffset(capacity: number): number {
+    return this.rowOffset(capacity) + (capacity + BLOCK_ROWS + LANES * BATCH_ROWS + BLOCK_ROWS) * 4;
+  }
+
+  #floats(): Float32Array {
+    const buffer = this.memory.buffer;
+    if (this.#floatView?.buffer !== buffer) this.#floatView = new Float32Array(buffer);
+    return this.#floatView;
   }
 
   #values(slot: number): Int8Array {

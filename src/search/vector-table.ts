@@ -39,7 +39,8 @@ export interface TableImage {
 /**
  * Vectors of one space keyed by product id, packed in WebAssembly memory for
  * the distance kernel, a quarter of their float32 size: each row holds a
- * float32 scale s = max|x|/127 and int8 values q = round(x/s), and stands for
+ * float32 scale s = max|x|/127 and int8 values q = round(x/s) (written by
+ * the kernel: row-quantizer.ts), and stands for
  * the vector x' = fround(q·s). Beside it the table keeps the row's radius,
  * an upper bound on |x - x'| computed when the row is written, so that
  * candidates.ts can widen its bounds by exactly what quantization lost.
