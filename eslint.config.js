@@ -1,20 +1,14 @@
 // typescript-eslint's recommended rules, and the direction of imports
 // between the folders of src/ (README.md, "Layout"): a folder imports none
-// of those above it. db/ still imports catalog/ and training/ for their
-// types, and search/ catalog/; a domain folder will take those (issue 26).
+// of those above it.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** Folders of src/ a folder must not import, by folder. */
-const forbidden = {
-  ml: ['db', 'catalog', 'training', 'evaluation', 'search', 'graphql', 'http', 'cli', 'datasets', 'reports'],
-  db: ['search', 'ml', 'evaluation', 'graphql', 'http', 'cli', 'datasets', 'reports'],
-  search: ['training', 'evaluation', 'graphql', 'http', 'cli', 'datasets', 'reports'],
-  catalog: ['evaluation', 'graphql', 'http', 'cli'],
-  training: ['search', 'evaluation', 'graphql', 'http', 'cli'],
-  evaluation: ['graphql', 'http', 'cli'],
-  graphql: ['db', 'search', 'http', 'cli'],
-};
+/** The folders of src/, from the top down. */
+const layers = ['http', 'web', 'graphql', 'cli', 'catalog', 'evaluation', 'training', 'reports', 'datasets', 'search', 'db', 'domain', 'ml', 'util'];
+/** Folders a folder must not import beside those above it: resolvers reach the database and the index through services. */
+const alsoForbidden = { graphql: ['db', 'search'] };
+const forbidden = Object.fromEntries(layers.map((folder, i) => [folder, [...layers.slice(0, i), ...(alsoForbidden[folder] ?? [])]]));
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'src/graphql/generated/', 'src/web/generated/', '.cache/'] },
@@ -30,7 +24,7 @@ export default tseslint.config(
     files: ['test/**/*.ts', 'harness/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
-  ...Object.entries(forbidden).map(([folder, below]) => ({
+  ...Object.entries(forbidden).filter(([, above]) => above.length > 0).map(([folder, above]) => ({
     files: [`src/${folder}/**/*.ts`],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -38,8 +32,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              // The folder's own modules and those of folders it may import, whatever the depth of the path.
-              group: below.map((other) => `**/${other}/*`),
+              // Any depth of path into those folders.
+              group: above.map((other) => `**/${other}/*`),
               message: `src/${folder}/ sits below these folders and does not import them.`,
               // Types only: an interface a lower layer implements may name a higher one's types.
               allowTypeImports: folder === 'graphql',

@@ -47,7 +47,7 @@ import { startApi } from '../harness/api-process.js';
 import { seededRandom } from '../harness/vectors.js';
 import { machine, ms, ratio, table } from './table.js';
 import { createdDatabase, seedProducts, writeEmbeddings } from './catalog-database.js';
-import type { EmbeddingSpace } from '../src/catalog/embedding-space.js';
+import type { EmbeddingSpace } from '../src/domain/embedding-space.js';
 
 const { values: flags } = parseArgs({
   options: {

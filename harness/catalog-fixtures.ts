@@ -1,6 +1,6 @@
-import type { NewProduct } from '../src/catalog/product.js';
+import type { NewProduct } from '../src/domain/product.js';
 import type { Store } from '../src/db/store.js';
-import { resolveHyperparameters } from '../src/training/hyperparameters.js';
+import { resolveHyperparameters } from '../src/domain/hyperparameters.js';
 import { randomVector } from './vectors.js';
 
 export function newProduct(sku: string, features: Float32Array): NewProduct {

@@ -1,5 +1,5 @@
 import type { Matrix } from '../src/ml/head/matrix.js';
-import { seededRandom } from '../src/ml/head/seeded-random.js';
+import { seededRandom } from '../src/util/seeded-random.js';
 
 export interface ClusterTask {
   /** Samples per class (they may differ: unbalanced classes). */

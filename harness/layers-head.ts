@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { balancedClassWeights } from '../src/ml/head/class-weights.js';
 import { resolveHeadHyperparameters } from '../src/ml/head/head-hyperparameters.js';
 import { toMatrix } from '../src/ml/head/matrix.js';
-import { seededRandom } from '../src/ml/head/seeded-random.js';
+import { seededRandom } from '../src/util/seeded-random.js';
 import { headTensors, headWeightCount, initialHead, type HeadUnits, type SerializedHead } from '../src/ml/head/serialized-head.js';
 import type { EpochMetrics, HeadTrainingInput, HeadTrainingOptions, HeadTrainingResult } from '../src/ml/head/train-head.js';
 

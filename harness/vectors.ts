@@ -1,4 +1,4 @@
-export { seededRandom } from '../src/ml/head/seeded-random.js';
+export { seededRandom } from '../src/util/seeded-random.js';
 
 export function randomVector(random: () => number, dimensions: number): Float32Array {
   return Float32Array.from({ length: dimensions }, () => random() * 2 - 1);

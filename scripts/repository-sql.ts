@@ -7,7 +7,7 @@ import {
   type LogEvent,
 } from 'kysely';
 import { format } from 'sql-formatter';
-import type { NeighbourFilter } from '../src/catalog/neighbour-filter.js';
+import type { NeighbourFilter } from '../src/domain/neighbour-filter.js';
 import { EmbeddingRepository } from '../src/db/embedding.repository.js';
 import { ProductRepository } from '../src/db/product.repository.js';
 import type { DB } from '../src/db/schema.js';

@@ -1,4 +1,4 @@
-import type { Attributes } from './attributes.js';
+import type { Attributes } from '../domain/attributes.js';
 import type { CatalogService, ProductInput } from './catalog.service.js';
 import type { FeedTarget, StoredProduct } from './feed-target.js';
 import { productRefusal } from './product-refusal.js';

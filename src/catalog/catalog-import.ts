@@ -1,4 +1,4 @@
-import { normalizeProductText } from './product-text.js';
+import { normalizeProductText } from '../domain/product-text.js';
 import type { ProductInput } from './catalog.service.js';
 import { productRefusal, sendWithoutRefused, type ProductRefusal } from './product-refusal.js';
 

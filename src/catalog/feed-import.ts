@@ -1,8 +1,8 @@
 import type { FeedRow, UnreadableRow } from '../datasets/feed-rows.js';
 import { feedImage, FeedImageError, type FeedImage } from '../datasets/feed-image.js';
 import { DomainError } from '../errors.js';
-import { attributesOf, type Attributes } from './attributes.js';
-import { categoryKey, normalizeCategory } from './category.js';
+import { attributesOf, type Attributes } from '../domain/attributes.js';
+import { categoryKey, normalizeCategory } from '../domain/category.js';
 import type { ProductInput } from './catalog.service.js';
 import type { FeedTarget, StoredProduct } from './feed-target.js';
 import { productRefusal, sendWithoutRefused } from './product-refusal.js';

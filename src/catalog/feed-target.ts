@@ -1,7 +1,7 @@
-import type { Attributes } from './attributes.js';
+import type { Attributes } from '../domain/attributes.js';
 import type { ProductInput } from './catalog.service.js';
 import type { ImageSource } from './product-images.js';
-import type { ImageOrigin } from './product.js';
+import type { ImageOrigin } from '../domain/product.js';
 
 /** A product as a feed import compares it with its row. */
 export interface StoredProduct {

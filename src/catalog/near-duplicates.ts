@@ -1,9 +1,9 @@
 import type { Store } from '../db/store.js';
 import { DomainError } from '../errors.js';
 import type { ExactSearch } from '../search/exact-search.js';
-import { neighbourFilter, NO_FILTER } from './neighbour-filter.js';
-import type { Product } from './product.js';
-import type { EmbeddingSpace } from './embedding-space.js';
+import { neighbourFilter, NO_FILTER } from '../domain/neighbour-filter.js';
+import type { Product } from '../domain/product.js';
+import type { EmbeddingSpace } from '../domain/embedding-space.js';
 
 /** Pairs one page may hold. */
 export const MAX_PAIRS_PAGE = 500;

@@ -1,12 +1,12 @@
 import type { Store } from '../db/store.js';
 import { DomainError, productNotFound } from '../errors.js';
 import type { ExactSearch } from '../search/exact-search.js';
-import { NO_FILTER, type NeighbourFilter } from './neighbour-filter.js';
-import type { Neighbour } from './product.js';
+import { NO_FILTER, type NeighbourFilter } from '../domain/neighbour-filter.js';
+import type { Neighbour } from '../domain/product.js';
 import type { ActiveModel } from '../training/active-model.js';
 import type { ImageSource, ProductImages } from './product-images.js';
 import { nearDuplicatePage, type NearDuplicatePage, type PairPosition, type ScanLimits } from './near-duplicates.js';
-import type { EmbeddingSpace } from './embedding-space.js';
+import type { EmbeddingSpace } from '../domain/embedding-space.js';
 
 export const MAX_K = 100;
 /** Positive, and negative, examples one recommend may give. */

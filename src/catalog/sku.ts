@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.js';
-import { assertProductText, normalizeProductText } from './product-text.js';
+import { assertProductText, normalizeProductText } from '../domain/product-text.js';
 
 export const MAX_SKU_LENGTH = 128;
 

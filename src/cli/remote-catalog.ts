@@ -3,7 +3,7 @@ import type { ImportTarget } from '../catalog/catalog-import.js';
 import type { ExistingSku, ProductInput } from '../catalog/catalog.service.js';
 import type { ImageSource } from '../catalog/product-images.js';
 import { PRODUCT_CODES, ProductRefusal } from '../catalog/product-refusal.js';
-import { normalizeProductText } from '../catalog/product-text.js';
+import { normalizeProductText } from '../domain/product-text.js';
 
 const ADD_PRODUCTS =
   'mutation ($inputs: [AddProductInput!]!, $onExisting: ExistingSku) { addProducts(inputs: $inputs, onExisting: $onExisting) { products { sku } } }';

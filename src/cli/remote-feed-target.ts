@@ -1,4 +1,4 @@
-import type { Attributes } from '../catalog/attributes.js';
+import type { Attributes } from '../domain/attributes.js';
 import type { ProductInput } from '../catalog/catalog.service.js';
 import type { FeedTarget, StoredProduct } from '../catalog/feed-target.js';
 import { PRODUCT_CODES, ProductRefusal } from '../catalog/product-refusal.js';

@@ -1,9 +1,9 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
-import type { AttributeCondition } from '../catalog/attribute-condition.js';
+import type { AttributeCondition } from '../domain/attribute-condition.js';
 
 /**
  * Conditions on `products.attributes` as SQL, with the meaning
- * catalog/attribute-condition.ts gives them in the in-process index: jsonb
+ * domain/attribute-condition.ts gives them in the in-process index: jsonb
  * containment is equality for a scalar and membership for an array (a list
  * of strings); numbers compare as numeric, in which every float64 the API
  * stores keeps its order; a missing key is SQL null, which no condition but

@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import type { NeighbourFilter } from '../catalog/neighbour-filter.js';
-import type { Neighbour } from '../catalog/product.js';
+import type { NeighbourFilter } from '../domain/neighbour-filter.js';
+import type { Neighbour } from '../domain/product.js';
 import { filterCondition } from './neighbour-filter.js';
-import type { ProductFeatures } from '../catalog/product.js';
+import type { ProductFeatures } from '../domain/product.js';
 import { PRODUCT_COLUMNS, toNeighbour, toProductFeatures, type QueryVector } from './product.repository.js';
 import type { DB } from './schema.js';
 import { fromVector, toVector } from './vector.js';

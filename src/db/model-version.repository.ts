@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { ModelVersion, ModelVersionSummary, NewModelVersion } from '../training/model-version.js';
+import type { ModelVersion, ModelVersionSummary, NewModelVersion } from '../domain/model-version.js';
 import { byteaAsBase64, fromBase64, toBytea } from './bytes.js';
 import type { DB, ModelVersionTable } from './schema.js';
 

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder, type SqlBool } from 'kysely';
-import type { NeighbourFilter } from '../catalog/neighbour-filter.js';
+import type { NeighbourFilter } from '../domain/neighbour-filter.js';
 import { attributeConditionsSql } from './attribute-conditions.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Results } from '@electric-sql/pglite';
 import type { Worker } from 'node:worker_threads';
-import { siblingWorkerUrl, startWorker } from '../start-worker.js';
+import { siblingWorkerUrl, startWorker } from '../util/start-worker.js';
 
 const WORKER_URL = siblingWorkerUrl('pglite-worker', import.meta.url);
 

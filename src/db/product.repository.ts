@@ -1,11 +1,11 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { AttributeCondition } from '../catalog/attribute-condition.js';
-import type { AttributeFacet } from '../catalog/attribute-facets.js';
-import type { Attributes } from '../catalog/attributes.js';
-import { categoryKey } from '../catalog/category.js';
+import type { AttributeCondition } from '../domain/attribute-condition.js';
+import type { AttributeFacet } from '../domain/attribute-facets.js';
+import type { Attributes } from '../domain/attributes.js';
+import { categoryKey } from '../domain/category.js';
 import { attributeConditionsSql } from './attribute-conditions.js';
-import type { CategoryCount, ImageOrigin, NewProduct, Neighbour, Product, ProductFeatures, ProductPage } from '../catalog/product.js';
-import type { NeighbourFilter } from '../catalog/neighbour-filter.js';
+import type { CategoryCount, ImageOrigin, NewProduct, Neighbour, Product, ProductFeatures, ProductPage } from '../domain/product.js';
+import type { NeighbourFilter } from '../domain/neighbour-filter.js';
 import { byteaAsBase64, fromBase64, toBytea } from './bytes.js';
 import { filterCondition } from './neighbour-filter.js';
 import type { DB, ProductTable } from './schema.js';

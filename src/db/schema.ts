@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
-import type { Attributes } from '../catalog/attributes.js';
-import type { TrainingStatus } from '../training/training-run.js';
-import type { EmbeddingNormalization } from '../training/embedding-normalizer.js';
+import type { Attributes } from '../domain/attributes.js';
+import type { TrainingStatus } from '../domain/training-run.js';
+import type { EmbeddingNormalization } from '../domain/embedding-normalizer.js';
 
 /** Vectors travel as pgvector's text form ('[1,2,3]'); repositories convert at the boundary. */
 type VectorColumn = ColumnType<string, string, string>;
@@ -21,7 +21,7 @@ export interface ProductTable {
   image_sha256: ColumnType<string | null, string | null | undefined, string | null>;
   /** The link the image was fetched from; null when its file was sent. */
   image_url: ColumnType<string | null, string | null | undefined, string | null>;
-  /** The store's own fields (catalog/attributes.ts); node-pg and PGlite parse jsonb, and take it as JSON text. */
+  /** The store's own fields (domain/attributes.ts); node-pg and PGlite parse jsonb, and take it as JSON text. */
   attributes: ColumnType<Attributes, string | undefined, string>;
   created_at: ColumnType<Date, never, never>;
 }

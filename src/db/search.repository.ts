@@ -1,12 +1,12 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
-import type { Attributes } from '../catalog/attributes.js';
-import type { NeighbourFilter } from '../catalog/neighbour-filter.js';
-import type { Neighbour } from '../catalog/product.js';
+import type { Attributes } from '../domain/attributes.js';
+import type { NeighbourFilter } from '../domain/neighbour-filter.js';
+import type { Neighbour } from '../domain/product.js';
 import { copyOut, CopyReader, type CopyOutput } from './copy-out.js';
 import { nearestEmbeddingsQuery } from './embedding.repository.js';
 import { nearestByFeaturesQuery, toNeighbour, type QueryVector } from './product.repository.js';
 import type { DB } from './schema.js';
-import type { EmbeddingSpace } from '../catalog/embedding-space.js';
+import type { EmbeddingSpace } from '../domain/embedding-space.js';
 
 /** Where the catalog stands: the change log's generation and the space then active. */
 export interface SearchState {
@@ -28,7 +28,7 @@ export interface SpaceOrigin {
 export interface StoredVector {
   productId: number;
   vector: Float32Array;
-  /** The product's category key (catalog/category.ts), read with the vector: the index filters by it. */
+  /** The product's category key (domain/category.ts), read with the vector: the index filters by it. */
   categoryKey: string | null;
 }
 

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Hyperparameters } from '../training/hyperparameters.js';
-import type { EpochMetrics, ExcludedCategory, TrainingMetrics, TrainingRun } from '../training/training-run.js';
+import type { Hyperparameters } from '../domain/hyperparameters.js';
+import type { EpochMetrics, ExcludedCategory, TrainingMetrics, TrainingRun } from '../domain/training-run.js';
 import type { DB, TrainingRunTable } from './schema.js';
 
 export class TrainingRunRepository {

@@ -1,4 +1,4 @@
-import { seededRandom } from '../ml/head/seeded-random.js';
+import { seededRandom } from '../util/seeded-random.js';
 
 /** A mean with the interval that likely holds the mean of the population the values were drawn from. */
 export interface MeanEstimate {

@@ -1,4 +1,4 @@
-import type { Hyperparameters } from '../training/hyperparameters.js';
+import type { Hyperparameters } from '../domain/hyperparameters.js';
 import { BOOTSTRAP_DEFAULTS } from './bootstrap-interval.js';
 import type { EvaluationResult } from './evaluation.service.js';
 import { percent, percentWithInterval } from './report.js';

@@ -1,12 +1,12 @@
 import type { Store } from '../db/store.js';
-import type { ProductFeatures } from '../catalog/product.js';
+import type { ProductFeatures } from '../domain/product.js';
 import { nearestNeighbours, type NeighbourList } from './nearest-neighbours.js';
-import { EmbeddingNormalizer, type EmbeddingNormalization } from '../training/embedding-normalizer.js';
+import { EmbeddingNormalizer, type EmbeddingNormalization } from '../domain/embedding-normalizer.js';
 import { describeEpoch, describeKept, fitHead } from '../training/fit-head.js';
 import { MIN_PRODUCTS_PER_CATEGORY } from '../training/dataset.js';
 import type { HeadEngine } from '../training/head-engine.js';
-import type { Hyperparameters } from '../training/hyperparameters.js';
-import type { EpochMetrics } from '../training/training-run.js';
+import type { Hyperparameters } from '../domain/hyperparameters.js';
+import type { EpochMetrics } from '../domain/training-run.js';
 import { bootstrapMean, type MeanEstimate } from './bootstrap-interval.js';
 import { precisionsAtK } from './precision.js';
 

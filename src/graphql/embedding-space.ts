@@ -1,4 +1,4 @@
-import type { EmbeddingSpace } from '../catalog/embedding-space.js';
+import type { EmbeddingSpace } from '../domain/embedding-space.js';
 import type { EmbeddingSpace as SpaceKind } from './generated/resolvers-types.js';
 
 /** How the schema names a space: its kind, and the model version behind it. */

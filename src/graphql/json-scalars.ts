@@ -1,6 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind, valueFromASTUntyped, type ValueNode } from 'graphql';
-import type { AttributeScalar } from '../catalog/attribute-condition.js';
-import type { Attributes } from '../catalog/attributes.js';
+import type { AttributeScalar } from '../domain/attribute-condition.js';
+import type { Attributes } from '../domain/attributes.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -14,7 +14,7 @@ function objectLiteral(name: string, node: ValueNode, variables?: Record<string,
   return objectOf(name, valueFromASTUntyped(node, variables));
 }
 
-/** A JSON object whose shape the domain checks (catalog/attributes.ts), so a refusal names the key at fault. */
+/** A JSON object whose shape the domain checks (domain/attributes.ts), so a refusal names the key at fault. */
 export const AttributesScalar = new GraphQLScalarType<Attributes, Attributes>({
   name: 'Attributes',
   parseValue: (value) => objectOf('attributes', value) as Attributes,

@@ -9,7 +9,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { createComplexityRule, type ComplexityEstimator, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
-import { MAX_FACET_VALUES, MAX_FACETS } from '../catalog/attribute-facets.js';
+import { MAX_FACET_VALUES, MAX_FACETS } from '../domain/attribute-facets.js';
 import { MAX_SCANNED_PRODUCTS } from '../catalog/near-duplicates.js';
 
 /** What running one operation with its variables would take. */

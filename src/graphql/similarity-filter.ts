@@ -1,4 +1,4 @@
-import { neighbourFilter, type NeighbourFilter } from '../catalog/neighbour-filter.js';
+import { neighbourFilter, type NeighbourFilter } from '../domain/neighbour-filter.js';
 import { DomainError } from '../errors.js';
 import type { InputMaybe, SimilarityFilter } from './generated/resolvers-types.js';
 import { parseId } from './ids.js';

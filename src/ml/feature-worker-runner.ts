@@ -1,5 +1,5 @@
 import type { Worker } from 'node:worker_threads';
-import { siblingWorkerUrl, startWorker } from '../start-worker.js';
+import { siblingWorkerUrl, startWorker } from '../util/start-worker.js';
 import type { BatchRunner } from './batcher.js';
 import type { FeatureWorkerData, FeatureWorkerReply, FeatureWorkerRequest } from './feature-worker-protocol.js';
 import { INPUT_LENGTH } from './image.js';

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { EpochMetrics } from '../training/training-run.js';
+import type { EpochMetrics } from '../domain/training-run.js';
 import { svgToPng } from './svg-to-png.js';
 import { vegaLiteSvg } from './vega-lite-svg.js';
 

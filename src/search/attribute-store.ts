@@ -1,5 +1,5 @@
-import { attributeTest, type AttributeCondition } from '../catalog/attribute-condition.js';
-import { NO_ATTRIBUTES, type Attributes } from '../catalog/attributes.js';
+import { attributeTest, type AttributeCondition } from '../domain/attribute-condition.js';
+import { NO_ATTRIBUTES, type Attributes } from '../domain/attributes.js';
 
 /** Keys that get a column of numbers; past them, range rules read the objects. */
 const MAX_NUMBER_COLUMNS = 16;

@@ -1,4 +1,4 @@
-import { pauseIfLong } from '../time-slice.js';
+import { pauseIfLong } from '../util/time-slice.js';
 
 /** Rows a range's widest coordinate and median are judged on. */
 const SAMPLE = 64;

@@ -1,12 +1,12 @@
-import { NO_FILTER, type NeighbourFilter } from '../catalog/neighbour-filter.js';
-import type { Neighbour } from '../catalog/product.js';
+import { NO_FILTER, type NeighbourFilter } from '../domain/neighbour-filter.js';
+import type { Neighbour } from '../domain/product.js';
 import type { SearchState } from '../db/search.repository.js';
 import type { Store } from '../db/store.js';
 import type { IndexSnapshots } from './index-snapshot.js';
 import { SpaceIndex } from './space-index.js';
 import { ranksBeforeLeftOut } from './candidates.js';
 import { IndexCapacityError } from './vector-table.js';
-import type { EmbeddingSpace } from '../catalog/embedding-space.js';
+import type { EmbeddingSpace } from '../domain/embedding-space.js';
 
 /** Tries against a catalog that keeps changing before the plain database query answers. */
 const ATTEMPTS = 3;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { SpaceOrigin } from '../db/search.repository.js';
 import { VectorTable } from './vector-table.js';
-import type { EmbeddingSpace } from '../catalog/embedding-space.js';
+import type { EmbeddingSpace } from '../domain/embedding-space.js';
 
 const MAGIC = Buffer.from('LKINDEX\x02', 'latin1');
 /** Magic, then four uint32: key bytes, dimensions, row bytes, rows; then the checksum. After it: the key (JSON), radii, ids, category codes, rows. */

@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { pauseIfLong } from '../time-slice.js';
+import { pauseIfLong } from '../util/time-slice.js';
 import { layOutBlocks } from './block-layout.js';
 import { Partition } from './partition.js';
 import { emptyCoordinates, fitProjection, PROJECTED, quantizeCoordinates, sampleRows, type Projection } from './projection.js';

@@ -1,5 +1,5 @@
 import { rounding } from './candidates.js';
-import { pauseIfLong } from '../time-slice.js';
+import { pauseIfLong } from '../util/time-slice.js';
 
 /** Coordinates a row keeps beside its vector: two steps of the quantized kernel. */
 export const PROJECTED = 32;

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type Worker } from 'node:worker_threads';
-import { siblingWorkerUrl, startWorker } from '../start-worker.js';
+import { siblingWorkerUrl, startWorker } from '../util/start-worker.js';
 import type { RowLayout } from './block-scan.js';
 import type { WasmMemory } from './l2-kernel.js';
 import { BATCH_BLOCKS, BATCH_ROWS, BLOCK_FIELDS, batchChannel, Control, Lane, laneWord, LANES } from './scan-batch.js';

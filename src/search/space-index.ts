@@ -1,10 +1,10 @@
-import { NO_FILTER, type NeighbourFilter } from '../catalog/neighbour-filter.js';
+import { NO_FILTER, type NeighbourFilter } from '../domain/neighbour-filter.js';
 import type { ProductAttributes, SearchRepository, SpaceOrigin } from '../db/search.repository.js';
 import { type Admission, type Candidates, candidatesIn } from './candidates.js';
 import { AttributeStore } from './attribute-store.js';
 import type { IndexSnapshots } from './index-snapshot.js';
 import { VectorTable } from './vector-table.js';
-import type { EmbeddingSpace } from '../catalog/embedding-space.js';
+import type { EmbeddingSpace } from '../domain/embedding-space.js';
 
 /** Products per statement when refreshing, and attributes per statement when loading. */
 const PAGE = 2000;

@@ -1,4 +1,4 @@
-import { pauseIfLong } from '../time-slice.js';
+import { pauseIfLong } from '../util/time-slice.js';
 import { BLOCK_ROWS, readBlock, readRows, type BlockOutput, type RowLayout } from './block-scan.js';
 import type { Scan } from './candidates.js';
 import type { Partition } from './partition.js';

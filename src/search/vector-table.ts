@@ -1,4 +1,4 @@
-import { seededRandom } from '../ml/head/seeded-random.js';
+import { seededRandom } from '../util/seeded-random.js';
 import { BLOCK_ROWS } from './block-scan.js';
 import type { Scan } from './candidates.js';
 import { MAX_PAGES, PAGE_BYTES } from './l2-kernel.js';

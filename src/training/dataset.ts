@@ -1,17 +1,12 @@
-import type { ProductFeatures } from '../catalog/product.js';
+import type { ProductFeatures } from '../domain/product.js';
+import type { ExcludedCategory } from '../domain/training-run.js';
 import { DomainError } from '../errors.js';
-import { seededRandom, shuffleInPlace } from '../ml/head/seeded-random.js';
+import { seededRandom, shuffleInPlace } from '../util/seeded-random.js';
 
 export interface LabelledSet {
   features: Float32Array[];
   /** Index into `classes`. */
   labels: number[];
-}
-
-/** A category left out of a run for having fewer products than the minimum. */
-export interface ExcludedCategory {
-  category: string;
-  products: number;
 }
 
 export interface Dataset {

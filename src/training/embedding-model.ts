@@ -1,7 +1,7 @@
 import { StandardScaler } from '../ml/head/standard-scaler.js';
-import { EmbeddingNormalizer } from './embedding-normalizer.js';
+import { EmbeddingNormalizer } from '../domain/embedding-normalizer.js';
 import type { Head } from './head-engine.js';
-import type { ModelVersion } from './model-version.js';
+import type { ModelVersion } from '../domain/model-version.js';
 
 export interface CatalogEmbedding {
   /** The 512-d mid layer in the version's embedding space: what similarity is measured on. */

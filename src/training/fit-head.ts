@@ -1,9 +1,10 @@
-import type { ProductFeatures } from '../catalog/product.js';
+import type { ProductFeatures } from '../domain/product.js';
 import { StandardScaler } from '../ml/head/standard-scaler.js';
-import { splitDataset, type Dataset, type ExcludedCategory } from './dataset.js';
+import type { ExcludedCategory } from '../domain/training-run.js';
+import { splitDataset, type Dataset } from './dataset.js';
 import type { Head, HeadEngine } from './head-engine.js';
-import type { Hyperparameters } from './hyperparameters.js';
-import type { EpochMetrics } from './training-run.js';
+import type { Hyperparameters } from '../domain/hyperparameters.js';
+import type { EpochMetrics } from '../domain/training-run.js';
 
 export interface FittedHead {
   /** Category names in label order. */

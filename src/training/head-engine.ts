@@ -1,7 +1,7 @@
-import type { Hyperparameters } from './hyperparameters.js';
+import type { Hyperparameters } from '../domain/hyperparameters.js';
 import type { Dataset } from './dataset.js';
-import type { StoredHead } from './model-version.js';
-import type { EpochMetrics } from './training-run.js';
+import type { StoredHead } from '../domain/model-version.js';
+import type { EpochMetrics } from '../domain/training-run.js';
 
 /** A trained categorical head, ready to embed standardized ResNet50 features. */
 export interface Head {

@@ -4,7 +4,7 @@ import { embedInWorker, trainHeadInWorker } from '../ml/head/head-worker-client.
 import { matrixRows } from '../ml/head/matrix.js';
 import { headWeightBytes, parseSerializedHead, type SerializedHead } from '../ml/head/serialized-head.js';
 import type { Head, HeadEngine } from './head-engine.js';
-import { EMBEDDING_DIMENSIONS } from './hyperparameters.js';
+import { EMBEDDING_DIMENSIONS } from '../domain/hyperparameters.js';
 
 /**
  * Rows above which embedding moves to a worker thread: a few query images

@@ -2,14 +2,14 @@ import type { Repositories, Store } from '../db/store.js';
 import { DomainError } from '../errors.js';
 import { MIN_PRODUCTS_PER_CATEGORY, planCategories } from './dataset.js';
 import { EmbeddingModel } from './embedding-model.js';
-import { EmbeddingNormalizer, type EmbeddingNormalization } from './embedding-normalizer.js';
+import { EmbeddingNormalizer, type EmbeddingNormalization } from '../domain/embedding-normalizer.js';
 import { describeEpoch, describeKept, fitHead } from './fit-head.js';
 import { startHeartbeat } from './heartbeat.js';
 import type { Head, HeadEngine } from './head-engine.js';
-import { resolveHyperparameters, type HyperparameterOverrides, type Hyperparameters } from './hyperparameters.js';
+import { resolveHyperparameters, type HyperparameterOverrides, type Hyperparameters } from '../domain/hyperparameters.js';
 import type { StandardScaler } from '../ml/head/standard-scaler.js';
-import type { ModelVersion, ModelVersionSummary } from './model-version.js';
-import type { TrainingMetrics, TrainingRun } from './training-run.js';
+import type { ModelVersion, ModelVersionSummary } from '../domain/model-version.js';
+import type { TrainingMetrics, TrainingRun } from '../domain/training-run.js';
 
 export const MAX_RUNS_PER_PAGE = 100;
 export const MAX_VERSIONS_PER_PAGE = 100;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Attributes } from '../../src/catalog/attributes.js';
+import type { Attributes } from '../../src/domain/attributes.js';
 import type { Database } from '../../src/db/database.js';
 import { Store } from '../../src/db/store.js';
 import { DATABASE_KINDS, openTestDatabase } from '../support/database.js';

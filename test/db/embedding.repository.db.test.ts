@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Database } from '../../src/db/database.js';
 import { Store } from '../../src/db/store.js';
-import { resolveHyperparameters } from '../../src/training/hyperparameters.js';
+import { resolveHyperparameters } from '../../src/domain/hyperparameters.js';
 import { DATABASE_KINDS, openTestDatabase } from '../support/database.js';
 import { l2, randomVector, seededRandom } from '../../harness/vectors.js';
 

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { openDatabase } from '../../src/db/database.js';
 import { MIGRATIONS_DIR, migrate } from '../../src/db/migrator.js';
 import { ProductRepository } from '../../src/db/product.repository.js';
-import { categoryKey, normalizeCategory } from '../../src/catalog/category.js';
+import { categoryKey, normalizeCategory } from '../../src/domain/category.js';
 
 test('applies every migration once, in order, and records it', async () => {
   const database = await openDatabase({ pgliteDataDir: 'memory://' });

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Database } from '../../src/db/database.js';
 import { Store } from '../../src/db/store.js';
-import { resolveHyperparameters } from '../../src/training/hyperparameters.js';
-import type { NewModelVersion } from '../../src/training/model-version.js';
+import { resolveHyperparameters } from '../../src/domain/hyperparameters.js';
+import type { NewModelVersion } from '../../src/domain/model-version.js';
 import { DATABASE_KINDS, openTestDatabase } from '../support/database.js';
 import { randomVector, seededRandom } from '../../harness/vectors.js';
 

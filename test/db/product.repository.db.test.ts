@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { NewProduct } from '../../src/catalog/product.js';
+import type { NewProduct } from '../../src/domain/product.js';
 import type { Database } from '../../src/db/database.js';
 import { ProductRepository } from '../../src/db/product.repository.js';
 import { DATABASE_KINDS, openTestDatabase } from '../support/database.js';

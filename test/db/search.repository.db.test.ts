@@ -8,7 +8,7 @@ import { fromVector } from '../../src/db/vector.js';
 import { DATABASE_KINDS, openTestDatabase } from '../support/database.js';
 import { seededRandom } from '../../harness/vectors.js';
 import { createShuffledVersion, hardVectors, newProduct } from '../../harness/catalog-fixtures.js';
-import type { EmbeddingSpace } from '../../src/catalog/embedding-space.js';
+import type { EmbeddingSpace } from '../../src/domain/embedding-space.js';
 
 const PRODUCTS = 40;
 /** Spelled in the catalog's words: accents, a quote, and none. */

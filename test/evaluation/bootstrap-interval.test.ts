@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bootstrapMean } from '../../src/evaluation/bootstrap-interval.js';
-import { seededRandom } from '../../src/ml/head/seeded-random.js';
+import { seededRandom } from '../../src/util/seeded-random.js';
 
 /** Precision@6 of `n` queries whose neighbours each share their category with probability `p`. */
 function precisions(n: number, p: number, seed: number): number[] {

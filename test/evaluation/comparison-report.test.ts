@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { comparisonMarkdown, variantFolder, variantLabel } from '../../src/evaluation/comparison-report.js';
-import { resolveHyperparameters } from '../../src/training/hyperparameters.js';
+import { resolveHyperparameters } from '../../src/domain/hyperparameters.js';
 import { estimate, evaluationResult } from './evaluation-result.fixture.js';
 
 const method = evaluationResult({ raw: [0.78, 0.773], trained: [0.839, 0.84] });

@@ -1,6 +1,6 @@
 import type { MeanEstimate } from '../../src/evaluation/bootstrap-interval.js';
 import type { EvaluationResult, QueryResult } from '../../src/evaluation/evaluation.service.js';
-import { resolveHyperparameters } from '../../src/training/hyperparameters.js';
+import { resolveHyperparameters } from '../../src/domain/hyperparameters.js';
 
 export const estimate = (mean: number, halfWidth = 0.02): MeanEstimate => ({ mean, low: mean - halfWidth, high: mean + halfWidth });
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { learningCurvesPng, learningCurvesSvg } from '../../src/reports/learning-curves.js';
-import type { EpochMetrics } from '../../src/training/training-run.js';
+import type { EpochMetrics } from '../../src/domain/training-run.js';
 
 // Two decimals, so that the values read back from the SVG's labels exactly.
 const round = (x: number) => Math.round(x * 100) / 100;

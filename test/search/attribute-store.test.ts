@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { attributeTest, type AttributeCondition } from '../../src/catalog/attribute-condition.js';
-import { attributesOf, NO_ATTRIBUTES, type Attributes } from '../../src/catalog/attributes.js';
+import { attributeTest, type AttributeCondition } from '../../src/domain/attribute-condition.js';
+import { attributesOf, NO_ATTRIBUTES, type Attributes } from '../../src/domain/attributes.js';
 import { AttributeStore } from '../../src/search/attribute-store.js';
 import { seededRandom } from '../../harness/vectors.js';
 

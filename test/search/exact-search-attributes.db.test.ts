@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql, type RawBuilder } from 'kysely';
-import type { AttributeConditionInput } from '../../src/catalog/attribute-condition.js';
-import type { AttributeValue, Attributes } from '../../src/catalog/attributes.js';
-import { neighbourFilter, type NeighbourFilter } from '../../src/catalog/neighbour-filter.js';
+import type { AttributeConditionInput } from '../../src/domain/attribute-condition.js';
+import type { AttributeValue, Attributes } from '../../src/domain/attributes.js';
+import { neighbourFilter, type NeighbourFilter } from '../../src/domain/neighbour-filter.js';
 import type { Database } from '../../src/db/database.js';
 import { Store } from '../../src/db/store.js';
 import { toVector } from '../../src/db/vector.js';
@@ -11,7 +11,7 @@ import { ExactSearch } from '../../src/search/exact-search.js';
 import { DATABASE_KINDS, openTestDatabase } from '../support/database.js';
 import { randomVector, seededRandom } from '../../harness/vectors.js';
 import { activate, createShuffledVersion, hardVectors, newProduct } from '../../harness/catalog-fixtures.js';
-import type { EmbeddingSpace } from '../../src/catalog/embedding-space.js';
+import type { EmbeddingSpace } from '../../src/domain/embedding-space.js';
 
 const PRODUCTS = 80;
 

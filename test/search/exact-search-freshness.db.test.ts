@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { neighbourFilter } from '../../src/catalog/neighbour-filter.js';
+import { neighbourFilter } from '../../src/domain/neighbour-filter.js';
 import { ExactSearch } from '../../src/search/exact-search.js';
 import { DATABASE_KINDS } from '../support/database.js';
 import { randomVector, seededRandom } from '../../harness/vectors.js';
 import { activate, createVersion, newProduct } from '../../harness/catalog-fixtures.js';
 import { openTwoProcesses, type TwoProcesses } from './two-processes.js';
-import type { EmbeddingSpace } from '../../src/catalog/embedding-space.js';
+import type { EmbeddingSpace } from '../../src/domain/embedding-space.js';
 
 for (const kind of DATABASE_KINDS) {
   describe(`ExactSearch on ${kind} follows the catalog as another process changes it`, () => {

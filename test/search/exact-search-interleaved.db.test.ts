@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import type { AttributeConditionInput } from '../../src/catalog/attribute-condition.js';
-import { neighbourFilter } from '../../src/catalog/neighbour-filter.js';
+import type { AttributeConditionInput } from '../../src/domain/attribute-condition.js';
+import { neighbourFilter } from '../../src/domain/neighbour-filter.js';
 import type { Database } from '../../src/db/database.js';
 import { SearchRepository } from '../../src/db/search.repository.js';
 import { Store } from '../../src/db/store.js';

@@ -6,7 +6,7 @@ import { ExactSearch } from '../../src/search/exact-search.js';
 import { DATABASE_KINDS, openTestDatabase } from '../support/database.js';
 import { randomVector, seededRandom } from '../../harness/vectors.js';
 import { activate, createShuffledVersion, hardVectors, newProduct } from '../../harness/catalog-fixtures.js';
-import type { EmbeddingSpace } from '../../src/catalog/embedding-space.js';
+import type { EmbeddingSpace } from '../../src/domain/embedding-space.js';
 
 const PRODUCTS = 60;
 

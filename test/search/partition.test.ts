@@ -4,7 +4,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CandidateBound, type CandidateConditions, candidatesIn, type Scan } from '../../src/search/candidates.js';
 import { ScanHelper } from '../../src/search/scan-helper.js';
 import { VectorTable } from '../../src/search/vector-table.js';
-import { pauseIfLong, SLICE_MS } from '../../src/time-slice.js';
+import { pauseIfLong, SLICE_MS } from '../../src/util/time-slice.js';
 import { randomVector, seededRandom } from '../../harness/vectors.js';
 
 const DIMENSIONS = 64;

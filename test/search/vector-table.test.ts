@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { IndexCapacityError, VectorTable } from '../../src/search/vector-table.js';
-import { pauseIfLong, SLICE_MS } from '../../src/time-slice.js';
+import { pauseIfLong, SLICE_MS } from '../../src/util/time-slice.js';
 import { randomVector, seededRandom } from '../../harness/vectors.js';
 
 /** Multiples of 1/16 up to 127/16, one of them ±127/16: int8 with scale 1/16 holds them exactly, and every float32 sum of 512 of their squared differences from a quarter-step query is exact. */

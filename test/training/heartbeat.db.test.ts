@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Store } from '../../src/db/store.js';
-import { resolveHyperparameters } from '../../src/training/hyperparameters.js';
+import { resolveHyperparameters } from '../../src/domain/hyperparameters.js';
 import { startHeartbeat } from '../../src/training/heartbeat.js';
 import { openIntermittentDatabase, type IntermittentDatabase } from '../support/intermittent-database.js';
 

@@ -9,7 +9,7 @@ import { comparisonMarkdown, variantFolder, variantLabel, type EvaluatedVariant 
 import { cautions, evaluationMarkdown, keptEpochSentence, percent, percentWithInterval } from '../../evaluation/report.js';
 import { learningCurvesPng } from '../../reports/learning-curves.js';
 import { neighbourGridPng } from '../../reports/neighbour-grid.js';
-import { resolveHyperparameters, type Hyperparameters } from '../../training/hyperparameters.js';
+import { resolveHyperparameters, type Hyperparameters } from '../../domain/hyperparameters.js';
 import { idxItems, idxSku } from '../import-sources.js';
 import { runWithServices } from '../run-with-services.js';
 import { CATEGORY_NAMES, importWithProgress, positiveInteger, wholeNumber } from './import.js';

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import type { HyperparameterOverrides } from '../../training/hyperparameters.js';
-import type { TrainingRun } from '../../training/training-run.js';
+import type { HyperparameterOverrides } from '../../domain/hyperparameters.js';
+import type { TrainingRun } from '../../domain/training-run.js';
 import type { TrainingService } from '../../training/training.service.js';
 import { InterruptedError, runWithTrainingServices } from '../run-with-services.js';
 

@@ -1,13 +1,13 @@
-import type { AttributeScalar } from '../../catalog/attribute-condition.js';
-import type { Attributes } from '../../catalog/attributes.js';
+import type { AttributeScalar } from '../../domain/attribute-condition.js';
+import type { Attributes } from '../../domain/attributes.js';
 import type { UploadedFile } from '../upload.js';
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { Product as ProductModel, ProductPage as ProductPageModel } from '../../catalog/product.js';
+import type { Product as ProductModel, ProductPage as ProductPageModel } from '../../domain/product.js';
 import type { Similarity as SimilarityModel } from '../../catalog/similarity.service.js';
 import type { NearDuplicatePage as NearDuplicatePageModel, ProductPair as ProductPairModel } from '../../catalog/near-duplicates.js';
 import type { ServiceInfoSource as ServiceInfoSourceModel, GraphQLContext } from '../context.js';
-import type { TrainingRun as TrainingRunModel } from '../../training/training-run.js';
-import type { ModelVersionSummary as ModelVersionSummaryModel } from '../../training/model-version.js';
+import type { TrainingRun as TrainingRunModel } from '../../domain/training-run.js';
+import type { ModelVersionSummary as ModelVersionSummaryModel } from '../../domain/model-version.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;

@@ -1,5 +1,5 @@
 import { DomainError } from '../../errors.js';
-import { thumbnailPath } from '../../catalog/product.js';
+import { thumbnailPath } from '../../domain/product.js';
 import type { ProductResolvers } from '../generated/resolvers-types.js';
 
 export const Product: ProductResolvers = {

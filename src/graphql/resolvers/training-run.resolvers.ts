@@ -1,4 +1,4 @@
-import { EMBEDDING_DIMENSIONS } from '../../training/hyperparameters.js';
+import { EMBEDDING_DIMENSIONS } from '../../domain/hyperparameters.js';
 import type { TrainingRunResolvers } from '../generated/resolvers-types.js';
 
 export const TrainingRun: TrainingRunResolvers = {

@@ -5,7 +5,7 @@ const CLASS_WEIGHTS = ['BALANCED', 'NONE'] as const;
 
 /**
  * The head's settings, with the limits a caller of the API may set them to
- * (training/hyperparameters.ts takes its fields from here).
+ * (domain/hyperparameters.ts takes its fields from here).
  */
 export const headHyperparameterSchema = z.object({
   hiddenUnits: z.number().int().min(1).max(8192).default(1024),

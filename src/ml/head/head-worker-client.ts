@@ -1,4 +1,4 @@
-import { siblingWorkerUrl, startWorker } from '../../start-worker.js';
+import { siblingWorkerUrl, startWorker } from '../../util/start-worker.js';
 import type { BackendChoice } from '../../config.js';
 import { selectBackend, type BackendName } from '../backend.js';
 import { CategoricalHead, type Embedded } from './categorical-head.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../../util/seeded-random.js';
 
 export interface HeadUnits {
   /** Feature width: 2048 for ResNet50 `avg_pool`. */

@@ -6,7 +6,7 @@ import { CategoricalHead } from './categorical-head.js';
 import { balancedClassWeights } from './class-weights.js';
 import { resolveHeadHyperparameters, type HeadHyperparameters } from './head-hyperparameters.js';
 import { toMatrix, type Matrix, type RowsInput } from './matrix.js';
-import { fillDropoutMask, seededRandom, shuffleInPlace } from './seeded-random.js';
+import { fillDropoutMask, seededRandom, shuffleInPlace } from '../../util/seeded-random.js';
 import { initialHead, type HeadUnits, type SerializedHead } from './serialized-head.js';
 import {
   disposeTrainingParameters,

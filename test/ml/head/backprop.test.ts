@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../../src/ml/backend.js';
 import { backprop, type Batch } from '../../../src/ml/head/backprop.js';
-import { fillDropoutMask, seededRandom } from '../../../src/ml/head/seeded-random.js';
+import { fillDropoutMask, seededRandom } from '../../../src/util/seeded-random.js';
 import { initialHead } from '../../../src/ml/head/serialized-head.js';
 import {
   disposeTrainingParameters,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { selectBackend } from '../../../src/ml/backend.js';
-import { seededRandom } from '../../../src/ml/head/seeded-random.js';
+import { seededRandom } from '../../../src/util/seeded-random.js';
 import { INPUT_LENGTH } from '../../../src/ml/image.js';
 import { kerasToOnnx } from '../../../src/ml/onnx/keras-to-onnx.js';
 import { readLayersModelFiles } from '../../../src/ml/onnx/layers-model-files.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { seededRandom } from '../../../src/ml/head/seeded-random.js';
+import { seededRandom } from '../../../src/util/seeded-random.js';
 
 export interface SmallModelOptions {
   /** Seeds the weights: another seed makes another model of the same shape. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { pauseIfLong, SLICE_MS } from '../src/time-slice.js';
+import { pauseIfLong, SLICE_MS } from '../../src/util/time-slice.js';
 
 /** What /healthz may wait behind search work. */
 const TURN_BOUND_MS = 50;

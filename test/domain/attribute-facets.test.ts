@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AttributeFacetsCache, FACETS_TTL_MS, type AttributeFacet } from '../../src/catalog/attribute-facets.js';
+import { AttributeFacetsCache, FACETS_TTL_MS, type AttributeFacet } from '../../src/domain/attribute-facets.js';
 
 test('facets are counted once per TTL, a count in flight is shared, and a failed one is not kept', async () => {
   let now = 0;

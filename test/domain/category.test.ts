@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { categoryKey, normalizeCategory } from '../../src/catalog/category.js';
+import { categoryKey, normalizeCategory } from '../../src/domain/category.js';
 
 test('trims, collapses every kind of whitespace to one space, and composes to NFC; case is kept', () => {
   assert.equal(normalizeCategory('  Running \u00a0\u3000shoes\u2003 '), 'Running shoes');

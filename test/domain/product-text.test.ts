@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertProductText } from '../../src/catalog/product-text.js';
+import { assertProductText } from '../../src/domain/product-text.js';
 
 test('refuses control characters, lone surrogates and noncharacters, naming the field and the character', () => {
   const cases: [string, string][] = [

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { resolveHyperparameters } from '../../src/training/hyperparameters.js';
+import { resolveHyperparameters } from '../../src/domain/hyperparameters.js';
 
 test("defaults are the method's", () => {
   assert.deepEqual(resolveHyperparameters(), {

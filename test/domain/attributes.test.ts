@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { attributeConditions, attributeTest } from '../../src/catalog/attribute-condition.js';
-import { attributesOf, patchAttributes } from '../../src/catalog/attributes.js';
+import { attributeConditions, attributeTest } from '../../src/domain/attribute-condition.js';
+import { attributesOf, patchAttributes } from '../../src/domain/attributes.js';
 import { DomainError } from '../../src/errors.js';
 
 const refusedFor = (key: string | undefined) => (error: unknown) =>

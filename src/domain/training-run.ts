@@ -1,8 +1,13 @@
 import type { EpochMetrics } from '../ml/head/train-head.js';
-import type { ExcludedCategory } from './dataset.js';
 import type { Hyperparameters } from './hyperparameters.js';
 
-export type { EpochMetrics, ExcludedCategory };
+export type { EpochMetrics };
+
+/** A category left out of a run for having fewer products than the minimum. */
+export interface ExcludedCategory {
+  category: string;
+  products: number;
+}
 
 export type TrainingStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 

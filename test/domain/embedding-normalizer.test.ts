@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { EmbeddingNormalizer } from '../../src/training/embedding-normalizer.js';
+import { EmbeddingNormalizer } from '../../src/domain/embedding-normalizer.js';
 
 const outputs = [Float32Array.from([3, 0, 4]), Float32Array.from([0, 2, 0]), Float32Array.from([6, 2, 8]), new Float32Array(3)];
 
