@@ -93,7 +93,7 @@ try {
   console.log(`index loaded in ${ms(performance.now() - loadStarted)} ms`);
 
   const pick = () => ids[Math.floor(random() * ids.length)]!;
-  const embeddingOf = async (id: number) => (await store.embeddings.embeddingOf(versionId, id))!;
+  const embeddingOf = async (id: number) => (await store.search.vectorOf(versionId, id))!;
   const oneCategory = (id: number) => neighbourFilter({ categories: [category(id * 7)] }, undefined);
 
   /** One query: the product it is about, the unfiltered answer for it (measured first), and its random parts. */
@@ -114,7 +114,7 @@ try {
   const similar = (name: string, filterOf: (query: Query) => NeighbourFilter): Case => ({
     name,
     run: async (query) => (await similarity.similarProducts(query.id, k, filterOf(query))).neighbours,
-    reference: async (query) => store.embeddings.nearest(versionId, await embeddingOf(query.id), k, query.id, filterOf(query)),
+    reference: async (query) => store.search.nearest(versionId, await embeddingOf(query.id), k, filterOf(query), query.id),
   });
   const recommend = (name: string, filterOf: (query: Query) => NeighbourFilter): Case => ({
     name,
@@ -122,7 +122,7 @@ try {
     async reference(query) {
       const vector = recommendationQuery(await Promise.all(query.positives.map(embeddingOf)), await Promise.all(query.negatives.map(embeddingOf)));
       const filter = filterOf(query);
-      return store.embeddings.nearest(versionId, vector, k, undefined, { ...filter, excludedIds: [...filter.excludedIds, ...query.positives, ...query.negatives] });
+      return store.search.nearest(versionId, vector, k, { ...filter, excludedIds: [...filter.excludedIds, ...query.positives, ...query.negatives] });
     },
   });
   // The third unfiltered neighbour's distance: a bound that keeps fewer than k.

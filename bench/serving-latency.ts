@@ -171,7 +171,7 @@ async function measure(kind: DatabaseKind): Promise<void> {
       // The brute force ranks by exact (double) distances: ties and rounding may order it otherwise; pgvector is the reference.
       if (expected.length !== found.neighbours.length) throw new Error(`product ${id}: ${found.neighbours.length} neighbours`);
       if (n < referenceQueries) {
-        const [pgvectorMs, reference] = await timed(() => store.embeddings.nearest(versionId!, vectorAt(pick), k, id));
+        const [pgvectorMs, reference] = await timed(() => store.search.nearest(versionId!, vectorAt(pick), k, undefined, id));
         times.pgvector.push(pgvectorMs);
         if (JSON.stringify(reference) === JSON.stringify(found.neighbours)) identical++;
       }

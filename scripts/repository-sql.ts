@@ -8,8 +8,6 @@ import {
 } from 'kysely';
 import { format } from 'sql-formatter';
 import type { NeighbourFilter } from '../src/domain/neighbour-filter.js';
-import { EmbeddingRepository } from '../src/db/embedding.repository.js';
-import { ProductRepository } from '../src/db/product.repository.js';
 import type { DB } from '../src/db/schema.js';
 import { SearchRepository } from '../src/db/search.repository.js';
 
@@ -40,15 +38,13 @@ const FILTER: NeighbourFilter = {
 type Statement = [call: string, run: (db: Kysely<DB>) => Promise<unknown>];
 
 const SNAPSHOTS: Record<string, Statement[]> = {
-  'src/db/product.repository.sql': [
-    ['nearestByFeatures(query, k = 6, excludeId = 3)', (db) => new ProductRepository(db).nearestByFeatures(QUERY, 6, 3)],
-    ['nearestByFeatures(query, k = 6, excludeId = 3, filter)', (db) => new ProductRepository(db).nearestByFeatures(QUERY, 6, 3, FILTER)],
-  ],
-  'src/db/embedding.repository.sql': [
-    ['nearest(modelVersionId = 2, query, k = 6, excludeProductId = 3)', (db) => new EmbeddingRepository(db).nearest(2, QUERY, 6, 3)],
-    ['nearest(modelVersionId = 2, query, k = 6, excludeProductId = 3, filter)', (db) => new EmbeddingRepository(db).nearest(2, QUERY, 6, 3, FILTER)],
-  ],
   'src/db/search.repository.sql': [
+    ['nearest(raw features, query, k = 6, no filter, excludeProductId = 3)', (db) => new SearchRepository(db).nearest(null, QUERY, 6, undefined, 3)],
+    ['nearest(raw features, query, k = 6, filter, excludeProductId = 3)', (db) => new SearchRepository(db).nearest(null, QUERY, 6, FILTER, 3)],
+    ['nearest(model version 2, query, k = 6, no filter, excludeProductId = 3)', (db) => new SearchRepository(db).nearest(2, QUERY, 6, undefined, 3)],
+    ['nearest(model version 2, query, k = 6, filter, excludeProductId = 3)', (db) => new SearchRepository(db).nearest(2, QUERY, 6, FILTER, 3)],
+    ['vectorOf(raw features, product 3)', (db) => new SearchRepository(db).vectorOf(null, 3)],
+    ['vectorOf(model version 2, product 3)', (db) => new SearchRepository(db).vectorOf(2, 3)],
     ['state()', (db) => new SearchRepository(db).state().catch(() => undefined)],
     ['changedSince(generation = 41)', (db) => new SearchRepository(db).changedSince(41).catch(() => undefined)],
     ['vectorsAfter(raw features, afterId = 0, limit = 2000)', (db) => new SearchRepository(db).vectorsAfter(null, 0, 2000)],

@@ -82,7 +82,7 @@ export async function createServices(config: Config, log: (line: string) => void
   const database = await openMigratedDatabase(config, log);
   const store = new Store(database.db);
   const snapshots = config.searchSnapshotDir === undefined ? undefined : new IndexSnapshots(config.searchSnapshotDir, log);
-  const search = new ExactSearch(store, undefined, snapshots, log);
+  const search = new ExactSearch(store.search, undefined, snapshots, log);
   // The index loads while ResNet50 does; the app's warm() then waits for the
   // same load, and tries again if the database was away.
   search.warm().catch(() => {});

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { startApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { ProductRepository } from '../src/db/product.repository.js';
+import { SearchRepository } from '../src/db/search.repository.js';
 import { graphql } from '../harness/graphql-client.js';
 import { readPhoto } from '../harness/photos.js';
 import { l2 } from '../harness/vectors.js';
@@ -102,9 +102,9 @@ describe('the service over HTTP, with the real ResNet50', () => {
   });
 
   test('ranking and distances equal a brute-force L2 over the stored features', async () => {
-    const products = new ProductRepository(app.services.database.db);
+    const search = new SearchRepository(app.services.database.db);
     const features = new Map<string, Float32Array>();
-    for (const [sku, id] of ids) features.set(sku, (await products.features(Number(id)))!);
+    for (const [sku, id] of ids) features.set(sku, (await search.vectorOf(null, Number(id)))!);
     const query = features.get('cat-cropped')!;
     const expected = [...features]
       .filter(([sku]) => sku !== 'cat-cropped')

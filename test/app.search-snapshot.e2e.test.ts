@@ -30,7 +30,7 @@ test('a process started on its snapshot while another process writes serves ever
     const writer = new Store(database.db);
     const ids = (await writer.products.insertMany(Array.from({ length: 30 }, (_, i) => newProduct(`p${i}`, randomVector(random, 2048))))).map((p) => p.id);
     // The snapshot a previous run of the service left, of the raw features space.
-    const previous = new ExactSearch(writer, undefined, new IndexSnapshots(snapshotDir));
+    const previous = new ExactSearch(writer.search, undefined, new IndexSnapshots(snapshotDir));
     await previous.warm();
     await previous.saveSnapshot();
 
@@ -60,7 +60,7 @@ test('a process started on its snapshot while another process writes serves ever
       for (const id of checked) {
         const { data, errors } = await graphql(url, SIMILAR, { id: String(id) });
         assert.equal(errors, undefined);
-        const expected = await writer.products.nearestByFeatures((await writer.products.features(id))!, 4, id);
+        const expected = await writer.search.nearest(null, (await writer.search.vectorOf(null, id))!, 4, undefined, id);
         assert.deepEqual(
           data.similarProducts.neighbours.map((n: { distance: number; product: { id: string } }) => [Number(n.product.id), n.distance]),
           expected.map((n) => [n.product.id, n.distance]),

@@ -1,11 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import type { NeighbourFilter } from '../domain/neighbour-filter.js';
-import type { Neighbour } from '../domain/product.js';
-import { filterCondition } from './neighbour-filter.js';
 import type { ProductFeatures } from '../domain/product.js';
-import { PRODUCT_COLUMNS, toNeighbour, toProductFeatures, type QueryVector } from './product.repository.js';
+import { toProductFeatures } from './product.repository.js';
 import type { DB } from './schema.js';
-import { fromVector, toVector } from './vector.js';
+import { toVector } from './vector.js';
 
 export interface NewEmbedding {
   productId: number;
@@ -44,23 +41,6 @@ export class EmbeddingRepository {
     await this.db.deleteFrom('embeddings').where('product_id', 'in', productIds).execute();
   }
 
-  async embeddingOf(modelVersionId: number, productId: number): Promise<Float32Array | undefined> {
-    const row = await this.db
-      .selectFrom('embeddings')
-      .select('embedding')
-      .where('model_version_id', '=', modelVersionId)
-      .where('product_id', '=', productId)
-      .executeTakeFirst();
-    return row && fromVector(row.embedding);
-  }
-
-  /** Exact L2 in one version's space: no approximate index exists on this column. */
-  async nearest(modelVersionId: number, query: Float32Array, k: number, excludeProductId?: number, filter?: NeighbourFilter): Promise<Neighbour[]> {
-    let search = nearestEmbeddingsQuery(this.db, modelVersionId, query, filter).limit(k);
-    if (excludeProductId !== undefined) search = search.where('products.id', '<>', excludeProductId);
-    return (await search.execute()).map(toNeighbour);
-  }
-
   async count(modelVersionId: number): Promise<number> {
     const { count } = await this.db
       .selectFrom('embeddings')
@@ -89,21 +69,4 @@ export class EmbeddingRepository {
       .execute();
     return rows.map(toProductFeatures);
   }
-}
-
-/** One version's products nearest first by exact L2, ties by id: the one order every search of that space answers in. */
-export function nearestEmbeddingsQuery(db: Kysely<DB>, modelVersionId: number, query: QueryVector, filter?: NeighbourFilter) {
-  const target =
-    query instanceof Float32Array
-      ? sql`${toVector(query)}`
-      : sql`(select embedding from embeddings where model_version_id = ${modelVersionId} and product_id = ${query.ofProduct})`;
-  const distance = sql<number>`embeddings.embedding <-> ${target}`;
-  const search = db
-    .selectFrom('embeddings')
-    .innerJoin('products', 'products.id', 'embeddings.product_id')
-    .select([...PRODUCT_COLUMNS, 'embeddings.predicted_category', distance.as('distance')])
-    .where('embeddings.model_version_id', '=', modelVersionId)
-    .orderBy('distance')
-    .orderBy('products.id');
-  return filter ? search.where(filterCondition(filter, distance)) : search;
 }

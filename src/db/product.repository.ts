@@ -5,9 +5,7 @@ import type { Attributes } from '../domain/attributes.js';
 import { categoryKey } from '../domain/category.js';
 import { attributeConditionsSql } from './attribute-conditions.js';
 import type { CategoryCount, ImageOrigin, NewProduct, Neighbour, Product, ProductFeatures, ProductPage } from '../domain/product.js';
-import type { NeighbourFilter } from '../domain/neighbour-filter.js';
 import { byteaAsBase64, fromBase64, toBytea } from './bytes.js';
-import { filterCondition } from './neighbour-filter.js';
 import type { DB, ProductTable } from './schema.js';
 import { fromVector, toVector } from './vector.js';
 
@@ -217,18 +215,6 @@ export class ProductRepository {
     return result.numDeletedRows > 0n;
   }
 
-  async features(id: number): Promise<Float32Array | undefined> {
-    const row = await this.db.selectFrom('products').select('features').where('id', '=', id).executeTakeFirst();
-    return row && fromVector(row.features);
-  }
-
-  /** Exact L2 over the ResNet50 features: no approximate index exists on this column. */
-  async nearestByFeatures(query: Float32Array, k: number, excludeId?: number, filter?: NeighbourFilter): Promise<Neighbour[]> {
-    let search = nearestByFeaturesQuery(this.db, query, filter).limit(k);
-    if (excludeId !== undefined) search = search.where('products.id', '<>', excludeId);
-    return (await search.execute()).map(toNeighbour);
-  }
-
   /** Products that have a category, with their features: what a head trains on. */
   async labelledFeatures(): Promise<ProductFeatures[]> {
     const rows = await this.db
@@ -330,7 +316,7 @@ export class ProductRepository {
 }
 
 /** Product columns, plus the active model version's predicted category. */
-function selectProducts(db: Kysely<DB>) {
+export function selectProducts(db: Kysely<DB>) {
   return db
     .selectFrom('products')
     .leftJoin('embeddings', (join) =>
@@ -343,16 +329,6 @@ function selectProducts(db: Kysely<DB>) {
     .select([...PRODUCT_COLUMNS, 'embeddings.predicted_category']);
 }
 
-/** A query vector: given, or a catalog product's own, read by the statement itself instead of sent as 10 kB of text. */
-export type QueryVector = Float32Array | { ofProduct: number };
-
-/** The whole catalog nearest first by exact L2 over the features, ties by id: the one order every features search answers in. */
-export function nearestByFeaturesQuery(db: Kysely<DB>, query: QueryVector, filter?: NeighbourFilter) {
-  const target = query instanceof Float32Array ? sql`${toVector(query)}` : sql`(select features from products where id = ${query.ofProduct})`;
-  const distance = sql<number>`products.features <-> ${target}`;
-  const search = selectProducts(db).select(distance.as('distance')).orderBy('distance').orderBy('products.id');
-  return filter ? search.where(filterCondition(filter, distance)) : search;
-}
 
 const CATALOG_LOCK_KEY = 4_181_726_513;
 

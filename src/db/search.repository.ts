@@ -3,9 +3,10 @@ import type { Attributes } from '../domain/attributes.js';
 import type { NeighbourFilter } from '../domain/neighbour-filter.js';
 import type { Neighbour } from '../domain/product.js';
 import { copyOut, CopyReader, type CopyOutput } from './copy-out.js';
-import { nearestEmbeddingsQuery } from './embedding.repository.js';
-import { nearestByFeaturesQuery, toNeighbour, type QueryVector } from './product.repository.js';
+import { toNeighbour } from './product.repository.js';
+import { idSpanInSpace, nearestInSpace, vectorInSpace, vectorsInSpace, type QueryVector } from './space-queries.js';
 import type { DB } from './schema.js';
+import { fromVector } from './vector.js';
 import type { EmbeddingSpace } from '../domain/embedding-space.js';
 
 /** Where the catalog stands: the change log's generation and the space then active. */
@@ -65,6 +66,20 @@ export class SearchRepository {
   async state(): Promise<SearchState> {
     const row = await this.db.selectFrom('search_generation').select(STATE_COLUMNS).executeTakeFirstOrThrow();
     return toState(row);
+  }
+
+  /** The product's vector in the space; undefined when it has none there. */
+  async vectorOf(space: EmbeddingSpace, productId: number): Promise<Float32Array | undefined> {
+    const row = await vectorInSpace(this.db, space, productId).executeTakeFirst();
+    return row && fromVector(row.vector);
+  }
+
+  /** pgvector's exact search of the whole space, without the index: no approximate index exists on these columns. */
+  async nearest(space: EmbeddingSpace, query: Float32Array, k: number, filter?: NeighbourFilter, excludeProductId?: number): Promise<Neighbour[]> {
+    const search = nearestInSpace(this.db, space, query, filter)
+      .$if(excludeProductId !== undefined, (query) => query.where('products.id', '<>', excludeProductId!))
+      .limit(k);
+    return (await search.execute()).map(toNeighbour);
   }
 
   /** The state, with the origin of the space then active: one snapshot. */
@@ -171,40 +186,20 @@ export class SearchRepository {
 
   /** The first and last product id with a vector in the space; undefined when it has none. */
   async #idSpan(space: EmbeddingSpace): Promise<{ first: number; last: number } | undefined> {
-    const row =
-      space === null
-        ? await this.db.selectFrom('products').select((eb) => [eb.fn.min('products.id').as('first'), eb.fn.max('products.id').as('last')]).executeTakeFirstOrThrow()
-        : await this.db
-            .selectFrom('embeddings')
-            .select((eb) => [eb.fn.min('embeddings.product_id').as('first'), eb.fn.max('embeddings.product_id').as('last')])
-            .where('embeddings.model_version_id', '=', space)
-            .executeTakeFirstOrThrow();
+    const row = await idSpanInSpace(this.db, space).executeTakeFirstOrThrow();
     return row.first === null || row.last === null ? undefined : { first: Number(row.first), last: Number(row.last) };
   }
 
-  #vectorPage(space: EmbeddingSpace, afterId: number, limit: number, lastId?: number): Promise<CopyOutput[]> {
-    const page =
-      space === null
-        ? this.featureVectors()
-            .where('products.id', '>', sql.lit(afterId))
-            .$if(lastId !== undefined, (query) => query.where('products.id', '<=', sql.lit(lastId!)))
-            .orderBy('products.id')
-            .limit(sql.lit(limit))
-        : this.embeddingVectors(space)
-            .where('embeddings.product_id', '>', sql.lit(afterId))
-            .$if(lastId !== undefined, (query) => query.where('embeddings.product_id', '<=', sql.lit(lastId!)))
-            .orderBy('embeddings.product_id')
-            .limit(sql.lit(limit));
-    return copyOut(page).execute(this.db).then(({ rows }) => rows);
+  #vectorPage(space: EmbeddingSpace, after: number, limit: number, last?: number): Promise<CopyOutput[]> {
+    return copyOut(vectorsInSpace(this.db, space, { after, last, limit })).execute(this.db).then(({ rows }) => rows);
   }
 
   /** The vectors these products have in a space now; a product without one is absent. */
   async vectorsOf(space: EmbeddingSpace, productIds: readonly number[]): Promise<StoredVector[]> {
     if (productIds.length === 0) return [];
     const ids = sql<number>`any(${sql.lit(`{${productIds.join(',')}}`)}::integer[])`;
-    const found = space === null ? this.featureVectors().where('products.id', '=', ids) : this.embeddingVectors(space).where('embeddings.product_id', '=', ids);
     const stored: StoredVector[] = [];
-    eachStoredVector((await copyOut(found).execute(this.db)).rows, (productId, vector, categoryKey) => stored.push({ productId, vector: vector.slice(), categoryKey }));
+    eachStoredVector((await copyOut(vectorsInSpace(this.db, space, { ids })).execute(this.db)).rows, (productId, vector, categoryKey) => stored.push({ productId, vector: vector.slice(), categoryKey }));
     return stored;
   }
 
@@ -239,29 +234,8 @@ export class SearchRepository {
       changedAfter === undefined || query instanceof Float32Array
         ? sql<boolean>`false`
         : sql<boolean>`exists (select 1 from search_changes where product_id = ${query.ofProduct} and vectors_generation > ${changedAfter})`;
-    const rows: (Parameters<typeof toNeighbour>[0] & StateRow & { query_changed: boolean })[] =
-      space === null
-        ? await nearestByFeaturesQuery(this.db, query, filter).where(among).select([...STATE_COLUMNS, queryChanged.as('query_changed')]).limit(k).execute()
-        : await nearestEmbeddingsQuery(this.db, space, query, filter).where(among).select([...STATE_COLUMNS, queryChanged.as('query_changed')]).limit(k).execute();
+    const rows = await nearestInSpace(this.db, space, query, filter).where(among).select([...STATE_COLUMNS, queryChanged.as('query_changed')]).limit(k).execute();
     return { neighbours: rows.map(toNeighbour), state: rows[0] && toState(rows[0]), queryChanged: rows[0]?.query_changed ?? false };
-  }
-
-  // Read by copyOut, the columns in this order (eachStoredVector): binary
-  // COPY sends each vector in pgvector's binary form, and no value as text.
-  private featureVectors() {
-    return this.db.selectFrom('products').select(['products.id', 'products.features', 'products.category_key']);
-  }
-
-  private embeddingVectors(modelVersionId: number) {
-    return this.db
-      .selectFrom('embeddings')
-      .select((eb) => [
-        'embeddings.product_id',
-        'embeddings.embedding',
-        // A lookup per row: a join may be planned as a merge from the first product on every page.
-        eb.selectFrom('products').select('products.category_key').whereRef('products.id', '=', 'embeddings.product_id').as('category_key'),
-      ])
-      .where('embeddings.model_version_id', '=', sql.lit(modelVersionId));
   }
 }
 

@@ -1,7 +1,6 @@
 import { NO_FILTER, type NeighbourFilter } from '../domain/neighbour-filter.js';
 import type { Neighbour } from '../domain/product.js';
-import type { SearchState } from '../db/search.repository.js';
-import type { Store } from '../db/store.js';
+import type { SearchRepository, SearchState } from '../db/search.repository.js';
 import type { IndexSnapshots } from './index-snapshot.js';
 import { SpaceIndex } from './space-index.js';
 import { ranksBeforeLeftOut } from './candidates.js';
@@ -40,7 +39,7 @@ export class ExactSearch {
   #tooLarge: EmbeddingSpace | undefined;
 
   constructor(
-    private readonly store: Store,
+    private readonly repository: SearchRepository,
     private readonly maxIndexBytes?: number,
     private readonly snapshots?: IndexSnapshots,
     private readonly log: (line: string) => void = () => {},
@@ -89,14 +88,14 @@ export class ExactSearch {
       if (ranking === 'unbounded') break;
       if (ranking !== 'stale') return ranking;
     }
-    return this.#nearestFromDatabase(space, query, k, filter);
+    return this.repository.nearest(space, query, k, filter);
   }
 
   async #activeIndex(refresh: boolean): Promise<SpaceIndex | undefined> {
     if (refresh || !this.#state) await this.#readState();
     const { generation, activeSpace } = this.#state!;
     if (activeSpace === this.#tooLarge) return undefined;
-    if (this.#index?.space !== activeSpace) this.#index = new SpaceIndex(activeSpace, this.store.search, this.maxIndexBytes, this.snapshots, this.log);
+    if (this.#index?.space !== activeSpace) this.#index = new SpaceIndex(activeSpace, this.repository, this.maxIndexBytes, this.snapshots, this.log);
     const index = this.#index;
     try {
       await index.reach(generation);
@@ -113,7 +112,7 @@ export class ExactSearch {
 
   async #readState(): Promise<SearchState> {
     const before = this.#observed;
-    const state = await this.store.search.state();
+    const state = await this.repository.state();
     this.#observe(state, before);
     return state;
   }
@@ -152,7 +151,7 @@ export class ExactSearch {
     if (found.ids.length === 0) return (await this.#isCurrent(index, generation)) ? [] : 'stale';
     const before = this.#observed;
     const target = ofProduct === undefined ? query : { ofProduct };
-    const { neighbours, state, queryChanged } = await this.store.search.nearestAmong(index.space, target, k, found.ids, filter, generation);
+    const { neighbours, state, queryChanged } = await this.repository.nearestAmong(index.space, target, k, found.ids, filter, generation);
     // The bound may leave none of the candidates: the statement then returned no state.
     if (!state) return (await this.#isCurrent(index, generation)) ? [] : 'stale';
     this.#observe(state, before);
@@ -178,15 +177,9 @@ export class ExactSearch {
 
   /** The plain pgvector queries: exact too, and slower. */
   async #similarFromDatabase(productId: number, k: number, filter: NeighbourFilter): Promise<SpaceNeighbours | undefined> {
-    const space = (await this.store.search.state()).activeSpace;
-    const query = space === null ? await this.store.products.features(productId) : await this.store.embeddings.embeddingOf(space, productId);
+    const space = (await this.repository.state()).activeSpace;
+    const query = await this.repository.vectorOf(space, productId);
     if (!query) return undefined;
-    return { space, neighbours: await this.#nearestFromDatabase(space, query, k, filter, productId) };
-  }
-
-  #nearestFromDatabase(space: EmbeddingSpace, query: Float32Array, k: number, filter: NeighbourFilter, excludeId?: number): Promise<Neighbour[]> {
-    return space === null
-      ? this.store.products.nearestByFeatures(query, k, excludeId, filter)
-      : this.store.embeddings.nearest(space, query, k, excludeId, filter);
+    return { space, neighbours: await this.repository.nearest(space, query, k, filter, productId) };
   }
 }

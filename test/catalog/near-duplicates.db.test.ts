@@ -21,7 +21,7 @@ describe('how far a page of nearDuplicates scans', () => {
   before(async () => {
     database = await openTestDatabase('pglite');
     store = new Store(database.db);
-    search = new ExactSearch(store);
+    search = new ExactSearch(store.search);
     const random = seededRandom(41);
     const twin = randomVector(random, 2048);
     const vectors = Array.from({ length: CATALOG }, (_, i) => (TWINS.includes(i) ? twin : randomVector(random, 2048)));
@@ -90,7 +90,7 @@ describe('how far a page of nearDuplicates scans', () => {
     const empty = await openTestDatabase('pglite');
     try {
       const emptyStore = new Store(empty.db);
-      const only = await nearDuplicatePage(emptyStore, new ExactSearch(emptyStore), { maxDistance: 0, first: 5, limits: { products: 10, timeMs: 0 } });
+      const only = await nearDuplicatePage(emptyStore, new ExactSearch(emptyStore.search), { maxDistance: 0, first: 5, limits: { products: 10, timeMs: 0 } });
       assert.deepEqual([only.pairs, only.hasNextPage, only.scannedProducts, only.scannedThrough, only.stoppedBy], [[], false, 0, null, 'CATALOG_END']);
     } finally {
       await empty.close();

@@ -49,7 +49,7 @@ for (const kind of DATABASE_KINDS) {
 
     test('ranks by exact L2 in the version space, self excluded, with predicted categories', async () => {
       const [queryId, query] = [...embeddings][4]!;
-      const found = await store.embeddings.nearest(versionId, query, 6, queryId);
+      const found = await store.search.nearest(versionId, query, 6, undefined, queryId);
       const expected = [...embeddings]
         .filter(([id]) => id !== queryId)
         .map(([id, e]) => ({ id, distance: l2(query, e) }))
@@ -61,7 +61,7 @@ for (const kind of DATABASE_KINDS) {
 
     test('reads one embedding back exactly', async () => {
       const [id, embedding] = [...embeddings][0]!;
-      assert.deepEqual(await store.embeddings.embeddingOf(versionId, id), embedding);
+      assert.deepEqual(await store.search.vectorOf(versionId, id), embedding);
     });
 
     test('finds the products not yet embedded under a version', async () => {
@@ -81,7 +81,7 @@ for (const kind of DATABASE_KINDS) {
     test('deleting a product deletes its embeddings', async () => {
       const [id] = [...embeddings][1]!;
       await store.products.delete(id);
-      assert.equal(await store.embeddings.embeddingOf(versionId, id), undefined);
+      assert.equal(await store.search.vectorOf(versionId, id), undefined);
     });
 
     test('stores nothing for a product deleted since its features were read, and counts what it stored', async () => {
@@ -92,8 +92,8 @@ for (const kind of DATABASE_KINDS) {
         { productId: gone!, embedding: randomVector(random, 512), predictedCategory: 'odd' },
       ]);
       assert.equal(stored, 1);
-      assert.ok(await store.embeddings.embeddingOf(versionId, kept!));
-      assert.equal(await store.embeddings.embeddingOf(versionId, gone!), undefined);
+      assert.ok(await store.search.vectorOf(versionId, kept!));
+      assert.equal(await store.search.vectorOf(versionId, gone!), undefined);
     });
   });
 }

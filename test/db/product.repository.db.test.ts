@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { NewProduct } from '../../src/domain/product.js';
 import type { Database } from '../../src/db/database.js';
 import { ProductRepository } from '../../src/db/product.repository.js';
+import { SearchRepository } from '../../src/db/search.repository.js';
 import { DATABASE_KINDS, openTestDatabase } from '../support/database.js';
 import { l2, randomVector, seededRandom } from '../../harness/vectors.js';
 
@@ -16,6 +17,7 @@ for (const kind of DATABASE_KINDS) {
   describe(`ProductRepository on ${kind}`, () => {
     let database: Database;
     let products: ProductRepository;
+    let search: SearchRepository;
     const random = seededRandom(7);
     const catalog = Array.from({ length: 40 }, (_, i) =>
       newProduct(`sku-${i}`, randomVector(random, FEATURES), i % 3 === 0 ? 'shoes' : 'bags'),
@@ -24,6 +26,7 @@ for (const kind of DATABASE_KINDS) {
     before(async () => {
       database = await openTestDatabase(kind);
       products = new ProductRepository(database.db);
+      search = new SearchRepository(database.db);
       await products.insertMany(catalog);
     });
     after(() => database.close());
@@ -44,7 +47,7 @@ for (const kind of DATABASE_KINDS) {
         (await products.findById(first.id))!,
         (await products.findBySku(first.sku))!,
         ...(await products.findBySkus([first.sku])),
-        ...(await products.nearestByFeatures(randomVector(random, FEATURES), 2)).map((n) => n.product),
+        ...(await search.nearest(null, randomVector(random, FEATURES), 2)).map((n) => n.product),
       ];
       for (const product of read) assert.equal('thumbnail' in product, false, `product ${product.id} carries its thumbnail`);
     });
@@ -81,7 +84,7 @@ for (const kind of DATABASE_KINDS) {
 
     test('keeps features exactly as float32', async () => {
       const first = (await products.page({ first: 1 })).products[0]!;
-      assert.deepEqual(await products.features(first.id), catalog[0]!.features);
+      assert.deepEqual(await search.vectorOf(null, first.id), catalog[0]!.features);
     });
 
     test('rejects a duplicate sku with a unique violation', async () => {
@@ -91,7 +94,7 @@ for (const kind of DATABASE_KINDS) {
     test('ranks neighbours by exact L2, the query product excluded, as brute force does', async () => {
       const first = (await products.page({ first: 1 })).products[0]!;
       const query = catalog[0]!.features;
-      const found = await products.nearestByFeatures(query, 6, first.id);
+      const found = await search.nearest(null, query, 6, undefined, first.id);
       const expected = catalog
         .slice(1)
         .map((p) => ({ sku: p.sku, distance: l2(query, p.features) }))
@@ -104,7 +107,7 @@ for (const kind of DATABASE_KINDS) {
     test('breaks ties in distance by id', async () => {
       const twin = randomVector(random, FEATURES);
       const stored = await products.insertMany([newProduct('twin-b', twin), newProduct('twin-a', twin)]);
-      const found = await products.nearestByFeatures(twin, 2);
+      const found = await search.nearest(null, twin, 2);
       assert.deepEqual(found.map((n) => n.product.id), stored.map((p) => p.id).sort((a, b) => a - b));
       assert.deepEqual(found.map((n) => n.distance), [0, 0]);
       for (const p of stored) await products.delete(p.id);

@@ -97,7 +97,7 @@ for (const kind of DATABASE_KINDS) {
       for (const [i, id] of ids.entries()) {
         if (i % 4 !== 0) continue;
         const k = i % 8 === 0 ? 20 : 6;
-        const query = (space === null ? await store.products.features(id) : await store.embeddings.embeddingOf(space, id))!;
+        const query = (space === null ? await store.search.vectorOf(null, id) : await store.search.vectorOf(space, id))!;
         for (const rules of RULES) {
           const found = await search.similarTo(id, k, filterOf(rules));
           const label = `product ${id}, k ${k}, ${JSON.stringify(rules)}`;
@@ -125,16 +125,16 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('in the ResNet50 features, for every fourth product, ties and duplicates included', async () => {
-      await assertSame(new ExactSearch(store), null);
+      await assertSame(new ExactSearch(store.search), null);
     });
 
     test('in an active model version', async () => {
       await activate(store, versionId);
-      await assertSame(new ExactSearch(store), versionId);
+      await assertSame(new ExactSearch(store.search), versionId);
     });
 
     test('for vectors that are not in the catalog, and from pgvector alone when the index cannot hold the space', async () => {
-      for (const search of [new ExactSearch(store), new ExactSearch(store, 4 * 65_536)]) {
+      for (const search of [new ExactSearch(store.search), new ExactSearch(store.search, 4 * 65_536)]) {
         const query = randomVector(random, 512);
         for (const rules of RULES) {
           const found = await search.nearest(versionId, query, 6, filterOf(rules));
@@ -144,7 +144,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('attributes changed by another writer are followed by the next search, and the change log marks them as attributes alone', async () => {
-      const search = new ExactSearch(store);
+      const search = new ExactSearch(store.search);
       const rules = [{ key: 'flag', eq: 'on' }];
       assert.deepEqual((await search.similarTo(ids[0]!, 6, filterOf(rules)))?.neighbours, []);
       const { generation } = await store.search.state();

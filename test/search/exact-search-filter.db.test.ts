@@ -40,7 +40,7 @@ for (const kind of DATABASE_KINDS) {
     }
 
     async function vectorOf(space: EmbeddingSpace, id: number) {
-      return (space === null ? await store.products.features(id) : await store.embeddings.embeddingOf(space, id))!;
+      return (space === null ? await store.search.vectorOf(null, id) : await store.search.vectorOf(space, id))!;
     }
 
     function filters(id: number, k: number): FilterInput[] {
@@ -92,16 +92,16 @@ for (const kind of DATABASE_KINDS) {
     after(() => database.close());
 
     test('in the ResNet50 features, for every product, ties and duplicates included', async () => {
-      await assertSame(new ExactSearch(store), null);
+      await assertSame(new ExactSearch(store.search), null);
     });
 
     test('in an active model version, for every product', async () => {
       await activate(store, versionId);
-      await assertSame(new ExactSearch(store), versionId);
+      await assertSame(new ExactSearch(store.search), versionId);
     });
 
     test('for vectors that are not in the catalog, and from pgvector alone when the index cannot hold the space', async () => {
-      for (const search of [new ExactSearch(store), new ExactSearch(store, 4 * 65_536)]) {
+      for (const search of [new ExactSearch(store.search), new ExactSearch(store.search, 4 * 65_536)]) {
         for (const query of [await vectorOf(versionId, ids[3]!), randomVector(random, 512)]) {
           for (const input of [{ categories: ['rare'] }, { excludeCategories: ['shoes'], excludeIds: ids.slice(10) }]) {
             for (const maxDistance of [undefined, 30, 0]) {
@@ -119,12 +119,12 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('a selective filter returns every match, not what a filtered top k would leave', async () => {
-      const found = await new ExactSearch(store).similarTo(ids[0]!, 6, neighbourFilter({ categories: ['RARE'] }, undefined));
+      const found = await new ExactSearch(store.search).similarTo(ids[0]!, 6, neighbourFilter({ categories: ['RARE'] }, undefined));
       assert.deepEqual(found?.neighbours.map((n) => n.product.id).sort((a, b) => a - b), [ids[7], ids[40]]);
     });
 
     test('a category changed by another writer is seen by the next filtered search', async () => {
-      const search = new ExactSearch(store);
+      const search = new ExactSearch(store.search);
       const filter = neighbourFilter({ categories: ['rare'] }, undefined);
       await search.similarTo(ids[0]!, 6, filter);
       await database.db.updateTable('products').set({ category: 'Rare', category_key: 'rare' }).where('id', '=', ids[1]!).execute();

@@ -20,8 +20,8 @@ for (const kind of DATABASE_KINDS) {
     async function similarTo(productId: number, space: EmbeddingSpace, k = 6) {
       const found = await search.similarTo(productId, k);
       const { writer } = processes;
-      const query = space === null ? await writer.products.features(productId) : await writer.embeddings.embeddingOf(space, productId);
-      const expected = space === null ? await writer.products.nearestByFeatures(query!, k, productId) : await writer.embeddings.nearest(space, query!, k, productId);
+      const query = space === null ? await writer.search.vectorOf(null, productId) : await writer.search.vectorOf(space, productId);
+      const expected = await writer.search.nearest(space, query!, k, undefined, productId);
       assert.equal(found?.space, space);
       assert.deepEqual(found.neighbours, expected);
       return found.neighbours;
@@ -35,14 +35,14 @@ for (const kind of DATABASE_KINDS) {
         Array.from({ length: 30 }, (_, i) => newProduct(`p${i}`, randomVector(random, 2048))),
       );
       ids = products.map((p) => p.id);
-      search = new ExactSearch(processes.reader);
+      search = new ExactSearch(processes.reader.search);
       await similarTo(ids[0]!, null);
     });
     after(() => processes.close());
 
     test('sees a product another process adds, and forgets it once deleted', async () => {
       const { writer } = processes;
-      const [twin] = await writer.products.insertMany([newProduct('twin', (await writer.products.features(ids[0]!))!)]);
+      const [twin] = await writer.products.insertMany([newProduct('twin', (await writer.search.vectorOf(null, ids[0]!))!)]);
       const withTwin = await similarTo(ids[0]!, null, 3);
       assert.deepEqual([withTwin[0]!.product.id, withTwin[0]!.distance], [twin!.id, 0]);
 
@@ -62,7 +62,7 @@ for (const kind of DATABASE_KINDS) {
       const added = await writer.transaction(async (repositories) => {
         await repositories.products.lockCatalog();
         const [product] = await repositories.products.insertMany([newProduct('late', randomVector(random, 2048))]);
-        const embedding = (await repositories.embeddings.embeddingOf(firstVersion, ids[2]!))!;
+        const embedding = (await repositories.search.vectorOf(firstVersion, ids[2]!))!;
         await repositories.embeddings.insertMany(firstVersion, [{ productId: product!.id, embedding, predictedCategory: 'a' }]);
         return product!;
       });
@@ -85,14 +85,14 @@ for (const kind of DATABASE_KINDS) {
       const version = await createVersion(writer, embeddingsOf(ids));
       await activate(writer, version);
       let scans = 0;
-      const scan = reader.embeddings.nearest.bind(reader.embeddings);
-      reader.embeddings.nearest = (...args) => (scans++, scan(...args));
+      const scan = reader.search.nearest.bind(reader.search);
+      reader.search.nearest = (...args) => (scans++, scan(...args));
       try {
         const query = randomVector(random, 512);
-        assert.deepEqual(await search.nearest(version, query, 6), await writer.embeddings.nearest(version, query, 6));
+        assert.deepEqual(await search.nearest(version, query, 6), await writer.search.nearest(version, query, 6));
         assert.equal(scans, 0);
       } finally {
-        reader.embeddings.nearest = scan;
+        reader.search.nearest = scan;
       }
     });
 
@@ -102,7 +102,7 @@ for (const kind of DATABASE_KINDS) {
       const rare = neighbourFilter({ categories: ['rare'] }, undefined);
       assert.deepEqual((await search.similarTo(ids[4]!, 6, rare))?.neighbours, []);
       // As updateProduct stores a new image and category: the active embedding replaced in the same transaction.
-      const embedding = (await writer.embeddings.embeddingOf(space!, ids[4]!))!;
+      const embedding = (await writer.search.vectorOf(space!, ids[4]!))!;
       await writer.transaction(async (repositories) => {
         await repositories.products.lockCatalog();
         const image = { thumbnail: new Uint8Array([2]), imageWidth: 1, imageHeight: 1, features: randomVector(random, 2048) };

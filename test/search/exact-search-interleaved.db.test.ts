@@ -58,7 +58,7 @@ for (const kind of DATABASE_KINDS) {
     after(() => database.close());
 
     test('every answer is pgvector\'s after the write; a write that cannot touch it costs no second statement', async () => {
-      const search = new ExactSearch(store);
+      const search = new ExactSearch(store.search);
       let firstTime = 0;
       for (let n = 0; n < 120; n++) {
         const queryId = ids[Math.floor(random() * PRODUCTS)]!;

@@ -21,7 +21,7 @@ for (const kind of DATABASE_KINDS) {
       const products = await writer.products.insertMany(Array.from({ length: 20 }, (_, i) => newProduct(`p${i}`, randomVector(random, 2048))));
       const query = products[0]!;
       for (let i = 0; i < 3; i++) await writer.products.insertMany([newProduct(`late${i}`, randomVector(random, 2048))]);
-      const search = new ExactSearch(reader);
+      const search = new ExactSearch(reader.search);
       await search.similarTo(query.id, 6);
 
       // As a restore from a backup taken two changes ago would leave it:
@@ -30,7 +30,7 @@ for (const kind of DATABASE_KINDS) {
       // The first request after the database came back sees the lower generation.
       await search.similarTo(query.id, 6);
       // New writes take generations the index believes it has applied already.
-      const features = (await writer.products.features(query.id))!;
+      const features = (await writer.search.vectorOf(null, query.id))!;
       const twins = [];
       for (let i = 0; i < 3; i++) twins.push(...(await writer.products.insertMany([newProduct(`twin${i}`, features)])));
 

@@ -21,7 +21,7 @@ for (const kind of DATABASE_KINDS) {
     /** A process starting: a search of its own over the reader's connection, on the snapshot folder; returns it and what it logged. */
     async function start() {
       const lines: string[] = [];
-      const search = new ExactSearch(processes.reader, undefined, new IndexSnapshots(dir, (line) => lines.push(line)));
+      const search = new ExactSearch(processes.reader.search, undefined, new IndexSnapshots(dir, (line) => lines.push(line)));
       await search.warm();
       return { search, lines };
     }
@@ -30,9 +30,9 @@ for (const kind of DATABASE_KINDS) {
     async function assertExact(search: ExactSearch, space: number) {
       for (const id of ids) {
         const found = await search.similarTo(id, 5);
-        const query = await processes.writer.embeddings.embeddingOf(space, id);
+        const query = await processes.writer.search.vectorOf(space, id);
         assert.ok(query, `product ${id} has an embedding`);
-        assert.deepEqual(found, { space, neighbours: await processes.writer.embeddings.nearest(space, query, 5, id) }, `product ${id}`);
+        assert.deepEqual(found, { space, neighbours: await processes.writer.search.nearest(space, query, 5, undefined, id) }, `product ${id}`);
       }
     }
 

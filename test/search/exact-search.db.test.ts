@@ -20,8 +20,8 @@ for (const kind of DATABASE_KINDS) {
 
     /** The plain pgvector query over the whole space: the reference. */
     async function reference(space: EmbeddingSpace, productId: number, k: number) {
-      const query = space === null ? await store.products.features(productId) : await store.embeddings.embeddingOf(space, productId);
-      return space === null ? store.products.nearestByFeatures(query!, k, productId) : store.embeddings.nearest(space, query!, k, productId);
+      const query = space === null ? await store.search.vectorOf(null, productId) : await store.search.vectorOf(space, productId);
+      return store.search.nearest(space, query!, k, undefined, productId);
     }
 
     async function assertSameForEveryProduct(search: ExactSearch, space: EmbeddingSpace): Promise<void> {
@@ -44,34 +44,34 @@ for (const kind of DATABASE_KINDS) {
     after(() => database.close());
 
     test('in the ResNet50 features, for every product, ties and duplicates included', async () => {
-      await assertSameForEveryProduct(new ExactSearch(store), null);
+      await assertSameForEveryProduct(new ExactSearch(store.search), null);
     });
 
     test('for vectors that are not in the catalog', async () => {
-      const search = new ExactSearch(store);
-      const duplicate = (await store.products.features(ids[1]!))!;
+      const search = new ExactSearch(store.search);
+      const duplicate = (await store.search.vectorOf(null, ids[1]!))!;
       for (const query of [duplicate, randomVector(random, 2048)]) {
-        for (const k of [1, 6, 40]) assert.deepEqual(await search.nearest(null, query, k), await store.products.nearestByFeatures(query, k));
+        for (const k of [1, 6, 40]) assert.deepEqual(await search.nearest(null, query, k), await store.search.nearest(null, query, k));
       }
     });
 
     test('in an active model version, for every product', async () => {
       await activate(store, versionId);
-      await assertSameForEveryProduct(new ExactSearch(store), versionId);
-      const query = (await store.embeddings.embeddingOf(versionId, ids[5]!))!;
-      assert.deepEqual(await new ExactSearch(store).nearest(versionId, query, 6), await store.embeddings.nearest(versionId, query, 6));
+      await assertSameForEveryProduct(new ExactSearch(store.search), versionId);
+      const query = (await store.search.vectorOf(versionId, ids[5]!))!;
+      assert.deepEqual(await new ExactSearch(store.search).nearest(versionId, query, 6), await store.search.nearest(versionId, query, 6));
     });
 
     test('from pgvector alone when the index cannot hold the space, and says so once in the log', async () => {
       const lines: string[] = [];
-      const search = new ExactSearch(store, 4 * 65_536, undefined, (line) => lines.push(line));
+      const search = new ExactSearch(store.search, 4 * 65_536, undefined, (line) => lines.push(line));
       for (const id of ids.slice(0, 10)) assert.deepEqual((await search.similarTo(id, 6))?.neighbours, await reference(versionId, id, 6));
       assert.equal(lines.length, 1);
       assert.match(lines[0]!, /does not fit in the in-process index .*pgvector answers every query alone/);
     });
 
     test('says a product without a vector in the space is not there', async () => {
-      const search = new ExactSearch(store);
+      const search = new ExactSearch(store.search);
       assert.equal(await search.similarTo(ids.at(-1)! + 1000, 6), undefined);
     });
   });
