@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { ProductFeatures } from '../domain/product.js';
-import { toProductFeatures } from './product.repository.js';
+import { toProductFeatures } from './product-rows.js';
 import type { DB } from './schema.js';
 import { toVector } from './vector.js';
 

@@ -1,29 +1,14 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AttributeCondition } from '../domain/attribute-condition.js';
 import type { AttributeFacet } from '../domain/attribute-facets.js';
 import type { Attributes } from '../domain/attributes.js';
 import { categoryKey } from '../domain/category.js';
 import { attributeConditionsSql } from './attribute-conditions.js';
-import type { CategoryCount, ImageOrigin, NewProduct, Neighbour, Product, ProductFeatures, ProductPage } from '../domain/product.js';
+import type { CategoryCount, ImageOrigin, NewProduct, Product, ProductFeatures, ProductPage } from '../domain/product.js';
 import { byteaAsBase64, fromBase64, toBytea } from './bytes.js';
-import type { DB, ProductTable } from './schema.js';
-import { fromVector, toVector } from './vector.js';
-
-export const PRODUCT_COLUMNS = [
-  'products.id',
-  'products.sku',
-  'products.name',
-  'products.category',
-  'products.attributes',
-  'products.image_width',
-  'products.image_height',
-  'products.created_at',
-] as const;
-
-/** A product row without its thumbnail: lists and lookups leave the bytes to thumbnails(), for the clients that ask. */
-export type ProductRow = Omit<Selectable<ProductTable>, 'features' | 'thumbnail' | 'category_key' | 'image_sha256' | 'image_url'> & {
-  predicted_category: string | null;
-};
+import { PRODUCT_COLUMNS, selectProducts, toProduct, toProductFeatures } from './product-rows.js';
+import type { DB } from './schema.js';
+import { toVector } from './vector.js';
 
 /** What an update changes: each field left undefined keeps its value; a null category removes it. */
 export interface ProductChanges {
@@ -315,41 +300,4 @@ export class ProductRepository {
   }
 }
 
-/** Product columns, plus the active model version's predicted category. */
-export function selectProducts(db: Kysely<DB>) {
-  return db
-    .selectFrom('products')
-    .leftJoin('embeddings', (join) =>
-      join
-        .onRef('embeddings.product_id', '=', 'products.id')
-        .on('embeddings.model_version_id', '=', (eb) =>
-          eb.selectFrom('model_versions').select('model_versions.id').where('model_versions.active', '=', true),
-        ),
-    )
-    .select([...PRODUCT_COLUMNS, 'embeddings.predicted_category']);
-}
-
-
 const CATALOG_LOCK_KEY = 4_181_726_513;
-
-export function toNeighbour(row: ProductRow & { distance: number }): Neighbour {
-  return { product: toProduct(row), distance: row.distance };
-}
-
-export function toProductFeatures(row: { id: number; category: string | null; features: string }): ProductFeatures {
-  return { id: row.id, category: row.category, features: fromVector(row.features) };
-}
-
-export function toProduct(row: ProductRow): Product {
-  return {
-    id: row.id,
-    sku: row.sku,
-    name: row.name,
-    category: row.category,
-    attributes: row.attributes,
-    imageWidth: row.image_width,
-    imageHeight: row.image_height,
-    createdAt: row.created_at,
-    predictedCategory: row.predicted_category,
-  };
-}

@@ -3,7 +3,7 @@ import type { Attributes } from '../domain/attributes.js';
 import type { NeighbourFilter } from '../domain/neighbour-filter.js';
 import type { Neighbour } from '../domain/product.js';
 import { copyOut, CopyReader, type CopyOutput } from './copy-out.js';
-import { toNeighbour } from './product.repository.js';
+import { toNeighbour } from './product-rows.js';
 import { idSpanInSpace, nearestInSpace, vectorInSpace, vectorsInSpace, type QueryVector } from './space-queries.js';
 import type { DB } from './schema.js';
 import { fromVector } from './vector.js';

@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { EmbeddingSpace } from '../domain/embedding-space.js';
 import type { NeighbourFilter } from '../domain/neighbour-filter.js';
 import { filterCondition } from './neighbour-filter.js';
-import { PRODUCT_COLUMNS, selectProducts } from './product.repository.js';
+import { PRODUCT_COLUMNS, selectProducts } from './product-rows.js';
 import type { DB } from './schema.js';
 import { toVector } from './vector.js';
 

@@ -3,7 +3,7 @@ import type { Neighbour } from '../domain/product.js';
 import type { SearchRepository, SearchState } from '../db/search.repository.js';
 import type { IndexSnapshots } from './index-snapshot.js';
 import { SpaceIndex } from './space-index.js';
-import { ranksBeforeLeftOut } from './candidates.js';
+import { ranksBeforeLeftOut } from './float-bounds.js';
 import { IndexCapacityError } from './vector-table.js';
 import type { EmbeddingSpace } from '../domain/embedding-space.js';
 

@@ -1,4 +1,4 @@
-import { rounding } from './candidates.js';
+import { rounding } from './float-bounds.js';
 import { pauseIfLong } from '../util/time-slice.js';
 
 /** Coordinates a row keeps beside its vector: two steps of the quantized kernel. */

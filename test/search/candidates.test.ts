@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { candidates, candidatesIn, rankingBound } from '../../src/search/candidates.js';
+import { candidates, candidatesIn } from '../../src/search/candidates.js';
+import { rankingBound } from '../../src/search/float-bounds.js';
 import { VectorTable } from '../../src/search/vector-table.js';
 import { randomVector, seededRandom } from '../../harness/vectors.js';
 
