@@ -12,6 +12,12 @@ const MIGRATION_LOCK_KEY = 4_181_726_512;
 /**
  * Applies the numbered SQL files of `migrations/` that are not yet recorded,
  * in order, each in its own transaction. Returns the versions it applied.
+ *
+ * Not Kysely's `Migrator` (0.28): it applies every pending file in one
+ * transaction, so a failing file undoes those before it (or, with
+ * `disableTransactions`, records each file apart from its statements), and
+ * it records them in a `kysely_migration` table of its own, where it would
+ * not find the files that databases migrated so far list in schema_migrations.
  */
 export async function migrate(db: Kysely<DB>, dir = MIGRATIONS_DIR): Promise<string[]> {
   const files = (await readdir(dir)).filter((name) => /^\d+_.+\.sql$/.test(name)).sort();

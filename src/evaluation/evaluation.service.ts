@@ -181,9 +181,10 @@ async function measureRaw(products: Products, fitted: FittedHead, hyperparameter
   const catalogEmbedded = await embed(catalog);
   const queriesEmbedded = await embed(queries);
   const embedSeconds = timer();
+  const searched = { vectors: catalog.map((p) => p.features), ids: catalog.map((p) => p.id) };
   const rawSearches = {
-    catalog: nearestNeighbours(catalog.map((p) => p.features), catalog.map((p) => p.features), k, { excludeSelf: true }),
-    queries: nearestNeighbours(queries.map((p) => p.features), catalog.map((p) => p.features), k),
+    catalog: nearestNeighbours(searched.vectors, searched, k, { excludeSelf: true }),
+    queries: nearestNeighbours(queries.map((p) => p.features), searched, k),
   };
   const searchSeconds = timer();
   const scoring = { catalogCategories: catalog.map((p) => p.category!), heldOutCategories: heldOut.map((p) => p.category!), seed: hyperparameters.seed };
@@ -211,9 +212,10 @@ function measureTrained(trial: Trial, normalization: EmbeddingNormalization, sec
   const trainedCatalog = normalizer.transformRows(catalogEmbedded.embeddings);
   const trainedQueries = normalizer.transformRows(queriesEmbedded.embeddings);
   const normalizeSeconds = timer();
+  const searched = { vectors: trainedCatalog, ids: catalog.map((p) => p.id) };
   const searches = {
-    catalog: nearestNeighbours(trainedCatalog, trainedCatalog, k, { excludeSelf: true }),
-    queries: nearestNeighbours(trainedQueries, trainedCatalog, k),
+    catalog: nearestNeighbours(trainedCatalog, searched, k, { excludeSelf: true }),
+    queries: nearestNeighbours(trainedQueries, searched, k),
   };
   const searchSeconds = timer();
   const queryResult = (i: number): QueryResult => {

@@ -33,7 +33,9 @@ test('lists DIR/<category>/<file> images with a stable sku, and everything else 
 });
 
 test('a folder that is not there is one ImageFolderError naming it', async () => {
-  const missing = join(tmpdir(), 'lookalike-no-such-folder');
+  const dir = await mkdtemp(join(tmpdir(), 'folder-'));
+  dirs.push(dir);
+  const missing = join(dir, 'not-there');
   await assert.rejects(listImageFolder(missing), (error: unknown) => {
     assert.ok(error instanceof ImageFolderError);
     assert.equal(error.message, `cannot read the folder ${missing}: ENOENT`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -22,6 +22,30 @@ test('applies every migration once, in order, and records it', async () => {
     assert.equal(rows.length, 1);
   } finally {
     await database.close();
+  }
+});
+
+test('each file runs in a transaction with its record: one that fails leaves no trace, the files before it stay applied, and the next run starts from it', async () => {
+  const database = await openDatabase({ pgliteDataDir: 'memory://' });
+  const dir = await mkdtemp(join(tmpdir(), 'lookalike-migrations-'));
+  try {
+    await writeFile(join(dir, '001_first.sql'), 'create table first (x int);');
+    await writeFile(join(dir, '002_second.sql'), 'create table second (x int); select 1 / 0;');
+    await writeFile(join(dir, '003_third.sql'), 'create table third (x int);');
+    await assert.rejects(migrate(database.db, dir), /division by zero/);
+    const tables = async () =>
+      (await sql<{ tablename: string }>`select tablename from pg_tables where tablename in ('first', 'second', 'third') order by tablename`.execute(database.db)).rows.map((r) => r.tablename);
+    const recorded = async () => (await database.db.selectFrom('schema_migrations').select('version').orderBy('version').execute()).map((r) => r.version);
+    assert.deepEqual(await tables(), ['first']);
+    assert.deepEqual(await recorded(), ['001_first']);
+
+    await writeFile(join(dir, '002_second.sql'), 'create table second (x int);');
+    assert.deepEqual(await migrate(database.db, dir), ['002_second', '003_third']);
+    assert.deepEqual(await tables(), ['first', 'second', 'third']);
+    assert.deepEqual(await recorded(), ['001_first', '002_second', '003_third']);
+  } finally {
+    await database.close();
+    await rm(dir, { recursive: true, force: true });
   }
 });
 
