@@ -2,7 +2,7 @@ import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Attributes } from '../domain/attributes.js';
 import type { NeighbourFilter } from '../domain/neighbour-filter.js';
 import type { Neighbour } from '../domain/product.js';
-import { copyOut, CopyReader, type CopyOutput } from './copy-out.js';
+import { copyOut, CopyReader, dropSpareCopyOutputs, recycleCopyOutput, type CopyOutput } from './copy-out.js';
 import { toNeighbour } from './product-rows.js';
 import { idSpanInSpace, nearestInSpace, vectorInSpace, vectorsInSpace, type QueryVector } from './space-queries.js';
 import type { DB } from './schema.js';
@@ -161,6 +161,7 @@ export class SearchRepository {
     } finally {
       refused.stop = true;
       await Promise.allSettled(reads);
+      dropSpareCopyOutputs();
     }
   }
 
@@ -179,6 +180,7 @@ export class SearchRepository {
         refused.stop = true;
         throw error;
       }
+      for (const row of rows) recycleCopyOutput(row);
       if (!next) return;
       page = next;
     }
