@@ -43,6 +43,7 @@
  *           (br_if 2 (f32.gt (sum of the lanes) $threshold)))
  *         (br_if 0 (i32.lt_u offset $dataBytes))))
  */
+import { filteredBody, FILTERED_TYPE } from './block-kernel.js';
 import { quantizeBody, QUANTIZE_TYPE } from './row-quantizer.js';
 import { F32, I32, leb128, name, op, section, V128 } from './wasm-ops.js';
 
@@ -78,6 +79,13 @@ export interface L2Kernel {
    * and returns the sum of its squared rounding errors.
    */
   quantize(vector: number, row: number, columns: number): number;
+  /**
+   * quantizedSquaredDistances of the rows whose projected sum is at most
+   * `limit` (block-kernel.ts), the query at 0: writes each kept row's sum
+   * at `out` and its slot, `slot` for the first row, at `slots`; returns
+   * how many it kept.
+   */
+  filteredSquaredDistances(query: number, rows: number, count: number, rowBytes: number, out: number, slots: number, dataBytes: number, threshold: number, limit: number, slot: number): number;
 }
 
 export const KERNEL_STEP_BYTES = 64;
@@ -173,11 +181,11 @@ const quantizedBody = [
 const MODULE = new webAssembly.Module(
   new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [3, 0x60, 5, I32, I32, I32, I32, I32, 0, 0x60, 7, I32, I32, I32, I32, I32, I32, F32, 0, ...QUANTIZE_TYPE]),
+    ...section(1, [4, 0x60, 5, I32, I32, I32, I32, I32, 0, 0x60, 7, I32, I32, I32, I32, I32, I32, F32, 0, ...QUANTIZE_TYPE, ...FILTERED_TYPE]),
     // A shared memory (limits flag 3) of at most 4 GiB: a scan helper thread reads the rows in place (scan-helper.ts).
     ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x03, 0x00, ...leb128(MAX_PAGES)]),
-    ...section(3, [3, 0, 1, 2]),
-    ...section(7, [3, ...name('squaredDistances'), 0x00, 0, ...name('quantizedSquaredDistances'), 0x00, 1, ...name('quantize'), 0x00, 2]),
-    ...section(10, [3, ...[body, quantizedBody, quantizeBody].flatMap((code) => [...leb128(code.length), ...code])]),
+    ...section(3, [4, 0, 1, 2, 3]),
+    ...section(7, [4, ...name('squaredDistances'), 0x00, 0, ...name('quantizedSquaredDistances'), 0x00, 1, ...name('quantize'), 0x00, 2, ...name('filteredSquaredDistances'), 0x00, 3]),
+    ...section(10, [4, ...[body, quantizedBody, quantizeBody, filteredBody].flatMap((code) => [...leb128(code.length), ...code])]),
   ]),
 );

@@ -271,7 +271,7 @@ function length(vector: Float64Array): number {
 }
 
 /** The smallest float32 at least x (x ≥ 0): fround rounds to nearest, a relative 2^-22 lifts past it. */
-function roundedUp(x: number): number {
+export function roundedUp(x: number): number {
   const rounded = Math.fround(x);
   return rounded >= x ? rounded : Math.fround(x * (1 + 2 ** -22));
 }

@@ -82,12 +82,12 @@ export class RowStore {
     return { rowsAt: this.rowOffset(0), rowBytes: this.rowBytes, columns: this.columns };
   }
 
-  /** Where a scan writes its sums: one float32 per row, then a block's projected sums. */
+  /** Where a scan writes its sums: one float32 per row, then the slots of a block's rows read. */
   scratchOffset(): number {
     return this.rowOffset(this.capacity);
   }
 
-  /** Where the helper's batches write: each lane's sums, then a block's projected sums. */
+  /** Where the helper's batches write: each lane's sums, then the slots of a block's rows read. */
   helperOffset(): number {
     return this.scratchOffset() + (this.capacity + BLOCK_ROWS) * 4;
   }

@@ -30,7 +30,7 @@ export const Control = {
   held: 6,
   /** 1 once the helper thread runs: until then scans read alone rather than wait for it to start. */
   ready: 7,
-  /** Byte address of lane 0's sums: each lane has BATCH_ROWS float32s, the projected sums' scratch follows them. */
+  /** Byte address of lane 0's sums: each lane has BATCH_ROWS float32s, the scratch for a block's slots follows them. */
   out: 8,
   /** Per lane, from here: the four words below. */
   lanes: 9,

@@ -65,7 +65,7 @@ function readBatch(kernel: L2Kernel, lane: number): number {
   const output = {
     out: base + lane * BATCH_ROWS * 4,
     slots: slots.subarray(lane * BATCH_ROWS, (lane + 1) * BATCH_ROWS),
-    projectedSums: new Float32Array(held!.memory.buffer, base + LANES * BATCH_ROWS * 4, BLOCK_ROWS),
+    blockSlots: new Int32Array(held!.memory.buffer, base + LANES * BATCH_ROWS * 4, BLOCK_ROWS),
   };
   const laneBlocks = blocks.subarray(lane * BATCH_BLOCKS * BLOCK_FIELDS);
   let at = 0;

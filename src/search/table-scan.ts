@@ -49,7 +49,7 @@ export async function scanTable(store: RowStore, partition: Partition | undefine
   if (count === 0) return scan;
   if (query.length !== store.dimensions) throw new Error(`a query of ${query.length} dimensions, the index has ${store.dimensions}`);
   new Float32Array(store.memory.buffer, 0, store.dimensions).set(query);
-  const output = { out, slots: store.scanSlots, projectedSums: new Float32Array(store.memory.buffer, out + store.capacity * 4, BLOCK_ROWS) };
+  const output = { out, slots: store.scanSlots, blockSlots: new Int32Array(store.memory.buffer, out + store.capacity * 4, BLOCK_ROWS) };
   const layout = store.layout();
   const label = partition ? (from: number, to: number) => labelRows(store, scan, from, to) : (_from: number, to: number) => to;
   let read = 0;

@@ -67,7 +67,8 @@ export interface TableImage {
  * Memory layout: the query (float32, one value per int8 column), its
  * projected coordinates (PROJECTED float32s), then the rows, then one
  * float32 per row of scratch for the distances and a block's worth for the
- * projected sums, then the same for the helper's batch. Rows are padded
+ * slots of the rows read, then the same for the helper's batch, then a
+ * vector for the row writer (row-store.ts). Rows are padded
  * with zeros to whole kernel steps, which adds nothing to a distance.
  */
 export class VectorTable {

@@ -1,6 +1,6 @@
 /**
  * The few WebAssembly instructions the kernels (l2-kernel.ts,
- * row-quantizer.ts) are written in, as bytes: the kernels are short enough
+ * row-quantizer.ts, block-kernel.ts) are written in, as bytes: the kernels are short enough
  * to write out here, so nothing needs a WebAssembly toolchain. Opcodes are
  * the core specification's; SIMD ones follow the 0xfd prefix as LEB128.
  */
@@ -37,6 +37,8 @@ export const op = {
   f32DemoteF64: [0xb6],
   f64PromoteF32: [0xbb],
   f32Load: [0x2a, 2, 0],
+  f32LoadAt: (offset: number) => [0x2a, 2, ...leb128(offset)],
+  i32Store: [0x36, 2, 0],
   f32Store: [0x38, 2, 0],
   v128Load: (offset: number) => [...simd(0x00), 4, ...leb128(offset)],
   v128Store: (offset: number) => [...simd(0x0b), 4, ...leb128(offset)],
