@@ -124,7 +124,7 @@ for (const kind of kinds) {
     const indexRss = process.memoryUsage().rss - rssBefore;
 
     // The same index, its scans read by the event loop alone: the helper thread's gain, measured on the same queries.
-    const alone = new VectorTable(undefined, undefined, { minRows: Infinity, afterMs: 0 });
+    const alone = new VectorTable(undefined, undefined, { minRows: Infinity });
     for (let i = 0; i < size; i++) {
       vectorOf(i, vector);
       alone.set(i + 1, vector);

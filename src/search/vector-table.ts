@@ -19,8 +19,6 @@ const SCAN_CHUNK = 8192;
 const MIN_PARTITIONED_ROWS = 16_384;
 /** Below this many rows a scan is too short to share with the helper thread. */
 const HELPER_MIN_ROWS = 65_536;
-/** How long a scan runs alone before it asks for the helper: a 1 ms query at 100,000 rows took 1.13x as long with it. */
-const HELP_AFTER_MS = 1;
 
 /** A table's contents as they lie in memory: what index-snapshot.ts keeps on disk. */
 export interface TableImage {
@@ -83,7 +81,7 @@ export class VectorTable {
   constructor(
     maxBytes = MAX_TABLE_BYTES,
     private readonly scanChunk = SCAN_CHUNK,
-    private readonly help: HelperUse = { minRows: HELPER_MIN_ROWS, afterMs: HELP_AFTER_MS },
+    private readonly help: HelperUse = { minRows: HELPER_MIN_ROWS },
   ) {
     this.#store = new RowStore(maxBytes);
   }

@@ -87,7 +87,7 @@ async function rowsRead(table: VectorTable, productId: number, k: number): Promi
 /** The same specification for scans read alone and scans that share their blocks with the helper thread (scan-helper.ts). */
 for (const helped of [false, true]) {
   describe(helped ? 'a partitioned VectorTable whose scans share the helper thread' : 'a partitioned VectorTable', () => {
-    const newTable = (maxBytes?: number, scanChunk?: number) => new VectorTable(maxBytes, scanChunk, helped ? { minRows: 0, afterMs: 0 } : { minRows: Infinity, afterMs: 0 });
+    const newTable = (maxBytes?: number, scanChunk?: number) => new VectorTable(maxBytes, scanChunk, helped ? { minRows: 0 } : { minRows: Infinity });
     const partitionedTable = (stored: Map<number, Float32Array>) => partitionedTableOf(stored, newTable());
     if (helped) {
       before(() => helperRunning());
@@ -327,7 +327,7 @@ describe('a partitioned VectorTable whose helper thread stops', () => {
   test('finds every product pgvector returns while the thread stops in the middle of its scans, and after, alone', async () => {
     await helperRunning();
     const stored = clusteredCatalog(seededRandom(14), 24, 40);
-    const table = await partitionedTableOf(stored, new VectorTable(undefined, undefined, { minRows: 0, afterMs: 0 }));
+    const table = await partitionedTableOf(stored, new VectorTable(undefined, undefined, { minRows: 0 }));
     const before = ScanHelper.stats().batches;
     await assertCandidatesHoldTopK(table, stored, [1, 2, 3], 6);
     assert.ok(ScanHelper.stats().batches > before, 'the helper read no batch');
