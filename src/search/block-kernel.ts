@@ -1,3 +1,4 @@
+import { accumulateQuantized, sumOfLanes as sumOfLanesOf } from './kernel-parts.js';
 import { F32, I32, op, V128 } from './wasm-ops.js';
 
 /**
@@ -34,23 +35,12 @@ const CHECKPOINT = 128;
 /** Projected coordinates a row holds (projection.ts): two steps of 16. */
 const PROJECTED_STEPS = 2;
 
-/** acc += (f32(values 4·part .. of BYTES) · SCALE − query at `queryAddress` + 16·part)², lanes apart. */
+/** acc += the squared differences of values 4·part .. of BYTES and the query's at `queryAddress`. */
 function accumulate(part: number, queryAddress: number[]): number[] {
-  return [
-    ...op.get(BYTES), ...op.i16x8ExtendI8x16(part >= 2), ...op.i32x4ExtendI16x8(part % 2 === 1), ...op.f32x4ConvertI32x4,
-    ...op.get(SCALE), ...op.f32x4Mul,
-    ...queryAddress, ...op.v128Load(16 * part),
-    ...op.f32x4Sub, ...op.tee(DIFF), ...op.get(DIFF), ...op.f32x4Mul,
-    ...op.get(ACCUMULATORS[part]!), ...op.f32x4Add, ...op.set(ACCUMULATORS[part]!),
-  ];
+  return accumulateQuantized(ACCUMULATORS[part]!, part, { bytes: BYTES, scale: SCALE, diff: DIFF }, queryAddress);
 }
 
-/** (acc0 + acc1) + (acc2 + acc3), its lanes summed pairwise: one f32. */
-const sumOfLanes = [
-  ...op.get(ACC0), ...op.get(ACC1), ...op.f32x4Add, ...op.get(ACC2), ...op.get(ACC3), ...op.f32x4Add, ...op.f32x4Add, ...op.tee(DIFF),
-  ...op.f32x4ExtractLane(0), ...op.get(DIFF), ...op.f32x4ExtractLane(1), ...op.f32Add,
-  ...op.get(DIFF), ...op.f32x4ExtractLane(2), ...op.get(DIFF), ...op.f32x4ExtractLane(3), ...op.f32Add, ...op.f32Add,
-];
+const sumOfLanes = sumOfLanesOf(ACCUMULATORS, DIFF);
 
 const clearAccumulators = ACCUMULATORS.flatMap((acc) => [...op.v128Zero, ...op.set(acc)]);
 

@@ -44,6 +44,7 @@
  *         (br_if 0 (i32.lt_u offset $dataBytes))))
  */
 import { filteredBody, FILTERED_TYPE } from './block-kernel.js';
+import { accumulateQuantized, sumOfLanes } from './kernel-parts.js';
 import { quantizeBody, QUANTIZE_TYPE } from './row-quantizer.js';
 import { F32, I32, leb128, name, op, section, V128 } from './wasm-ops.js';
 
@@ -112,15 +113,6 @@ function accumulate(acc: number, bytes: number): number[] {
   ];
 }
 
-/** (acc0 + acc1) + (acc2 + acc3), its lanes summed pairwise: one f32, through the scratch local. */
-function sumOfLanes([acc0, acc1, acc2, acc3]: readonly number[], scratch: number): number[] {
-  return [
-    ...op.get(acc0!), ...op.get(acc1!), ...op.f32x4Add, ...op.get(acc2!), ...op.get(acc3!), ...op.f32x4Add, ...op.f32x4Add, ...op.tee(scratch),
-    ...op.f32x4ExtractLane(0), ...op.get(scratch), ...op.f32x4ExtractLane(1), ...op.f32Add,
-    ...op.get(scratch), ...op.f32x4ExtractLane(2), ...op.get(scratch), ...op.f32x4ExtractLane(3), ...op.f32Add, ...op.f32Add,
-  ];
-}
-
 const body = [
   2, 1, I32, 5, V128,
   ...op.block, ...op.loop,
@@ -142,14 +134,8 @@ const body = [
 const [DATA_BYTES, THRESHOLD, Q_OFFSET, Q_ACC0, Q_ACC1, Q_ACC2, Q_ACC3, Q_DIFF, Q_SCALE, Q_BYTES] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14] as const;
 
 /** acc += (f32(values 4·part .. 4·part + 3 of the 16) * scale - query[4 offset + 16 part])^2. */
-function accumulateQuantized(acc: number, part: number): number[] {
-  return [
-    ...op.get(Q_BYTES), ...op.i16x8ExtendI8x16(part >= 2), ...op.i32x4ExtendI16x8(part % 2 === 1), ...op.f32x4ConvertI32x4,
-    ...op.get(Q_SCALE), ...op.f32x4Mul,
-    ...op.get(QUERY), ...op.get(Q_OFFSET), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...op.v128Load(16 * part),
-    ...op.f32x4Sub, ...op.tee(Q_DIFF), ...op.get(Q_DIFF), ...op.f32x4Mul,
-    ...op.get(acc), ...op.f32x4Add, ...op.set(acc),
-  ];
+function accumulateQuantizedRow(acc: number, part: number): number[] {
+  return accumulateQuantized(acc, part, { bytes: Q_BYTES, scale: Q_SCALE, diff: Q_DIFF }, [...op.get(QUERY), ...op.get(Q_OFFSET), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add]);
 }
 
 const quantizedSumOfLanes = sumOfLanes([Q_ACC0, Q_ACC1, Q_ACC2, Q_ACC3], Q_DIFF);
@@ -163,7 +149,7 @@ const quantizedBody = [
   ...op.i32Const(0), ...op.set(Q_OFFSET),
   ...op.block, ...op.loop,
   ...op.get(ROWS), ...op.get(Q_OFFSET), ...op.i32Add, ...op.v128Load(QUANTIZED_STEP), ...op.set(Q_BYTES),
-  ...accumulateQuantized(Q_ACC0, 0), ...accumulateQuantized(Q_ACC1, 1), ...accumulateQuantized(Q_ACC2, 2), ...accumulateQuantized(Q_ACC3, 3),
+  ...accumulateQuantizedRow(Q_ACC0, 0), ...accumulateQuantizedRow(Q_ACC1, 1), ...accumulateQuantizedRow(Q_ACC2, 2), ...accumulateQuantizedRow(Q_ACC3, 3),
   ...op.get(Q_OFFSET), ...op.i32Const(QUANTIZED_STEP), ...op.i32Add, ...op.tee(Q_OFFSET),
   ...op.i32Const(CHECKPOINT - 1), ...op.i32And, ...op.i32Eqz, ...op.if,
   ...quantizedSumOfLanes, ...op.get(THRESHOLD), ...op.f32Gt, ...op.brIf(2),
