@@ -32,7 +32,7 @@ export async function openBenchCatalog(extractor: FeatureExtractor): Promise<Ben
   const training = new TrainingService(store, engine);
   return {
     database,
-    catalog: new CatalogService(store, new ProductImages(extractor, productImagesOptions(loadConfig({}))), new ActiveModel(engine)),
+    catalog: new CatalogService(store, new ProductImages(extractor, productImagesOptions(loadConfig({ IMAGE_CACHE_BYTES: '0' }))), new ActiveModel(engine)),
     training,
     async close() {
       await training.close();

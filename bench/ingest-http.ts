@@ -56,7 +56,8 @@ type AddCall = (products: readonly Product[]) => () => Promise<void>;
 export async function measureHttpIngest(options: HttpIngestOptions, log: (line: string) => void): Promise<HttpIngestRow[]> {
   const files = await variedPhotos(options.images);
   // startApi defaults to one feature worker; the service's own default is one per core.
-  const env = { DATA_DIR: 'memory://', FEATURE_WORKERS: String(availableParallelism()) };
+  // Every round adds the same files again: the image cache would answer them.
+  const env = { DATA_DIR: 'memory://', FEATURE_WORKERS: String(availableParallelism()), IMAGE_CACHE_BYTES: '0' };
   const api = startApi({ ...env, ADMIN_TOKEN: TOKEN });
   let services: Services | undefined;
   try {

@@ -15,7 +15,7 @@ const { values: flags } = parseArgs({ options: { images: { type: 'string', defau
 const images = positiveInteger(flags, 'images');
 
 const files = await readPhotoFiles();
-const services = await createServices(loadConfig({ ...process.env, DATA_DIR: 'memory://' }), (line) => console.error(line));
+const services = await createServices(loadConfig({ ...process.env, DATA_DIR: 'memory://', IMAGE_CACHE_BYTES: '0' }), (line) => console.error(line));
 try {
   // Warm-up: the model and the database run once before anything is timed.
   await measureAddProducts(services.catalog, files, 4, 'warm-up');

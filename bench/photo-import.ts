@@ -1,5 +1,7 @@
 // A store's import as the service sees it: addProducts in a loop, real photos
-// analysed by ResNet50 and the head in the service, until told to stop.
+// analysed by ResNet50 and the head in the service, until told to stop. The
+// photos repeat every 32, so a service it feeds runs without the image cache
+// (`IMAGE_CACHE_BYTES: '0'`): a store's import would not repeat them.
 import { graphql } from '../harness/graphql-client.js';
 import { photoCatalog } from '../harness/photo-catalog.js';
 

@@ -48,7 +48,7 @@ console.log(`${machine()}\n${products} products, ${connections} connections, ${s
 /** The service as `npm start` runs it, in a process of its own. */
 async function startService(): Promise<{ url: string; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, DATA_DIR: root, PORT: '0' },
+    env: { ...process.env, DATA_DIR: root, PORT: '0', IMAGE_CACHE_BYTES: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   // Every line is read to the end: a full pipe would block the service.

@@ -183,7 +183,7 @@ async function measureDriver(driver: 'pglite' | 'postgres'): Promise<Row[]> {
     const productPage = () => readPath(SIMILAR, { id: String(hotIds[pick()]) });
     const rows: Row[] = [];
     for (const cached of [true, false]) {
-      const api = startApi({ ...env, ...(!cached && { ANSWER_CACHE_BYTES: '0' }) });
+      const api = startApi({ ...env, IMAGE_CACHE_BYTES: '0', ...(!cached && { ANSWER_CACHE_BYTES: '0' }) });
       try {
         const url = await api.ready;
         await partitioned(api);

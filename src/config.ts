@@ -32,6 +32,7 @@ const schema = z.object({
   MAX_DECODE_BYTES_IN_FLIGHT: integer(1).default(1024 * 1024 * 1024),
   IMAGE_DECODE_TIMEOUT_MS: integer(1).default(5_000),
   IMAGE_QUEUE_CAPACITY: integer(1).default(512),
+  IMAGE_CACHE_BYTES: integer(0).default(32 * 1024 * 1024),
   IMAGE_FETCH_TIMEOUT_MS: integer(1).default(10_000),
   IMAGE_FETCH_CONCURRENCY: integer(1, 1024).default(8),
   IMAGE_URL_ALLOWED_HOSTS: z.string().default(''),
@@ -121,6 +122,13 @@ export interface Config {
   imageDecodeTimeoutMs: number;
   /** Images waiting for decoding or ResNet50 before new ones answer TOO_BUSY. */
   imageQueueCapacity: number;
+  /**
+   * Memory for the analyses of recent image files (features and thumbnail,
+   * ~20 KB each), keyed by the file's SHA-256: a file seen again, such as
+   * variants sharing a photo or a feed's placeholder, is not decoded nor run
+   * through ResNet50 again. 0 keeps none.
+   */
+  imageCacheBytes: number;
   /**
    * Longest an image link's fetch may take, redirects included, before its
    * request answers IMAGE_FETCH_FAILED (reason `timeout`); a server silent
@@ -234,6 +242,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxDecodeBytesInFlight: e.MAX_DECODE_BYTES_IN_FLIGHT,
     imageDecodeTimeoutMs: e.IMAGE_DECODE_TIMEOUT_MS,
     imageQueueCapacity: e.IMAGE_QUEUE_CAPACITY,
+    imageCacheBytes: e.IMAGE_CACHE_BYTES,
     imageFetchTimeoutMs: e.IMAGE_FETCH_TIMEOUT_MS,
     imageFetchConcurrency: e.IMAGE_FETCH_CONCURRENCY,
     imageUrlAllowedHosts: e.IMAGE_URL_ALLOWED_HOSTS.split(',').map((host) => host.trim()).filter((host) => host.length > 0),

@@ -53,6 +53,7 @@ export function productImagesOptions(config: Config): ProductImagesOptions {
     maxDecodeBytes: config.maxDecodeBytesInFlight,
     decodeTimeoutMs: config.imageDecodeTimeoutMs,
     queueCapacity: config.imageQueueCapacity,
+    cacheBytes: config.imageCacheBytes,
     fetch: { timeoutMs: config.imageFetchTimeoutMs, concurrency: config.imageFetchConcurrency, allowedHosts: config.imageUrlAllowedHosts },
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { FeatureExtractor } from '../ml/feature-extractor.js';
 import { requestAborted } from '../errors.js';
 import { decodeImage, readImageHeader, type PreparedImage } from '../ml/image.js';
@@ -22,6 +23,8 @@ export interface ProductImagesOptions {
   decodeTimeoutMs: number;
   /** Images waiting for decoding or ResNet50 before a request answers TOO_BUSY. */
   queueCapacity: number;
+  /** Memory for recent files' analyses, keyed by their SHA-256; 0 keeps none. */
+  cacheBytes: number;
   /** How images given by link are fetched (image-fetch.ts); each is held to maxImageBytes too. */
   fetch: {
     timeoutMs: number;
@@ -32,9 +35,14 @@ export interface ProductImagesOptions {
   };
 }
 
-/** A client's image decoded, with its ResNet50 features and what it was stored from. */
-export interface ProductImage extends PreparedImage {
+/** All a product keeps of an image file's analysis: the 224x224 pixels are not kept. */
+export type AnalysedImage = Omit<PreparedImage, 'pixels'> & {
+  /** Shared by every image of the same file: read, never written. */
   features: Float32Array;
+};
+
+/** A client's image decoded, with its ResNet50 features and what it was stored from. */
+export interface ProductImage extends AnalysedImage {
   /** Hex SHA-256 of the file analysed. */
   sha256: string;
   /** The link it was fetched from; null when its file was given. */
@@ -58,6 +66,7 @@ const fetchedBytes = (maxImageBytes: number) => Math.max(MAX_QUEUED_BYTES, Fetch
 export class ProductImages {
   private readonly queue: ImageQueue;
   private readonly fetches: FetchBudget;
+  private readonly analysed: LRUCache<string, AnalysedImage> | undefined;
 
   constructor(
     private readonly extractor: FeatureExtractor,
@@ -71,6 +80,10 @@ export class ProductImages {
       maxBytes: MAX_QUEUED_BYTES,
     });
     this.fetches = new FetchBudget({ concurrency: options.fetch.concurrency, maxBytes: fetchedBytes(options.maxImageBytes) });
+    this.analysed =
+      options.cacheBytes > 0
+        ? new LRUCache({ maxSize: options.cacheBytes, sizeCalculation: (image, sha256) => sha256.length + image.thumbnail.byteLength + image.features.byteLength })
+        : undefined;
   }
 
   /** How many images wait, decode and hold decode memory now. */
@@ -88,6 +101,8 @@ export class ProductImages {
    * IMAGE_DECODE_TIMEOUT, passed through `label` with its index, and the
    * images not yet decoded are left. Once `signal` fires (the client is
    * gone) no further decode starts and ResNet50 is not run: REQUEST_ABORTED.
+   * A file is analysed once: repeated in the request, or found in the cache
+   * of recent files, it takes no place in the queue.
    */
   async prepare(inputs: readonly ImageSource[], options: PrepareOptions = {}): Promise<ProductImage[]> {
     const { label = (error: unknown) => error, signal } = options;
@@ -102,10 +117,11 @@ export class ProductImages {
     const lease = this.fetches.lease(signal ?? {});
     try {
       const files = await this.fetched(sources, lease, label, signal);
-      const images = await this.analyse(files, label, signal);
+      const sha256s = files.map((file) => createHash('sha256').update(file).digest('hex'));
+      const images = await this.analysedOnce(files, sha256s, label, signal);
       return images.map((image, i) => ({
         ...image,
-        sha256: createHash('sha256').update(files[i]!).digest('hex'),
+        sha256: sha256s[i]!,
         url: typeof inputs[i] === 'object' && 'url' in inputs[i] ? inputs[i].url : null,
       }));
     } finally {
@@ -129,7 +145,31 @@ export class ProductImages {
     );
   }
 
-  private async analyse(files: readonly Uint8Array[], label: Label, signal: AbortSignal | undefined): Promise<(PreparedImage & { features: Float32Array })[]> {
+  /** The cache's analyses, and the others made from each distinct file's first occurrence, which labels its errors. */
+  private async analysedOnce(files: readonly Uint8Array[], sha256s: readonly string[], label: Label, signal: AbortSignal | undefined): Promise<AnalysedImage[]> {
+    const known = new Map<string, AnalysedImage>();
+    const firstOf = new Map<string, number>();
+    sha256s.forEach((sha256, index) => {
+      const cached = this.analysed?.get(sha256);
+      if (cached) known.set(sha256, cached);
+      else if (!firstOf.has(sha256)) firstOf.set(sha256, index);
+    });
+    const missing = [...firstOf.values()];
+    if (missing.length > 0) {
+      const fresh = await this.analyse(
+        missing.map((index) => files[index]!),
+        (error, n) => label(error, missing[n]!),
+        signal,
+      );
+      missing.forEach((index, n) => {
+        known.set(sha256s[index]!, fresh[n]!);
+        this.analysed?.set(sha256s[index]!, fresh[n]!);
+      });
+    }
+    return sha256s.map((sha256) => known.get(sha256)!);
+  }
+
+  private async analyse(files: readonly Uint8Array[], label: Label, signal: AbortSignal | undefined): Promise<AnalysedImage[]> {
     const limits = {
       maxBytes: this.options.maxImageBytes,
       maxPixels: this.options.maxImagePixels,
@@ -157,7 +197,7 @@ export class ProductImages {
       if (signal?.aborted) throw requestAborted();
       const decoded = images as PreparedImage[];
       const features = await this.extractor.extract(decoded.map((image) => image.pixels));
-      return decoded.map((image, i) => ({ ...image, features: features[i]! }));
+      return decoded.map(({ width, height, thumbnail }, i) => ({ width, height, thumbnail, features: features[i]! }));
     } finally {
       admission.release();
     }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ProductImages, type ProductImagesOptions } from '../../src/catalog/product-images.js';
+import sharp from 'sharp';
+import { ProductImages, type ProductImage, type ProductImagesOptions } from '../../src/catalog/product-images.js';
 import { loadConfig } from '../../src/config.js';
 import { DomainError } from '../../src/errors.js';
 import { createFeatureExtractor, type FeatureExtractor } from '../../src/ml/feature-extractor.js';
@@ -32,6 +33,12 @@ function productImages(options: Partial<ProductImagesOptions> = {}): ProductImag
   return new ProductImages(extractor, { ...productImagesOptions(config), ...options });
 }
 
+/** Chelsea's pixels in a file of other bytes: a distinct file of the same photo. */
+const chelseaAgain = (compressionLevel: number) => sharp(chelsea).png({ compressionLevel }).toBuffer();
+
+/** Images ResNet50 has seen since the extractor started. */
+const analysed = () => extractor.stats().images;
+
 test('images become decoded images with 2048 features each, in the order given', async () => {
   const prepared = await productImages().prepare([chelsea, coffee.toString('base64')]);
   assert.deepEqual(
@@ -41,7 +48,7 @@ test('images become decoded images with 2048 features each, in the order given',
 });
 
 test('a request that does not fit beside the images already queued is TOO_BUSY, whole, and fits once they are done', async () => {
-  const images = productImages({ queueCapacity: 3 });
+  const images = productImages({ queueCapacity: 3, cacheBytes: 0 });
   const first = images.prepare([chelsea, coffee]);
   // Headers are read before admission: the first request is queued once they are.
   while (images.stats().admitted < 2) await new Promise((resolve) => setImmediate(resolve));
@@ -49,17 +56,54 @@ test('a request that does not fit beside the images already queued is TOO_BUSY, 
   assert.ok((error.details.retryAfterSeconds as number) >= 1);
   await images.prepare([chelsea]);
   await first;
-  assert.equal((await images.prepare([chelsea, coffee, chelsea])).length, 3);
+  assert.equal((await images.prepare([chelsea, coffee, await chelseaAgain(1)])).length, 3);
 });
 
 test('an image over maxImagePixels is IMAGE_TOO_LARGE, labelled with its index, and frees the queue', async () => {
-  const images = productImages({ maxImagePixels: 451 * 300, queueCapacity: 3 });
+  const images = productImages({ maxImagePixels: 451 * 300, queueCapacity: 3, cacheBytes: 0 });
   const error = await rejectsWith(
     images.prepare([chelsea, coffee, chelsea], { label: (failure, index) => new DomainError((failure as DomainError).code, `input ${index}`) }),
     'IMAGE_TOO_LARGE',
   );
   assert.equal(error.message, 'input 1');
-  assert.equal((await images.prepare([chelsea, chelsea, chelsea])).length, 3);
+  assert.equal((await images.prepare([chelsea, await chelseaAgain(1), await chelseaAgain(9)])).length, 3);
+});
+
+test('a file repeated within a request is analysed once, and both get its analysis, even without the cache', async () => {
+  const images = productImages({ cacheBytes: 0 });
+  const before = analysed();
+  const [first, second, other] = await images.prepare([chelsea, coffee, chelsea]);
+  assert.equal(analysed() - before, 2);
+  assert.equal(second!.width, 600);
+  assert.deepEqual([first!.width, first!.sha256, first!.features], [other!.width, other!.sha256, other!.features]);
+  await images.prepare([chelsea]);
+  assert.equal(analysed() - before, 3, 'without the cache a later request analyses it again');
+});
+
+test('a file seen in an earlier request is answered from the cache, and a distinct file of the same photo is not', async () => {
+  const images = productImages();
+  const [fresh] = await images.prepare([chelsea]);
+  const before = analysed();
+  const [cached] = await images.prepare([chelsea]);
+  assert.equal(analysed(), before);
+  assert.deepEqual(cached, fresh);
+  await images.prepare([await chelseaAgain(1)]);
+  assert.equal(analysed() - before, 1);
+});
+
+test('the cache keeps the most recent files its bytes hold, least recently used first out', async () => {
+  // An analysis is ~20 KB (features 8 KB, thumbnail, the key): this holds either, not both.
+  const size = (image: ProductImage) => image.sha256.length + image.features.byteLength + image.thumbnail.byteLength;
+  const sizes = (await productImages().prepare([chelsea, coffee])).map(size);
+  const images = productImages({ cacheBytes: Math.max(...sizes) + 100 });
+  assert.ok(sizes[0]! + sizes[1]! > Math.max(...sizes) + 100);
+  await images.prepare([chelsea]);
+  await images.prepare([coffee]);
+  const before = analysed();
+  await images.prepare([coffee]);
+  assert.equal(analysed(), before, 'the latest file is kept');
+  await images.prepare([chelsea]);
+  assert.equal(analysed() - before, 1, 'the earlier file was let go');
 });
 
 test('bytes over maxImageBytes are IMAGE_TOO_LARGE before anything is queued', async () => {
