@@ -1,5 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
+import { loadConfig } from '../src/config.js';
+import { openPGlite } from '../src/db/pglite-cluster.js';
 import { PGliteSessionServer } from './pglite-session-server.js';
 
 // A database server in a process of its own, so that a test can SIGKILL it
@@ -8,6 +8,6 @@ import { PGliteSessionServer } from './pglite-session-server.js';
 // client gets whole session turns (see pglite-session-server.ts).
 // Usage: pglite-server-process.ts <dataDir> <port>
 const [dataDir, port] = process.argv.slice(2);
-const pglite = await PGlite.create(dataDir!, { extensions: { vector } });
+const pglite = await openPGlite(dataDir!, loadConfig({}).pgliteCacheDir);
 const server = new PGliteSessionServer(pglite);
 console.log(`listening on ${await server.listen('127.0.0.1', Number(port))}`);

@@ -77,6 +77,8 @@ export interface Config {
   databasePoolSize: number;
   /** PGlite data folder; `memory://` keeps the embedded database in memory. */
   pgliteDataDir: string;
+  /** Where a new embedded database finds the empty cluster it starts from (src/db/pglite-cluster.ts): MODEL_CACHE_DIR. */
+  pgliteCacheDir: string;
   /**
    * Where each process keeps a copy of its search index on local disk, read
    * at start-up instead of every vector (src/search/index-snapshot.ts);
@@ -227,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     pgliteDataDir: e.DATA_DIR === 'memory://' ? 'memory://' : join(e.DATA_DIR, 'pglite'),
+    pgliteCacheDir: e.MODEL_CACHE_DIR,
     searchSnapshotDir: searchSnapshotDir(e.SEARCH_SNAPSHOT_DIR, e.DATA_DIR),
     modelCacheDir: e.MODEL_CACHE_DIR,
     resnet50ModelUrl: e.RESNET50_MODEL_URL,

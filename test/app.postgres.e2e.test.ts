@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
+import type { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import sharp from 'sharp';
 import { startApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { graphql } from '../harness/graphql-client.js';
 import { readPhoto } from '../harness/photos.js';
+import { newPGlite } from './support/database.js';
 
 // The `pg` path end to end: DATABASE_URL points at a Postgres wire-protocol
 // server (PGlite behind pglite-socket on loopback), as it would at a real one.
@@ -16,7 +16,7 @@ let server: PGLiteSocketServer;
 let app: App;
 
 before(async () => {
-  pglite = await PGlite.create({ extensions: { vector } });
+  pglite = await newPGlite();
   server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0 });
   await server.start();
   app = await startApp(

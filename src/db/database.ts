@@ -46,6 +46,8 @@ export interface DatabaseOptions {
   databasePoolSize?: number;
   /** PGlite data folder, or `memory://`. */
   pgliteDataDir: string;
+  /** Where a new PGlite database finds, or leaves, the empty cluster it starts from (pglite-cluster.ts); none when absent. */
+  pgliteCacheDir?: string | undefined;
   /** Timeouts of the `pg` driver. */
   database?: Partial<DatabaseTimeouts>;
   /** Where the database's going away and coming back are said, one line each. */
@@ -56,7 +58,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const health = new DatabaseHealth(options.log);
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, options.databasePoolSize ?? 10, { ...DEFAULT_TIMEOUTS, ...options.database }, health)
-    : openPGlite(options.pgliteDataDir, health).catch((error: unknown) => {
+    : openPGlite(options.pgliteDataDir, options.pgliteCacheDir, health).catch((error: unknown) => {
         // PGlite aborts its WebAssembly Postgres on a damaged folder and says only "Aborted()".
         if (!(error instanceof Error && error.name === 'RuntimeError' && error.message.startsWith('Aborted'))) throw error;
         throw new Error(
@@ -126,13 +128,13 @@ async function copyOutRows(client: pg.Client, statement: string, values: unknown
   return { command: 'COPY', rows: [await pgCopyOut(client, statement)] };
 }
 
-async function openPGlite(dataDir: string, health: DatabaseHealth): Promise<Database> {
-  if (dataDir === 'memory://') return pgliteDatabase(await PGliteThread.open(dataDir), health, async () => {});
+async function openPGlite(dataDir: string, cacheDir: string | undefined, health: DatabaseHealth): Promise<Database> {
+  if (dataDir === 'memory://') return pgliteDatabase(await PGliteThread.open(dataDir, cacheDir), health, async () => {});
   await mkdir(dataDir, { recursive: true });
   // One process per folder: a second one would keep its own copy of the pages and lose writes.
   const lock = await acquireDataDirLock(dataDir);
   try {
-    return pgliteDatabase(await PGliteThread.open(dataDir), health, () => lock.release());
+    return pgliteDatabase(await PGliteThread.open(dataDir, cacheDir), health, () => lock.release());
   } catch (error) {
     await lock.release();
     throw error;

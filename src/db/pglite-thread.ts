@@ -27,9 +27,9 @@ export class PGliteThread {
     this.#worker = worker;
   }
 
-  /** Opens the folder (or `memory://`) in a new thread; rejects with PGlite's own error when it cannot. */
-  static async open(dataDir: string): Promise<PGliteThread> {
-    const thread = new PGliteThread(startWorker(WORKER_URL, { dataDir }));
+  /** Opens the folder (or `memory://`) in a new thread (a new one from the copy in `cacheDir`: pglite-cluster.ts); rejects with PGlite's own error when it cannot. */
+  static async open(dataDir: string, cacheDir: string | undefined): Promise<PGliteThread> {
+    const thread = new PGliteThread(startWorker(WORKER_URL, { dataDir, cacheDir }));
     const ready = new Promise((resolve, reject) => thread.#pending.set(0, { resolve, reject }));
     thread.#worker.on('message', (reply: PGliteReply) => thread.#settle(reply));
     // A thread that dies (a crash in Postgres) fails what it had in hand, and every later statement, as a lost connection would.

@@ -2,11 +2,10 @@
 // one PGlite on the folder workerData names, answering the statements the
 // parent posts, one at a time, in the order they come.
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
+import { openPGlite } from './pglite-cluster.js';
 import type { PGliteRequest, PGliteReply } from './pglite-thread.js';
 
-const { dataDir } = workerData as { dataDir: string };
+const { dataDir, cacheDir } = workerData as { dataDir: string; cacheDir: string | undefined };
 const port = parentPort!;
 
 /** What the parent needs of an error to tell its kind (database-errors.ts): its name, message and every field pg sets (code, detail...). */
@@ -16,7 +15,7 @@ function plain(error: unknown): Record<string, unknown> {
 }
 
 try {
-  const pglite = dataDir === 'memory://' ? await PGlite.create({ extensions: { vector } }) : await PGlite.create(dataDir, { extensions: { vector } });
+  const pglite = await openPGlite(dataDir, cacheDir);
   port.on('message', async (request: PGliteRequest) => {
     let reply: PGliteReply;
     try {

@@ -13,6 +13,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { acquireDataDirLock, DataDirLockedError, LOCK_FILE, type LockOwner } from '../../src/db/data-dir-lock.js';
+import { CLUSTER_CACHE } from '../support/database.js';
 
 const HOLD = fileURLToPath(new URL('../support/hold-database.ts', import.meta.url));
 
@@ -46,7 +47,7 @@ describe('one process per embedded database folder', () => {
   before(async () => {
     root = await mkdtemp(join(tmpdir(), 'lookalike-lock-'));
     dataDir = join(root, 'pglite');
-    await (await openDatabase({ pgliteDataDir: dataDir })).close();
+    await (await openDatabase({ pgliteDataDir: dataDir, pgliteCacheDir: CLUSTER_CACHE })).close();
   });
   afterEach(async () => {
     await database?.close();
@@ -79,7 +80,7 @@ describe('one process per embedded database folder', () => {
     assert.match(message, /stop that process/);
     assert.match(message, /--url http:/);
 
-    await assert.rejects(openDatabase({ pgliteDataDir: dataDir }), (error: unknown) => {
+    await assert.rejects(openDatabase({ pgliteDataDir: dataDir, pgliteCacheDir: CLUSTER_CACHE }), (error: unknown) => {
       assert.ok(error instanceof DataDirLockedError);
       assert.equal(error.owner.pid, owner.pid);
       return true;
@@ -93,20 +94,20 @@ describe('one process per embedded database folder', () => {
     await once(owner, 'exit');
     assert.equal(JSON.parse(await readFile(lockFile(), 'utf8')).pid, owner.pid, 'the dead owner left its lock');
 
-    database = await openDatabase({ pgliteDataDir: dataDir });
+    database = await openDatabase({ pgliteDataDir: dataDir, pgliteCacheDir: CLUSTER_CACHE });
     await sql`select 1`.execute(database.db);
     assert.equal(JSON.parse(await readFile(lockFile(), 'utf8')).pid, process.pid);
   });
 
   test('a clean close removes the lock, and the folder opens again with its data', async () => {
-    database = await openDatabase({ pgliteDataDir: dataDir });
+    database = await openDatabase({ pgliteDataDir: dataDir, pgliteCacheDir: CLUSTER_CACHE });
     await sql`create table kept (value int)`.execute(database.db);
     await sql`insert into kept values (7)`.execute(database.db);
     await database.close();
     database = undefined;
     assert.equal(existsSync(lockFile()), false);
 
-    database = await openDatabase({ pgliteDataDir: dataDir });
+    database = await openDatabase({ pgliteDataDir: dataDir, pgliteCacheDir: CLUSTER_CACHE });
     assert.deepEqual((await sql<{ value: number }>`select value from kept`.execute(database.db)).rows, [{ value: 7 }]);
   });
 
@@ -115,7 +116,7 @@ describe('one process per embedded database folder', () => {
     owner.kill('SIGTERM');
     assert.deepEqual(await once(owner, 'exit'), [0, null]);
     assert.equal(existsSync(lockFile()), false);
-    database = await openDatabase({ pgliteDataDir: dataDir });
+    database = await openDatabase({ pgliteDataDir: dataDir, pgliteCacheDir: CLUSTER_CACHE });
   });
 
   test('a holder that exits without closing the database still releases the folder', async () => {
@@ -134,7 +135,7 @@ describe('one process per embedded database folder', () => {
     await writeFile(lockFile(), lockOf({ pid, processStart: (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ')[19]! }));
     process.kill(pid, 'SIGKILL');
     while (!/\) Z /.test(await readFile(`/proc/${pid}/stat`, 'utf8'))) await setTimeout(10);
-    database = await openDatabase({ pgliteDataDir: dataDir });
+    database = await openDatabase({ pgliteDataDir: dataDir, pgliteCacheDir: CLUSTER_CACHE });
   });
 
   for (const [what, content] of [
@@ -144,7 +145,7 @@ describe('one process per embedded database folder', () => {
   ] as const) {
     test(`a lock file that is ${what} is taken over`, async () => {
       await writeFile(lockFile(), content);
-      database = await openDatabase({ pgliteDataDir: dataDir });
+      database = await openDatabase({ pgliteDataDir: dataDir, pgliteCacheDir: CLUSTER_CACHE });
       assert.equal(JSON.parse(await readFile(lockFile(), 'utf8')).pid, process.pid);
     });
   }
@@ -152,12 +153,12 @@ describe('one process per embedded database folder', () => {
   test('a lock whose pid now belongs to a process that started later is taken over', { skip: !existsSync('/proc/self/stat') && 'needs /proc' }, async () => {
     // This process is alive, but it is not the one that wrote the lock: its start time differs.
     await writeFile(lockFile(), lockOf({ pid: process.pid, processStart: '1' }));
-    database = await openDatabase({ pgliteDataDir: dataDir });
+    database = await openDatabase({ pgliteDataDir: dataDir, pgliteCacheDir: CLUSTER_CACHE });
   });
 
   test('a lock from another host holds, since its process cannot be checked from here', async () => {
     await writeFile(lockFile(), lockOf({ pid: await deadPid(), hostname: `not-${hostname()}` }));
-    await assert.rejects(openDatabase({ pgliteDataDir: dataDir }), DataDirLockedError);
+    await assert.rejects(openDatabase({ pgliteDataDir: dataDir, pgliteCacheDir: CLUSTER_CACHE }), DataDirLockedError);
   });
 
   test('of several processes racing to take over one stale lock, exactly one gets it', async () => {
@@ -177,8 +178,8 @@ describe('one process per embedded database folder', () => {
     const dir = await emptyDir('memory');
     process.chdir(dir);
     try {
-      const first = await openDatabase({ pgliteDataDir: 'memory://' });
-      const second = await openDatabase({ pgliteDataDir: 'memory://' });
+      const first = await openDatabase({ pgliteDataDir: 'memory://', pgliteCacheDir: CLUSTER_CACHE });
+      const second = await openDatabase({ pgliteDataDir: 'memory://', pgliteCacheDir: CLUSTER_CACHE });
       await Promise.all([first.close(), second.close()]);
       assert.deepEqual(await readdir(dir), []);
     } finally {

@@ -6,8 +6,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { sql } from 'kysely';
 import { openDatabase, type Database } from '../../src/db/database.js';
@@ -17,6 +15,7 @@ import { newProduct } from '../../harness/catalog-fixtures.js';
 import { startDatabaseServer } from '../../harness/database-server.js';
 import { openIntermittentDatabase, type IntermittentDatabase } from '../support/intermittent-database.js';
 import { randomVector, seededRandom } from '../../harness/vectors.js';
+import { newPGlite } from '../support/database.js';
 
 const random = seededRandom(3);
 
@@ -85,7 +84,7 @@ describe('the pg path bounds its waits', () => {
   });
 
   test('a request that finds every pooled connection busy gives up after the pool wait', async () => {
-    const pglite = await PGlite.create({ extensions: { vector } });
+    const pglite = await newPGlite();
     const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 2 });
     await server.start();
     const database = await openDatabase({

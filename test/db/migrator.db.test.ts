@@ -8,9 +8,10 @@ import { openDatabase } from '../../src/db/database.js';
 import { MIGRATIONS_DIR, migrate } from '../../src/db/migrator.js';
 import { ProductRepository } from '../../src/db/product.repository.js';
 import { categoryKey, normalizeCategory } from '../../src/domain/category.js';
+import { CLUSTER_CACHE } from '../support/database.js';
 
 test('applies every migration once, in order, and records it', async () => {
-  const database = await openDatabase({ pgliteDataDir: 'memory://' });
+  const database = await openDatabase({ pgliteDataDir: 'memory://', pgliteCacheDir: CLUSTER_CACHE });
   try {
     const files = (await readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith('.sql')).sort();
     const first = await migrate(database.db);
@@ -26,7 +27,7 @@ test('applies every migration once, in order, and records it', async () => {
 });
 
 test('each file runs in a transaction with its record: one that fails leaves no trace, the files before it stay applied, and the next run starts from it', async () => {
-  const database = await openDatabase({ pgliteDataDir: 'memory://' });
+  const database = await openDatabase({ pgliteDataDir: 'memory://', pgliteCacheDir: CLUSTER_CACHE });
   const dir = await mkdtemp(join(tmpdir(), 'lookalike-migrations-'));
   try {
     await writeFile(join(dir, '001_first.sql'), 'create table first (x int);');
@@ -50,7 +51,7 @@ test('each file runs in a transaction with its record: one that fails leaves no 
 });
 
 test('migration 006 normalizes stored categories as the service does, keys them as the service does, and merges case variants to the first spelling', async () => {
-  const database = await openDatabase({ pgliteDataDir: 'memory://' });
+  const database = await openDatabase({ pgliteDataDir: 'memory://', pgliteCacheDir: CLUSTER_CACHE });
   const before006 = await mkdtemp(join(tmpdir(), 'lookalike-migrations-'));
   try {
     for (const file of (await readdir(MIGRATIONS_DIR)).filter((f) => f < '006')) await copyFile(join(MIGRATIONS_DIR, file), join(before006, file));

@@ -1,11 +1,9 @@
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { sql } from 'kysely';
 import { openDatabase, type Database, type DatabaseKind } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrator.js';
 import { Store } from '../../src/db/store.js';
-import { openTestDatabase } from '../support/database.js';
+import { openTestDatabase, newPGlite } from '../support/database.js';
 
 export interface TwoProcesses {
   /** Writes as another service process would. */
@@ -32,7 +30,7 @@ export async function openTwoProcesses(kind: DatabaseKind): Promise<TwoProcesses
       close: () => database.close(),
     };
   }
-  const pglite = await PGlite.create({ extensions: { vector } });
+  const pglite = await newPGlite();
   const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 2 });
   await server.start();
   const connect = () => openDatabase({ databaseUrl: `postgres://postgres@${server.getServerConn()}/postgres`, databasePoolSize: 1, pgliteDataDir: 'memory://' });

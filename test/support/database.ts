@@ -1,10 +1,19 @@
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
+import type { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Database, type DatabaseKind } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrator.js';
+import { openPGlite } from '../../src/db/pglite-cluster.js';
 
 export const DATABASE_KINDS: readonly DatabaseKind[] = ['pglite', 'postgres'];
+
+/** Where test databases find the empty cluster they start from, as the service's would: MODEL_CACHE_DIR's default. */
+export const CLUSTER_CACHE = loadConfig({}).pgliteCacheDir;
+
+/** A new in-memory PGlite with pgvector, in this thread. */
+export function newPGlite(): Promise<PGlite> {
+  return openPGlite('memory://', CLUSTER_CACHE);
+}
 
 /**
  * A fresh, migrated, in-memory database. 'postgres' goes through the `pg`
@@ -13,7 +22,7 @@ export const DATABASE_KINDS: readonly DatabaseKind[] = ['pglite', 'postgres'];
  */
 export async function openTestDatabase(kind: DatabaseKind): Promise<Database> {
   if (kind === 'pglite') {
-    const database = await openDatabase({ pgliteDataDir: 'memory://' });
+    const database = await openDatabase({ pgliteDataDir: 'memory://', pgliteCacheDir: CLUSTER_CACHE });
     await migrate(database.db);
     return database;
   }
@@ -35,7 +44,7 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<Database> {
 
 /** An in-memory PGlite with pgvector, served over the wire protocol on loopback for the `pg` driver. */
 export async function servedPGlite(): Promise<{ url: string; close(): Promise<void> }> {
-  const pglite = await PGlite.create({ extensions: { vector } });
+  const pglite = await newPGlite();
   const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0 });
   await server.start();
   return {

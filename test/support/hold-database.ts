@@ -5,9 +5,10 @@
 // and exits with 1, as they do.
 import { openDatabase } from '../../src/db/database.js';
 import { DataDirLockedError } from '../../src/db/data-dir-lock.js';
+import { CLUSTER_CACHE } from './database.js';
 
 try {
-  const database = await openDatabase({ pgliteDataDir: process.argv[2]! });
+  const database = await openDatabase({ pgliteDataDir: process.argv[2]!, pgliteCacheDir: CLUSTER_CACHE });
   const holding = setInterval(() => {}, 60_000);
   process.once('SIGTERM', () => {
     if (process.argv[3] === 'exit') process.exit(0);

@@ -1,8 +1,8 @@
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
+import type { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrator.js';
+import { newPGlite } from './database.js';
 
 /** A migrated database on the `pg` path whose server can be taken away and brought back on the same port, its data kept. */
 export interface IntermittentDatabase {
@@ -17,7 +17,7 @@ export interface IntermittentDatabase {
 }
 
 export async function openIntermittentDatabase(options: { poolSize: number; log?: (line: string) => void }): Promise<IntermittentDatabase> {
-  const pglite = await PGlite.create({ extensions: { vector } });
+  const pglite = await newPGlite();
   let server: PGLiteSocketServer | undefined;
   let port = 0;
   const serve = async () => {

@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+
+/**
+ * Opens an embedded Postgres with pgvector on a folder, or `memory://`.
+ *
+ * A new database needs a cluster, and PGlite's initdb (a WebAssembly program
+ * of its own) takes ~2 s of CPU, where loading a copy of an empty cluster
+ * takes ~0.3 s. With `cacheDir`, the first new database of a PGlite version
+ * keeps such a copy there (~40 MB) and every later one starts from it: the
+ * first start of a service, the demo, each test's database. A cache that
+ * cannot be written only loses the saving.
+ */
+export async function openPGlite(dataDir: string, cacheDir: string | undefined): Promise<PGlite> {
+  const folder = dataDir === 'memory://' ? undefined : dataDir;
+  const options = { extensions: { vector } };
+  const isNew = folder === undefined || !existsSync(join(folder, 'PG_VERSION'));
+  if (!isNew || cacheDir === undefined) return PGlite.create(folder, options);
+  const copy = join(cacheDir, `pglite-${packageVersion('@electric-sql/pglite')}-pgvector-${packageVersion('@electric-sql/pglite-pgvector')}-empty-cluster.tar`);
+  const kept = await readFile(copy).catch(() => undefined);
+  if (kept) return PGlite.create(folder, { ...options, loadDataDir: new Blob([kept]) });
+  const pglite = await PGlite.create(folder, options);
+  await keep(pglite, copy).catch(() => {});
+  return pglite;
+}
+
+/** Writes the cluster as it is now; another process writing the same copy at once leaves one whole file. */
+async function keep(pglite: PGlite, copy: string): Promise<void> {
+  const tar = new Uint8Array(await (await pglite.dumpDataDir('none')).arrayBuffer());
+  await mkdir(dirname(copy), { recursive: true });
+  const partial = `${copy}.${process.pid}.${Math.random().toString(36).slice(2)}.partial`;
+  try {
+    await writeFile(partial, tar);
+    await rename(partial, copy);
+  } finally {
+    await rm(partial, { force: true });
+  }
+}
+
+const require = createRequire(import.meta.url);
+
+/** A package's version, from its package.json beside its entry (the packages export no package.json). */
+function packageVersion(name: string): string {
+  let folder = dirname(require.resolve(name));
+  while (!existsSync(join(folder, 'package.json'))) folder = dirname(folder);
+  return (require(join(folder, 'package.json')) as { version: string }).version;
+}
