@@ -23,3 +23,15 @@ test('a blank or trivially weak ADMIN_TOKEN is refused in one line naming the se
   const random = randomBytes(24).toString('hex');
   assert.equal(loadConfig({ ADMIN_TOKEN: random }).adminToken, random);
 });
+
+test('IMAGE_CACHE_BYTES takes a whole number of bytes, 0 to keep none; anything else is refused in one line naming the setting', () => {
+  assert.equal(loadConfig({}).imageCacheBytes, 32 * 1024 * 1024);
+  assert.equal(loadConfig({ IMAGE_CACHE_BYTES: '0' }).imageCacheBytes, 0);
+  for (const value of ['-1', '1.5', 'lots', '1e400']) {
+    assert.throws(() => loadConfig({ IMAGE_CACHE_BYTES: value }), (error: Error) => {
+      assert.equal(error.name, 'ConfigError');
+      assert.match(error.message, /^invalid configuration: IMAGE_CACHE_BYTES: [^\n]+$/);
+      return true;
+    }, JSON.stringify(value));
+  }
+});

@@ -22,10 +22,19 @@ export async function openPGlite(dataDir: string, cacheDir: string | undefined):
   if (!isNew || cacheDir === undefined) return PGlite.create(folder, options);
   const copy = join(cacheDir, `pglite-${packageVersion('@electric-sql/pglite')}-pgvector-${packageVersion('@electric-sql/pglite-pgvector')}-empty-cluster.tar`);
   const kept = await readFile(copy).catch(() => undefined);
-  if (kept) return PGlite.create(folder, { ...options, loadDataDir: new Blob([kept]) });
+  if (kept && isWholeTar(kept)) return PGlite.create(folder, { ...options, loadDataDir: new Blob([kept]) });
   const pglite = await PGlite.create(folder, options);
   await keep(pglite, copy).catch(() => {});
   return pglite;
+}
+
+/**
+ * A tar ends with two empty 512-byte blocks, and PGlite's loader fails on
+ * anything else in ways a caller cannot catch (a zlib error thrown outside
+ * its promise): a damaged or cut copy is passed over, and replaced.
+ */
+function isWholeTar(file: Uint8Array): boolean {
+  return file.byteLength >= 1024 && file.byteLength % 512 === 0 && file.subarray(file.byteLength - 1024).every((byte) => byte === 0);
 }
 
 /** Writes the cluster as it is now; another process writing the same copy at once leaves one whole file. */

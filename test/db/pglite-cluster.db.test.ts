@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -36,6 +36,22 @@ describe('a new embedded database starts from the empty cluster kept in the cach
     assert.equal(await identifierOf('memory://', cache), first);
     assert.equal(await identifierOf(join(dir, 'folder'), cache), first);
   });
+
+  for (const [damage, bytes] of [
+    ['not a tar at all', Buffer.from('garbage'.repeat(1000))],
+    ['cut short, as a copy whose writer was killed', undefined],
+  ] as const) {
+    test(`a copy that is ${damage} is passed over: the database runs initdb and the copy is written whole again`, async () => {
+      const cache = join(dir, `damaged-${damage.length}`);
+      const whole = await identifierOf('memory://', cache);
+      const [name] = (await readdir(cache)).filter((file) => file.endsWith('-empty-cluster.tar'));
+      const copy = join(cache, name!);
+      await writeFile(copy, bytes ?? (await readFile(copy)).subarray(0, 4 * 1024 * 1024));
+      const fresh = await identifierOf('memory://', cache);
+      assert.notEqual(fresh, whole, 'initdb made a cluster of its own');
+      assert.equal(await identifierOf('memory://', cache), fresh, 'the copy was written again, from that cluster');
+    });
+  }
 
   test('a folder that holds a database opens as it is, with its own data', async () => {
     const folder = join(dir, 'own');
