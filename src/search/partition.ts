@@ -1,3 +1,4 @@
+import { Boxes } from './box-kernel.js';
 import { PROJECTED, type Projection } from './projection.js';
 
 /** Relative room for a distance summed in double: (n + 2)·2^-53 at most, for any n a vector can have. */
@@ -21,20 +22,30 @@ const MARGIN = 2 ** -40;
  * which every query scans.
  */
 export class Partition {
+  readonly #boxes: Boxes;
+  /** Per block and coordinate, at block·PROJECTED + j: the box, in the box kernel's memory. */
+  readonly low: Float64Array;
+  readonly high: Float64Array;
+
   constructor(
     readonly projection: Projection,
     /** Per block: its first slot and its rows. */
     readonly starts: Int32Array,
     readonly counts: Int32Array,
-    /** Per block and coordinate, at block·PROJECTED + j: the box. */
-    readonly low: Float64Array,
-    readonly high: Float64Array,
+    low: Float64Array,
+    high: Float64Array,
     /** Per block: the largest e_x and r of its rows. */
     readonly slack: Float64Array,
     readonly radius: Float64Array,
     /** Slots from here to the table's end are the tail. */
     readonly tailStart: number,
-  ) {}
+  ) {
+    this.#boxes = new Boxes(starts.length);
+    this.low = this.#boxes.low;
+    this.high = this.#boxes.high;
+    this.low.set(low);
+    this.high.set(high);
+  }
 
   get blocks(): number {
     return this.starts.length;
@@ -57,26 +68,12 @@ export class Partition {
    * the query's true coordinates.
    */
   visitOrder(projected: Float32Array, querySlack: number): NearestFirst {
-    const { blocks, low, high, counts, slack, radius } = this;
+    const { blocks, counts, slack, radius } = this;
     const norm = this.projection.norm;
     const keys = new Float64Array(blocks);
-    // A copy off the table's shared memory, where every read is slower.
-    const query = Float64Array.from(projected);
+    const gaps = this.#boxes.gaps(projected);
     for (let b = 0; b < blocks; b++) {
-      if (counts[b] === 0) {
-        keys[b] = Infinity;
-        continue;
-      }
-      let gaps = 0;
-      for (let j = 0, at = b * PROJECTED; j < PROJECTED; j++, at++) {
-        // Differences of float32s, exact in double.
-        const y = query[j]!;
-        const below = low[at]! - y;
-        const above = y - high[at]!;
-        const gap = below > 0 ? below : above > 0 ? above : 0;
-        gaps += gap * gap;
-      }
-      const key = boxBound(gaps, norm, querySlack, slack[b]!, radius[b]!);
+      const key = counts[b] === 0 ? Infinity : boxBound(gaps[b]!, norm, querySlack, slack[b]!, radius[b]!);
       // NaN where a coordinate or slack is unbounded (Infinity - Infinity): such a block bounds nothing and is read first.
       keys[b] = Number.isNaN(key) ? -Infinity : key;
     }

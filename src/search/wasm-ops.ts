@@ -1,6 +1,6 @@
 /**
  * The few WebAssembly instructions the kernels (l2-kernel.ts,
- * row-quantizer.ts, block-kernel.ts) are written in, as bytes: the kernels are short enough
+ * row-quantizer.ts, block-kernel.ts, box-kernel.ts) are written in, as bytes: the kernels are short enough
  * to write out here, so nothing needs a WebAssembly toolchain. Opcodes are
  * the core specification's; SIMD ones follow the 0xfd prefix as LEB128.
  */
@@ -40,6 +40,7 @@ export const op = {
   f32LoadAt: (offset: number) => [0x2a, 2, ...leb128(offset)],
   i32Store: [0x36, 2, 0],
   f32Store: [0x38, 2, 0],
+  f64Store: [0x39, 3, 0],
   v128Load: (offset: number) => [...simd(0x00), 4, ...leb128(offset)],
   v128Store: (offset: number) => [...simd(0x0b), 4, ...leb128(offset)],
   v128Zero: [...simd(0x0c), ...new Array<number>(16).fill(0)],
@@ -65,7 +66,9 @@ export const op = {
   f32x4Min: simd(0xe8),
   f32x4Max: simd(0xe9),
   f64x2Add: simd(0xf0),
+  f64x2Sub: simd(0xf1),
   f64x2Mul: simd(0xf2),
+  f64x2Max: simd(0xf5),
   i32x4TruncSatF32x4: simd(0xf8),
   f32x4ConvertI32x4: simd(0xfa),
 };
