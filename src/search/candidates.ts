@@ -84,6 +84,14 @@ import { MARGIN, rankingBound, rounding } from './float-bounds.js';
  * A block is skipped on its box too: `low` and `high` hold every p̃ of its
  * rows, so |ŷ − p̃| ≥ dist(ŷ, box), and its largest e_x and r stand for
  * each row's. Only the margins differ from the ring's (partition.ts).
+ * Stopped rows. The kernel stops summing a row once a partial sum passes
+ * the stop it was given, and reports that partial sum, which is at most the
+ * full one. A block's stop is the test above (ŝ ≤ (1 + γ)(D + r + q)² + A,
+ * with the reach of the moment for D) for its rows' largest radius r, so a
+ * stopped row's value is past the test for its own radius, now and for
+ * every later, smaller reach: it never enters U (add) nor the candidates.
+ * The table's largest radius would do too, but one coarsely quantized row
+ * would then keep every row of every block summed in full.
  * Shared scans. A scan may hand blocks to a helper thread (scan-helper.ts)
  * with the limits of the moment it hands them over: the helper leaves out
  * and stops rows by those, which are at least the scan's final ones, and
@@ -129,7 +137,9 @@ export function candidates(
   conditions: CandidateConditions = {},
   queryRadius = 0,
 ): number[] | undefined {
-  return candidateSet(scan, k, dimensions, excludeId, conditions, queryRadius)?.ids;
+  const bound = new CandidateBound(k, dimensions, excludeId, conditions, queryRadius);
+  bound.add(scan, 0, scan.ids.length);
+  return candidateSet(scan, bound, excludeId, conditions)?.ids;
 }
 
 /** The candidates, and min(D, Dm) above: every row left out is truly further from the query than `reach`. */
@@ -138,20 +148,12 @@ export interface Candidates {
   reach: number;
 }
 
-function candidateSet(
-  scan: Scan,
-  k: number,
-  dimensions: number,
-  excludeId: number | undefined,
-  conditions: CandidateConditions,
-  queryRadius: number,
-): Candidates | undefined {
+/** The rows of the scan within the bound's reach; `bound` has had every row of the scan added. */
+function candidateSet(scan: Scan, bound: CandidateBound, excludeId: number | undefined, conditions: CandidateConditions): Candidates | undefined {
   const { distances, ids, categories, radii } = scan;
   const { admits } = conditions;
-  const bound = new CandidateBound(k, dimensions, excludeId, conditions, queryRadius);
-  bound.add(scan, 0, ids.length);
   // Unbounded: fewer than k admitted rows besides the excluded, all candidates, or sums that could overflow.
-  if (bound.reach === Infinity && admittedOthers(scan, excludeId, admits) > k) return undefined;
+  if (bound.reach === Infinity && admittedOthers(scan, excludeId, admits) > bound.k) return undefined;
   const widest = bound.limit(scan.maxRadius ?? 0);
   const found: number[] = [];
   for (let i = 0; i < distances.length; i++) {
@@ -193,9 +195,14 @@ export function candidatesIn(
       added = scanned.ids.length;
       return bound.limit(scanned.maxRadius);
     },
+    stop: (radius: number) => bound.limit(radius),
     reach: () => bound.reach + queryRadius,
   };
-  return table.squaredDistances(query, limits, (scan) => candidateSet(scan, k, table.dimensions, ofProduct, conditions, queryRadius));
+  // The bound has the rows asked about before each block; the last ones join it here, not a second pass over all.
+  return table.squaredDistances(query, limits, (scan) => {
+    bound.add(scan, added, scan.ids.length);
+    return candidateSet(scan, bound, ofProduct, conditions);
+  });
 }
 
 /**
@@ -220,7 +227,7 @@ export class CandidateBound {
   readonly #distanceBound: number;
 
   constructor(
-    private readonly k: number,
+    readonly k: number,
     private readonly dimensions: number,
     private readonly excludeId?: number,
     { admits, maxDistance }: CandidateConditions = {},

@@ -9,8 +9,10 @@ import { ScanHelper, type BatchRows, type UnreadBatch } from './scan-helper.js';
 
 /** What a scan asks, with the rows scanned so far, before each chunk or block. */
 export interface ScanLimits {
-  /** The sum past which a row no longer matters (its scan may stop there). */
+  /** The sum past which a row no longer matters (its scan may stop there); the rows scanned so far join the bound. */
   threshold(scanned: Required<Scan>): number;
+  /** The same for a row whose radius is at most `radius`, as of the last threshold(). */
+  stop(radius: number): number;
   /** How far from the scanned query y' a row that matters can truly be; Infinity while unbounded. */
   reach(): number;
 }
@@ -77,6 +79,8 @@ export async function scanTable(store: RowStore, partition: Partition | undefine
   let helped: ScanHelper | undefined;
   // Each block is read with the limits of the moment: the reach only falls as rows are read (candidates.ts).
   const limitsOf = (block: number, reach: number) => projectedLimit(partition.projection.norm, reach, partition.radius[block]!, querySlack, partition.slack[block]!);
+  // By its own rows' largest radius, not the table's: one row quantized coarsely would keep every row of every block summed in full.
+  const stopOf = (block: number) => (limits ? limits.stop(partition.radius[block]!) : Infinity);
   const addBatch = (batch: BatchRows | UnreadBatch) => (read = label(read, takeBatch(store, layout, scan, read, batch, output)));
   try {
     while (blocks.nextKey !== Infinity) {
@@ -85,7 +89,7 @@ export async function scanTable(store: RowStore, partition: Partition | undefine
       if (!helped && shares) helped = claimHelper(options);
       for (let done = helped?.poll(); done; done = helped!.poll()) addBatch(done);
       // The rows read so far bring the reach in before it is compared.
-      const stop = limits ? limits.threshold(prefix(scan, read)) : Infinity;
+      if (limits) limits.threshold(prefix(scan, read));
       const reach = limits ? limits.reach() : Infinity;
       if (blocks.nextKey > reach) break;
       if (helped?.room && reach < Infinity) {
@@ -93,14 +97,14 @@ export async function scanTable(store: RowStore, partition: Partition | undefine
         while (batch.length < BATCH_BLOCKS * BLOCK_FIELDS && blocks.nextKey <= reach) {
           const block = blocks.take();
           const start = partition.starts[block]!;
-          batch.push(start, start + partition.counts[block]!, limitsOf(block, reach), stop);
+          batch.push(start, start + partition.counts[block]!, limitsOf(block, reach), stopOf(block));
         }
         helped.post(store.id, store.memory, layout, store.helperOffset(), batch);
         continue;
       }
       const block = blocks.take();
       const start = partition.starts[block]!;
-      read = label(read, readBlock(store.kernel, layout, start, start + partition.counts[block]!, limitsOf(block, reach), stop, output, read));
+      read = label(read, readBlock(store.kernel, layout, start, start + partition.counts[block]!, limitsOf(block, reach), stopOf(block), output, read));
     }
     while (helped?.pending) addBatch(helped.finish());
   } finally {

@@ -79,6 +79,7 @@ async function rowsRead(table: VectorTable, productId: number, k: number): Promi
       added = scanned.ids.length;
       return bound.limit(scanned.maxRadius);
     },
+    stop: (radius: number) => bound.limit(radius),
     reach: () => bound.reach + table.radiusOf(productId)!,
   };
   return (await table.squaredDistances(table.vectorOf(productId)!, limits)).ids.length;
@@ -108,6 +109,34 @@ for (const helped of [false, true]) {
       await assertCandidatesHoldTopK(table, stored, [1, 500, 720], 60);
       const read = await rowsRead(table, 77, 6);
       assert.ok(read < stored.size / 10, `read ${read} rows of ${stored.size}`);
+    });
+
+    test("stops summing a row only past the limit for its own radius: its block's largest, however far below the table's", async () => {
+      const random = seededRandom(44);
+      const dimensions = 512;
+      const stored = new Map<number, Float32Array>();
+      for (let id = 1; id <= 400; id++) stored.set(id, randomVector(random, dimensions));
+      // One large first value makes these rows' scale, and their radius, a hundred times the others'.
+      const coarse = [7, 150, 333];
+      for (const id of coarse) stored.get(id)![0] = 100;
+      const table = newTable();
+      for (const [id, vector] of stored) table.set(id, vector, categoryOf(id));
+      await table.partition(BLOCK_ROWS);
+      const query = randomVector(random, dimensions);
+      const whole = await table.squaredDistances(query);
+      const fullSum = new Map(Array.from(whole.ids, (id, i) => [id, whole.distances[i]!]));
+      const widest = Math.max(...Array.from(stored.keys(), (id) => table.radiusOf(id)!));
+      for (const id of coarse) {
+        // A reach that keeps the row within the limit of its own radius, and past the one a radius of 0 gives at its first checkpoint.
+        const reach = Math.sqrt(fullSum.get(id)!) - table.radiusOf(id)! / 2;
+        const stop = (radius: number) => (reach + radius) ** 2;
+        const scan = await table.squaredDistances(query, { threshold: () => stop(widest), stop, reach: () => reach });
+        for (let i = 0; i < scan.ids.length; i++) {
+          const row = scan.ids[i]!;
+          if (scan.distances[i]! < fullSum.get(row)!) assert.ok(scan.distances[i]! > stop(table.radiusOf(row)!), `query for ${id}: row ${row} stopped at ${scan.distances[i]}, within its own limit ${stop(table.radiusOf(row)!)}`);
+        }
+        assert.equal(scan.distances[Array.from(scan.ids).indexOf(id)], fullSum.get(id), `row ${id} not summed in full`);
+      }
     });
 
     test('takes every product tied at the k-th distance, whichever blocks the ties were filed in', async () => {

@@ -161,6 +161,7 @@ describe('VectorTable', () => {
         asked.push(scanned.ids.length);
         return threshold;
       },
+      stop: () => threshold,
       reach: () => Infinity,
     });
     assert.deepEqual(asked, Array.from({ length: 13 }, (_, i) => i * 16));
