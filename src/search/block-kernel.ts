@@ -7,7 +7,10 @@ import { F32, I32, op, V128 } from './wasm-ops.js';
  * and then, unless those put it past `limit`, in full. It does in
  * WebAssembly what readBlock (block-scan.ts) did with two kernel calls and
  * a loop in JavaScript, and reads only the rows it keeps, not the short
- * gaps between them that saved calls:
+ * gaps between them that saved calls. Nor does it write a row whose sum
+ * passes the stop: nothing downstream would keep it, and three loops in
+ * JavaScript went over every row written (at the real-embedding million,
+ * ~41,000 rows a query for a few dozen candidates):
  *
  *   (func (export "filteredSquaredDistances")
  *     (param $query i32) (param $rows i32) (param $count i32) (param $rowBytes i32) (param $out i32)
@@ -19,7 +22,8 @@ import { F32, I32, op, V128 } from './wasm-ops.js';
  *            coordinates at $query + 4·$dataBytes
  *       unless p > $limit:
  *         s := its sum as quantizedSquaredDistances takes it, stopping past $threshold
- *         $out[n] := s; $slots[n] := $slot; n += 1
+ *         unless s > $threshold and s is finite:
+ *           $out[n] := s; $slots[n] := $slot; n += 1
  *       $rows += $rowBytes; $slot += 1
  *     (result n))
  *
@@ -28,6 +32,7 @@ import { F32, I32, op, V128 } from './wasm-ops.js';
 const [QUERY, ROWS, COUNT, ROW_BYTES, OUT, SLOTS, DATA_BYTES, THRESHOLD, LIMIT, SLOT] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] as const;
 const [WRITTEN, OFFSET, PROJECTED_QUERY] = [10, 11, 12] as const;
 const [ACC0, ACC1, ACC2, ACC3, DIFF, SCALE, BYTES] = [13, 14, 15, 16, 17, 18, 19] as const;
+const SUM = 20;
 const ACCUMULATORS = [ACC0, ACC1, ACC2, ACC3] as const;
 
 /** int8 values a checkpoint covers, as in quantizedSquaredDistances. */
@@ -75,13 +80,16 @@ const fullSum = [
 export const FILTERED_TYPE = [0x60, 10, I32, I32, I32, I32, I32, I32, I32, F32, F32, I32, 1, I32];
 
 export const filteredBody = [
-  2, 3, I32, 7, V128,
+  3, 3, I32, 7, V128, 1, F32,
   ...op.get(QUERY), ...op.get(DATA_BYTES), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...op.set(PROJECTED_QUERY),
   ...op.block, ...op.loop,
   ...op.get(COUNT), ...op.i32Eqz, ...op.brIf(1),
   ...op.block,
   ...projectedSum, ...op.get(LIMIT), ...op.f32Gt, ...op.brIf(0),
-  ...op.get(OUT), ...op.get(WRITTEN), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...fullSum, ...op.f32Store,
+  ...fullSum, ...op.set(SUM),
+  // A finite sum past the stop no longer matters (candidates.ts, "Stopped rows"): not written.
+  ...op.get(SUM), ...op.get(THRESHOLD), ...op.f32Gt, ...op.get(SUM), ...op.f32Const(Infinity), ...op.f32Ne, ...op.i32And, ...op.brIf(0),
+  ...op.get(OUT), ...op.get(WRITTEN), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...op.get(SUM), ...op.f32Store,
   ...op.get(SLOTS), ...op.get(WRITTEN), ...op.i32Const(2), ...op.i32Shl, ...op.i32Add, ...op.get(SLOT), ...op.i32Store,
   ...op.get(WRITTEN), ...op.i32Const(1), ...op.i32Add, ...op.set(WRITTEN),
   ...op.end,

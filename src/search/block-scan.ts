@@ -25,8 +25,9 @@ export interface BlockOutput {
  * Sums the rows of slots start..end that their projected coordinates cannot
  * prove too far (candidates.ts, "Projected rows"): each whose projected sum
  * is at most `projectedLimit`, all of them when it is Infinity, in one call
- * of the kernel (block-kernel.ts). A row's sum stops once past `stop`.
- * Writes each sum and slot at `at` onwards; returns the next `at`.
+ * of the kernel (block-kernel.ts). A row's sum stops once past `stop`, and
+ * a finite sum past it is not written. Writes each sum and slot at `at`
+ * onwards; returns the next `at`.
  */
 export function readBlock(kernel: L2Kernel, layout: RowLayout, start: number, end: number, projectedLimit: number, stop: number, output: BlockOutput, at: number): number {
   if (projectedLimit === Infinity) return readRows(kernel, layout, start, end, stop, output, at);

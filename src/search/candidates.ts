@@ -91,7 +91,11 @@ import { MARGIN, rankingBound, rounding } from './float-bounds.js';
  * stopped row's value is past the test for its own radius, now and for
  * every later, smaller reach: it never enters U (add) nor the candidates.
  * The table's largest radius would do too, but one coarsely quantized row
- * would then keep every row of every block summed in full.
+ * would then keep every row of every block summed in full. The block
+ * kernel does not even write such a row out (block-kernel.ts): it compares
+ * in float32 with the stop rounded up (block-scan.ts), so a row it leaves
+ * out is past the stop itself, a skipped row. A sum that overflowed to
+ * Infinity bounds nothing, and is written.
  * Shared scans. A scan may hand blocks to a helper thread (scan-helper.ts)
  * with the limits of the moment it hands them over: the helper leaves out
  * and stops rows by those, which are at least the scan's final ones, and

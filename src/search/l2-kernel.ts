@@ -82,7 +82,8 @@ export interface L2Kernel {
   quantize(vector: number, row: number, columns: number): number;
   /**
    * quantizedSquaredDistances of the rows whose projected sum is at most
-   * `limit` (block-kernel.ts), the query at 0: writes each kept row's sum
+   * `limit` and whose sum is not a finite one past `threshold`
+   * (block-kernel.ts), the query at 0: writes each kept row's sum
    * at `out` and its slot, `slot` for the first row, at `slots`; returns
    * how many it kept.
    */

@@ -251,7 +251,8 @@ export class VectorTable {
    * Before each chunk of rows (or each block) `limits.threshold` is asked,
    * with the rows scanned so far, for the sum past which a row no longer
    * matters: a row whose partial sum passes it stops there and reports a
-   * value past the threshold and at most its full sum. With a partition,
+   * value past the threshold and at most its full sum, or, in a block, is
+   * not reported at all (a sum of Infinity always is). With a partition,
    * blocks are read nearest first, and the scan ends at the first block
    * whose rows are all further than `limits.reach()` from the query: they,
    * and every later block's, cannot matter (partition.ts). Without limits

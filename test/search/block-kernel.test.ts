@@ -38,7 +38,7 @@ describe('filteredSquaredDistances', () => {
     [1, Infinity],
     [0, Infinity],
   ] as const) {
-    test(`keeps the rows whose projected sum is at most the limit, each with the full sum quantizedSquaredDistances gives (limit at quantile ${limitQuantile}, threshold ${threshold})`, () => {
+    test(`keeps the rows whose projected sum is at most the limit and whose full sum is not past the stop, each with the full sum quantizedSquaredDistances gives (limit at quantile ${limitQuantile}, threshold ${threshold})`, () => {
       const { kernel, floats, memory, rowsAt, out, slots, scratch } = block(Math.round(limitQuantile * 10) + (threshold === Infinity ? 0 : 100));
       const projectionAt = rowsAt + QUANTIZED_STEP + COLUMNS;
       kernel.quantizedSquaredDistances(COLUMNS * 4, projectionAt, ROWS, ROW_BYTES, scratch, PROJECTED, Infinity);
@@ -50,9 +50,22 @@ describe('filteredSquaredDistances', () => {
 
       const kept = kernel.filteredSquaredDistances(0, rowsAt, ROWS, ROW_BYTES, out, slots, COLUMNS, threshold, limit, 1000);
 
-      const expected = projected.flatMap((sum, row) => (sum <= limit ? [row] : []));
+      const expected = projected.flatMap((sum, row) => (sum <= limit && !(full[row]! > threshold) ? [row] : []));
       assert.deepEqual(Array.from(new Int32Array(memory.buffer, slots, kept)), expected.map((row) => 1000 + row));
       assert.deepEqual(Array.from(floats.subarray(out / 4, out / 4 + kept)), expected.map((row) => full[row]!));
+      if (threshold !== Infinity) {
+        const pastTheStop = projected.filter((sum, row) => sum <= limit && full[row]! > threshold).length;
+        assert.ok(pastTheStop > 0 && expected.length > 0, `${pastTheStop} rows past the stop, ${expected.length} kept: the threshold tests nothing`);
+      }
     });
   }
+
+  test('keeps a row whose sum overflows to Infinity, whatever the stop: such a sum bounds nothing', () => {
+    const { kernel, floats, memory, rowsAt, out, slots } = block(7);
+    for (let i = 0; i < 8; i++) floats[i] = 3e38;
+    const kept = kernel.filteredSquaredDistances(0, rowsAt, ROWS, ROW_BYTES, out, slots, COLUMNS, 1e6, 3e38, 0);
+    assert.equal(kept, ROWS);
+    assert.ok(Array.from(floats.subarray(out / 4, out / 4 + kept)).every((sum) => sum === Infinity));
+    assert.deepEqual(Array.from(new Int32Array(memory.buffer, slots, 3)), [0, 1, 2]);
+  });
 });
