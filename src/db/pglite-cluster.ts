@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
+import { writeWholeFile } from '../util/whole-file.js';
 
 /**
  * Opens an embedded Postgres with pgvector on a folder, or `memory://`.
@@ -37,17 +38,9 @@ function isWholeTar(file: Uint8Array): boolean {
   return file.byteLength >= 1024 && file.byteLength % 512 === 0 && file.subarray(file.byteLength - 1024).every((byte) => byte === 0);
 }
 
-/** Writes the cluster as it is now; another process writing the same copy at once leaves one whole file. */
+/** Writes the cluster as it is now. */
 async function keep(pglite: PGlite, copy: string): Promise<void> {
-  const tar = new Uint8Array(await (await pglite.dumpDataDir('none')).arrayBuffer());
-  await mkdir(dirname(copy), { recursive: true });
-  const partial = `${copy}.${process.pid}.${Math.random().toString(36).slice(2)}.partial`;
-  try {
-    await writeFile(partial, tar);
-    await rename(partial, copy);
-  } finally {
-    await rm(partial, { force: true });
-  }
+  await writeWholeFile(copy, new Uint8Array(await (await pglite.dumpDataDir('none')).arrayBuffer()));
 }
 
 const require = createRequire(import.meta.url);

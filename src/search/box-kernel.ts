@@ -1,6 +1,6 @@
-import { webAssembly } from './l2-kernel.js';
+import { PAGE_BYTES, webAssembly } from './l2-kernel.js';
 import { PROJECTED } from './projection.js';
-import { I32, leb128, name, op, section, V128 } from './wasm-ops.js';
+import { I32, kernelModuleBytes, op, V128 } from './wasm-ops.js';
 
 /**
  * The squared distance from a query's projected coordinates to every
@@ -60,25 +60,13 @@ const body = [
   ...op.end, ...op.end, ...op.end,
 ];
 
-const MODULE = new webAssembly.Module(
-  new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, 5, I32, I32, I32, I32, I32, 0]),
-    // An ordinary memory of its own (limits flag 0): only the event loop reads the boxes.
-    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x00, 0x00]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...name('boxGaps'), 0x00, 0]),
-    ...section(10, [1, ...[body].flatMap((code) => [...leb128(code.length), ...code])]),
-  ]),
-);
+// An ordinary memory of its own (limits flag 0): only the event loop reads the boxes.
+const MODULE = new webAssembly.Module(kernelModuleBytes([0x00, 0x00], [{ name: 'boxGaps', type: [0x60, 5, I32, I32, I32, I32, I32, 0], body }]));
 
 interface BoxKernel {
   boxGaps(query: number, low: number, high: number, boxes: number, out: number): void;
 }
 
-const PAGE_BYTES = 65_536;
-/** WebAssembly.Memory as used here: an ordinary one, which l2-kernel.ts's declaration (shared only) leaves out. */
-const Memory = webAssembly.Memory as unknown as new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
 
 /**
  * The boxes of a partition's blocks in WebAssembly memory: `low` and
@@ -98,7 +86,7 @@ export class Boxes {
     const highAt = lowAt + count * BOX_BYTES;
     const gapsAt = highAt + count * BOX_BYTES;
     const pages = Math.ceil((gapsAt + count * 8) / PAGE_BYTES) || 1;
-    const memory = new Memory({ initial: pages });
+    const memory = new webAssembly.Memory({ initial: pages });
     this.#kernel = new webAssembly.Instance(MODULE, { env: { memory } }).exports as BoxKernel;
     this.#query = new Float64Array(memory.buffer, queryAt, PROJECTED);
     this.low = new Float64Array(memory.buffer, lowAt, count * PROJECTED);

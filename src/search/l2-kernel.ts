@@ -46,7 +46,7 @@
 import { filteredBody, FILTERED_TYPE } from './block-kernel.js';
 import { accumulateQuantized, sumOfLanes } from './kernel-parts.js';
 import { quantizeBody, QUANTIZE_TYPE } from './row-quantizer.js';
-import { F32, I32, leb128, name, op, section, V128 } from './wasm-ops.js';
+import { F32, I32, kernelModuleBytes, leb128, op, V128 } from './wasm-ops.js';
 
 /** Node's WebAssembly global, as far as used here: @types/node leaves it undeclared (TypeScript declares it in lib.dom). */
 export interface WasmMemory {
@@ -55,7 +55,10 @@ export interface WasmMemory {
 }
 
 interface WebAssemblyApi {
-  Memory: new (descriptor: { initial: number; maximum: number; shared: true }) => WasmMemory;
+  Memory: {
+    new (descriptor: { initial: number; maximum: number; shared: true }): WasmMemory;
+    new (descriptor: { initial: number }): { readonly buffer: ArrayBuffer };
+  };
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: unknown };
 }
@@ -166,13 +169,11 @@ const quantizedBody = [
 ];
 
 const MODULE = new webAssembly.Module(
-  new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [4, 0x60, 5, I32, I32, I32, I32, I32, 0, 0x60, 7, I32, I32, I32, I32, I32, I32, F32, 0, ...QUANTIZE_TYPE, ...FILTERED_TYPE]),
-    // A shared memory (limits flag 3) of at most 4 GiB: a scan helper thread reads the rows in place (scan-helper.ts).
-    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, 0x03, 0x00, ...leb128(MAX_PAGES)]),
-    ...section(3, [4, 0, 1, 2, 3]),
-    ...section(7, [4, ...name('squaredDistances'), 0x00, 0, ...name('quantizedSquaredDistances'), 0x00, 1, ...name('quantize'), 0x00, 2, ...name('filteredSquaredDistances'), 0x00, 3]),
-    ...section(10, [4, ...[body, quantizedBody, quantizeBody, filteredBody].flatMap((code) => [...leb128(code.length), ...code])]),
+  // A shared memory (limits flag 3) of at most 4 GiB: a scan helper thread reads the rows in place (scan-helper.ts).
+  kernelModuleBytes([0x03, 0x00, ...leb128(MAX_PAGES)], [
+    { name: 'squaredDistances', type: [0x60, 5, I32, I32, I32, I32, I32, 0], body },
+    { name: 'quantizedSquaredDistances', type: [0x60, 7, I32, I32, I32, I32, I32, I32, F32, 0], body: quantizedBody },
+    { name: 'quantize', type: QUANTIZE_TYPE, body: quantizeBody },
+    { name: 'filteredSquaredDistances', type: FILTERED_TYPE, body: filteredBody },
   ]),
 );

@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { pauseIfLong } from '../util/time-slice.js';
 import { layOutBlocks } from './block-layout.js';
+import { Boxes } from './box-kernel.js';
 import { Partition } from './partition.js';
 import { emptyCoordinates, fitProjection, PROJECTED, quantizeCoordinates, sampleRows, type Projection } from './projection.js';
 import { TAIL, type RowStore } from './row-store.js';
@@ -119,8 +120,11 @@ export class PartitionBuild {
     const starts = await layOutBlocks(slots, (slot, axis) => coordinates[slot * PROJECTED + axis]!, PROJECTED, blockRows);
     const blocks = starts.length;
     const counts = new Int32Array(blocks);
-    const low = new Float64Array(blocks * PROJECTED).fill(Infinity);
-    const high = new Float64Array(blocks * PROJECTED).fill(-Infinity);
+    // Filled where the box kernel reads them.
+    const boxes = new Boxes(blocks);
+    const { low, high } = boxes;
+    low.fill(Infinity);
+    high.fill(-Infinity);
     const slack = new Float64Array(blocks);
     const radius = new Float64Array(blocks);
     for (let block = 0, sinceCheck = 0; block < blocks; block++) {
@@ -155,7 +159,7 @@ export class PartitionBuild {
     store.used = order.length;
     store.blockOf.fill(TAIL);
     for (let block = 0; block < blocks; block++) store.blockOf.fill(block, starts[block]!, starts[block]! + counts[block]!);
-    return new Partition(projection, Int32Array.from(starts), counts, low, high, slack, radius, tailStart);
+    return new Partition(projection, Int32Array.from(starts), counts, boxes, slack, radius, tailStart);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Boxes } from './box-kernel.js';
+import type { Boxes } from './box-kernel.js';
 import { PROJECTED, type Projection } from './projection.js';
 
 /** Relative room for a distance summed in double: (n + 2)·2^-53 at most, for any n a vector can have. */
@@ -22,7 +22,6 @@ const MARGIN = 2 ** -40;
  * which every query scans.
  */
 export class Partition {
-  readonly #boxes: Boxes;
   /** Per block and coordinate, at block·PROJECTED + j: the box, in the box kernel's memory. */
   readonly low: Float64Array;
   readonly high: Float64Array;
@@ -32,19 +31,14 @@ export class Partition {
     /** Per block: its first slot and its rows. */
     readonly starts: Int32Array,
     readonly counts: Int32Array,
-    low: Float64Array,
-    high: Float64Array,
+    private readonly boxes: Boxes,
     /** Per block: the largest e_x and r of its rows. */
     readonly slack: Float64Array,
     readonly radius: Float64Array,
     /** Slots from here to the table's end are the tail. */
     readonly tailStart: number,
   ) {
-    this.#boxes = new Boxes(starts.length);
-    this.low = this.#boxes.low;
-    this.high = this.#boxes.high;
-    this.low.set(low);
-    this.high.set(high);
+    ({ low: this.low, high: this.high } = boxes);
   }
 
   get blocks(): number {
@@ -71,7 +65,7 @@ export class Partition {
     const { blocks, counts, slack, radius } = this;
     const norm = this.projection.norm;
     const keys = new Float64Array(blocks);
-    const gaps = this.#boxes.gaps(projected);
+    const gaps = this.boxes.gaps(projected);
     for (let b = 0; b < blocks; b++) {
       const key = counts[b] === 0 ? Infinity : boxBound(gaps[b]!, norm, querySlack, slack[b]!, radius[b]!);
       // NaN where a coordinate or slack is unbounded (Infinity - Infinity): such a block bounds nothing and is read first.

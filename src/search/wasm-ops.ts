@@ -75,6 +75,30 @@ export const op = {
   f32x4ConvertI32x4: simd(0xfa),
 };
 
+/** A kernel's function: its export name, its type (0x60, params, results) and its body (locals, then code). */
+export interface KernelFunction {
+  name: string;
+  type: readonly number[];
+  body: readonly number[];
+}
+
+/**
+ * A module of the given functions, each exported by its name and with a type
+ * of its own, over one memory imported as env.memory with `memoryLimits`
+ * (the limits' flag and sizes, as the binary format writes them).
+ */
+export function kernelModuleBytes(memoryLimits: readonly number[], functions: readonly KernelFunction[]): Uint8Array {
+  const count = functions.length;
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, [count, ...functions.flatMap((f) => f.type)]),
+    ...section(2, [1, ...name('env'), ...name('memory'), 0x02, ...memoryLimits]),
+    ...section(3, [count, ...functions.map((_, index) => index)]),
+    ...section(7, [count, ...functions.flatMap((f, index) => [...name(f.name), 0x00, index])]),
+    ...section(10, [count, ...functions.flatMap((f) => [...leb128(f.body.length), ...f.body])]),
+  ]);
+}
+
 export function section(id: number, bytes: number[]): number[] {
   return [id, ...leb128(bytes.length), ...bytes];
 }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { FEATURE_LAYER } from '../preprocess.js';
 import { exists, isRemoteModelUrl } from '../resnet50-weights.js';
 import { kerasToOnnx } from './keras-to-onnx.js';
 import { hashLayersModelFiles, readLayersModelFiles } from './layers-model-files.js';
+import { writeWholeFile } from '../../util/whole-file.js';
 
 /**
  * Part of the cache key: bump it whenever kerasToOnnx writes a different
@@ -45,16 +46,8 @@ export async function ensureOnnxResnet50(options: { cacheDir: string; modelUrl: 
     outputLayer: FEATURE_LAYER,
     metadata: { 'lookalike.source_sha256': sha256, 'lookalike.conversion_version': String(CONVERSION_VERSION) },
   });
-  await mkdir(cacheDir, { recursive: true });
-  // Written beside its final name and renamed, so the file either is whole or
-  // absent; two processes converting at once write the same bytes.
-  const staging = join(cacheDir, `.${name}.${process.pid}.${Date.now()}`);
-  try {
-    await writeFile(staging, model);
-    await rename(staging, path);
-  } finally {
-    await rm(staging, { force: true });
-  }
+  // Two processes converting at once write the same bytes.
+  await writeWholeFile(path, model);
   const stale = (await readdir(cacheDir)).filter((entry) => entry.startsWith(PREFIX) && entry.endsWith('.onnx') && entry !== name);
   await Promise.all(stale.map((entry) => rm(join(cacheDir, entry), { force: true })));
   options.log?.(`ResNet50: converted to ONNX in ${((performance.now() - started) / 1000).toFixed(1)} s`);
