@@ -1,9 +1,14 @@
-import { choose, type Facet, type FacetSelection } from '../facets';
+import { choose, type Facet, type FacetChoice, type FacetSelection } from '../facets';
+
+export type SelectionUpdate = (current: FacetSelection) => FacetSelection;
+
+const rangeOf = (choice: FacetChoice | undefined) => (choice?.kind === 'number' ? choice : { kind: 'number' as const });
 
 interface Props {
   facets: readonly Facet[];
   selection: FacetSelection;
-  onChange: (selection: FacetSelection) => void;
+  /** Given an update of the selection as it stands when it runs: two changes before a render both land. */
+  onChange: (update: SelectionUpdate) => void;
   /** What the facets narrow, for the form's name: "the catalog", "the similar items". */
   narrows: string;
 }
@@ -17,7 +22,7 @@ export function FacetPanel({ facets, selection, onChange, narrows }: Props) {
         <FacetControl key={facet.key} facet={facet} selection={selection} onChange={onChange} />
       ))}
       {Object.keys(selection).length > 0 && (
-        <button type="button" class="link" onClick={() => onChange({})}>
+        <button type="button" class="link" onClick={() => onChange(() => ({}))}>
           Clear attribute filters
         </button>
       )}
@@ -25,7 +30,7 @@ export function FacetPanel({ facets, selection, onChange, narrows }: Props) {
   );
 }
 
-function FacetControl({ facet, selection, onChange }: { facet: Facet; selection: FacetSelection; onChange: (selection: FacetSelection) => void }) {
+function FacetControl({ facet, selection, onChange }: { facet: Facet; selection: FacetSelection; onChange: (update: SelectionUpdate) => void }) {
   const { key } = facet;
   const chosen = selection[key];
   if (facet.kind === 'boolean') {
@@ -34,18 +39,21 @@ function FacetControl({ facet, selection, onChange }: { facet: Facet; selection:
         <input
           type="checkbox"
           checked={chosen !== undefined}
-          onChange={(event) => onChange(choose(selection, key, (event.currentTarget as HTMLInputElement).checked ? { kind: 'boolean' } : undefined))}
+          onChange={(event) => {
+            const on = (event.currentTarget as HTMLInputElement).checked;
+            onChange((current) => choose(current, key, on ? { kind: 'boolean' } : undefined));
+          }}
         />
         {key}
       </label>
     );
   }
   if (facet.kind === 'number') {
-    const range = chosen?.kind === 'number' ? chosen : { kind: 'number' as const };
+    const range = rangeOf(chosen);
     const bound = (side: 'min' | 'max') => (event: Event) => {
       const text = (event.currentTarget as HTMLInputElement).value.trim();
       const value = text === '' ? undefined : Number(text);
-      if (value === undefined || Number.isFinite(value)) onChange(choose(selection, key, { ...range, [side]: value }));
+      if (value === undefined || Number.isFinite(value)) onChange((current) => choose(current, key, { ...rangeOf(current[key]), [side]: value }));
     };
     return (
       <fieldset class="facet range">
@@ -71,7 +79,11 @@ function FacetControl({ facet, selection, onChange }: { facet: Facet; selection:
             checked={values.includes(value)}
             onChange={(event) => {
               const on = (event.currentTarget as HTMLInputElement).checked;
-              onChange(choose(selection, key, { kind: 'string', values: on ? [...values, value] : values.filter((v) => v !== value) }));
+              onChange((current) => {
+                const now = current[key];
+                const held = now?.kind === 'string' ? now.values : [];
+                return choose(current, key, { kind: 'string', values: on ? [...held, value] : held.filter((v) => v !== value) });
+              });
             }}
           />
           {value}

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorMessage } from '../components/error-message';
-import { FacetPanel } from '../components/facet-panel';
+import { FacetPanel, type SelectionUpdate } from '../components/facet-panel';
 import { ProductCard } from '../components/product-card';
 import { conditionsFor, describeSelection, type FacetSelection } from '../facets';
 import { CatalogCategories } from '../components/catalog-categories';
@@ -23,7 +23,7 @@ interface Props {
   category: string | undefined;
   /** The shopper's attribute facets, shared with the product view. */
   selection: FacetSelection;
-  onSelect: (selection: FacetSelection) => void;
+  onSelect: (update: SelectionUpdate) => void;
 }
 
 /** The catalog in pages of PAGE_SIZE (the API's cursor pagination), one category or all, narrowed by attribute facets. */

@@ -2,7 +2,7 @@ import { readAdminToken } from '../admin-token';
 import { AttributeEditor } from '../components/attribute-editor';
 import { AttributeList } from '../components/attribute-list';
 import { ErrorMessage } from '../components/error-message';
-import { FacetPanel } from '../components/facet-panel';
+import { FacetPanel, type SelectionUpdate } from '../components/facet-panel';
 import { NeighbourList, SpaceLine } from '../components/neighbour-list';
 import { conditionsFor, describeSelection, type FacetSelection } from '../facets';
 import { ProductWithNeighboursDocument } from '../generated/graphql';
@@ -15,7 +15,7 @@ interface Props {
   k: number;
   /** The shopper's attribute facets, shared with the catalog: the similar items pass them too. */
   selection: FacetSelection;
-  onSelect: (selection: FacetSelection) => void;
+  onSelect: (update: SelectionUpdate) => void;
 }
 
 /** A product, its attributes, and its k nearest products; k lives in the address so a view can be shared. */
