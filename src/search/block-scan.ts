@@ -1,5 +1,6 @@
+import { MARGIN, rounding } from './float-bounds.js';
 import type { L2Kernel } from './l2-kernel.js';
-import { roundedUp } from './projection.js';
+import { PROJECTED, projectedBase, roundedUp } from './projection.js';
 
 /** Rows a block holds at most: small enough to skip finely, large enough that a kernel call is worth it. */
 export const BLOCK_ROWS = 512;
@@ -22,19 +23,40 @@ export interface BlockOutput {
 }
 
 /**
+ * What the rows of a block are read with, as of the scan's reach R of the
+ * moment (q included): each row's projected limit and stop is worked out
+ * from these and its own terms (block-kernel.ts).
+ */
+export interface RowBases {
+  /** At least σR + e_y (projection.ts, projectedBase). */
+  projected: number;
+  /** At least R. */
+  stop: number;
+}
+
+/** The bases for the reach R (q included), the map's σ `norm` and the query's slack e_y; Infinity while R is. */
+export function rowBases(reach: number, norm: number, querySlack: number): RowBases {
+  return { projected: projectedBase(norm, reach, querySlack), stop: roundedUp(reach * (1 + MARGIN)) };
+}
+
+/**
  * Sums the rows of slots start..end that their projected coordinates cannot
- * prove too far (candidates.ts, "Projected rows"): each whose projected sum
- * is at most `projectedLimit`, all of them when it is Infinity, in one call
- * of the kernel (block-kernel.ts). A row's sum stops once past `stop`, and
- * a finite sum past it is not written. Writes each sum and slot at `at`
+ * prove too far (candidates.ts, "Projected rows"), in one call of the
+ * kernel (block-kernel.ts); a row's sum stops once past its stop, and a
+ * finite sum past it is not written. Without a bound (an infinite stop
+ * base) every row is read whole. Writes each sum and slot at `at`
  * onwards; returns the next `at`.
  */
-export function readBlock(kernel: L2Kernel, layout: RowLayout, start: number, end: number, projectedLimit: number, stop: number, output: BlockOutput, at: number): number {
-  if (projectedLimit === Infinity) return readRows(kernel, layout, start, end, stop, output, at);
+export function readBlock(kernel: L2Kernel, layout: RowLayout, start: number, end: number, bases: RowBases, output: BlockOutput, at: number): number {
+  if (bases.stop === Infinity) return readRows(kernel, layout, start, end, Infinity, output, at);
   const { out, slots, blockSlots } = output;
-  // Compared in float32: rounded up, so a row left out is past the limit itself.
-  const limit = roundedUp(projectedLimit);
-  const read = kernel.filteredSquaredDistances(0, layout.rowsAt + start * layout.rowBytes, end - start, layout.rowBytes, out + at * 4, blockSlots.byteOffset, layout.columns, kernelStop(stop), limit, start);
+  const projected = rowLimitConstants(PROJECTED);
+  const full = rowLimitConstants(layout.columns);
+  const read = kernel.filteredSquaredDistances(
+    0, layout.rowsAt + start * layout.rowBytes, end - start, layout.rowBytes, out + at * 4, blockSlots.byteOffset, layout.columns, start,
+    bases.projected, projected.factor, projected.floor,
+    bases.stop, full.factor, full.floor,
+  );
   slots.set(blockSlots.subarray(0, read), at);
   return at + read;
 }
@@ -49,4 +71,41 @@ export function readRows(kernel: L2Kernel, layout: RowLayout, from: number, to: 
 /** The kernel compares in float32: a stop rounded up, so a row it stops is past the limit itself. */
 function kernelStop(limit: number): number {
   return limit === Infinity ? Infinity : limit * (1 + 2 ** -23);
+}
+
+/** The kernel's factor and floor for a float32 sum of `terms` squares (rowLimit), by `terms`. */
+const constants = new Map<number, LimitConstants>();
+
+export interface LimitConstants {
+  factor: number;
+  floor: number;
+}
+
+/**
+ * The kernel computes a row's limit in float32 as
+ *   fl(fl(fl(b·b)·factor) + floor),  b = fl(B + t),
+ * for a base B and the row's term t, both float32s at least the true ones
+ * and never negative. It is at least the bound it stands for,
+ * ((1 + γ)(B + t)² + A)(1 + 2^-40) with γ and A of a float32 sum of
+ * `terms` squares (candidates.ts), and at least the same bound as
+ * JavaScript computes it in double. Each float32 operation lands within
+ * a relative u = 2^-24 of its exact result, and within 2^-150 where that is
+ * subnormal; a sum of non-negative floats loses nothing to underflow. So
+ *   b ≥ (B + t)(1 − u),  fl(b·b) ≥ (B + t)²(1 − u)³ − 2^-150,
+ *   fl(fl(b·b)·factor) ≥ (B + t)²·factor·(1 − u)⁴ − 2^-150(factor + 1),
+ * and the limit is at least that plus floor, times (1 − u). With
+ *   factor ≥ (1 + γ)(1 + 2^-40)(1 + 2^-20),  floor ≥ (A(1 + 2^-40) + 2^-140)(1 + 2^-20):
+ * (1 + 2^-20)(1 − u)⁵ > 1 + 2^-21, and floor·(1 − u) covers A(1 + 2^-40)
+ * and the subnormal losses; the 2^-21 left covers the few double roundings
+ * of JavaScript's value, 2^-53 each. An infinite B or t gives Infinity.
+ */
+export function rowLimitConstants(terms: number): LimitConstants {
+  let found = constants.get(terms);
+  if (!found) {
+    const { gamma, absolute } = rounding(terms);
+    const room = 1 + 2 ** -20;
+    found = { factor: roundedUp((1 + gamma) * (1 + MARGIN) * room), floor: roundedUp((absolute * (1 + MARGIN) + 2 ** -140) * room) };
+    constants.set(terms, found);
+  }
+  return found;
 }

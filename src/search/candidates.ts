@@ -83,19 +83,21 @@ import { MARGIN, rankingBound, rounding } from './float-bounds.js';
  * block, by the same argument: the reach only falls as rows are read.
  * A block is skipped on its box too: `low` and `high` hold every p̃ of its
  * rows, so |ŷ − p̃| ≥ dist(ŷ, box), and its largest e_x and r stand for
- * each row's. Only the margins differ from the ring's (partition.ts).
+ * each row's. Only the margins differ from the ring's (partition.ts). The
+ * kernel tests each row of a block it reads with that row's own r and e_x
+ * (block-kernel.ts), and works the test out in float32 at or above the
+ * value here (block-scan.ts, rowLimitConstants).
  * Stopped rows. The kernel stops summing a row once a partial sum passes
- * the stop it was given, and reports that partial sum, which is at most the
- * full one. A block's stop is the test above (ŝ ≤ (1 + γ)(D + r + q)² + A,
- * with the reach of the moment for D) for its rows' largest radius r, so a
- * stopped row's value is past the test for its own radius, now and for
- * every later, smaller reach: it never enters U (add) nor the candidates.
- * The table's largest radius would do too, but one coarsely quantized row
- * would then keep every row of every block summed in full. The block
- * kernel does not even write such a row out (block-kernel.ts): it compares
- * in float32 with the stop rounded up (block-scan.ts), so a row it leaves
- * out is past the stop itself, a skipped row. A sum that overflowed to
- * Infinity bounds nothing, and is written.
+ * its stop, and reports that partial sum, which is at most the full one.
+ * A row's stop is at least the test above (ŝ ≤ (1 + γ)(D + r + q)² + A,
+ * with the reach of the moment for D) for its own radius r, so a stopped
+ * row's value is past the test for its radius, now and for every later,
+ * smaller reach: it never enters U (add) nor the candidates. A block's
+ * largest radius, or the table's, would do too, but one coarsely quantized
+ * row would then keep every row beside it summed in full. The block
+ * kernel does not even write such a row out (block-kernel.ts): a row it
+ * leaves out is past its stop itself, a skipped row. A sum that overflowed
+ * to Infinity bounds nothing, and is written.
  * Shared scans. A scan may hand blocks to a helper thread (scan-helper.ts)
  * with the limits of the moment it hands them over: the helper leaves out
  * and stops rows by those, which are at least the scan's final ones, and
@@ -199,7 +201,6 @@ export function candidatesIn(
       added = scanned.ids.length;
       return bound.limit(scanned.maxRadius);
     },
-    stop: (radius: number) => bound.limit(radius),
     reach: () => bound.reach + queryRadius,
   };
   // The bound has the rows asked about before each block; the last ones join it here, not a second pass over all.

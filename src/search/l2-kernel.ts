@@ -7,7 +7,7 @@
  * measures against.
  *
  * quantizedSquaredDistances takes the index's rows (vector-table.ts): a
- * float32 scale, 12 bytes of padding, then int8 values. Each value is
+ * float32 scale, 12 bytes it does not read, then int8 values. Each value is
  * widened to float32 (exactly: |q| ≤ 127) and multiplied by the scale, one
  * IEEE rounding, so the kernel sees x' = fround(q·scale) exactly as the
  * table computes it in JavaScript; the distance to the float32 query is then
@@ -85,12 +85,17 @@ export interface L2Kernel {
   quantize(vector: number, row: number, columns: number): number;
   /**
    * quantizedSquaredDistances of the rows whose projected sum is at most
-   * `limit` and whose sum is not a finite one past `threshold`
-   * (block-kernel.ts), the query at 0: writes each kept row's sum
-   * at `out` and its slot, `slot` for the first row, at `slots`; returns
-   * how many it kept.
+   * their projected limit and whose sum is not a finite one past their stop,
+   * each limit worked out per row from the base, factor and floor given and
+   * the row's own terms (block-kernel.ts), the query at 0: writes each kept
+   * row's sum at `out` and its slot, `slot` for the first row, at `slots`;
+   * returns how many it kept.
    */
-  filteredSquaredDistances(query: number, rows: number, count: number, rowBytes: number, out: number, slots: number, dataBytes: number, threshold: number, limit: number, slot: number): number;
+  filteredSquaredDistances(
+    query: number, rows: number, count: number, rowBytes: number, out: number, slots: number, dataBytes: number, slot: number,
+    projectedBase: number, projectedFactor: number, projectedFloor: number,
+    stopBase: number, stopFactor: number, stopFloor: number,
+  ): number;
 }
 
 export const KERNEL_STEP_BYTES = 64;

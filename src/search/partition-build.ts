@@ -3,7 +3,7 @@ import { pauseIfLong } from '../util/time-slice.js';
 import { layOutBlocks } from './block-layout.js';
 import { Boxes } from './box-kernel.js';
 import { Partition } from './partition.js';
-import { emptyCoordinates, fitProjection, PROJECTED, quantizeCoordinates, sampleRows, type Projection } from './projection.js';
+import { emptyCoordinates, fitProjection, PROJECTED, quantizeCoordinates, rowWidening, sampleRows, type Projection } from './projection.js';
 import { TAIL, type RowStore } from './row-store.js';
 
 /** Rows the filing step handles between two looks at the clock. */
@@ -154,7 +154,8 @@ export class PartitionBuild {
     for (let slot = 0; slot < tailStart; slot++) {
       if (slot % PERMUTE_STEP === 0) await pauseIfLong();
       const from = order[slot]!;
-      store.writeProjection(slot, values, from * PROJECTED, scales[from]!, slacks[from]!);
+      // The row has moved to `slot`, its radius with it.
+      store.writeProjection(slot, values, from * PROJECTED, scales[from]!, slacks[from]!, rowWidening(projection.norm, store.radii[slot]!, slacks[from]!));
     }
     store.used = order.length;
     store.blockOf.fill(TAIL);

@@ -184,17 +184,19 @@ export function queryCoordinates(projection: Projection, query: Float32Array, in
 }
 
 /**
- * The largest kernel sum ŝ of (ŷ − p̃)² over the projected coordinates a row
- * may have and still be within `reach` of the query y' (q included in
- * `reach`), for σ = `norm`: a row past it has |ŷ − p̃| > σ(reach + r) + e_y + e_x, so
- * |y' − x| > reach (candidates.ts, "Projected rows"). `radius` and `slack`
- * bound r and e_x of every row it is asked for.
+ * The query's part of the projected test (candidates.ts, "Projected
+ * rows"): at least σR + e_y for the reach R (q included), σ = `norm` and
+ * the query's slack e_y, as a float32 for the kernel, which adds each
+ * row's part (rowWidening) and leaves the row out when its projected sum
+ * is past (1 + γ_m)(σR + e_y + σr + e_x)² + A_m (block-scan.ts).
  */
-export function projectedLimit(norm: number, reach: number, radius: number, querySlack: number, rowSlack: number): number {
-  const bound = (norm * (reach + radius) + querySlack + rowSlack) * (1 + MARGIN);
-  if (!Number.isFinite(bound)) return Infinity;
-  const { gamma, absolute } = rounding(PROJECTED);
-  return ((1 + gamma) * bound * bound + absolute) * (1 + MARGIN);
+export function projectedBase(norm: number, reach: number, querySlack: number): number {
+  return roundedUp((norm * reach * (1 + MARGIN) + querySlack) * (1 + MARGIN));
+}
+
+/** A row's part of the projected test: at least σr + e_x for its radius r and slack e_x, as a float32 (projectedBase). */
+export function rowWidening(norm: number, radius: number, rowSlack: number): number {
+  return roundedUp((norm * radius * (1 + MARGIN) + rowSlack) * (1 + MARGIN));
 }
 
 /**

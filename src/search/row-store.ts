@@ -1,11 +1,11 @@
 import { BLOCK_ROWS, type RowLayout } from './block-scan.js';
 import { createL2Kernel, PAGE_BYTES, QUANTIZED_STEP, webAssembly, type L2Kernel, type WasmMemory } from './l2-kernel.js';
-import { PROJECTED } from './projection.js';
+import { PROJECTED, roundedUp } from './projection.js';
 import { BATCH_ROWS, LANES } from './scan-batch.js';
 
 /** Relative room for the double sum of a radius: (n + 2)·2^-53 at most, for any n a vector can have. */
 const RADIUS_MARGIN = 1 + 2 ** -40;
-/** A row's projected coordinates follow its int8 values: a 16-byte header (scale, slack), then PROJECTED int8s. */
+/** A row's projected coordinates follow its int8 values: a 16-byte header (scale, slack e_x, widening σr + e_x), then PROJECTED int8s. */
 const PROJECTION_BYTES = QUANTIZED_STEP + PROJECTED;
 /** A row filed in no block: in the tail, or while there is no partition. */
 export const TAIL = -1;
@@ -118,15 +118,26 @@ export class RowStore {
     return Math.sqrt(this.kernel.quantize(staging, this.rowOffset(slot), this.columns)) * RADIUS_MARGIN;
   }
 
-  /** Writes the row's projected coordinates: `values[from..]` at `scale`, and their slack e_x. */
-  writeProjection(slot: number, values: Int8Array, from: number, scale: number, slack: number): void {
+  /**
+   * The row's radius, kept beside it (`radii`) and in its header, rounded
+   * up to a float32, where the block kernel reads it (block-kernel.ts).
+   */
+  setRadius(slot: number, radius: number): void {
+    this.radii[slot] = radius;
+    new DataView(this.memory.buffer, this.rowOffset(slot) + 4, 4).setFloat32(0, roundedUp(radius), true);
+    if (radius > this.maxRadius) this.maxRadius = radius;
+  }
+
+  /** Writes the row's projected coordinates: `values[from..]` at `scale`, their slack e_x, and the row's widening σr + e_x (projection.ts). */
+  writeProjection(slot: number, values: Int8Array, from: number, scale: number, slack: number, widening: number): void {
     const at = this.projectionOffset(slot);
     const buffer = this.memory.buffer;
     if (this.#bytes?.buffer !== buffer) this.#bytes = new Int8Array(buffer);
     this.#bytes.set(values.subarray(from, from + PROJECTED), at + QUANTIZED_STEP);
-    const header = new DataView(buffer, at, 8);
+    const header = new DataView(buffer, at, 12);
     header.setFloat32(0, scale, true);
     header.setFloat32(4, slack, true);
+    header.setFloat32(8, widening, true);
   }
 
   /** Room for `rows` rows: the memory grows by a quarter at a time, and the arrays beside it with it. */

@@ -46,7 +46,7 @@ export const Lane = {
   failed: 2,
 } as const;
 
-/** Per block of a batch: its first slot, its end, the projected limit and the stop it is read with. */
+/** Per block of a batch: its first slot, its end, and the bases it is read with (block-scan.ts, RowBases). */
 export const BLOCK_FIELDS = 4;
 
 export interface BatchChannel {

@@ -70,8 +70,8 @@ function readBatch(kernel: L2Kernel, lane: number): number {
   const laneBlocks = blocks.subarray(lane * BATCH_BLOCKS * BLOCK_FIELDS);
   let at = 0;
   for (let block = 0; block < control[laneWord(lane, Lane.blocks)]!; block++) {
-    const [start, end, projectedLimit, stop] = laneBlocks.subarray(block * BLOCK_FIELDS, (block + 1) * BLOCK_FIELDS);
-    at = readBlock(kernel, layout, start!, end!, projectedLimit!, stop!, output, at);
+    const [start, end, projected, stop] = laneBlocks.subarray(block * BLOCK_FIELDS, (block + 1) * BLOCK_FIELDS);
+    at = readBlock(kernel, layout, start!, end!, { projected: projected!, stop: stop! }, output, at);
   }
   return at;
 }

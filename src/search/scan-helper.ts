@@ -18,7 +18,7 @@ export interface BatchRows {
 
 /** A batch the helper did not read in time, or failed: the scan reads these blocks itself. */
 export interface UnreadBatch {
-  /** start, end, projected limit and stop of each block, as posted. */
+  /** start, end and the bases of each block, as posted. */
   blocks: Float64Array;
 }
 

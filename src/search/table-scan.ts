@@ -1,8 +1,8 @@
 import { pauseIfLong } from '../util/time-slice.js';
-import { BLOCK_ROWS, readBlock, readRows, type BlockOutput, type RowLayout } from './block-scan.js';
+import { BLOCK_ROWS, readBlock, readRows, rowBases, type BlockOutput, type RowLayout } from './block-scan.js';
 import type { Scan } from './candidates.js';
 import type { Partition } from './partition.js';
-import { PROJECTED, projectedLimit, queryCoordinates } from './projection.js';
+import { PROJECTED, queryCoordinates } from './projection.js';
 import type { RowStore } from './row-store.js';
 import { BATCH_BLOCKS, BLOCK_FIELDS } from './scan-batch.js';
 import { ScanHelper, type BatchRows, type UnreadBatch } from './scan-helper.js';
@@ -11,9 +11,12 @@ import { ScanHelper, type BatchRows, type UnreadBatch } from './scan-helper.js';
 export interface ScanLimits {
   /** The sum past which a row no longer matters (its scan may stop there); the rows scanned so far join the bound. */
   threshold(scanned: Required<Scan>): number;
-  /** The same for a row whose radius is at most `radius`, as of the last threshold(). */
-  stop(radius: number): number;
-  /** How far from the scanned query y' a row that matters can truly be; Infinity while unbounded. */
+  /**
+   * How far from the scanned query y' a row that matters can truly be, R
+   * (q included), as of the last threshold(); Infinity while unbounded. A
+   * block's row of radius r no longer matters past (1 + γ)(R + r)² + A
+   * (candidates.ts, "Stopped rows"), which the kernel works out per row.
+   */
   reach(): number;
 }
 
@@ -77,10 +80,6 @@ export async function scanTable(store: RowStore, partition: Partition | undefine
   const blocks = partition.visitOrder(projected, querySlack);
   const shares = count >= options.help.minRows;
   let helped: ScanHelper | undefined;
-  // Each block is read with the limits of the moment: the reach only falls as rows are read (candidates.ts).
-  const limitsOf = (block: number, reach: number) => projectedLimit(partition.projection.norm, reach, partition.radius[block]!, querySlack, partition.slack[block]!);
-  // By its own rows' largest radius, not the table's: one row quantized coarsely would keep every row of every block summed in full.
-  const stopOf = (block: number) => (limits ? limits.stop(partition.radius[block]!) : Infinity);
   const addBatch = (batch: BatchRows | UnreadBatch) => (read = label(read, takeBatch(store, layout, scan, read, batch, output)));
   try {
     while (blocks.nextKey !== Infinity) {
@@ -92,19 +91,21 @@ export async function scanTable(store: RowStore, partition: Partition | undefine
       if (limits) limits.threshold(prefix(scan, read));
       const reach = limits ? limits.reach() : Infinity;
       if (blocks.nextKey > reach) break;
+      // Each block is read with the limits of the moment: the reach only falls as rows are read (candidates.ts).
+      const bases = rowBases(reach, partition.projection.norm, querySlack);
       if (helped?.room && reach < Infinity) {
         const batch: number[] = [];
         while (batch.length < BATCH_BLOCKS * BLOCK_FIELDS && blocks.nextKey <= reach) {
           const block = blocks.take();
           const start = partition.starts[block]!;
-          batch.push(start, start + partition.counts[block]!, limitsOf(block, reach), stopOf(block));
+          batch.push(start, start + partition.counts[block]!, bases.projected, bases.stop);
         }
         helped.post(store.id, store.memory, layout, store.helperOffset(), batch);
         continue;
       }
       const block = blocks.take();
       const start = partition.starts[block]!;
-      read = label(read, readBlock(store.kernel, layout, start, start + partition.counts[block]!, limitsOf(block, reach), stopOf(block), output, read));
+      read = label(read, readBlock(store.kernel, layout, start, start + partition.counts[block]!, bases, output, read));
     }
     while (helped?.pending) addBatch(helped.finish());
   } finally {
@@ -124,7 +125,7 @@ function takeBatch(store: RowStore, layout: RowLayout, scan: Required<Scan>, rea
   if ('blocks' in batch) {
     const { blocks } = batch;
     for (let at = 0; at < blocks.length; at += BLOCK_FIELDS) {
-      read = readBlock(store.kernel, layout, blocks[at]!, blocks[at + 1]!, blocks[at + 2]!, blocks[at + 3]!, output, read);
+      read = readBlock(store.kernel, layout, blocks[at]!, blocks[at + 1]!, { projected: blocks[at + 2]!, stop: blocks[at + 3]! }, output, read);
     }
     return read;
   }

@@ -4,7 +4,7 @@ import type { Scan } from './candidates.js';
 import { MAX_PAGES, PAGE_BYTES } from './l2-kernel.js';
 import type { Partition } from './partition.js';
 import { PartitionBuild } from './partition-build.js';
-import { PROJECTED, quantizeCoordinates } from './projection.js';
+import { PROJECTED, quantizeCoordinates, rowWidening } from './projection.js';
 import { RowStore, TAIL } from './row-store.js';
 import { ScanHelper } from './scan-helper.js';
 import { scanTable, type HelperUse, type ScanLimits } from './table-scan.js';
@@ -102,14 +102,14 @@ export class VectorTable {
     fill(new Uint8Array(store.memory.buffer, store.rowOffset(0), count * store.rowBytes));
     store.ids.set(image.ids);
     store.categories.set(image.categories);
-    store.radii.set(image.radii);
     store.blockOf.fill(TAIL, 0, count);
     store.used = count;
     for (let slot = 0; slot < count; slot++) {
       const id = image.ids[slot]!;
       if (store.slots.has(id)) throw new Error(`product ${id} has two rows`);
       store.slots.set(id, slot);
-      store.maxRadius = Math.max(store.maxRadius, image.radii[slot]!);
+      // Its header too, from the radius the image keeps: the kernel trusts it.
+      store.setRadius(slot, image.radii[slot]!);
     }
     return table;
   }
@@ -209,15 +209,14 @@ export class VectorTable {
     this.#build?.unassign(slot);
     store.categories[slot] = category;
     const radius = store.quantize(slot, vector);
-    store.radii[slot] = radius;
-    if (radius > store.maxRadius) store.maxRadius = radius;
+    store.setRadius(slot, radius);
     const block = store.blockOf[slot]!;
     if (block === TAIL) return;
     const partition = this.#partition!;
     const coordinates = new Float32Array(PROJECTED);
     const values = new Int8Array(PROJECTED);
     const { scale, slack } = quantizeCoordinates(partition.projection.coordinates(store.vectorAt(slot)), values, 0, coordinates, 0);
-    store.writeProjection(slot, values, 0, scale, slack);
+    store.writeProjection(slot, values, 0, scale, slack, rowWidening(partition.projection.norm, radius, slack));
     partition.widen(block, coordinates, slack, radius);
   }
 

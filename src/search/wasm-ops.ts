@@ -33,6 +33,7 @@ export const op = {
   i32And: [0x71],
   i32Shl: [0x74],
   f32Add: [0x92],
+  f32Mul: [0x94],
   f32Max: [0x97],
   f64Add: [0xa0],
   f64Div: [0xa3],

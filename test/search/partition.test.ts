@@ -2,10 +2,14 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { CandidateBound, type CandidateConditions, candidatesIn, type Scan } from '../../src/search/candidates.js';
+import { rowLimitConstants } from '../../src/search/block-scan.js';
+import { MARGIN, rounding } from '../../src/search/float-bounds.js';
+import { roundedUp } from '../../src/search/projection.js';
 import { ScanHelper } from '../../src/search/scan-helper.js';
 import { VectorTable } from '../../src/search/vector-table.js';
 import { pauseIfLong, SLICE_MS } from '../../src/util/time-slice.js';
 import { randomVector, seededRandom } from '../../harness/vectors.js';
+import { kernelLimit } from './row-limit.js';
 
 const DIMENSIONS = 64;
 const GROUPS = 8;
@@ -79,7 +83,6 @@ async function rowsRead(table: VectorTable, productId: number, k: number): Promi
       added = scanned.ids.length;
       return bound.limit(scanned.maxRadius);
     },
-    stop: (radius: number) => bound.limit(radius),
     reach: () => bound.reach + table.radiusOf(productId)!,
   };
   return (await table.squaredDistances(table.vectorOf(productId)!, limits)).ids.length;
@@ -111,7 +114,7 @@ for (const helped of [false, true]) {
       assert.ok(read < stored.size / 10, `read ${read} rows of ${stored.size}`);
     });
 
-    test("stops summing a row only past the limit for its own radius: its block's largest, however far below the table's", async () => {
+    test("stops summing a row only past the limit for its own radius, however far below its block's and the table's", async () => {
       const random = seededRandom(44);
       const dimensions = 512;
       const stored = new Map<number, Float32Array>();
@@ -126,17 +129,28 @@ for (const helped of [false, true]) {
       const whole = await table.squaredDistances(query);
       const fullSum = new Map(Array.from(whole.ids, (id, i) => [id, whole.distances[i]!]));
       const widest = Math.max(...Array.from(stored.keys(), (id) => table.radiusOf(id)!));
-      for (const id of coarse) {
-        // A reach that keeps the row within the limit of its own radius, and past the one a radius of 0 gives at its first checkpoint.
-        const reach = Math.sqrt(fullSum.get(id)!) - table.radiusOf(id)! / 2;
-        const stop = (radius: number) => (reach + radius) ** 2;
-        const scan = await table.squaredDistances(query, { threshold: () => stop(widest), stop, reach: () => reach });
+      const { gamma, absolute } = rounding(dimensions);
+      const nearest = Math.sqrt(Math.min(...fullSum.values()));
+      // From a coarse row's distance, less half its radius: within the limit of its own radius, past the one a radius of 0 gives.
+      // From the nearest row's distance: most rows are past their own limits, though within the coarse rows' radii of it.
+      const reaches = [...coarse.map((id) => Math.sqrt(fullSum.get(id)!) - table.radiusOf(id)! / 2), nearest];
+      for (const reach of reaches) {
+        const stop = (radius: number) => ((1 + gamma) * (reach + radius) ** 2 + absolute) * (1 + MARGIN);
+        const kernelStop = (radius: number) => kernelLimit(roundedUp(reach * (1 + MARGIN)), roundedUp(radius), rowLimitConstants(dimensions));
+        const scan = await table.squaredDistances(query, { threshold: () => stop(widest), reach: () => reach });
         for (let i = 0; i < scan.ids.length; i++) {
           const row = scan.ids[i]!;
-          if (scan.distances[i]! < fullSum.get(row)!) assert.ok(scan.distances[i]! > stop(table.radiusOf(row)!), `query for ${id}: row ${row} stopped at ${scan.distances[i]}, within its own limit ${stop(table.radiusOf(row)!)}`);
+          const radius = table.radiusOf(row)!;
+          if (scan.distances[i]! < fullSum.get(row)!) assert.ok(scan.distances[i]! > stop(radius), `reach ${reach}: row ${row} stopped at ${scan.distances[i]}, within its own limit ${stop(radius)}`);
+          assert.ok(scan.distances[i]! <= kernelStop(radius), `reach ${reach}: row ${row} written at ${scan.distances[i]}, past its own stop ${kernelStop(radius)}`);
         }
-        assert.equal(scan.distances[Array.from(scan.ids).indexOf(id)], fullSum.get(id), `row ${id} not summed in full`);
+        for (const id of coarse) {
+          if (Math.sqrt(fullSum.get(id)!) <= reach + table.radiusOf(id)!) assert.equal(scan.distances[Array.from(scan.ids).indexOf(id)], fullSum.get(id), `reach ${reach}: row ${id} not summed in full`);
+        }
       }
+      const fromNearest = await table.squaredDistances(query, { threshold: () => Infinity, reach: () => nearest });
+      const withinWidest = [...fullSum.values()].filter((sum) => Math.sqrt(sum) <= nearest + widest).length;
+      assert.ok(fromNearest.ids.length < withinWidest / 2, `${fromNearest.ids.length} rows written of the ${withinWidest} within the widest radius of the nearest: the rows' own radii do not decide`);
     });
 
     test('takes every product tied at the k-th distance, whichever blocks the ties were filed in', async () => {

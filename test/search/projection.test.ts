@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createL2Kernel, QUANTIZED_STEP, webAssembly } from '../../src/search/l2-kernel.js';
 import { boxBound } from '../../src/search/partition.js';
-import { fitProjection, PROJECTED, Projection, projectedLimit, quantizeCoordinates, queryCoordinates, type Coordinates } from '../../src/search/projection.js';
+import { rowLimitConstants } from '../../src/search/block-scan.js';
+import { fitProjection, PROJECTED, Projection, projectedBase, quantizeCoordinates, queryCoordinates, rowWidening, type Coordinates } from '../../src/search/projection.js';
 import { seededRandom } from '../../harness/vectors.js';
+import { kernelLimit } from './row-limit.js';
 
 const DIMENSIONS = 64;
 
@@ -67,8 +69,10 @@ describe('projected coordinates', () => {
         const values = new Int8Array(PROJECTED);
         const { scale, slack } = quantizeCoordinates(estimate, values, 0, new Float32Array(PROJECTED), 0);
         const sum = kernelSum(projectedQuery, values, scale);
-        assert.ok(sum <= projectedLimit(projection.norm, trueDistance, 0, querySlack, slack), `pair ${pair}: a row at ${trueDistance} proven further`);
-        if (sum > projectedLimit(projection.norm, trueDistance, 0, querySlack, 0)) brokenWithoutRowSlack++;
+        // The kernel's limit for a row of radius 0 (block-kernel.ts).
+        const limit = (rowSlack: number) => kernelLimit(projectedBase(projection.norm, trueDistance, querySlack), rowWidening(projection.norm, 0, rowSlack), rowLimitConstants(PROJECTED));
+        assert.ok(sum <= limit(slack), `pair ${pair}: a row at ${trueDistance} proven further`);
+        if (sum > limit(0)) brokenWithoutRowSlack++;
       }
     }
     assert.ok(brokenWithoutRowSlack > 0, 'the row slack is never needed: these pairs do not test it');
@@ -126,6 +130,6 @@ describe('projected coordinates', () => {
     const sums = Float32Array.from({ length: PROJECTED + 1 }, (_, pivot) => (pivot === 3 ? Infinity : 1));
     const { slack } = quantizeCoordinates(projection.coordinatesFromSums(sums, 1, 0), values, 0, new Float32Array(PROJECTED), 0);
     assert.equal(slack, Infinity);
-    assert.equal(projectedLimit(projection.norm, 1, 0, 0, slack), Infinity);
+    assert.equal(rowWidening(projection.norm, 0, slack), Infinity);
   });
 });
