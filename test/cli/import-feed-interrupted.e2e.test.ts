@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { lookalike, startLookalike } from '../support/command-line.js';
 
 // Each row its own image: a file seen again would skip ResNet50 and end the import before its signal.
-const ROWS = 120;
+const ROWS = 64;
 
 /** Starts a feed import and signals it once its progress shows products written, not before. */
 async function interrupted(feed: string, dataDir: string, signal: NodeJS.Signals) {
