@@ -13,10 +13,10 @@ import { F32, I32, op, V128 } from './wasm-ops.js';
  * Both tests are per row: each widens the query's reach by the row's own
  * terms, which its headers hold (row-store.ts): its radius r at byte 4 of
  * the row, and σr + e_x (projection.ts, rowWidening) at byte 8 of its
- * projection. A block's largest terms would do too, but one coarsely
- * quantized row in a block (its radius a few times the median) would then
- * set the tests of all its rows; at the real-embedding million, per-row
- * terms read 0.6x as many rows in full. Each limit is
+ * projection. A block's largest terms would do too, but a few coarsely
+ * quantized rows in a block (at the real-embedding million its largest
+ * radius is a median 1.02, its median row's 0.23) would then set the tests
+ * of all its rows (bench/RESULTS.md, "Each row's own limits"). Each limit is
  *
  *   limit(base, term) = fl(fl(fl(b·b)·factor) + floor),  b = fl(base + term),
  *
