@@ -67,15 +67,15 @@ describe('a first run from a fresh clone', { skip: !existsSync(FASHION_MNIST_DIR
 
   test('npm run demo -- --size small fills data/ with a trained catalog and says what to try; a rerun has nothing left to do', async () => {
     const first = await npm('run', 'demo', '--', '--size', 'small');
-    assert.match(first.stdout, /imported 150, skipped 0/);
-    assert.match(first.stdout, /training run 1 succeeded: model version 1 active, val_acc [\d.]+ \(epoch 2 of 2\), 150 products embedded/);
+    assert.match(first.stdout, /imported 300, skipped 0/);
+    assert.match(first.stdout, /training run 1 succeeded: model version 1 active, val_acc [\d.]+ \(epoch 2 of 2\), 300 products embedded/);
     assert.match(first.stdout, /Start the service with `npm start` and open http:\/\/127\.0\.0\.1:0\//);
     assert.equal(first.stdout.match(/^ {2}curl -s /gm)?.length, 3);
-    assert.match(first.stderr, /import \[#+\] 100% \| 150\/150 images/, 'progress');
+    assert.match(first.stderr, /import \[#+\] 100% \| 300\/300 images/, 'progress');
 
     const again = await npm('run', 'demo', '--', '--size', 'small');
-    assert.match(again.stdout, /imported 0, skipped 150/);
-    assert.match(again.stdout, /training run 1 already covers the 150 products/);
+    assert.match(again.stdout, /imported 0, skipped 300/);
+    assert.match(again.stdout, /training run 1 already covers the 300 products/);
   });
 
   test("the README's examples run verbatim against npm start on the demo catalog", async () => {

@@ -14,7 +14,7 @@ import { trainHead } from './train.js';
  * minutes and trains the head in about one; small is for the test suite.
  */
 export const DEMO_SIZES = {
-  small: { items: 150, epochs: 2 },
+  small: { items: 300, epochs: 2 },
   medium: { items: 3000, epochs: 32 },
 } as const;
 
