@@ -10,6 +10,8 @@ const SAMPLE_ROWS = 1024;
 /** Rounds of subspace iteration: pruning only needs axes near the leading ones, exactness none. */
 const ITERATIONS = 5;
 const INT8_MAX = 127;
+/** Work of the fit between two looks at the clock for the event loop (time-slice.ts). */
+const LOOK_MS = 1;
 
 /** Estimates of a vector's coordinates on the axes, each within its `error` of the true one. */
 export interface Coordinates {
@@ -222,9 +224,15 @@ export async function fitProjection(sample: Float32Array[], dimensions: number, 
   let axes = Array.from({ length: PROJECTED }, () => Float64Array.from({ length: dimensions }, () => random() - 0.5));
   for (let round = 0; round < ITERATIONS; round++) {
     const next = axes.map(() => new Float64Array(dimensions));
+    let lookedAt = performance.now();
     for (let row = 0; row < rows; row++) {
-      // A look at the clock every row: before the JIT optimises this loop a row takes ~2 ms (32 rows between looks held the loop 64-73 ms at a million), after it ~30 µs.
-      await pauseIfLong();
+      // The time since the last look decides, not a count of rows: before the JIT optimises this loop a row
+      // takes ~2 ms (32 rows between looks held the loop 64-73 ms at a million), after it ~30 µs; and a
+      // look that hands the turn on comes after a millisecond of this work, however busy the other turns.
+      if (performance.now() - lookedAt >= LOOK_MS) {
+        await pauseIfLong();
+        lookedAt = performance.now();
+      }
       const vector = centred[row]!;
       for (let j = 0; j < PROJECTED; j++) {
         const axis = axes[j]!;
@@ -234,6 +242,8 @@ export async function fitProjection(sample: Float32Array[], dimensions: number, 
         for (let d = 0; d < dimensions; d++) out[d] = out[d]! + along * vector[d]!;
       }
     }
+    // Its first call, before the JIT, takes ~20 ms: a turn of its own.
+    await pauseIfLong();
     axes = orthonormal(next);
   }
 
