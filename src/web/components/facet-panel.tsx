@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import { choose, type Facet, type FacetChoice, type FacetSelection } from '../facets';
 
 export type SelectionUpdate = (current: FacetSelection) => FacetSelection;
@@ -50,8 +51,7 @@ function FacetControl({ facet, selection, onChange }: { facet: Facet; selection:
   }
   if (facet.kind === 'number') {
     const range = rangeOf(chosen);
-    const bound = (side: 'min' | 'max') => (event: Event) => {
-      const text = (event.currentTarget as HTMLInputElement).value.trim();
+    const commit = (side: 'min' | 'max') => (text: string) => {
       const value = text === '' ? undefined : Number(text);
       if (value === undefined || Number.isFinite(value)) onChange((current) => choose(current, key, { ...rangeOf(current[key]), [side]: value }));
     };
@@ -62,7 +62,7 @@ function FacetControl({ facet, selection, onChange }: { facet: Facet; selection:
           <label key={side}>
             <span class="visually-hidden">{key} </span>
             {side === 'min' ? 'from' : 'to'}
-            <input type="number" step="any" inputMode="decimal" value={range[side] ?? ''} placeholder={String(facet[side])} onChange={bound(side)} />
+            <BoundInput value={range[side]} placeholder={String(facet[side])} onCommit={commit(side)} />
           </label>
         ))}
       </fieldset>
@@ -90,5 +90,29 @@ function FacetControl({ facet, selection, onChange }: { facet: Facet; selection:
         </label>
       ))}
     </fieldset>
+  );
+}
+
+/**
+ * A range's bound, committed on Enter or leaving the field. What is typed
+ * before that is kept here: a render in between (the answer to the other
+ * bound arriving) would otherwise put the committed value back into the
+ * field, and the Enter after it would commit that instead.
+ */
+function BoundInput({ value, placeholder, onCommit }: { value: number | undefined; placeholder: string; onCommit: (text: string) => void }) {
+  const [draft, setDraft] = useState<string | undefined>(undefined);
+  return (
+    <input
+      type="number"
+      step="any"
+      inputMode="decimal"
+      value={draft ?? value ?? ''}
+      placeholder={placeholder}
+      onInput={(event) => setDraft((event.currentTarget as HTMLInputElement).value)}
+      onChange={(event) => {
+        setDraft(undefined);
+        onCommit((event.currentTarget as HTMLInputElement).value.trim());
+      }}
+    />
   );
 }
