@@ -20,7 +20,7 @@ import { F32, I32, op, V128 } from './wasm-ops.js';
  *
  *   limit(base, term) = fl(fl(fl(b·b)·factor) + floor),  b = fl(base + term),
  *
- * in float32, with base, factor and floor from block-scan.ts (rowLimit
+ * in float32, with base, factor and floor from block-scan.ts (rowLimitConstants
  * there says why it is at least the bound it stands for):
  *
  *   (func (export "filteredSquaredDistances")

@@ -73,7 +73,7 @@ function kernelStop(limit: number): number {
   return limit === Infinity ? Infinity : limit * (1 + 2 ** -23);
 }
 
-/** The kernel's factor and floor for a float32 sum of `terms` squares (rowLimit), by `terms`. */
+/** rowLimitConstants's answers, by the number of squares summed: readBlock asks for them at every block. */
 const constants = new Map<number, LimitConstants>();
 
 export interface LimitConstants {
