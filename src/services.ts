@@ -80,7 +80,15 @@ export async function createTrainingServices(config: Config, log: (line: string)
 }
 
 export async function createServices(config: Config, log: (line: string) => void): Promise<Services> {
-  const database = await openMigratedDatabase(config, log);
+  // ResNet50 loads on its threads while the database opens on its own (PGlite's
+  // is a thread too): a command's start took the sum of the two.
+  const loading = createFeatureExtractor(featureExtractorOptions(config, log));
+  // Awaited below; a failure before then is not an unhandled rejection.
+  loading.catch(() => {});
+  const database = await openMigratedDatabase(config, log).catch(async (error: unknown) => {
+    await loading.then((extractor) => extractor.close(), () => {});
+    throw error;
+  });
   const store = new Store(database.db);
   const snapshots = config.searchSnapshotDir === undefined ? undefined : new IndexSnapshots(config.searchSnapshotDir, log);
   const search = new ExactSearch(store.search, undefined, snapshots, log);
@@ -89,7 +97,7 @@ export async function createServices(config: Config, log: (line: string) => void
   search.warm().catch(() => {});
   let extractor: FeatureExtractor | undefined;
   try {
-    extractor = await createFeatureExtractor(featureExtractorOptions(config, log));
+    extractor = await loading;
     log(`ResNet50 on ${extractor.engine}, the head on TensorFlow.js ${extractor.backend}, ${extractor.workers} worker thread(s); database: ${database.kind}`);
 
     const images = new ProductImages(extractor, productImagesOptions(config));

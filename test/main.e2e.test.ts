@@ -14,6 +14,7 @@ import { openDatabase } from '../src/db/database.js';
 import { Store } from '../src/db/store.js';
 import { graphql } from '../harness/graphql-client.js';
 import { photoCatalog } from '../harness/photo-catalog.js';
+import { freePort } from './support/free-port.js';
 
 // The service as it is run: `node src/main.ts` in a child process, signals and all.
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -156,9 +157,10 @@ describe('stopping', () => {
   });
 
   test('a second signal while stopping exits at once', { timeout: 120_000 }, async () => {
-    const { child, exit, saidSoFar } = start({ PORT: '0', DATA_DIR: 'memory://', ADMIN_TOKEN: TOKEN });
-    // Migrations are reported once the services are on their way, before ResNet50 loads; the first signal waits for the model.
-    await until(async () => saidSoFar().includes('migrations applied'), 'the migrations to be reported', 60);
+    // A database that has not come yet: the first signal's stop waits for the services, which wait for it.
+    const databaseUrl = `postgres://postgres@127.0.0.1:${await freePort()}/lookalike`;
+    const { child, exit, saidSoFar } = start({ PORT: '0', DATABASE_URL: databaseUrl, DATABASE_STARTUP_WAIT_MS: '600000', ADMIN_TOKEN: TOKEN });
+    await until(async () => saidSoFar().includes('waiting for the database'), 'the service to wait for its database', 60);
     child.kill('SIGTERM');
     await sleep(200);
     child.kill('SIGINT');
