@@ -3,11 +3,11 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { serviceEntry } from './service-entry.js';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
-/** The service as it is deployed: `src/main.ts` in a process of its own, so that its exit can be seen. */
+/** The service as it is deployed: `main` in a process of its own (serviceEntry), so that its exit can be seen. */
 export interface ApiProcess {
   /** The service's process id, for what the OS says of it (its CPU time in /proc). */
   readonly pid: number;
@@ -24,7 +24,7 @@ export interface ApiProcess {
 }
 
 export function startApi(env: Record<string, string>): ApiProcess {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child: ChildProcess = spawn(process.execPath, serviceEntry('main'), {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', FEATURE_WORKERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,17 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { Store } from '../src/db/store.js';
 import { graphql } from '../harness/graphql-client.js';
 import { photoCatalog } from '../harness/photo-catalog.js';
+import { serviceEntry } from '../harness/service-entry.js';
 import { freePort } from './support/free-port.js';
 
-// The service as it is run: `node src/main.ts` in a child process, signals and all.
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+// The service as it is run: `main` in a child process (compiled when built, harness/service-entry.ts), signals and all.
+const MAIN = serviceEntry('main');
 const TOKEN = 'a-token-of-sixteen-or-more-characters';
 
 interface Exit {
@@ -35,7 +35,7 @@ after(() => {
 
 function start(env: Record<string, string>): { child: ChildProcess; exit: Promise<Exit>; url: Promise<string>; saidSoFar: () => string } {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(process.execPath, MAIN, {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, FEATURE_WORKERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

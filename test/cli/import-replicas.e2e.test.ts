@@ -5,14 +5,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { startApi, type ApiProcess } from '../../harness/api-process.js';
 import { startDatabaseServer, type DatabaseServer } from '../../harness/database-server.js';
 import { graphql } from '../../harness/graphql-client.js';
+import { serviceEntry } from '../../harness/service-entry.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+const CLI = serviceEntry('cli/main');
 const TOKEN = 'replica-import-token';
 const run = promisify(execFile);
 
@@ -48,7 +48,7 @@ describe('an import spread over two running services on one database', () => {
   const catalogSize = async (url: string) => (await graphql(url, '{ service { catalogSize } }')).data.service.catalogSize as number;
 
   test('every item lands exactly once, the busy answers waited out', async () => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', CLI, ...importArgs(0, 24)], {
+    const { stdout } = await run(process.execPath, [...CLI, ...importArgs(0, 24)], {
       env: { ...process.env, ADMIN_TOKEN: TOKEN, DATA_DIR: join(dir, 'never-opened') },
     });
     assert.match(stdout, /imported 24, skipped 0/);
@@ -63,7 +63,7 @@ describe('an import spread over two running services on one database', () => {
     const args = importArgs(100, 32);
     const env = { ...process.env, ADMIN_TOKEN: TOKEN, DATA_DIR: join(dir, 'never-opened') };
     const before = await catalogSize(urls[0]!);
-    const interrupted = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const interrupted = spawn(process.execPath, [...CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     interrupted.stderr.on('data', (chunk) => (stderr += chunk));
     const exited = once(interrupted, 'exit');
@@ -75,7 +75,7 @@ describe('an import spread over two running services on one database', () => {
     assert.ok(stored > 0 && stored < 32, `stopped part way: ${stored} stored`);
 
     // A batch the service was already analysing when Ctrl-C came may still land after the exit: the rerun skips it too.
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', CLI, ...args], { env });
+    const { stdout } = await run(process.execPath, [...CLI, ...args], { env });
     const [, imported, skipped] = /imported (\d+), skipped (\d+)/.exec(stdout)!.map(Number);
     assert.equal(imported! + skipped!, 32);
     assert.ok(skipped! >= stored && imported! > 0, stdout);

@@ -1,8 +1,7 @@
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { serviceEntry } from '../../harness/service-entry.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const execFileAsync = promisify(execFile);
 
 /** Settings for a command's process: added to this process's environment, an undefined value removed from it. */
@@ -19,10 +18,10 @@ function environment(env: CommandEnvironment): NodeJS.ProcessEnv {
 
 /** `lookalike <args>` as a user runs it, in its own process; rejects with its code, stdout and stderr when it exits non-zero. */
 export function lookalike(args: readonly string[], env: CommandEnvironment = {}, options: { timeout?: number } = {}) {
-  return execFileAsync(process.execPath, ['--import', 'tsx', CLI, ...args], { env: environment(env), maxBuffer: 16 * 1024 * 1024, ...options });
+  return execFileAsync(process.execPath, [...serviceEntry('cli/main'), ...args], { env: environment(env), maxBuffer: 16 * 1024 * 1024, ...options });
 }
 
 /** The same, not waited for: for signals and what it prints while it runs. */
 export function startLookalike(args: readonly string[], env: CommandEnvironment = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: environment(env) });
+  return spawn(process.execPath, [...serviceEntry('cli/main'), ...args], { env: environment(env) });
 }
