@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { startApi, type ApiProcess } from '../../harness/api-process.js';
 import { startDatabaseServer, type DatabaseServer } from '../../harness/database-server.js';
 import { graphql } from '../../harness/graphql-client.js';
-import { serviceEntry } from '../../harness/service-entry.js';
+import { lookalike, startLookalike } from '../support/command-line.js';
 
-const CLI = serviceEntry('cli/main');
 const TOKEN = 'replica-import-token';
-const run = promisify(execFile);
 
 // Two services on one database over the `pg` path, each with room for one
 // batch of images at a time: a second batch sent to the same one is answered
@@ -48,9 +44,7 @@ describe('an import spread over two running services on one database', () => {
   const catalogSize = async (url: string) => (await graphql(url, '{ service { catalogSize } }')).data.service.catalogSize as number;
 
   test('every item lands exactly once, the busy answers waited out', async () => {
-    const { stdout } = await run(process.execPath, [...CLI, ...importArgs(0, 24)], {
-      env: { ...process.env, ADMIN_TOKEN: TOKEN, DATA_DIR: join(dir, 'never-opened') },
-    });
+    const { stdout } = await lookalike(importArgs(0, 24), { ADMIN_TOKEN: TOKEN, DATA_DIR: join(dir, 'never-opened') });
     assert.match(stdout, /imported 24, skipped 0/);
     assert.deepEqual(await Promise.all(urls.map(catalogSize)), [24, 24]);
     assert.ok(
@@ -61,9 +55,9 @@ describe('an import spread over two running services on one database', () => {
 
   test('an import stopped by Ctrl-C continues where it stopped when run again', async () => {
     const args = importArgs(100, 32);
-    const env = { ...process.env, ADMIN_TOKEN: TOKEN, DATA_DIR: join(dir, 'never-opened') };
+    const env = { ADMIN_TOKEN: TOKEN, DATA_DIR: join(dir, 'never-opened') };
     const before = await catalogSize(urls[0]!);
-    const interrupted = spawn(process.execPath, [...CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const interrupted = startLookalike(args, env);
     let stderr = '';
     interrupted.stderr.on('data', (chunk) => (stderr += chunk));
     const exited = once(interrupted, 'exit');
@@ -75,7 +69,7 @@ describe('an import spread over two running services on one database', () => {
     assert.ok(stored > 0 && stored < 32, `stopped part way: ${stored} stored`);
 
     // A batch the service was already analysing when Ctrl-C came may still land after the exit: the rerun skips it too.
-    const { stdout } = await run(process.execPath, [...CLI, ...args], { env });
+    const { stdout } = await lookalike(args, env);
     const [, imported, skipped] = /imported (\d+), skipped (\d+)/.exec(stdout)!.map(Number);
     assert.equal(imported! + skipped!, 32);
     assert.ok(skipped! >= stored && imported! > 0, stdout);
